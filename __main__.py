@@ -1,0 +1,51 @@
+"""aks-pod-sandboxing: untrusted code in Kata VM-isolated pods next to trusted code on AKS.
+
+Wiring only: settings are read and checked first (nothing is registered on a bad config), then
+the cluster, the Kata pool, the runtime-class readiness step and the pod pair.
+"""
+
+import pulumi
+
+from components.azure_linux_cluster import AzureLinuxCluster
+from components.existing_cluster import ExistingCluster, look_up_cluster
+from components.kata_node_pool import MANAGED_BY_TAG, KataNodePool
+from components.kata_runtime_class import KataRuntimeClass
+from components.sandbox_pods import SandboxPods
+from components.stack_settings import load_settings
+from sandboxing.rules import format_errors
+from sandboxing.existing_cluster import check_existing_cluster
+from sandboxing.sizing import sandbox_sizing
+
+settings = load_settings()
+managed_by = f"{pulumi.get_project()}/{pulumi.get_stack()}"
+
+if settings.existing_cluster:
+    found = look_up_cluster(settings)
+    if problems := check_existing_cluster(settings, found, managed_by, MANAGED_BY_TAG):
+        raise pulumi.RunError(format_errors(problems))
+    cluster: AzureLinuxCluster | ExistingCluster = ExistingCluster("cluster", settings, found["id"])
+else:
+    cluster = AzureLinuxCluster("cluster", settings)
+
+kata_pool = KataNodePool(
+    "kata", settings, cluster.resource_group_name, cluster.cluster_name, managed_by
+)
+runtime_class = KataRuntimeClass(
+    "kata-runtime-class", settings.effective_runtime_class, kata_pool, cluster.provider
+)
+pods = SandboxPods("sandbox", settings, cluster.provider, runtime_class.class_name)
+
+pulumi.export("kubeconfig", cluster.kubeconfig)
+pulumi.export("resourceGroupName", cluster.resource_group_name)
+pulumi.export("clusterName", cluster.cluster_name)
+pulumi.export("kataNodePoolName", kata_pool.pool_name)
+pulumi.export("runtimeClassName", runtime_class.class_name)
+pulumi.export("podNamespace", pods.namespace)
+pulumi.export("trustedPodName", pods.trusted_pod_name)
+pulumi.export("untrustedPodName", pods.untrusted_pod_name)
+pulumi.export(
+    "sandboxSizing",
+    sandbox_sizing(
+        settings.pod_cpu_limit, settings.pod_memory_limit, settings.kata_node_vm_size
+    ).as_output(),
+)

@@ -1,0 +1,1 @@
+"""Pulumi ComponentResources of aks-pod-sandboxing, one concern per module."""

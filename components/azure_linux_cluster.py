@@ -1,0 +1,119 @@
+"""A new AKS cluster on Azure Linux: resource group, managed cluster, kubeconfig, k8s provider."""
+
+from __future__ import annotations
+
+import pulumi
+from pulumi_azure_native import containerservice, resources
+
+from components.kubernetes_access import kubernetes_provider, user_kubeconfig
+from sandboxing.catalog import SYSTEM_POOL_NAME
+from sandboxing.contract import Settings
+
+DNS_PREFIX_MAX = 54
+
+
+def dns_prefix(settings: Settings) -> str:
+    prefix = (settings.cluster_name or "podsandbox").replace("_", "-")[:DNS_PREFIX_MAX]
+    return prefix.strip("-") or "podsandbox"
+
+
+def network_profile(settings: Settings) -> containerservice.ContainerServiceNetworkProfileArgs:
+    # Azure CNI Overlay with an enforcing policy engine, so the sandbox's NetworkPolicy holds.
+    cilium = settings.network_policy_engine == "cilium"
+    return containerservice.ContainerServiceNetworkProfileArgs(
+        network_plugin=containerservice.NetworkPlugin.AZURE,
+        network_plugin_mode=containerservice.NetworkPluginMode.OVERLAY,
+        network_dataplane=containerservice.NetworkDataplane.CILIUM if cilium else None,
+        network_policy=settings.network_policy_engine,
+    )
+
+
+def access_options(settings: Settings) -> dict[str, object]:
+    """Opt-in ManagedCluster arguments that change how users reach the cluster."""
+    options: dict[str, object] = {}
+    if settings.entra_enabled:
+        options["aad_profile"] = containerservice.ManagedClusterAADProfileArgs(
+            managed=True,
+            admin_group_object_ids=list(settings.entra_admin_group_object_ids),
+            enable_azure_rbac=settings.enable_azure_rbac,
+        )
+    if settings.disable_local_accounts:
+        options["disable_local_accounts"] = True
+    if settings.api_server_authorized_ip_ranges:
+        options["api_server_access_profile"] = (
+            containerservice.ManagedClusterAPIServerAccessProfileArgs(
+                authorized_ip_ranges=list(settings.api_server_authorized_ip_ranges)
+            )
+        )
+    return options
+
+
+class AzureLinuxCluster(pulumi.ComponentResource):
+    """Resource group + AKS cluster with a small OCI System pool; Kata pools are added apart."""
+
+    resource_group_name: pulumi.Output[str]
+    cluster_name: pulumi.Output[str]
+    cluster_id: pulumi.Output[str]
+    kubeconfig: pulumi.Output[str]
+    provider: pulumi.ProviderResource
+
+    def __init__(
+        self, name: str, settings: Settings, opts: pulumi.ResourceOptions | None = None
+    ) -> None:
+        super().__init__("aks-pod-sandboxing:azure:AzureLinuxCluster", name, None, opts)
+        child = pulumi.ResourceOptions(parent=self)
+        group = resources.ResourceGroup(
+            f"{name}-rg",
+            resource_group_name=settings.resource_group_name or None,
+            location=settings.location,
+            opts=child,
+        )
+        cluster = containerservice.ManagedCluster(
+            f"{name}-aks",
+            resource_group_name=group.name,
+            resource_name_=settings.cluster_name or None,
+            location=group.location,
+            dns_prefix=dns_prefix(settings),
+            kubernetes_version=settings.kubernetes_version or None,
+            identity=containerservice.ManagedClusterIdentityArgs(
+                type=containerservice.ResourceIdentityType.SYSTEM_ASSIGNED
+            ),
+            enable_rbac=True,
+            # The inline pool cannot be changed after creation (pulumi-azure-native #579,
+            # #4264): keep it minimal and put the Kata pool in its own AgentPool.
+            agent_pool_profiles=[
+                containerservice.ManagedClusterAgentPoolProfileArgs(
+                    name=SYSTEM_POOL_NAME,
+                    mode=containerservice.AgentPoolMode.SYSTEM,
+                    os_type=containerservice.OSType.LINUX,
+                    os_sku=containerservice.OSSKU.AZURE_LINUX,
+                    type=containerservice.AgentPoolType.VIRTUAL_MACHINE_SCALE_SETS,
+                    vm_size=settings.system_node_vm_size,
+                    count=settings.system_node_count,
+                )
+            ],
+            network_profile=network_profile(settings),
+            auto_upgrade_profile=containerservice.ManagedClusterAutoUpgradeProfileArgs(
+                upgrade_channel=settings.auto_upgrade_channel,
+                node_os_upgrade_channel=settings.node_os_upgrade_channel,
+            ),
+            sku=containerservice.ManagedClusterSKUArgs(
+                name=containerservice.ManagedClusterSKUName.BASE, tier=settings.sku_tier
+            ),
+            **access_options(settings),  # type: ignore[arg-type]
+            opts=child,
+        )
+        self.resource_group_name = group.name
+        self.cluster_name = cluster.name
+        self.cluster_id = cluster.id
+        self.kubeconfig = user_kubeconfig(group.name, cluster.name, parent=self)
+        self.provider = kubernetes_provider(
+            f"{name}-k8s", self.kubeconfig, cluster.id, parent=self
+        )
+        self.register_outputs(
+            {
+                "resourceGroupName": self.resource_group_name,
+                "clusterName": self.cluster_name,
+                "kubeconfig": self.kubeconfig,
+            }
+        )

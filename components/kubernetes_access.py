@@ -1,0 +1,40 @@
+"""The cluster user's kubeconfig (secret from the start) and a Kubernetes provider built on it."""
+
+from __future__ import annotations
+
+import base64
+
+import pulumi
+import pulumi_kubernetes as k8s
+from pulumi_azure_native import containerservice
+
+
+def user_kubeconfig(
+    resource_group_name: pulumi.Input[str],
+    cluster_name: pulumi.Input[str],
+    parent: pulumi.Resource,
+) -> pulumi.Output[str]:
+    """The clusterUser kubeconfig, decoded; secret before it is ever decoded."""
+    credentials = containerservice.list_managed_cluster_user_credentials_output(
+        resource_group_name=resource_group_name,
+        resource_name=cluster_name,
+        opts=pulumi.InvokeOutputOptions(parent=parent),
+    )
+    encoded = pulumi.Output.secret(credentials.kubeconfigs[0].value)
+    return encoded.apply(lambda value: base64.b64decode(value).decode("utf-8"))
+
+
+def kubernetes_provider(
+    name: str,
+    kubeconfig: pulumi.Output[str],
+    cluster_id: pulumi.Input[str],
+    parent: pulumi.Resource,
+) -> k8s.Provider:
+    # cluster_identifier: a new kubeconfig (rotated credentials) updates the provider instead of
+    # replacing it, which would replace every Kubernetes object too.
+    return k8s.Provider(
+        name,
+        kubeconfig=kubeconfig,
+        cluster_identifier=cluster_id,
+        opts=pulumi.ResourceOptions(parent=parent),
+    )

@@ -1,0 +1,78 @@
+"""The trusted/untrusted pod pair in a locked-down namespace."""
+
+from __future__ import annotations
+
+import pulumi
+import pulumi_kubernetes as k8s
+
+from sandboxing import workload
+from sandboxing.contract import Settings
+
+
+class SandboxPods(pulumi.ComponentResource):
+    """Namespace, ServiceAccount, default-deny NetworkPolicy, and the two pods.
+
+    Only the untrusted pod waits for the Kata runtime class; everything else deploys while the
+    Kata pool is still being created.
+    """
+
+    namespace: pulumi.Output[str]
+    trusted_pod_name: pulumi.Output[str]
+    untrusted_pod_name: pulumi.Output[str]
+
+    def __init__(
+        self,
+        name: str,
+        settings: Settings,
+        provider: pulumi.ProviderResource,
+        runtime_class_name: pulumi.Input[str],
+        opts: pulumi.ResourceOptions | None = None,
+    ) -> None:
+        super().__init__("aks-pod-sandboxing:kubernetes:SandboxPods", name, None, opts)
+        child = pulumi.ResourceOptions(parent=self, provider=provider)
+
+        ns_manifest = workload.namespace(settings)
+        namespace = k8s.core.v1.Namespace(
+            f"{name}-namespace", metadata=ns_manifest["metadata"], opts=child
+        )
+        in_namespace = pulumi.ResourceOptions.merge(
+            child, pulumi.ResourceOptions(depends_on=[namespace])
+        )
+        sa = workload.service_account(settings)
+        account = k8s.core.v1.ServiceAccount(
+            f"{name}-serviceaccount",
+            metadata=sa["metadata"],
+            automount_service_account_token=sa["automountServiceAccountToken"],
+            opts=in_namespace,
+        )
+        policy = workload.network_policy(settings)
+        k8s.networking.v1.NetworkPolicy(
+            f"{name}-default-deny", metadata=policy["metadata"], spec=policy["spec"],
+            opts=in_namespace,
+        )  # fmt: skip
+        # Pods need their ServiceAccount to exist before admission.
+        pod_opts = pulumi.ResourceOptions.merge(
+            child, pulumi.ResourceOptions(depends_on=[namespace, account])
+        )
+        trusted = workload.pod(settings, workload.TRUSTED_POD, None)
+        trusted_pod = k8s.core.v1.Pod(
+            workload.TRUSTED_POD, metadata=trusted["metadata"], spec=trusted["spec"], opts=pod_opts
+        )
+        untrusted = workload.pod(settings, workload.UNTRUSTED_POD, settings.effective_runtime_class)
+        # The class name comes from the readiness read: that data edge is what holds the pod
+        # back until the Kata pool exists and the cluster serves its RuntimeClass.
+        untrusted_spec = dict(untrusted["spec"], runtimeClassName=runtime_class_name)
+        untrusted_pod = k8s.core.v1.Pod(
+            workload.UNTRUSTED_POD, metadata=untrusted["metadata"], spec=untrusted_spec,
+            opts=pod_opts,
+        )  # fmt: skip
+        self.namespace = namespace.metadata.name
+        self.trusted_pod_name = trusted_pod.metadata.name
+        self.untrusted_pod_name = untrusted_pod.metadata.name
+        self.register_outputs(
+            {
+                "namespace": self.namespace,
+                "trustedPodName": self.trusted_pod_name,
+                "untrustedPodName": self.untrusted_pod_name,
+            }
+        )

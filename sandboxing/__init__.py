@@ -1,0 +1,1 @@
+"""Pure domain logic of aks-pod-sandboxing: facts, config contract, rules, sizing. No Pulumi."""

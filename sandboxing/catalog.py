@@ -1,0 +1,167 @@
+"""Domain facts about AKS Pod Sandboxing, as data.
+
+Everything the program, the validation rules, the sizing math and the policy pack know about
+Kata on AKS lives here, so a new VM family or runtime name is a one-line change.
+Source: ../shared/reference/pod-sandboxing.md (Microsoft Learn, ARM specs, AKS changelog).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+# --- Workload runtimes -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SandboxRuntime:
+    """A node-pool `workloadRuntime` that gives VM-isolated pods."""
+
+    workload_runtime: str
+    runtime_class: str
+    node_label: str  # label AKS puts on the pool's nodes (value "true")
+    min_kubernetes: tuple[int, int]
+    in_stable_api: bool  # part of the WorkloadRuntime enum of ARM API 2025-09-01
+
+
+KATA_GA = SandboxRuntime(
+    workload_runtime="KataVmIsolation",
+    runtime_class="kata-vm-isolation",
+    node_label="kubernetes.azure.com/kata-vm-isolation",
+    min_kubernetes=(1, 27),
+    in_stable_api=True,
+)
+KATA_PREVIEW = SandboxRuntime(
+    workload_runtime="KataMshvVmIsolation",
+    runtime_class="kata-mshv-vm-isolation",
+    node_label="kubernetes.azure.com/kata-mshv-vm-isolation",
+    min_kubernetes=(1, 24),
+    in_stable_api=False,
+)
+SANDBOX_RUNTIMES: dict[str, SandboxRuntime] = {r.workload_runtime: r for r in (KATA_GA, KATA_PREVIEW)}
+# Every runtime class a Kata pool may serve (preview-era pools keep the old name).
+KATA_RUNTIME_CLASSES = frozenset(r.runtime_class for r in SANDBOX_RUNTIMES.values())
+KATA_HANDLER = "kata"
+
+# Workload runtimes that exist but are not pod sandboxing, with the reason we refuse them.
+NOT_SANDBOXING: dict[str, str] = {
+    "OCIContainer": "the default shared-kernel runtime (no VM isolation)",
+    "WasmWasi": "WebAssembly nodes, not VM-isolated pods",
+    "KataCcIsolation": "Confidential Containers, a different preview feature",
+}
+
+# --- Node OS ---------------------------------------------------------------------------------
+
+SYSTEM_POOL_NAME = "system"
+KATA_OS_SKUS: dict[str, str | None] = {
+    "AzureLinux": None,
+    "AzureLinux3": "the Pod Sandboxing docs name only osSKU AzureLinux; AzureLinux3 is not "
+    "documented for Kata pools",
+}
+
+# --- Kata pod resources (GA semantics) -------------------------------------------------------
+
+DEFAULT_POD_VM_MEMORY_MIB = 512  # VM memory when the pod sets no memory limit
+MIN_POD_VM_MEMORY_MIB = 128  # below this Kata does not support the pod
+RUNTIME_CLASS_OVERHEAD_MIB = 600  # host side: shim, Cloud Hypervisor, virtiofsd
+DEFAULT_POD_VCPUS = 1  # no CPU limit -> one vCPU
+
+# Pod Security Admission version the sandbox namespace pins.
+POD_SECURITY_VERSION = "v1.33"
+
+# --- VM sizes --------------------------------------------------------------------------------
+
+# Azure size names: Standard_<series letters><vCPUs>[-<constrained>]<feature letters>[_v<N>]
+VM_SIZE_PATTERN = re.compile(
+    r"^Standard_(?P<series>[A-Z]+)(?P<vcpus>\d+)(?:-\d+)?(?P<features>[a-z]*)(?:_v(?P<version>\d+))?$"
+)
+
+
+@dataclass(frozen=True)
+class VmFamily:
+    """A VM family known to be Gen2 with nested virtualization (usable for Kata)."""
+
+    name: str  # as Azure names the family, e.g. Dsv3
+    vcpus: tuple[int, ...]  # the sizes that exist
+    gib_per_vcpu: int
+    memory_overrides: tuple[tuple[int, int], ...] = ()  # (vcpus, GiB) where the ratio breaks
+
+    def memory_gib(self, vcpus: int) -> int:
+        return dict(self.memory_overrides).get(vcpus, vcpus * self.gib_per_vcpu)
+
+
+_D = (2, 4, 8, 16, 32, 48, 64)
+_D96 = (2, 4, 8, 16, 32, 48, 64, 96)
+# Keyed by "<series><features>v<version>", which is how a size name maps to its family.
+KATA_VM_FAMILIES: dict[str, VmFamily] = {
+    f.name: f
+    for f in (
+        VmFamily("Dsv3", _D, 4),
+        VmFamily("Dsv4", _D, 4),
+        VmFamily("Ddsv4", _D, 4),
+        VmFamily("Dsv5", _D96, 4),
+        VmFamily("Ddsv5", _D96, 4),
+        VmFamily("Esv3", (2, 4, 8, 16, 20, 32, 48, 64), 8, ((64, 432),)),
+        VmFamily("Esv4", (2, 4, 8, 16, 20, 32, 48, 64), 8, ((64, 504),)),
+        VmFamily("Edsv4", (2, 4, 8, 16, 20, 32, 48, 64), 8, ((64, 504),)),
+        VmFamily("Esv5", (2, 4, 8, 16, 20, 32, 48, 64, 96, 104), 8, ((96, 672), (104, 672))),
+        VmFamily("Edsv5", (2, 4, 8, 16, 20, 32, 48, 64, 96, 104), 8, ((96, 672), (104, 672))),
+        VmFamily("Dasv5", _D96, 4),
+        VmFamily("Dadsv5", _D96, 4),
+        VmFamily("Dadsv7", (2, 4, 8, 16, 32, 48, 64, 96, 128, 160), 4),
+    )
+}
+
+# Families and series that cannot host Kata, checked in order: (regex on the family key, reason).
+UNSUPPORTED_VM_FAMILIES: tuple[tuple[str, str], ...] = (
+    (r"^DC|^EC|^NCC", "confidential VM sizes are not supported with Pod Sandboxing"),
+    (r"^[A-Z]+p", "Arm64 sizes are not supported with Pod Sandboxing"),
+    (r"^B", "B-series (burstable) sizes have no nested virtualization"),
+    (r"^A", "A-series (Av2) sizes have no nested virtualization"),
+    (r"^D[sd]*v2$|^DSv2$|^DS$|^D$", "Dv2/Dsv2 sizes are Gen1-only or lack nested virtualization"),
+    (r"^[DE]v3$", "non-'s' v3 sizes (e.g. Standard_D2_v3) are Generation 1 only"),
+    (r"^[DE]a[d]?s?v4$", "Dav4/Dasv4/Eav4/Easv4 sizes have no nested virtualization"),
+)
+
+
+@dataclass(frozen=True)
+class VmSize:
+    name: str
+    family: str
+    vcpus: int
+
+
+def parse_vm_size(name: str) -> VmSize | None:
+    """Split an Azure size name into family key and vCPUs; None when it is not one."""
+    m = VM_SIZE_PATTERN.match(name)
+    if not m:
+        return None
+    version = f"v{m['version']}" if m["version"] else ""
+    return VmSize(name, f"{m['series']}{m['features']}{version}", int(m["vcpus"]))
+
+
+def unsupported_reason(size: VmSize) -> str | None:
+    for pattern, reason in UNSUPPORTED_VM_FAMILIES:
+        if re.search(pattern, size.family):
+            return reason
+    return None
+
+
+def kata_vm_family(size: VmSize) -> VmFamily | None:
+    family = KATA_VM_FAMILIES.get(size.family)
+    if family is None or size.vcpus not in family.vcpus:
+        return None
+    return family
+
+# --- Node allocatable (AKS resource reservations, Kubernetes 1.29+) --------------------------
+
+# kube-reserved CPU by node vCPUs (AKS docs table); larger nodes: the last step.
+KUBE_RESERVED_MILLICPU: tuple[tuple[int, int], ...] = (
+    (1, 60), (2, 100), (4, 140), (8, 180), (16, 260), (32, 420), (64, 740),
+)  # fmt: skip
+MAX_PODS_PER_NODE = 250  # Azure CNI Overlay default
+EVICTION_THRESHOLD_MIB = 100
+# kube-reserved memory = min(20 MiB x maxPods + 50 MiB, 25% of the node's memory)
+KUBE_RESERVED_MIB_PER_POD = 20
+KUBE_RESERVED_MIB_BASE = 50
+KUBE_RESERVED_MEMORY_CAP = 0.25

@@ -1,0 +1,39 @@
+"""Rules for adding the Kata pool to a cluster someone already runs (clusterMode: existing)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sandboxing import catalog
+from sandboxing.contract import Problem, Settings
+from sandboxing.rules import parse_kubernetes_version
+
+
+def check_existing_cluster(
+    settings: Settings, cluster: dict[str, Any], managed_by: str, managed_by_tag: str
+) -> list[Problem]:
+    """Problems with the looked-up cluster (`cluster` in ARM's camelCase shape)."""
+    problems: list[Problem] = []
+    version_text = cluster.get("currentKubernetesVersion") or cluster.get("kubernetesVersion") or ""
+    version = parse_kubernetes_version(version_text)
+    runtime = catalog.SANDBOX_RUNTIMES.get(settings.workload_runtime, catalog.KATA_GA)
+    minimum = "%d.%d" % runtime.min_kubernetes
+    if version is None or version < runtime.min_kubernetes:
+        problems.append(Problem(
+            "clusterName", settings.cluster_name,
+            f"runs Kubernetes {version_text or 'of unknown version'}; {runtime.workload_runtime} "
+            f"needs {minimum} or later. Upgrade it first: az aks upgrade --resource-group "
+            f"{settings.resource_group_name} --name {settings.cluster_name} "
+            f"--kubernetes-version <{minimum} or later>",
+        ))  # fmt: skip
+    for pool in cluster.get("agentPoolProfiles") or []:
+        if pool.get("name") != settings.kata_node_pool_name:
+            continue
+        if (pool.get("tags") or {}).get(managed_by_tag) == managed_by:
+            continue  # our own pool from an earlier `pulumi up`
+        problems.append(Problem(
+            "kataNodePoolName", settings.kata_node_pool_name,
+            f"a node pool of that name already exists on {settings.cluster_name} and is not "
+            f"managed by this stack ({managed_by}); choose another name",
+        ))  # fmt: skip
+    return problems

@@ -1,0 +1,149 @@
+"""The Kubernetes objects of the sandbox, as plain manifests (camelCase, as the API server sees them).
+
+The SandboxPods component sends exactly these; the offline plan writes them out; the policy pack
+and the tests check them with `sandboxed_pod_violations`. Pure data, no Pulumi.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sandboxing import catalog
+from sandboxing.contract import Settings
+from sandboxing.quantities import memory_mib
+
+TRUSTED_POD = "trusted"
+UNTRUSTED_POD = "untrusted"
+SERVICE_ACCOUNT = "sandbox"
+NETWORK_POLICY = "default-deny-all"
+RUN_AS_USER = 65532  # the conventional "nonroot" UID/GID; the seed image runs fine as any user
+KERNEL_LOG_PREFIX = "kernel="
+# The seed's loop, after one line the isolation check reads from the pod log.
+POD_COMMAND = [
+    "/bin/sh",
+    "-ec",
+    f'echo "{KERNEL_LOG_PREFIX}$(uname -r)"; while :; do echo \'.\'; sleep 5 ; done',
+]
+APP_LABEL = "app.kubernetes.io/part-of"
+
+Manifest = dict[str, Any]
+
+
+def namespace(settings: Settings) -> Manifest:
+    version = catalog.POD_SECURITY_VERSION
+    labels = {APP_LABEL: "aks-pod-sandboxing"}
+    for mode in ("enforce", "audit", "warn"):
+        labels[f"pod-security.kubernetes.io/{mode}"] = "restricted"
+        labels[f"pod-security.kubernetes.io/{mode}-version"] = version
+    return {"apiVersion": "v1", "kind": "Namespace",
+            "metadata": {"name": settings.pod_namespace, "labels": labels}}  # fmt: skip
+
+
+def service_account(settings: Settings) -> Manifest:
+    return {
+        "apiVersion": "v1",
+        "kind": "ServiceAccount",
+        "metadata": {"name": SERVICE_ACCOUNT, "namespace": settings.pod_namespace},
+        "automountServiceAccountToken": False,
+    }
+
+
+def network_policy(settings: Settings) -> Manifest:
+    # No rules at all: nothing in, nothing out (also not IMDS 169.254.169.254 or the API server).
+    return {
+        "apiVersion": "networking.k8s.io/v1",
+        "kind": "NetworkPolicy",
+        "metadata": {"name": NETWORK_POLICY, "namespace": settings.pod_namespace},
+        "spec": {"podSelector": {}, "policyTypes": ["Ingress", "Egress"]},
+    }
+
+
+def parse_taint(taint: str) -> dict[str, str] | None:
+    """`key=value:Effect` as a Kubernetes toleration that matches it exactly."""
+    if not taint:
+        return None
+    key_value, effect = taint.rsplit(":", 1)
+    key, _, value = key_value.partition("=")
+    return {"key": key, "operator": "Equal", "value": value, "effect": effect}
+
+
+def pod(settings: Settings, name: str, runtime_class: str | None) -> Manifest:
+    """A pod of the pair; `runtime_class` None gives the trusted (shared-kernel) pod."""
+    limits = {"cpu": settings.pod_cpu_limit, "memory": settings.pod_memory_limit}
+    spec: dict[str, Any] = {
+        "serviceAccountName": SERVICE_ACCOUNT,
+        "automountServiceAccountToken": False,
+        "securityContext": {
+            "runAsNonRoot": True,
+            "runAsUser": RUN_AS_USER,
+            "runAsGroup": RUN_AS_USER,
+            "fsGroup": RUN_AS_USER,
+            "seccompProfile": {"type": "RuntimeDefault"},
+        },
+        "containers": [
+            {
+                "name": name,
+                "image": settings.pod_image,
+                "command": POD_COMMAND,
+                # The Kata shim sizes the VM from limits and ignores requests: keep them equal.
+                "resources": {"limits": dict(limits), "requests": dict(limits)},
+                "securityContext": {
+                    "allowPrivilegeEscalation": False,
+                    "privileged": False,
+                    "readOnlyRootFilesystem": True,
+                    "runAsNonRoot": True,
+                    "capabilities": {"drop": ["ALL"]},
+                    "seccompProfile": {"type": "RuntimeDefault"},
+                },
+            }
+        ],
+    }
+    if runtime_class is not None:
+        spec["runtimeClassName"] = runtime_class
+        toleration = parse_taint(settings.kata_node_taint)
+        if toleration:
+            spec["tolerations"] = [toleration]
+    return {
+        "apiVersion": "v1",
+        "kind": "Pod",
+        "metadata": {
+            "name": name,
+            "namespace": settings.pod_namespace,
+            "labels": {APP_LABEL: "aks-pod-sandboxing", "sandbox": name},
+        },
+        "spec": spec,
+    }
+
+
+def manifests(settings: Settings) -> list[Manifest]:
+    """Every object the sandbox applies, in apply order."""
+    return [
+        namespace(settings),
+        service_account(settings),
+        network_policy(settings),
+        pod(settings, TRUSTED_POD, None),
+        pod(settings, UNTRUSTED_POD, settings.effective_runtime_class),
+    ]
+
+
+# Host-level features that break or weaken the Kata boundary (docs: not supported / avoid).
+_HOST_FIELDS = ("hostNetwork", "hostPID", "hostIPC")
+
+
+def sandboxed_pod_violations(spec: dict[str, Any]) -> list[str]:
+    """What a pod spec that uses a Kata runtime class must not do (empty: fine)."""
+    problems = [f"{f} is not allowed for a sandboxed pod" for f in _HOST_FIELDS if spec.get(f)]
+    for volume in spec.get("volumes") or []:
+        if volume.get("hostPath") is not None:
+            problems.append(f"volume {volume.get('name')!r} uses hostPath, which weakens isolation")
+    containers = list(spec.get("containers") or []) + list(spec.get("initContainers") or [])
+    for container in containers:
+        name = container.get("name")
+        if (container.get("securityContext") or {}).get("privileged"):
+            problems.append(f"container {name!r} is privileged")
+        memory = ((container.get("resources") or {}).get("limits") or {}).get("memory")
+        mib = memory_mib(str(memory)) if memory is not None else None
+        if mib is None or mib < catalog.MIN_POD_VM_MEMORY_MIB:
+            problems.append(f"container {name!r} needs a memory limit of at least "
+                            f"{catalog.MIN_POD_VM_MEMORY_MIB}Mi (got {memory!r})")  # fmt: skip
+    return problems

@@ -1,0 +1,25 @@
+"""Helpers shared by the tests; the mock engine itself lives once, in tools.harness."""
+
+from __future__ import annotations
+
+import json
+
+from tools.harness import RunResult, run_program, stack_config
+
+PROJECT = "aks-pod-sandboxing"
+
+
+def dev_config(**overrides: object) -> dict[str, str]:
+    """The dev stack's config with project keys replaced (None removes a key)."""
+    config = stack_config("dev")
+    for key, value in overrides.items():
+        full = key if ":" in key else f"{PROJECT}:{key}"
+        if value is None:
+            config.pop(full, None)
+        else:
+            config[full] = value if isinstance(value, str) else json.dumps(value)
+    return config
+
+
+def run_dev(preview: bool = False, **overrides: object) -> RunResult:
+    return run_program(dev_config(**overrides), preview=preview)

@@ -1,0 +1,156 @@
+"""The whole program with the dev stack, as the engine would receive it."""
+
+from __future__ import annotations
+
+import base64
+
+import yaml
+from support import run_dev
+
+from tools.harness import RunResult, is_secret_value, unwrap_secret
+
+AGENT_POOL = "azure-native:containerservice:AgentPool"
+CLUSTER = "azure-native:containerservice:ManagedCluster"
+POD = "kubernetes:core/v1:Pod"
+NAMESPACE = "kubernetes:core/v1:Namespace"
+CREDENTIALS = "azure-native:containerservice:listManagedClusterUserCredentials"
+
+
+def test_system_pool_is_one_small_inline_azure_linux_pool(dev_run: RunResult) -> None:
+    cluster = dev_run.one(CLUSTER).inputs
+    assert len(cluster["agentPoolProfiles"]) == 1
+    pool = cluster["agentPoolProfiles"][0]
+    assert pool["name"] == "system"
+    assert pool["mode"] == "System"
+    assert pool["osType"] == "Linux"
+    assert pool["osSKU"] == "AzureLinux"
+    assert pool["type"] == "VirtualMachineScaleSets"
+    assert pool["vmSize"] == "Standard_D2s_v5"
+    assert pool["count"] == 1
+    assert "workloadRuntime" not in pool  # OCI, the default
+
+
+def test_cluster_identity_rbac_dns_and_version(dev_run: RunResult) -> None:
+    cluster = dev_run.one(CLUSTER).inputs
+    assert cluster["identity"] == {"type": "SystemAssigned"}
+    assert cluster["enableRBAC"] is True
+    assert cluster["dnsPrefix"] == "aks-pod-sandboxing-dev"
+    assert cluster["kubernetesVersion"] == "1.33"
+    assert cluster["resourceName"] == "aks-pod-sandboxing-dev"
+    assert cluster["resourceGroupName"] == "rg-pod-sandboxing-dev"
+    assert cluster["location"] == "westeurope"
+
+
+def test_kata_pool_is_its_own_agent_pool(dev_run: RunResult) -> None:
+    pool = dev_run.one(AGENT_POOL).inputs
+    assert pool["agentPoolName"] == "katapool"
+    assert pool["mode"] == "User"
+    assert pool["osType"] == "Linux"
+    assert pool["osSKU"] == "AzureLinux"
+    assert pool["vmSize"] == "Standard_D4s_v3"
+    assert pool["count"] == 1
+    assert pool["workloadRuntime"] == "KataVmIsolation"
+    assert pool["orchestratorVersion"] == "1.33"
+    # Wired to the cluster through its computed name, not dropped as unknown.
+    assert pool["resourceName"] == "aks-pod-sandboxing-dev"
+    assert pool["resourceGroupName"] == "rg-pod-sandboxing-dev"
+
+
+def test_untrusted_pod_names_the_kata_class_and_trusted_pod_none(dev_run: RunResult) -> None:
+    untrusted = dev_run.one(POD, "untrusted").inputs
+    trusted = dev_run.one(POD, "trusted").inputs
+    assert untrusted["spec"]["runtimeClassName"] == "kata-vm-isolation"
+    assert "runtimeClassName" not in trusted["spec"]
+    assert untrusted["metadata"]["name"] == "untrusted"
+    assert trusted["metadata"]["name"] == "trusted"
+    for pod in (trusted, untrusted):
+        assert pod["metadata"]["namespace"] == "pod-sandboxing"
+        container = pod["spec"]["containers"][0]
+        assert container["image"] == "mcr.microsoft.com/aks/fundamental/base-ubuntu:v0.0.11"
+        assert container["command"][:2] == ["/bin/sh", "-ec"]
+        assert "while :; do echo '.'; sleep 5 ; done" in container["command"][2]
+        assert container["resources"]["limits"] == {"cpu": "1", "memory": "1Gi"}
+        assert container["resources"]["requests"] == container["resources"]["limits"]
+
+
+def test_kubeconfig_output_is_secret_and_decoded(dev_run: RunResult) -> None:
+    out = dev_run.outputs["kubeconfig"]
+    assert out.secret
+    config = yaml.safe_load(out.value)
+    assert config["kind"] == "Config"
+    assert config["current-context"] == "aks-pod-sandboxing-dev"
+    # Not the base64 text the invoke returned.
+    assert base64.b64encode(out.value.encode()).decode() not in out.value
+
+
+def test_kubeconfig_invoke_names_the_cluster(dev_run: RunResult) -> None:
+    calls = [i for i in dev_run.invokes if i.token == CREDENTIALS]
+    assert calls, "kubeconfig never read"
+    assert calls[0].args == {
+        "resourceGroupName": "rg-pod-sandboxing-dev",
+        "resourceName": "aks-pod-sandboxing-dev",
+    }
+
+
+def test_kubernetes_provider_has_stable_cluster_identifier(dev_run: RunResult) -> None:
+    provider = dev_run.one("pulumi:providers:kubernetes").inputs
+    assert provider["clusterIdentifier"] == dev_run.one(CLUSTER).state["id"]
+    assert is_secret_value(provider["kubeconfig"])
+    assert "apiVersion: v1" in unwrap_secret(provider["kubeconfig"])
+
+
+def test_untrusted_pod_waits_for_kata_pool_and_trusted_pod_does_not(dev_run: RunResult) -> None:
+    pool = dev_run.one(AGENT_POOL).urn
+    assert pool in dev_run.waits_for(dev_run.one(POD, "untrusted"))
+    assert pool not in dev_run.waits_for(dev_run.one(POD, "trusted"))
+    assert pool not in dev_run.waits_for(dev_run.one(NAMESPACE))
+
+
+def test_kubernetes_objects_go_through_the_cluster_provider(dev_run: RunResult) -> None:
+    provider = dev_run.one("pulumi:providers:kubernetes").urn
+    for r in dev_run.resources:
+        if r.type.startswith("kubernetes:"):
+            assert r.options["provider"].startswith(provider + "::"), r.name
+
+
+def test_stack_outputs(dev_run: RunResult) -> None:
+    values = {k: v.value for k, v in dev_run.outputs.items() if k != "kubeconfig"}
+    assert values == {
+        "resourceGroupName": "rg-pod-sandboxing-dev",
+        "clusterName": "aks-pod-sandboxing-dev",
+        "kataNodePoolName": "katapool",
+        "runtimeClassName": "kata-vm-isolation",
+        "podNamespace": "pod-sandboxing",
+        "trustedPodName": "trusted",
+        "untrustedPodName": "untrusted",
+        "sandboxSizing": values["sandboxSizing"],
+    }
+    assert not any(v.secret for k, v in dev_run.outputs.items() if k != "kubeconfig")
+
+
+def test_components_parent_their_resources(dev_run: RunResult) -> None:
+    parents = {r.name: r.parent.split("::")[-1] for r in dev_run.resources}
+    assert parents["cluster-aks"] == "cluster"
+    assert parents["cluster-rg"] == "cluster"
+    assert parents["kata-pool"] == "kata"
+    assert parents["untrusted"] == "sandbox"
+    assert parents["kata-runtime-class-read"] == "kata-runtime-class"
+
+
+def test_preview_run_leaves_cluster_values_unknown_and_secret() -> None:
+    result = run_dev(preview=True, resourceGroupName="", clusterName="")
+    assert result.error is None, result.error
+    kubeconfig = result.outputs["kubeconfig"]
+    assert kubeconfig.secret and not kubeconfig.known
+    assert not result.outputs["clusterName"].known
+    assert {r.name for r in result.resources} >= {"kata-pool", "trusted", "untrusted"}
+
+
+def test_auto_named_cluster_still_wires_names_through() -> None:
+    result = run_dev(resourceGroupName="", clusterName="")
+    assert result.error is None, result.error
+    rg = result.one("azure-native:resources:ResourceGroup").state["name"]
+    pool = result.one(AGENT_POOL).inputs
+    assert pool["resourceGroupName"] == rg
+    assert pool["resourceName"] == result.one(CLUSTER).state["name"]
+    assert result.outputs["clusterName"].value == pool["resourceName"]

@@ -1,0 +1,403 @@
+"""Run the real `__main__.py` under the Pulumi mock engine and record what it would deploy.
+
+Shared by the offline plan (`python -m tools.plan`) and the tests. The mocks answer like Azure
+and Kubernetes would (computed names, ids, the kubeconfig invoke), because a mock that returns
+nothing leaves downstream inputs unknown and silently drops them (see pulumi-notes.md).
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+import logging
+import runpy
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pulumi
+import pulumi.runtime
+import yaml
+from pulumi.runtime import mocks as pulumi_mocks
+from pulumi.runtime.sync_await import _sync_await
+
+REPO = Path(__file__).resolve().parent.parent
+PROJECT = "aks-pod-sandboxing"
+SUBSCRIPTION = "00000000-0000-0000-0000-000000000000"
+MOCK_KUBERNETES_VERSION = "1.33.3"
+
+# ------------------------------------------------------------------------------------------------
+# What a run records
+
+
+@dataclass
+class Registered:
+    """One resource as the engine would receive it."""
+
+    type: str
+    name: str
+    urn: str
+    parent: str
+    custom: bool
+    inputs: dict[str, Any]
+    dependencies: list[str]  # URNs this resource waits for
+    options: dict[str, Any]
+    id: str = ""
+    state: dict[str, Any] = field(default_factory=dict)
+    read: bool = False  # a lookup of an existing object (`.get`), not something we create
+
+
+@dataclass
+class Invoke:
+    token: str
+    args: dict[str, Any]
+
+
+@dataclass
+class OutputValue:
+    value: Any
+    secret: bool
+    known: bool
+
+
+@dataclass
+class RunResult:
+    resources: list[Registered]
+    invokes: list[Invoke]
+    outputs: dict[str, OutputValue]
+    warnings: list[str]
+    error: str | None = None
+
+    def by_type(self, type_: str) -> list[Registered]:
+        return [r for r in self.resources if r.type == type_]
+
+    def one(self, type_: str, name: str | None = None) -> Registered:
+        found = [r for r in self.by_type(type_) if name is None or r.name == name]
+        if len(found) != 1:
+            raise LookupError(f"expected one {type_} {name or ''}, found {len(found)}")
+        return found[0]
+
+    def by_urn(self, urn: str) -> Registered:
+        for r in self.resources:
+            if r.urn == urn:
+                return r
+        raise LookupError(urn)
+
+    def waits_for(self, resource: Registered) -> set[str]:
+        """Every URN `resource` waits for, directly or through other resources."""
+        seen: set[str] = set()
+        todo = list(resource.dependencies)
+        while todo:
+            urn = todo.pop()
+            if urn in seen:
+                continue
+            seen.add(urn)
+            todo.extend(self.by_urn(urn).dependencies if self.has(urn) else [])
+        return seen
+
+    def has(self, urn: str) -> bool:
+        return any(r.urn == urn for r in self.resources)
+
+
+# ------------------------------------------------------------------------------------------------
+# Mocks that answer like the cloud
+
+
+def _suffix(name: str) -> str:
+    return hashlib.sha256(name.encode()).hexdigest()[:8]
+
+
+def _explicit_name(typ: str, inputs: dict[str, Any]) -> bool:
+    name_input = {
+        "azure-native:resources:ResourceGroup": "resourceGroupName",
+        "azure-native:containerservice:ManagedCluster": "resourceName",
+        "azure-native:containerservice:AgentPool": "agentPoolName",
+    }.get(typ, "name")
+    return bool(inputs.get(name_input))
+
+
+def mock_kubeconfig(cluster: str) -> str:
+    return yaml.safe_dump(
+        {
+            "apiVersion": "v1",
+            "kind": "Config",
+            "clusters": [{"name": cluster, "cluster": {"server": f"https://{cluster}.hcp.mock:443",
+                                                       "certificate-authority-data": "bW9jaw=="}}],
+            "users": [{"name": f"clusterUser_{cluster}", "user": {"token": "mock-secret-token"}}],
+            "contexts": [{"name": cluster, "context": {"cluster": cluster,
+                                                       "user": f"clusterUser_{cluster}"}}],
+            "current-context": cluster,
+        }
+    )  # fmt: skip
+
+
+def existing_cluster_state(
+    resource_group: str,
+    name: str,
+    kubernetes_version: str = MOCK_KUBERNETES_VERSION,
+    pools: list[dict[str, Any]] | None = None,
+) -> dict[str, Any]:
+    """What getManagedCluster returns for a cluster someone already runs."""
+    return {
+        "id": f"/subscriptions/{SUBSCRIPTION}/resourceGroups/{resource_group}/providers/"
+        f"Microsoft.ContainerService/managedClusters/{name}",
+        "name": name,
+        "location": "westeurope",
+        "kubernetesVersion": kubernetes_version,
+        "currentKubernetesVersion": kubernetes_version,
+        "provisioningState": "Succeeded",
+        "agentPoolProfiles": pools
+        if pools is not None
+        else [{"name": "nodepool1", "mode": "System", "osType": "Linux", "osSKU": "AzureLinux",
+               "vmSize": "Standard_D2s_v5", "count": 1, "workloadRuntime": "OCIContainer"}],
+    }  # fmt: skip
+
+
+class CloudMocks(pulumi_mocks.Mocks):
+    """Realistic answers from Azure Resource Manager and the Kubernetes API server."""
+
+    def __init__(
+        self,
+        existing_clusters: dict[tuple[str, str], dict[str, Any]] | None = None,
+        preview: bool = False,
+    ):
+        self.existing_clusters = existing_clusters or {}
+        self.preview = preview
+        self.invokes: list[Invoke] = []
+
+    def new_resource(self, args: pulumi_mocks.MockResourceArgs) -> tuple[str | None, dict]:
+        inputs = dict(args.inputs)
+        state = dict(inputs)
+        typ, name = args.typ, args.name
+        if typ.startswith("azure-native:"):
+            computed = self._azure_state(typ, name, inputs)
+            if self.preview:
+                # Nothing exists yet: only names the program chose itself are known.
+                known = {k: computed[k] for k in ("name",) if _explicit_name(typ, inputs)}
+                return "", {**state, **known}
+            state.update(computed)
+            return state["id"], state
+        if typ.startswith("kubernetes:") and typ != "pulumi:providers:kubernetes":
+            return self._kubernetes_state(typ, name, inputs, args.resource_id)
+        return f"{name}-id", state
+
+    def _azure_state(self, typ: str, name: str, inputs: dict[str, Any]) -> dict[str, Any]:
+        rg = inputs.get("resourceGroupName") or f"{name}{_suffix(name)}"
+        if typ == "azure-native:resources:ResourceGroup":
+            return {"name": rg, "location": inputs.get("location", "westeurope"),
+                    "id": f"/subscriptions/{SUBSCRIPTION}/resourceGroups/{rg}"}  # fmt: skip
+        base = f"/subscriptions/{SUBSCRIPTION}/resourceGroups/{rg}/providers/Microsoft.ContainerService"
+        if typ == "azure-native:containerservice:ManagedCluster":
+            cluster = inputs.get("resourceName") or f"{name}{_suffix(name)}"
+            version = inputs.get("kubernetesVersion") or MOCK_KUBERNETES_VERSION
+            return {"name": cluster, "id": f"{base}/managedClusters/{cluster}",
+                    "fqdn": f"{inputs.get('dnsPrefix', cluster)}-{_suffix(cluster)}.hcp.mock",
+                    "kubernetesVersion": version, "currentKubernetesVersion": version,
+                    "provisioningState": "Succeeded", "powerState": {"code": "Running"},
+                    "identity": {**inputs.get("identity", {}), "principalId": "mock-principal"}}  # fmt: skip
+        if typ == "azure-native:containerservice:AgentPool":
+            pool = inputs.get("agentPoolName") or name
+            version = inputs.get("orchestratorVersion") or MOCK_KUBERNETES_VERSION
+            return {"name": pool, "id": f"{base}/managedClusters/{inputs.get('resourceName')}/"
+                    f"agentPools/{pool}", "provisioningState": "Succeeded",
+                    "currentOrchestratorVersion": version, "orchestratorVersion": version}  # fmt: skip
+        return {"name": inputs.get("name", name), "id": f"{base}/{name}"}
+
+    def _kubernetes_state(
+        self, typ: str, name: str, inputs: dict[str, Any], read_id: str | None
+    ) -> tuple[str, dict]:
+        state = dict(inputs)
+        metadata = dict(state.get("metadata") or {})
+        if read_id:  # a `.get` of an object the cluster already serves
+            object_name = read_id.split("/")[-1]
+            if typ == "kubernetes:node.k8s.io/v1:RuntimeClass":
+                state.update(aks_runtime_class(object_name))
+            metadata = dict(state.get("metadata") or {}, name=object_name)
+        metadata.setdefault("name", f"{name}-{_suffix(name)}")
+        metadata.setdefault("uid", f"uid-{_suffix(typ + name)}")
+        state["metadata"] = metadata
+        ns = metadata.get("namespace")
+        return (f"{ns}/{metadata['name']}" if ns else metadata["name"]), state
+
+    def call(self, args: pulumi_mocks.MockCallArgs) -> dict:  # type: ignore[override]
+        self.invokes.append(Invoke(args.token, dict(args.args)))
+        if args.token == "azure-native:containerservice:listManagedClusterUserCredentials":
+            cluster = args.args.get("resourceName", "cluster")
+            value = base64.b64encode(mock_kubeconfig(cluster).encode()).decode()
+            return {"kubeconfigs": [{"name": "clusterUser", "value": value}]}
+        if args.token == "azure-native:containerservice:getManagedCluster":
+            key = (args.args.get("resourceGroupName", ""), args.args.get("resourceName", ""))
+            if key not in self.existing_clusters:
+                raise Exception(
+                    f"ResourceNotFound: The Resource 'Microsoft.ContainerService/managedClusters/"
+                    f"{key[1]}' under resource group '{key[0]}' was not found."
+                )
+            return self.existing_clusters[key]
+        return {}
+
+
+def aks_runtime_class(name: str) -> dict[str, Any]:
+    """The RuntimeClass AKS installs with a Kata pool (handler kata, Kata node selector)."""
+    from sandboxing.catalog import KATA_HANDLER, SANDBOX_RUNTIMES
+
+    label = next(
+        (r.node_label for r in SANDBOX_RUNTIMES.values() if r.runtime_class == name),
+        "kubernetes.azure.com/kata-vm-isolation",
+    )
+    return {
+        "apiVersion": "node.k8s.io/v1",
+        "kind": "RuntimeClass",
+        "handler": KATA_HANDLER,
+        "overhead": {"podFixed": {"memory": "600Mi"}},
+        "scheduling": {"nodeSelector": {label: "true"}},
+    }
+
+
+# ------------------------------------------------------------------------------------------------
+# A monitor that also keeps what the plain mock monitor throws away (parent, dependencies, options)
+
+
+class RecordingMonitor(pulumi_mocks.MockMonitor):
+    def __init__(self, mocks: CloudMocks):
+        super().__init__(mocks)
+        self.registered: list[Registered] = []
+
+    def RegisterResource(self, request):  # noqa: N802 (gRPC method name)
+        response = super().RegisterResource(request)
+        if request.type != "pulumi:pulumi:Stack":
+            self._record(request, response.urn, response.id, request.object, read=False)
+        return response
+
+    def ReadResource(self, request):  # noqa: N802
+        response = super().ReadResource(request)
+        self._record(request, response.urn, request.id, request.properties, read=True)
+        return response
+
+    def _record(self, request, urn: str, id_: str, props, read: bool) -> None:
+        from pulumi.runtime import rpc
+
+        inputs = _sync_await(_deserialize(rpc, props))
+        options: dict[str, Any] = {}
+        if not read:
+            options = {
+                "protect": request.protect,
+                "deleteBeforeReplace": request.deleteBeforeReplace,
+                "ignoreChanges": list(request.ignoreChanges),
+                "retainOnDelete": request.retainOnDelete,
+                "additionalSecretOutputs": list(request.additionalSecretOutputs),
+            }
+        options["provider"] = request.provider
+        deps = list(getattr(request, "dependencies", []))
+        registration = self.resources.get(urn)
+        self.registered.append(
+            Registered(
+                type=request.type,
+                name=request.name,
+                urn=urn,
+                parent=request.parent,
+                custom=bool(getattr(request, "custom", True)),
+                inputs=inputs,
+                dependencies=deps,
+                options=options,
+                id=id_ or "",
+                state=dict(registration.state) if registration else {},
+                read=read,
+            )
+        )
+
+
+async def _deserialize(rpc, props) -> dict[str, Any]:
+    return rpc.deserialize_properties(props)
+
+
+# ------------------------------------------------------------------------------------------------
+# Stack config and the run itself
+
+
+def stack_config(stack: str = "dev") -> dict[str, str]:
+    """The stack file's config as the engine would pass it ("ns:key" -> string value)."""
+    path = REPO / f"Pulumi.{stack}.yaml"
+    if not path.exists():
+        raise FileNotFoundError(f"no stack file {path.name} (stacks: {', '.join(list_stacks())})")
+    data = yaml.safe_load(path.read_text()) or {}
+    config: dict[str, str] = {}
+    for key, value in (data.get("config") or {}).items():
+        full = key if ":" in key else f"{PROJECT}:{key}"
+        config[full] = value if isinstance(value, str) else json.dumps(value)
+    return config
+
+
+def list_stacks() -> list[str]:
+    return sorted(p.name[len("Pulumi.") : -len(".yaml")] for p in REPO.glob("Pulumi.*.yaml"))
+
+
+class _WarningCollector(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if record.levelno == logging.WARNING:
+            self.messages.append(record.getMessage())
+
+
+def run_program(
+    config: dict[str, str],
+    *,
+    stack: str = "dev",
+    preview: bool = False,
+    mocks: CloudMocks | None = None,
+    program: Callable[[], Any] | None = None,
+) -> RunResult:
+    """Run the program (default: the repo's `__main__.py`) under mocks with this stack config.
+
+    A program error (e.g. a configuration RunError) is returned in `error`, with whatever was
+    registered before it, so callers can check that nothing was.
+    """
+    mocks = mocks or CloudMocks(preview=preview)
+    monitor = RecordingMonitor(mocks)
+    collector = _WarningCollector()
+    logger = logging.getLogger(f"aks-pod-sandboxing.mock.{id(collector)}")
+    logger.propagate = False
+    logger.addHandler(collector)
+
+    pulumi.runtime.settings.ROOT.set(None)
+    pulumi.runtime.set_all_config(dict(config))
+    pulumi_mocks.set_mocks(
+        mocks, project=PROJECT, stack=stack, preview=preview, logger=logger, monitor=monitor
+    )
+    run = program or (lambda: runpy.run_path(str(REPO / "__main__.py"), run_name="__main__"))
+    error = None
+    try:
+        _sync_await(pulumi.runtime.stack.run_pulumi_func(run))
+    except pulumi.RunError as exc:
+        error = str(exc)
+    except Exception as exc:  # noqa: BLE001 - surfaced to the caller as the run's error
+        error = f"{type(exc).__name__}: {exc}"
+    outputs = _resolve_outputs()
+    return RunResult(monitor.registered, mocks.invokes, outputs, collector.messages, error)
+
+
+def _resolve_outputs() -> dict[str, OutputValue]:
+    root = pulumi.runtime.settings.get_root_resource()
+    exported: dict[str, Any] = getattr(root, "outputs", {}) or {}
+    resolved: dict[str, OutputValue] = {}
+    for name, value in exported.items():
+        output = pulumi.Output.from_input(value)
+        known = _sync_await(output.is_known())
+        secret = _sync_await(output.is_secret())
+        resolved[name] = OutputValue(_sync_await(output.future()) if known else None, secret, known)
+    return resolved
+
+
+def is_secret_value(value: Any) -> bool:
+    """True for an input the engine received wrapped as a secret."""
+    from pulumi.runtime import rpc
+
+    return isinstance(value, dict) and value.get(rpc._special_sig_key) == rpc._special_secret_sig
+
+
+def unwrap_secret(value: Any) -> Any:
+    return value["value"] if is_secret_value(value) else value
