@@ -12,8 +12,8 @@ from components.kata_node_pool import MANAGED_BY_TAG, KataNodePool
 from components.kata_runtime_class import KataRuntimeClass
 from components.sandbox_pods import SandboxPods
 from components.stack_settings import load_settings
-from sandboxing.rules import format_errors
 from sandboxing.existing_cluster import check_existing_cluster
+from sandboxing.rules import format_errors
 from sandboxing.sizing import sandbox_sizing
 
 settings = load_settings()

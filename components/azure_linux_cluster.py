@@ -28,24 +28,25 @@ def network_profile(settings: Settings) -> containerservice.ContainerServiceNetw
     )
 
 
-def access_options(settings: Settings) -> dict[str, object]:
-    """Opt-in ManagedCluster arguments that change how users reach the cluster."""
-    options: dict[str, object] = {}
-    if settings.entra_enabled:
-        options["aad_profile"] = containerservice.ManagedClusterAADProfileArgs(
-            managed=True,
-            admin_group_object_ids=list(settings.entra_admin_group_object_ids),
-            enable_azure_rbac=settings.enable_azure_rbac,
-        )
-    if settings.disable_local_accounts:
-        options["disable_local_accounts"] = True
-    if settings.api_server_authorized_ip_ranges:
-        options["api_server_access_profile"] = (
-            containerservice.ManagedClusterAPIServerAccessProfileArgs(
-                authorized_ip_ranges=list(settings.api_server_authorized_ip_ranges)
-            )
-        )
-    return options
+def entra_profile(settings: Settings) -> containerservice.ManagedClusterAADProfileArgs | None:
+    """AKS-managed Microsoft Entra integration, only when admin groups are configured."""
+    if not settings.entra_enabled:
+        return None
+    return containerservice.ManagedClusterAADProfileArgs(
+        managed=True,
+        admin_group_object_ids=list(settings.entra_admin_group_object_ids),
+        enable_azure_rbac=settings.enable_azure_rbac,
+    )
+
+
+def api_server_access(
+    settings: Settings,
+) -> containerservice.ManagedClusterAPIServerAccessProfileArgs | None:
+    if not settings.api_server_authorized_ip_ranges:
+        return None
+    return containerservice.ManagedClusterAPIServerAccessProfileArgs(
+        authorized_ip_ranges=list(settings.api_server_authorized_ip_ranges)
+    )
 
 
 class AzureLinuxCluster(pulumi.ComponentResource):
@@ -100,16 +101,16 @@ class AzureLinuxCluster(pulumi.ComponentResource):
             sku=containerservice.ManagedClusterSKUArgs(
                 name=containerservice.ManagedClusterSKUName.BASE, tier=settings.sku_tier
             ),
-            **access_options(settings),  # type: ignore[arg-type]
+            aad_profile=entra_profile(settings),
+            disable_local_accounts=settings.disable_local_accounts or None,
+            api_server_access_profile=api_server_access(settings),
             opts=child,
         )
         self.resource_group_name = group.name
         self.cluster_name = cluster.name
         self.cluster_id = cluster.id
         self.kubeconfig = user_kubeconfig(group.name, cluster.name, parent=self)
-        self.provider = kubernetes_provider(
-            f"{name}-k8s", self.kubeconfig, cluster.id, parent=self
-        )
+        self.provider = kubernetes_provider(f"{name}-k8s", self.kubeconfig, cluster.id, parent=self)
         self.register_outputs(
             {
                 "resourceGroupName": self.resource_group_name,

@@ -20,8 +20,15 @@ def user_kubeconfig(
         resource_name=cluster_name,
         opts=pulumi.InvokeOutputOptions(parent=parent),
     )
-    encoded = pulumi.Output.secret(credentials.kubeconfigs[0].value)
-    return encoded.apply(lambda value: base64.b64decode(value).decode("utf-8"))
+    # Secret before anything reads it; apply keeps the secret flag through the decoding.
+    return pulumi.Output.secret(credentials).apply(_first_kubeconfig)
+
+
+def _first_kubeconfig(
+    credentials: containerservice.ListManagedClusterUserCredentialsResult,
+) -> str:
+    # ARM returns the kubeconfig base64-encoded.
+    return base64.b64decode(credentials.kubeconfigs[0].value).decode("utf-8")
 
 
 def kubernetes_provider(

@@ -2,11 +2,22 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pulumi
 import pulumi_kubernetes as k8s
 
 from sandboxing import workload
 from sandboxing.contract import Settings
+
+
+def wire(part: dict[str, Any]) -> Any:
+    """Pass a manifest part as is: camelCase keys reach the API server unchanged.
+
+    The SDK's TypedDicts spell keys in snake_case; our manifests are the API's own shape (the
+    same objects the offline plan writes and the tests validate against the OpenAPI schemas).
+    """
+    return part
 
 
 class SandboxPods(pulumi.ComponentResource):
@@ -31,9 +42,8 @@ class SandboxPods(pulumi.ComponentResource):
         super().__init__("aks-pod-sandboxing:kubernetes:SandboxPods", name, None, opts)
         child = pulumi.ResourceOptions(parent=self, provider=provider)
 
-        ns_manifest = workload.namespace(settings)
         namespace = k8s.core.v1.Namespace(
-            f"{name}-namespace", metadata=ns_manifest["metadata"], opts=child
+            f"{name}-namespace", metadata=wire(workload.namespace(settings)["metadata"]), opts=child
         )
         in_namespace = pulumi.ResourceOptions.merge(
             child, pulumi.ResourceOptions(depends_on=[namespace])
@@ -41,31 +51,37 @@ class SandboxPods(pulumi.ComponentResource):
         sa = workload.service_account(settings)
         account = k8s.core.v1.ServiceAccount(
             f"{name}-serviceaccount",
-            metadata=sa["metadata"],
+            metadata=wire(sa["metadata"]),
             automount_service_account_token=sa["automountServiceAccountToken"],
             opts=in_namespace,
         )
         policy = workload.network_policy(settings)
         k8s.networking.v1.NetworkPolicy(
-            f"{name}-default-deny", metadata=policy["metadata"], spec=policy["spec"],
+            f"{name}-default-deny",
+            metadata=wire(policy["metadata"]),
+            spec=wire(policy["spec"]),
             opts=in_namespace,
-        )  # fmt: skip
+        )
         # Pods need their ServiceAccount to exist before admission.
         pod_opts = pulumi.ResourceOptions.merge(
             child, pulumi.ResourceOptions(depends_on=[namespace, account])
         )
         trusted = workload.pod(settings, workload.TRUSTED_POD, None)
         trusted_pod = k8s.core.v1.Pod(
-            workload.TRUSTED_POD, metadata=trusted["metadata"], spec=trusted["spec"], opts=pod_opts
+            workload.TRUSTED_POD,
+            metadata=wire(trusted["metadata"]),
+            spec=wire(trusted["spec"]),
+            opts=pod_opts,
         )
         untrusted = workload.pod(settings, workload.UNTRUSTED_POD, settings.effective_runtime_class)
         # The class name comes from the readiness read: that data edge is what holds the pod
         # back until the Kata pool exists and the cluster serves its RuntimeClass.
-        untrusted_spec = dict(untrusted["spec"], runtimeClassName=runtime_class_name)
         untrusted_pod = k8s.core.v1.Pod(
-            workload.UNTRUSTED_POD, metadata=untrusted["metadata"], spec=untrusted_spec,
+            workload.UNTRUSTED_POD,
+            metadata=wire(untrusted["metadata"]),
+            spec=wire(dict(untrusted["spec"], runtimeClassName=runtime_class_name)),
             opts=pod_opts,
-        )  # fmt: skip
+        )
         self.namespace = namespace.metadata.name
         self.trusted_pod_name = trusted_pod.metadata.name
         self.untrusted_pod_name = untrusted_pod.metadata.name

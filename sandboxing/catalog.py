@@ -38,7 +38,9 @@ KATA_PREVIEW = SandboxRuntime(
     min_kubernetes=(1, 24),
     in_stable_api=False,
 )
-SANDBOX_RUNTIMES: dict[str, SandboxRuntime] = {r.workload_runtime: r for r in (KATA_GA, KATA_PREVIEW)}
+SANDBOX_RUNTIMES: dict[str, SandboxRuntime] = {
+    r.workload_runtime: r for r in (KATA_GA, KATA_PREVIEW)
+}
 # Every runtime class a Kata pool may serve (preview-era pools keep the old name).
 KATA_RUNTIME_CLASSES = frozenset(r.runtime_class for r in SANDBOX_RUNTIMES.values())
 KATA_HANDLER = "kata"
@@ -152,6 +154,7 @@ def kata_vm_family(size: VmSize) -> VmFamily | None:
     if family is None or size.vcpus not in family.vcpus:
         return None
     return family
+
 
 # --- Node allocatable (AKS resource reservations, Kubernetes 1.29+) --------------------------
 

@@ -17,7 +17,7 @@ def check_existing_cluster(
     version_text = cluster.get("currentKubernetesVersion") or cluster.get("kubernetesVersion") or ""
     version = parse_kubernetes_version(version_text)
     runtime = catalog.SANDBOX_RUNTIMES.get(settings.workload_runtime, catalog.KATA_GA)
-    minimum = "%d.%d" % runtime.min_kubernetes
+    minimum = "{}.{}".format(*runtime.min_kubernetes)
     if version is None or version < runtime.min_kubernetes:
         problems.append(Problem(
             "clusterName", settings.cluster_name,

@@ -33,7 +33,9 @@ def parse_quantity(text: str) -> Decimal | None:
 
 def cpu_millicores(text: str) -> int | None:
     value = parse_quantity(text)
-    return None if value is None else int((value * 1000).to_integral_value(rounding="ROUND_CEILING"))
+    return (
+        None if value is None else int((value * 1000).to_integral_value(rounding="ROUND_CEILING"))
+    )
 
 
 def memory_mib(text: str) -> float | None:

@@ -27,7 +27,9 @@ TAINT = re.compile(
     r"^(?:[a-z0-9]([-a-z0-9.]*[a-z0-9])?/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?"
     r"=[A-Za-z0-9]?([-A-Za-z0-9_.]*[A-Za-z0-9])?:(NoSchedule|PreferNoSchedule|NoExecute)$"
 )
-IMAGE_REFERENCE = re.compile(r"^[a-z0-9][a-z0-9._/:-]*[a-z0-9](?::[\w][\w.-]{0,127})?(@sha256:[a-f0-9]{64})?$")
+IMAGE_REFERENCE = re.compile(
+    r"^[a-z0-9][a-z0-9._/:-]*[a-z0-9](?::[\w][\w.-]{0,127})?(@sha256:[a-f0-9]{64})?$"
+)
 GUID = re.compile(r"^[0-9a-fA-F]{8}-([0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}$")
 
 CLUSTER_MODES = ("new", "existing")
@@ -55,30 +57,55 @@ def cluster_identity(s: Settings) -> list[Problem]:
         for key, value in (("resourceGroupName", s.resource_group_name),
                            ("clusterName", s.cluster_name)):  # fmt: skip
             if not value:
-                problems.append(Problem(key, value, "is required when clusterMode is existing "
-                                        "(the resource group and name of the cluster to use)"))
+                problems.append(
+                    Problem(
+                        key,
+                        value,
+                        "is required when clusterMode is existing "
+                        "(the resource group and name of the cluster to use)",
+                    )
+                )
     elif not s.location:
-        problems.append(Problem("azure-native:location", s.location,
-                                "is required for a new cluster, e.g. `pulumi config set "
-                                "azure-native:location westeurope`"))
+        problems.append(
+            Problem(
+                "azure-native:location",
+                s.location,
+                "is required for a new cluster, e.g. `pulumi config set "
+                "azure-native:location westeurope`",
+            )
+        )
     if s.resource_group_name and (
         not RESOURCE_GROUP_NAME.match(s.resource_group_name) or s.resource_group_name.endswith(".")
     ):
-        problems.append(Problem("resourceGroupName", s.resource_group_name,
-                                "must be 1-90 letters, digits, '.', '_', '-', '(' or ')' and not "
-                                "end with '.'"))
+        problems.append(
+            Problem(
+                "resourceGroupName",
+                s.resource_group_name,
+                "must be 1-90 letters, digits, '.', '_', '-', '(' or ')' and not end with '.'",
+            )
+        )
     if s.cluster_name and not CLUSTER_NAME.match(s.cluster_name):
-        problems.append(Problem("clusterName", s.cluster_name,
-                                "must be 1-63 letters, digits, '_' or '-', starting and ending "
-                                "with a letter or digit"))
+        problems.append(
+            Problem(
+                "clusterName",
+                s.cluster_name,
+                "must be 1-63 letters, digits, '_' or '-', starting and ending "
+                "with a letter or digit",
+            )
+        )
     return problems
 
 
 def os_sku(s: Settings) -> list[Problem]:
     if s.kata_os_sku not in catalog.KATA_OS_SKUS:
-        return [Problem("kataOsSku", s.kata_os_sku,
-                        "Pod Sandboxing needs osSKU AzureLinux (Ubuntu, Windows and others are "
-                        "not supported)")]
+        return [
+            Problem(
+                "kataOsSku",
+                s.kata_os_sku,
+                "Pod Sandboxing needs osSKU AzureLinux (Ubuntu, Windows and others are "
+                "not supported)",
+            )
+        ]
     warning = catalog.KATA_OS_SKUS[s.kata_os_sku]
     return [Problem("kataOsSku", s.kata_os_sku, warning, "warning")] if warning else []
 
@@ -91,27 +118,49 @@ def kata_vm_size(s: Settings) -> list[Problem]:
         return [Problem(key, value, "is not an Azure VM size name (e.g. Standard_D4s_v3)")]
     reason = catalog.unsupported_reason(size)
     if reason:
-        return [Problem(key, value, f"{reason}; Kata needs a Gen2 size with nested "
-                        f"virtualization from: {families}")]
+        return [
+            Problem(
+                key,
+                value,
+                f"{reason}; Kata needs a Gen2 size with nested virtualization from: {families}",
+            )
+        ]
     if catalog.kata_vm_family(size) is None:
-        message = (f"family {size.family} ({size.vcpus} vCPUs) is not in the known Gen2 "
-                   f"nested-virtualization list ({families})")
+        message = (
+            f"family {size.family} ({size.vcpus} vCPUs) is not in the known Gen2 "
+            f"nested-virtualization list ({families})"
+        )
         if s.allow_unlisted_vm_size:
-            return [Problem(key, value, message + "; allowed by allowUnlistedVmSize, AKS will "
-                            "have the final word", "warning")]
-        return [Problem(key, value, message + "; set allowUnlistedVmSize: true if AKS "
-                        "supports it")]
+            return [
+                Problem(
+                    key,
+                    value,
+                    message + "; allowed by allowUnlistedVmSize, AKS will have the final word",
+                    "warning",
+                )
+            ]
+        return [Problem(key, value, message + "; set allowUnlistedVmSize: true if AKS supports it")]
     return []
 
 
 def system_vm_size(s: Settings) -> list[Problem]:
     size = catalog.parse_vm_size(s.system_node_vm_size)
     if size is None:
-        return [Problem("systemNodeVmSize", s.system_node_vm_size,
-                        "is not an Azure VM size name (e.g. Standard_D2s_v5)")]
+        return [
+            Problem(
+                "systemNodeVmSize",
+                s.system_node_vm_size,
+                "is not an Azure VM size name (e.g. Standard_D2s_v5)",
+            )
+        ]
     if size.vcpus < 2:
-        return [Problem("systemNodeVmSize", s.system_node_vm_size,
-                        "System pools need at least 2 vCPUs and 4 GiB of memory")]
+        return [
+            Problem(
+                "systemNodeVmSize",
+                s.system_node_vm_size,
+                "System pools need at least 2 vCPUs and 4 GiB of memory",
+            )
+        ]
     return []
 
 
@@ -120,13 +169,23 @@ def kubernetes_version(s: Settings) -> list[Problem]:
         return []
     version = parse_kubernetes_version(s.kubernetes_version)
     if version is None:
-        return [Problem("kubernetesVersion", s.kubernetes_version,
-                        "must be MAJOR.MINOR or MAJOR.MINOR.PATCH, e.g. 1.33")]
+        return [
+            Problem(
+                "kubernetesVersion",
+                s.kubernetes_version,
+                "must be MAJOR.MINOR or MAJOR.MINOR.PATCH, e.g. 1.33",
+            )
+        ]
     runtime = catalog.SANDBOX_RUNTIMES.get(s.workload_runtime, catalog.KATA_GA)
     if version < runtime.min_kubernetes:
-        minimum = "%d.%d" % runtime.min_kubernetes
-        return [Problem("kubernetesVersion", s.kubernetes_version,
-                        f"{runtime.workload_runtime} needs Kubernetes {minimum} or later")]
+        minimum = "{}.{}".format(*runtime.min_kubernetes)
+        return [
+            Problem(
+                "kubernetesVersion",
+                s.kubernetes_version,
+                f"{runtime.workload_runtime} needs Kubernetes {minimum} or later",
+            )
+        ]
     return []
 
 
@@ -136,13 +195,23 @@ def workload_runtime(s: Settings) -> list[Problem]:
     if runtime is not None and runtime.in_stable_api:
         return []
     if runtime is not None:
-        return [Problem("workloadRuntime", value,
-                        f"{value} is the preview name and is not in the AKS API 2025-09-01 the "
-                        f"program uses; use {catalog.KATA_GA.workload_runtime} (its runtime class "
-                        f"becomes {catalog.KATA_GA.runtime_class})")]
+        return [
+            Problem(
+                "workloadRuntime",
+                value,
+                f"{value} is the preview name and is not in the AKS API 2025-09-01 the "
+                f"program uses; use {catalog.KATA_GA.workload_runtime} (its runtime class "
+                f"becomes {catalog.KATA_GA.runtime_class})",
+            )
+        ]
     why = catalog.NOT_SANDBOXING.get(value, "not a workload runtime AKS knows")
-    return [Problem("workloadRuntime", value,
-                    f"is not pod sandboxing ({why}); use {catalog.KATA_GA.workload_runtime}")]
+    return [
+        Problem(
+            "workloadRuntime",
+            value,
+            f"is not pod sandboxing ({why}); use {catalog.KATA_GA.workload_runtime}",
+        )
+    ]
 
 
 def runtime_class(s: Settings) -> list[Problem]:
@@ -150,30 +219,57 @@ def runtime_class(s: Settings) -> list[Problem]:
     if not name:
         return []
     if len(name) > 253 or not DNS1123_SUBDOMAIN.match(name):
-        return [Problem("runtimeClassName", name,
-                        "must be a DNS-1123 subdomain (lower-case letters, digits, '-', '.')")]
+        return [
+            Problem(
+                "runtimeClassName",
+                name,
+                "must be a DNS-1123 subdomain (lower-case letters, digits, '-', '.')",
+            )
+        ]
     runtime = catalog.SANDBOX_RUNTIMES.get(s.workload_runtime, catalog.KATA_GA)
     if name == runtime.runtime_class:
         return []
     if name == catalog.KATA_PREVIEW.runtime_class and s.existing_cluster:
-        return [Problem("runtimeClassName", name,
-                        f"preview-era class, served by Kata pools created during the preview; "
-                        f"the GA name is {catalog.KATA_GA.runtime_class}, which new pools "
-                        f"serve", "warning")]
-    return [Problem("runtimeClassName", name,
-                    f"AKS creates the class {runtime.runtime_class} for {runtime.workload_runtime}"
-                    f"; the untrusted pod will stay Pending unless {name} exists", "warning")]
+        return [
+            Problem(
+                "runtimeClassName",
+                name,
+                f"preview-era class, served by Kata pools created during the preview; "
+                f"the GA name is {catalog.KATA_GA.runtime_class}, which new pools "
+                f"serve",
+                "warning",
+            )
+        ]
+    return [
+        Problem(
+            "runtimeClassName",
+            name,
+            f"AKS creates the class {runtime.runtime_class} for {runtime.workload_runtime}"
+            f"; the untrusted pod will stay Pending unless {name} exists",
+            "warning",
+        )
+    ]
 
 
 def node_pool_name(s: Settings) -> list[Problem]:
     name = s.kata_node_pool_name
     if not AGENT_POOL_NAME.match(name):
-        return [Problem("kataNodePoolName", name,
-                        "must match ^[a-z][a-z0-9]{0,11}$ (lower-case letter, then up to 11 "
-                        "lower-case letters or digits)")]
+        return [
+            Problem(
+                "kataNodePoolName",
+                name,
+                "must match ^[a-z][a-z0-9]{0,11}$ (lower-case letter, then up to 11 "
+                "lower-case letters or digits)",
+            )
+        ]
     if name == catalog.SYSTEM_POOL_NAME:
-        return [Problem("kataNodePoolName", name,
-                        f"is the System pool's name; choose another (default katapool)")]
+        return [
+            Problem(
+                "kataNodePoolName",
+                name,
+                "is the System pool's name; choose another (default katapool)",
+            )
+        ]
     return []
 
 
@@ -182,9 +278,18 @@ def node_counts(s: Settings) -> list[Problem]:
     for key, value in (("systemNodeCount", s.system_node_count),
                        ("kataNodeCount", s.kata_node_count)):  # fmt: skip
         if not 1 <= value <= MAX_NODE_COUNT:
-            problems.append(Problem(key, value, f"must be between 1 and {MAX_NODE_COUNT}"
-                                    + (" (a Kata pool with no node cannot run the untrusted pod)"
-                                       if key == "kataNodeCount" else "")))
+            problems.append(
+                Problem(
+                    key,
+                    value,
+                    f"must be between 1 and {MAX_NODE_COUNT}"
+                    + (
+                        " (a Kata pool with no node cannot run the untrusted pod)"
+                        if key == "kataNodeCount"
+                        else ""
+                    ),
+                )
+            )
     return problems
 
 
@@ -192,49 +297,85 @@ def pod_resources(s: Settings) -> list[Problem]:
     problems = []
     cpu = cpu_millicores(s.pod_cpu_limit)
     if cpu is None or cpu <= 0:
-        problems.append(Problem("podCpuLimit", s.pod_cpu_limit,
-                                "must be a Kubernetes CPU quantity above zero, e.g. 500m or 1"))
+        problems.append(
+            Problem(
+                "podCpuLimit",
+                s.pod_cpu_limit,
+                "must be a Kubernetes CPU quantity above zero, e.g. 500m or 1",
+            )
+        )
     memory = memory_mib(s.pod_memory_limit)
     if memory is None:
-        problems.append(Problem("podMemoryLimit", s.pod_memory_limit,
-                                "must be a Kubernetes memory quantity, e.g. 512Mi or 1Gi"))
+        problems.append(
+            Problem(
+                "podMemoryLimit",
+                s.pod_memory_limit,
+                "must be a Kubernetes memory quantity, e.g. 512Mi or 1Gi",
+            )
+        )
     elif memory < catalog.MIN_POD_VM_MEMORY_MIB:
-        problems.append(Problem("podMemoryLimit", s.pod_memory_limit,
-                                f"is below Kata's minimum of {catalog.MIN_POD_VM_MEMORY_MIB}Mi "
-                                "(the limit is the sandbox VM's memory)"))
+        problems.append(
+            Problem(
+                "podMemoryLimit",
+                s.pod_memory_limit,
+                f"is below Kata's minimum of {catalog.MIN_POD_VM_MEMORY_MIB}Mi "
+                "(the limit is the sandbox VM's memory)",
+            )
+        )
     else:
         node = node_capacity(s.kata_node_vm_size)
         needed = memory + catalog.RUNTIME_CLASS_OVERHEAD_MIB
         if node is not None and needed > node.allocatable_memory_mib:
-            problems.append(Problem("podMemoryLimit", s.pod_memory_limit,
-                                    f"plus the {catalog.RUNTIME_CLASS_OVERHEAD_MIB}Mi RuntimeClass "
-                                    f"overhead needs {needed:.0f}Mi, more than the "
-                                    f"{node.allocatable_memory_mib}Mi allocatable on "
-                                    f"{s.kata_node_vm_size}"))
+            problems.append(
+                Problem(
+                    "podMemoryLimit",
+                    s.pod_memory_limit,
+                    f"plus the {catalog.RUNTIME_CLASS_OVERHEAD_MIB}Mi RuntimeClass "
+                    f"overhead needs {needed:.0f}Mi, more than the "
+                    f"{node.allocatable_memory_mib}Mi allocatable on "
+                    f"{s.kata_node_vm_size}",
+                )
+            )
     if cpu and (node := node_capacity(s.kata_node_vm_size)) and cpu > node.allocatable_millicpu:
-        problems.append(Problem("podCpuLimit", s.pod_cpu_limit,
-                                f"is more than the {node.allocatable_millicpu}m allocatable on "
-                                f"{s.kata_node_vm_size}"))
+        problems.append(
+            Problem(
+                "podCpuLimit",
+                s.pod_cpu_limit,
+                f"is more than the {node.allocatable_millicpu}m allocatable on "
+                f"{s.kata_node_vm_size}",
+            )
+        )
     return problems
 
 
 def pod_namespace_and_image(s: Settings) -> list[Problem]:
     problems = []
     if len(s.pod_namespace) > 63 or not DNS1123_LABEL.match(s.pod_namespace):
-        problems.append(Problem("podNamespace", s.pod_namespace,
-                                "must be a DNS-1123 label (1-63 lower-case letters, digits or "
-                                "'-', starting and ending alphanumeric)"))
+        problems.append(
+            Problem(
+                "podNamespace",
+                s.pod_namespace,
+                "must be a DNS-1123 label (1-63 lower-case letters, digits or "
+                "'-', starting and ending alphanumeric)",
+            )
+        )
     if not IMAGE_REFERENCE.match(s.pod_image):
-        problems.append(Problem("podImage", s.pod_image,
-                                "must be an image reference such as registry/repo:tag"))
+        problems.append(
+            Problem("podImage", s.pod_image, "must be an image reference such as registry/repo:tag")
+        )
     return problems
 
 
 def kata_taint(s: Settings) -> list[Problem]:
     if s.kata_node_taint and not TAINT.match(s.kata_node_taint):
-        return [Problem("kataNodeTaint", s.kata_node_taint,
-                        "must be key=value:Effect (Effect NoSchedule, PreferNoSchedule or "
-                        "NoExecute), or empty for no taint")]
+        return [
+            Problem(
+                "kataNodeTaint",
+                s.kata_node_taint,
+                "must be key=value:Effect (Effect NoSchedule, PreferNoSchedule or "
+                "NoExecute), or empty for no taint",
+            )
+        ]
     return []
 
 
@@ -247,13 +388,24 @@ def cluster_baseline(s: Settings) -> list[Problem]:
     )
     bad_ids = [g for g in s.entra_admin_group_object_ids if not GUID.match(g)]
     if bad_ids:
-        problems.append(Problem("entraAdminGroupObjectIds", bad_ids,
-                                "must be Microsoft Entra group object IDs (GUIDs)"))
+        problems.append(
+            Problem(
+                "entraAdminGroupObjectIds",
+                bad_ids,
+                "must be Microsoft Entra group object IDs (GUIDs)",
+            )
+        )
     for key, on in (("enableAzureRbac", s.enable_azure_rbac),
                     ("disableLocalAccounts", s.disable_local_accounts)):  # fmt: skip
         if on and not s.entra_enabled:
-            problems.append(Problem(key, on, "needs Microsoft Entra integration: set "
-                                    "entraAdminGroupObjectIds to at least one admin group"))
+            problems.append(
+                Problem(
+                    key,
+                    on,
+                    "needs Microsoft Entra integration: set "
+                    "entraAdminGroupObjectIds to at least one admin group",
+                )
+            )
     bad_ranges = []
     for cidr in s.api_server_authorized_ip_ranges:
         try:
@@ -261,8 +413,13 @@ def cluster_baseline(s: Settings) -> list[Problem]:
         except ValueError:
             bad_ranges.append(cidr)
     if bad_ranges:
-        problems.append(Problem("apiServerAuthorizedIpRanges", bad_ranges,
-                                "must be IPv4 addresses or CIDRs, e.g. 203.0.113.0/24"))
+        problems.append(
+            Problem(
+                "apiServerAuthorizedIpRanges",
+                bad_ranges,
+                "must be IPv4 addresses or CIDRs, e.g. 203.0.113.0/24",
+            )
+        )
     return problems
 
 

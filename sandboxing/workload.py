@@ -1,4 +1,4 @@
-"""The Kubernetes objects of the sandbox, as plain manifests (camelCase, as the API server sees them).
+"""The sandbox's Kubernetes objects as plain manifests (camelCase, as the API server sees them).
 
 The SandboxPods component sends exactly these; the offline plan writes them out; the policy pack
 and the tests check them with `sandboxed_pod_violations`. Pure data, no Pulumi.
@@ -22,7 +22,7 @@ KERNEL_LOG_PREFIX = "kernel="
 POD_COMMAND = [
     "/bin/sh",
     "-ec",
-    f'echo "{KERNEL_LOG_PREFIX}$(uname -r)"; while :; do echo \'.\'; sleep 5 ; done',
+    f"echo \"{KERNEL_LOG_PREFIX}$(uname -r)\"; while :; do echo '.'; sleep 5 ; done",
 ]
 APP_LABEL = "app.kubernetes.io/part-of"
 

@@ -188,7 +188,10 @@ class CloudMocks(pulumi_mocks.Mocks):
         if typ == "azure-native:resources:ResourceGroup":
             return {"name": rg, "location": inputs.get("location", "westeurope"),
                     "id": f"/subscriptions/{SUBSCRIPTION}/resourceGroups/{rg}"}  # fmt: skip
-        base = f"/subscriptions/{SUBSCRIPTION}/resourceGroups/{rg}/providers/Microsoft.ContainerService"
+        base = (
+            f"/subscriptions/{SUBSCRIPTION}/resourceGroups/{rg}"
+            "/providers/Microsoft.ContainerService"
+        )
         if typ == "azure-native:containerservice:ManagedCluster":
             cluster = inputs.get("resourceName") or f"{name}{_suffix(name)}"
             version = inputs.get("kubernetesVersion") or MOCK_KUBERNETES_VERSION
@@ -196,13 +199,14 @@ class CloudMocks(pulumi_mocks.Mocks):
                     "fqdn": f"{inputs.get('dnsPrefix', cluster)}-{_suffix(cluster)}.hcp.mock",
                     "kubernetesVersion": version, "currentKubernetesVersion": version,
                     "provisioningState": "Succeeded", "powerState": {"code": "Running"},
-                    "identity": {**inputs.get("identity", {}), "principalId": "mock-principal"}}  # fmt: skip
+                    "identity": {**inputs.get("identity", {}), "principalId": "p1"}}  # fmt: skip
         if typ == "azure-native:containerservice:AgentPool":
             pool = inputs.get("agentPoolName") or name
             version = inputs.get("orchestratorVersion") or MOCK_KUBERNETES_VERSION
             return {"name": pool, "id": f"{base}/managedClusters/{inputs.get('resourceName')}/"
                     f"agentPools/{pool}", "provisioningState": "Succeeded",
-                    "currentOrchestratorVersion": version, "orchestratorVersion": version}  # fmt: skip
+                    "currentOrchestratorVersion": version,
+                    "orchestratorVersion": version}  # fmt: skip
         return {"name": inputs.get("name", name), "id": f"{base}/{name}"}
 
     def _kubernetes_state(
@@ -368,13 +372,19 @@ def run_program(
     pulumi_mocks.set_mocks(
         mocks, project=PROJECT, stack=stack, preview=preview, logger=logger, monitor=monitor
     )
-    run = program or (lambda: runpy.run_path(str(REPO / "__main__.py"), run_name="__main__"))
+
+    def run() -> None:
+        if program is not None:
+            program()
+        else:
+            runpy.run_path(str(REPO / "__main__.py"), run_name="__main__")
+
     error = None
     try:
         _sync_await(pulumi.runtime.stack.run_pulumi_func(run))
     except pulumi.RunError as exc:
         error = str(exc)
-    except Exception as exc:  # noqa: BLE001 - surfaced to the caller as the run's error
+    except Exception as exc:
         error = f"{type(exc).__name__}: {exc}"
     outputs = _resolve_outputs()
     return RunResult(monitor.registered, mocks.invokes, outputs, collector.messages, error)

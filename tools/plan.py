@@ -143,10 +143,15 @@ def render_text(plan: dict[str, Any]) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m tools.plan", description=__doc__.split("\n")[0])
+    parser = argparse.ArgumentParser(
+        prog="python -m tools.plan", description=__doc__.split("\n")[0]
+    )
     parser.add_argument("--stack", default="dev", help="stack whose Pulumi.<stack>.yaml to use")
-    parser.add_argument("--preview", action="store_true",
-                        help="run as `pulumi preview` would (values of new resources unknown)")
+    parser.add_argument(
+        "--preview",
+        action="store_true",
+        help="run as `pulumi preview` would (values of new resources unknown)",
+    )
     args = parser.parse_args(argv)
     try:
         config = stack_config(args.stack)

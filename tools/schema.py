@@ -1,6 +1,6 @@
 """Keep Pulumi.yaml's config schema and the README's config table in step with the contract.
 
-    python -m tools.schema      # rewrite both from sandboxing.contract.CONFIG_KEYS
+python -m tools.schema      # rewrite both from sandboxing.contract.CONFIG_KEYS
 """
 
 from __future__ import annotations
