@@ -21,7 +21,10 @@ def user_kubeconfig(
         opts=pulumi.InvokeOutputOptions(parent=parent),
     )
     # Secret before anything reads it; apply keeps the secret flag through the decoding.
-    return pulumi.Output.secret(credentials).apply(_first_kubeconfig)
+    secret_credentials: pulumi.Output[containerservice.ListManagedClusterUserCredentialsResult] = (
+        pulumi.Output.secret(credentials)
+    )
+    return secret_credentials.apply(_first_kubeconfig)
 
 
 def _first_kubeconfig(
