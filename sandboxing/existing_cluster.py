@@ -16,7 +16,7 @@ def check_existing_cluster(
     problems: list[Problem] = []
     version_text = cluster.get("currentKubernetesVersion") or cluster.get("kubernetesVersion") or ""
     version = parse_kubernetes_version(version_text)
-    runtime = catalog.SANDBOX_RUNTIMES.get(settings.workload_runtime, catalog.KATA_GA)
+    runtime = catalog.KATA_GA  # the pool this program adds is always a GA Kata pool
     minimum = "{}.{}".format(*runtime.min_kubernetes)
     if version is None or version < runtime.min_kubernetes:
         problems.append(Problem(

@@ -176,7 +176,7 @@ def kubernetes_version(s: Settings) -> list[Problem]:
                 "must be MAJOR.MINOR or MAJOR.MINOR.PATCH, e.g. 1.33",
             )
         ]
-    runtime = catalog.SANDBOX_RUNTIMES.get(s.workload_runtime, catalog.KATA_GA)
+    runtime = catalog.KATA_GA  # the only runtime a new pool may use
     if version < runtime.min_kubernetes:
         minimum = "{}.{}".format(*runtime.min_kubernetes)
         return [

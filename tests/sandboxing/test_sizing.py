@@ -1,0 +1,81 @@
+"""Sandbox VM sizing (GA rules) against hand-computed examples."""
+
+from __future__ import annotations
+
+from sandboxing.sizing import node_capacity, sandbox_sizing
+
+
+def test_node_capacity_d4s_v3_by_hand() -> None:
+    node = node_capacity("Standard_D4s_v3")
+    assert node is not None
+    # 4 vCPU, 16 GiB; kube-reserved = min(20*250+50, 25% of 16384) = 4096; eviction 100.
+    assert (node.vcpus, node.memory_mib) == (4, 16384)
+    assert node.allocatable_memory_mib == 16384 - 4096 - 100
+    assert node.allocatable_millicpu == 4000 - 140
+
+
+def test_node_capacity_large_node_caps_reservation_by_pods() -> None:
+    node = node_capacity("Standard_D8s_v5")
+    assert node is not None
+    # 32 GiB: 25% would be 8192, the per-pod formula gives 5050.
+    assert node.allocatable_memory_mib == 32768 - 5050 - 100
+    assert node.allocatable_millicpu == 8000 - 180
+
+
+def test_memory_overrides_of_irregular_sizes() -> None:
+    node = node_capacity("Standard_E64s_v3")
+    assert node is not None and node.memory_mib == 432 * 1024
+
+
+def test_default_pod_one_cpu_one_gib_on_d4s_v3() -> None:
+    sizing = sandbox_sizing("1", "1Gi", "Standard_D4s_v3")
+    assert sizing.pod_vm_vcpus == 1
+    assert sizing.pod_vm_memory_mib == 1024
+    assert sizing.host_memory_per_pod_mib == 1024 + 600
+    # memory allows 12188 // 1624 = 7, CPU allows 3860 // 1000 = 3
+    assert sizing.pods_per_node == 3
+
+
+def test_fractional_cpu_rounds_up_to_whole_vcpus() -> None:
+    sizing = sandbox_sizing("1500m", "2Gi", "Standard_D8s_v5")
+    assert sizing.pod_vm_vcpus == 2
+    assert sizing.cpu_request_millicores == 1500
+    assert sizing.host_memory_per_pod_mib == 2648
+    # memory: 27618 // 2648 = 10; CPU: 7820 // 1500 = 5 (the scheduler counts the request)
+    assert sizing.pods_per_node == 5
+
+
+def test_small_cpu_still_gets_one_vcpu() -> None:
+    sizing = sandbox_sizing("250m", "128Mi", "Standard_D4s_v3")
+    assert sizing.pod_vm_vcpus == 1
+    assert sizing.pod_vm_memory_mib == 128
+    assert sizing.host_memory_per_pod_mib == 728
+    assert sizing.pods_per_node == min(12188 // 728, 3860 // 250)
+
+
+def test_no_limits_use_the_kata_defaults() -> None:
+    sizing = sandbox_sizing(None, None, "Standard_D4s_v3")
+    assert sizing.pod_vm_vcpus == 1
+    assert sizing.pod_vm_memory_mib == 512
+    assert sizing.host_memory_per_pod_mib == 1112
+    assert sizing.pods_per_node == 12188 // 1112
+
+
+def test_decimal_memory_units_are_converted() -> None:
+    sizing = sandbox_sizing("2", "1G", "Standard_D4s_v3")
+    assert sizing.pod_vm_memory_mib == 954  # 10^9 bytes = 953.67 MiB, rounded up
+    assert sizing.pod_vm_vcpus == 2
+
+
+def test_unknown_size_gives_pod_figures_but_no_node_figures() -> None:
+    sizing = sandbox_sizing("1", "1Gi", "Standard_D4s_v6")
+    assert sizing.node is None and sizing.pods_per_node is None
+    assert sizing.pod_vm_memory_mib == 1024
+
+
+def test_stack_output_carries_the_sizing(dev_run) -> None:
+    out = dev_run.outputs["sandboxSizing"]
+    assert out.value["pod_vm_vcpus"] == 1
+    assert out.value["host_memory_per_pod_mib"] == 1624
+    assert out.value["pods_per_node"] == 3
+    assert out.value["node"]["vm_size"] == "Standard_D4s_v3"

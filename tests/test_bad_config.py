@@ -1,0 +1,162 @@
+"""Every configuration AKS would refuse is refused before any resource is registered.
+
+Each case runs the whole program (the dev stack plus the bad values) under the mock engine.
+"""
+
+from __future__ import annotations
+
+import pytest
+from support import run_dev
+
+# (case id, config overrides, config keys the error must name)
+BAD_CONFIGS: list[tuple[str, dict[str, object], set[str]]] = [
+    ("ubuntu-os", {"kataOsSku": "Ubuntu"}, {"kataOsSku"}),
+    ("windows-os", {"kataOsSku": "Windows2022"}, {"kataOsSku"}),
+    ("gen1-d2-v3", {"kataNodeVmSize": "Standard_D2_v3"}, {"kataNodeVmSize"}),
+    ("b-series", {"kataNodeVmSize": "Standard_B4ms"}, {"kataNodeVmSize"}),
+    ("av2", {"kataNodeVmSize": "Standard_A4_v2"}, {"kataNodeVmSize"}),
+    ("dsv2", {"kataNodeVmSize": "Standard_DS3_v2"}, {"kataNodeVmSize"}),
+    ("dasv4", {"kataNodeVmSize": "Standard_D4as_v4"}, {"kataNodeVmSize"}),
+    ("confidential", {"kataNodeVmSize": "Standard_DC4s_v3"}, {"kataNodeVmSize"}),
+    ("arm64", {"kataNodeVmSize": "Standard_D4ps_v5"}, {"kataNodeVmSize"}),
+    ("malformed-size", {"kataNodeVmSize": "D4s_v3"}, {"kataNodeVmSize"}),
+    ("unlisted-size", {"kataNodeVmSize": "Standard_D4s_v6"}, {"kataNodeVmSize"}),
+    ("nonexistent-vcpus", {"kataNodeVmSize": "Standard_D6s_v3"}, {"kataNodeVmSize"}),
+    ("system-size-garbage", {"systemNodeVmSize": "big"}, {"systemNodeVmSize"}),
+    ("system-size-1-vcpu", {"systemNodeVmSize": "Standard_B1s"}, {"systemNodeVmSize"}),
+    ("k8s-too-old", {"kubernetesVersion": "1.26"}, {"kubernetesVersion"}),
+    ("k8s-malformed", {"kubernetesVersion": "v1.33"}, {"kubernetesVersion"}),
+    ("preview-runtime", {"workloadRuntime": "KataMshvVmIsolation"}, {"workloadRuntime"}),
+    ("oci-runtime", {"workloadRuntime": "OCIContainer"}, {"workloadRuntime"}),
+    ("confidential-runtime", {"workloadRuntime": "KataCcIsolation"}, {"workloadRuntime"}),
+    ("wasm-runtime", {"workloadRuntime": "WasmWasi"}, {"workloadRuntime"}),
+    ("bad-runtime-class", {"runtimeClassName": "Kata_VM"}, {"runtimeClassName"}),
+    ("pool-name-upper", {"kataNodePoolName": "KataPool"}, {"kataNodePoolName"}),
+    ("pool-name-too-long", {"kataNodePoolName": "katapool12345"}, {"kataNodePoolName"}),
+    ("pool-name-system", {"kataNodePoolName": "system"}, {"kataNodePoolName"}),
+    ("kata-count-zero", {"kataNodeCount": 0}, {"kataNodeCount"}),
+    ("system-count-huge", {"systemNodeCount": 1001}, {"systemNodeCount"}),
+    ("count-not-a-number", {"kataNodeCount": "two"}, {"kataNodeCount"}),
+    ("count-fraction", {"systemNodeCount": "1.5"}, {"systemNodeCount"}),
+    ("cpu-zero", {"podCpuLimit": "0"}, {"podCpuLimit"}),
+    ("cpu-garbage", {"podCpuLimit": "one"}, {"podCpuLimit"}),
+    ("memory-below-kata-minimum", {"podMemoryLimit": "64Mi"}, {"podMemoryLimit"}),
+    ("memory-garbage", {"podMemoryLimit": "1 GB"}, {"podMemoryLimit"}),
+    ("memory-too-big-for-node", {"podMemoryLimit": "16Gi"}, {"podMemoryLimit"}),
+    ("cpu-too-big-for-node", {"podCpuLimit": "4"}, {"podCpuLimit"}),
+    ("rg-name-bad", {"resourceGroupName": "rg with spaces"}, {"resourceGroupName"}),
+    ("rg-name-dot", {"resourceGroupName": "rg."}, {"resourceGroupName"}),
+    ("cluster-name-bad", {"clusterName": "-aks"}, {"clusterName"}),
+    ("namespace-bad", {"podNamespace": "Pod_Sandboxing"}, {"podNamespace"}),
+    ("image-bad", {"podImage": "not an image"}, {"podImage"}),
+    ("bool-bad", {"allowUnlistedVmSize": "yes"}, {"allowUnlistedVmSize"}),
+    ("mode-bad", {"clusterMode": "reuse"}, {"clusterMode"}),
+    ("existing-without-names", {"clusterMode": "existing", "resourceGroupName": "",
+                                "clusterName": ""}, {"resourceGroupName", "clusterName"}),
+    ("no-location", {"azure-native:location": None}, {"azure-native:location"}),
+    ("taint-bad", {"kataNodeTaint": "kata:NoSchedule"}, {"kataNodeTaint"}),
+    ("policy-engine-bad", {"networkPolicyEngine": "azure"}, {"networkPolicyEngine"}),
+    ("upgrade-channel-bad", {"autoUpgradeChannel": "weekly"}, {"autoUpgradeChannel"}),
+    ("node-os-channel-bad", {"nodeOsUpgradeChannel": "nodeimage"}, {"nodeOsUpgradeChannel"}),
+    ("sku-tier-bad", {"skuTier": "Gold"}, {"skuTier"}),
+    ("entra-ids-bad", {"entraAdminGroupObjectIds": ["admins"]}, {"entraAdminGroupObjectIds"}),
+    ("entra-ids-not-json", {"entraAdminGroupObjectIds": "[admins"}, {"entraAdminGroupObjectIds"}),
+    ("azure-rbac-without-entra", {"enableAzureRbac": True}, {"enableAzureRbac"}),
+    ("no-local-accounts-without-entra", {"disableLocalAccounts": True}, {"disableLocalAccounts"}),
+    ("ip-ranges-bad", {"apiServerAuthorizedIpRanges": ["10.0.0.0/33"]},
+     {"apiServerAuthorizedIpRanges"}),
+    # Several wrong at once: every one is reported in the same run.
+    ("ubuntu-gen1-old-preview", {"kataOsSku": "Ubuntu", "kataNodeVmSize": "Standard_D2_v3",
+                                 "kubernetesVersion": "1.25",
+                                 "workloadRuntime": "KataMshvVmIsolation"},
+     {"kataOsSku", "kataNodeVmSize", "kubernetesVersion", "workloadRuntime"}),
+    ("names-counts-limits", {"kataNodePoolName": "Kata-Pool", "kataNodeCount": 0,
+                             "podMemoryLimit": "100Mi", "podCpuLimit": "0m",
+                             "podNamespace": "-ns"},
+     {"kataNodePoolName", "kataNodeCount", "podMemoryLimit", "podCpuLimit", "podNamespace"}),
+    ("types-and-rules", {"kataNodeCount": "two", "systemNodeCount": "x", "kataOsSku": "Mariner",
+                         "allowUnlistedVmSize": "maybe"},
+     {"kataNodeCount", "systemNodeCount", "kataOsSku", "allowUnlistedVmSize"}),
+]  # fmt: skip
+
+
+def _named_keys(error: str) -> set[str]:
+    lines = [line.strip() for line in error.splitlines() if line.strip().startswith("- ")]
+    keys = set()
+    for line in lines:
+        key = line[2:].split(" = ", 1)[0]
+        keys.add(key.removeprefix("aks-pod-sandboxing:"))
+    return keys
+
+
+def test_matrix_is_large_and_distinct() -> None:
+    assert len(BAD_CONFIGS) >= 25
+    assert len({case for case, _, _ in BAD_CONFIGS}) == len(BAD_CONFIGS)
+    assert sum(1 for _, _, keys in BAD_CONFIGS if len(keys) > 1) >= 3
+
+
+@pytest.mark.parametrize(
+    ("overrides", "keys"), [(o, k) for _, o, k in BAD_CONFIGS], ids=[c for c, _, _ in BAD_CONFIGS]
+)
+def test_bad_config_is_refused_before_any_resource(overrides: dict, keys: set[str]) -> None:
+    result = run_dev(**overrides)
+    assert result.error is not None, "the program accepted a bad configuration"
+    assert result.resources == [], "something was registered before the error"
+    assert result.invokes == []
+    assert "nothing was deployed" in result.error
+    assert _named_keys(result.error) == keys
+    for key in keys:
+        bad = overrides.get(key)
+        if isinstance(bad, str) and bad:
+            assert repr(bad) in result.error, f"the bad value of {key} is not shown"
+
+
+GOOD_SIZES = [
+    "Standard_D4s_v3", "Standard_D8s_v4", "Standard_D4ds_v4", "Standard_D4s_v5",
+    "Standard_D16ds_v5", "Standard_E4s_v3", "Standard_E8s_v4", "Standard_E4ds_v4",
+    "Standard_E8s_v5", "Standard_E16ds_v5", "Standard_D4as_v5", "Standard_D8ads_v5",
+    "Standard_D4ads_v7",
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("vm_size", GOOD_SIZES)
+def test_good_vm_families_deploy(vm_size: str) -> None:
+    result = run_dev(kataNodeVmSize=vm_size)
+    assert result.error is None, result.error
+    pool = result.one("azure-native:containerservice:AgentPool").inputs
+    assert pool["vmSize"] == vm_size
+    assert result.warnings == []
+
+
+def test_good_config_with_everything_set_deploys() -> None:
+    result = run_dev(
+        kataOsSku="AzureLinux", kubernetesVersion="1.31.2", kataNodePoolName="sandbox1",
+        kataNodeCount=3, systemNodeCount=2, podCpuLimit="500m", podMemoryLimit="768Mi",
+        podNamespace="untrusted-code", runtimeClassName="kata-vm-isolation",
+        networkPolicyEngine="calico", skuTier="Standard",
+    )  # fmt: skip
+    assert result.error is None, result.error
+    assert result.warnings == []
+
+
+def test_unlisted_size_is_a_warning_when_allowed() -> None:
+    result = run_dev(kataNodeVmSize="Standard_D4s_v6", allowUnlistedVmSize=True)
+    assert result.error is None, result.error
+    assert any("kataNodeVmSize" in w and "allowUnlistedVmSize" in w for w in result.warnings)
+    assert result.one("azure-native:containerservice:AgentPool").inputs["vmSize"] == (
+        "Standard_D4s_v6"
+    )
+
+
+def test_azure_linux_3_is_a_warning() -> None:
+    result = run_dev(kataOsSku="AzureLinux3")
+    assert result.error is None, result.error
+    assert any("kataOsSku" in w and "AzureLinux" in w for w in result.warnings)
+
+
+def test_runtime_class_override_that_differs_is_a_warning() -> None:
+    result = run_dev(runtimeClassName="my-kata")
+    assert result.error is None, result.error
+    assert any("runtimeClassName" in w and "kata-vm-isolation" in w for w in result.warnings)
+    pod = result.one("kubernetes:core/v1:Pod", "untrusted").inputs
+    assert pod["spec"]["runtimeClassName"] == "my-kata"
