@@ -15,19 +15,15 @@ def look_up_cluster(settings: Settings) -> dict[str, Any]:
     """The cluster as ARM describes it (camelCase), or a RunError that says what to fix.
 
     A plain (blocking) invoke on purpose: its answer is validated before any resource is
-    registered, so a wrong cluster never leaves a half-created Kata pool behind.
+    registered, so a wrong cluster never leaves a half-created Kata pool behind. A cluster that
+    does not exist fails the invoke itself; the engine then stops the run with ARM's own
+    `ResourceNotFound` message, which names the cluster and its resource group (the SDK reports
+    a failed invoke even when the program catches it, so there is no point in wrapping it).
     """
-    try:
-        result = containerservice.get_managed_cluster(
-            resource_group_name=settings.resource_group_name,
-            resource_name=settings.cluster_name,
-        )
-    except Exception as exc:  # the invoke's error text is the useful part
-        raise pulumi.RunError(
-            f"clusterMode is existing but aks-pod-sandboxing:clusterName = "
-            f"{settings.cluster_name!r} in aks-pod-sandboxing:resourceGroupName = "
-            f"{settings.resource_group_name!r} could not be read: {exc}"
-        ) from None
+    result = containerservice.get_managed_cluster(
+        resource_group_name=settings.resource_group_name,
+        resource_name=settings.cluster_name,
+    )
     pools = [
         {"name": p.name, "tags": dict(p.tags or {}), "workloadRuntime": p.workload_runtime}
         for p in result.agent_pool_profiles or []

@@ -6,7 +6,9 @@ Each case runs the whole program (the dev stack plus the bad values) under the m
 from __future__ import annotations
 
 import pytest
-from support import run_dev
+from support import dev_config, run_dev
+
+from tools.harness import CloudMocks, run_program
 
 # (case id, config overrides, config keys the error must name)
 BAD_CONFIGS: list[tuple[str, dict[str, object], set[str]]] = [
@@ -155,7 +157,9 @@ def test_azure_linux_3_is_a_warning() -> None:
 
 
 def test_runtime_class_override_that_differs_is_a_warning() -> None:
-    result = run_dev(runtimeClassName="my-kata")
+    # The user made a class of their own (handler kata) on the cluster.
+    mocks = CloudMocks(served_runtime_classes=frozenset({"my-kata"}))
+    result = run_program(dev_config(runtimeClassName="my-kata"), mocks=mocks)
     assert result.error is None, result.error
     assert any("runtimeClassName" in w and "kata-vm-isolation" in w for w in result.warnings)
     pod = result.one("kubernetes:core/v1:Pod", "untrusted").inputs

@@ -7,6 +7,7 @@ nothing leaves downstream inputs unknown and silently drops them (see pulumi-not
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import hashlib
 import json
@@ -162,9 +163,16 @@ class CloudMocks(pulumi_mocks.Mocks):
         self,
         existing_clusters: dict[tuple[str, str], dict[str, Any]] | None = None,
         preview: bool = False,
+        served_runtime_classes: frozenset[str] | None = None,
     ):
+        from sandboxing.catalog import KATA_RUNTIME_CLASSES
+
         self.existing_clusters = existing_clusters or {}
         self.preview = preview
+        # RuntimeClasses the cluster serves once a Kata pool exists (AKS installs them).
+        self.served_runtime_classes = (
+            KATA_RUNTIME_CLASSES if served_runtime_classes is None else served_runtime_classes
+        )
         self.invokes: list[Invoke] = []
 
     def new_resource(self, args: pulumi_mocks.MockResourceArgs) -> tuple[str | None, dict]:
@@ -217,6 +225,12 @@ class CloudMocks(pulumi_mocks.Mocks):
         if read_id:  # a `.get` of an object the cluster already serves
             object_name = read_id.split("/")[-1]
             if typ == "kubernetes:node.k8s.io/v1:RuntimeClass":
+                if object_name not in self.served_runtime_classes:
+                    # What pulumi-kubernetes reports for a `.get` of a missing object.
+                    raise Exception(
+                        f"resource 'kubernetes:node.k8s.io/v1:RuntimeClass::{name}' does not "
+                        f'exist: runtimeclasses.node.k8s.io "{object_name}" not found'
+                    )
                 state.update(aks_runtime_class(object_name))
             metadata = dict(state.get("metadata") or {}, name=object_name)
         metadata.setdefault("name", f"{name}-{_suffix(name)}")
@@ -367,7 +381,10 @@ def run_program(
     logger.propagate = False
     logger.addHandler(collector)
 
+    # A fresh engine state per run, as pulumi.runtime.test does (outputs left by an earlier,
+    # failed run would otherwise be awaited, and fail, in this one).
     pulumi.runtime.settings.ROOT.set(None)
+    pulumi.runtime.settings.SETTINGS.outputs.clear()
     pulumi.runtime.set_all_config(dict(config))
     pulumi_mocks.set_mocks(
         mocks, project=PROJECT, stack=stack, preview=preview, logger=logger, monitor=monitor
@@ -387,7 +404,25 @@ def run_program(
     except Exception as exc:
         error = f"{type(exc).__name__}: {exc}"
     outputs = _resolve_outputs()
+    _drain_leftover_tasks()
     return RunResult(monitor.registered, mocks.invokes, outputs, collector.messages, error)
+
+
+def _quiet_failed_run(loop: asyncio.AbstractEventLoop, context: dict[str, Any]) -> None:
+    # A failed run leaves futures whose error was already reported as the run's error.
+    if context.get("message") != "Future exception was never retrieved":
+        loop.default_exception_handler(context)
+
+
+def _drain_leftover_tasks() -> None:
+    """Finish what a failed run left pending, so it cannot leak into the next run's RPCs."""
+    loop = asyncio.get_event_loop()
+    loop.set_exception_handler(_quiet_failed_run)
+    pending = [task for task in asyncio.all_tasks(loop) if not task.done()]
+    for task in pending:
+        task.cancel()
+    if pending:
+        loop.run_until_complete(asyncio.gather(*pending, return_exceptions=True))
 
 
 def _resolve_outputs() -> dict[str, OutputValue]:
@@ -396,9 +431,13 @@ def _resolve_outputs() -> dict[str, OutputValue]:
     resolved: dict[str, OutputValue] = {}
     for name, value in exported.items():
         output = pulumi.Output.from_input(value)
-        known = _sync_await(output.is_known())
-        secret = _sync_await(output.is_secret())
-        resolved[name] = OutputValue(_sync_await(output.future()) if known else None, secret, known)
+        try:
+            known = _sync_await(output.is_known())
+            secret = _sync_await(output.is_secret())
+            result = _sync_await(output.future()) if known else None
+        except Exception:
+            known, secret, result = False, False, None
+        resolved[name] = OutputValue(result, secret, known)
     return resolved
 
 

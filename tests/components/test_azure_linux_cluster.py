@@ -1,0 +1,100 @@
+"""AzureLinuxCluster: resource group, managed cluster, kubeconfig and provider, on its own."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from components.azure_linux_cluster import AzureLinuxCluster
+from sandboxing.contract import default_settings
+from tools.harness import RunResult, is_secret_value, run_program
+
+CLUSTER = "azure-native:containerservice:ManagedCluster"
+GROUP = "0f8fad5b-d9cb-469f-a165-70867728950e"
+
+
+def run_cluster(**settings: Any) -> RunResult:
+    def program() -> None:
+        AzureLinuxCluster("cluster", default_settings(location="westeurope", **settings))
+
+    result = run_program({}, program=program)
+    assert result.error is None, result.error
+    return result
+
+
+@pytest.fixture(scope="module")
+def plain() -> RunResult:
+    return run_cluster()
+
+
+def test_children_and_type_token(plain: RunResult) -> None:
+    component = plain.one("aks-pod-sandboxing:azure:AzureLinuxCluster")
+    children = {r.type for r in plain.resources if r.parent == component.urn}
+    assert children == {"azure-native:resources:ResourceGroup", CLUSTER,
+                        "pulumi:providers:kubernetes"}  # fmt: skip
+
+
+def test_auto_names_when_not_configured(plain: RunResult) -> None:
+    cluster = plain.one(CLUSTER).inputs
+    assert "resourceName" not in cluster  # Pulumi auto-names it
+    assert cluster["dnsPrefix"] == "podsandbox"
+    group = plain.one("azure-native:resources:ResourceGroup")
+    assert cluster["resourceGroupName"] == group.state["name"]
+
+
+def test_network_policy_engine_is_enforcing(plain: RunResult) -> None:
+    network = plain.one(CLUSTER).inputs["networkProfile"]
+    assert network["networkPlugin"] == "azure"
+    assert network["networkPluginMode"] == "overlay"
+    assert network["networkPolicy"] == "cilium"
+    assert network["networkDataplane"] == "cilium"
+
+
+def test_calico_engine() -> None:
+    network = run_cluster(network_policy_engine="calico").one(CLUSTER).inputs["networkProfile"]
+    assert network["networkPolicy"] == "calico"
+    assert "networkDataplane" not in network
+
+
+def test_upgrade_channels_and_sku(plain: RunResult) -> None:
+    cluster = plain.one(CLUSTER).inputs
+    assert cluster["autoUpgradeProfile"] == {"upgradeChannel": "patch",
+                                             "nodeOSUpgradeChannel": "NodeImage"}  # fmt: skip
+    assert cluster["sku"] == {"name": "Base", "tier": "Free"}
+
+
+def test_login_options_are_off_by_default(plain: RunResult) -> None:
+    cluster = plain.one(CLUSTER).inputs
+    for key in ("aadProfile", "disableLocalAccounts", "apiServerAccessProfile"):
+        assert key not in cluster
+
+
+def test_entra_integration_with_azure_rbac_and_no_local_accounts() -> None:
+    cluster = (
+        run_cluster(
+            entra_admin_group_object_ids=(GROUP,),
+            enable_azure_rbac=True,
+            disable_local_accounts=True,
+        )
+        .one(CLUSTER)
+        .inputs
+    )
+    assert cluster["aadProfile"] == {"managed": True, "adminGroupObjectIDs": [GROUP],
+                                     "enableAzureRBAC": True}  # fmt: skip
+    assert cluster["disableLocalAccounts"] is True
+
+
+def test_authorized_ip_ranges_and_sku_tier() -> None:
+    cluster = (
+        run_cluster(api_server_authorized_ip_ranges=("203.0.113.0/24",), sku_tier="Standard")
+        .one(CLUSTER)
+        .inputs
+    )
+    assert cluster["apiServerAccessProfile"] == {"authorizedIPRanges": ["203.0.113.0/24"]}
+    assert cluster["sku"]["tier"] == "Standard"
+
+
+def test_kubeconfig_is_secret_into_the_provider(plain: RunResult) -> None:
+    provider = plain.one("pulumi:providers:kubernetes").inputs
+    assert is_secret_value(provider["kubeconfig"])

@@ -1,0 +1,40 @@
+"""KataNodePool on its own."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from components.kata_node_pool import KataNodePool
+from sandboxing.contract import default_settings
+from tools.harness import RunResult, run_program
+
+POOL = "azure-native:containerservice:AgentPool"
+
+
+def run_pool(**settings: Any) -> RunResult:
+    def program() -> None:
+        KataNodePool("kata", default_settings(**settings), "rg", "aks", managed_by="proj/stack")
+
+    result = run_program({}, program=program)
+    assert result.error is None, result.error
+    return result
+
+
+def test_pool_properties() -> None:
+    result = run_pool()
+    pool = result.one(POOL)
+    assert pool.parent == result.one("aks-pod-sandboxing:azure:KataNodePool").urn
+    assert pool.inputs == {
+        "resourceGroupName": "rg", "resourceName": "aks", "agentPoolName": "katapool",
+        "mode": "User", "type": "VirtualMachineScaleSets", "osType": "Linux",
+        "osSKU": "AzureLinux", "vmSize": "Standard_D4s_v3", "count": 1, "workloadRuntime":
+        "KataVmIsolation", "nodeTaints": ["pod-sandboxing.aks.io/kata=true:NoSchedule"],
+        "tags": {"pod-sandboxing-stack": "proj/stack"},
+    }  # fmt: skip
+
+
+def test_version_follows_kubernetes_version_and_taint_can_be_off() -> None:
+    pool = run_pool(kubernetes_version="1.32", kata_node_taint="", kata_node_count=4).one(POOL)
+    assert pool.inputs["orchestratorVersion"] == "1.32"
+    assert pool.inputs["count"] == 4
+    assert "nodeTaints" not in pool.inputs
