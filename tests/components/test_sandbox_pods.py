@@ -97,8 +97,10 @@ def test_checker_catches_what_restricted_forbids() -> None:
         "containers": [{"name": "c", "securityContext": context}],
     }
     found = " ".join(restricted_violations(bad))
-    controls = ("host namespaces", "volume types", "privileged", "capabilities drop ALL",
-                "capabilities add", "privilege escalation", "running as non-root", "seccomp")  # fmt: skip
+    controls = (
+        "host namespaces", "volume types", "privileged", "capabilities drop ALL",
+        "capabilities add", "privilege escalation", "running as non-root", "seccomp",
+    )  # fmt: skip
     for control in controls:
         assert control in found
 
