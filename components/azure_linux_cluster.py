@@ -109,7 +109,9 @@ class AzureLinuxCluster(pulumi.ComponentResource):
         self.resource_group_name = group.name
         self.cluster_name = cluster.name
         self.cluster_id = cluster.id
-        self.kubeconfig = user_kubeconfig(group.name, cluster.name, parent=self)
+        self.kubeconfig = user_kubeconfig(
+            group.name, cluster.name, parent=self, entra=settings.entra_enabled
+        )
         self.provider = kubernetes_provider(f"{name}-k8s", self.kubeconfig, cluster.id, parent=self)
         self.register_outputs(
             {

@@ -8,23 +8,32 @@ import pulumi
 import pulumi_kubernetes as k8s
 from pulumi_azure_native import containerservice
 
+from sandboxing.kubeconfig import use_azure_cli_login
+
 
 def user_kubeconfig(
     resource_group_name: pulumi.Input[str],
     cluster_name: pulumi.Input[str],
     parent: pulumi.Resource,
+    entra: bool = False,
 ) -> pulumi.Output[str]:
-    """The clusterUser kubeconfig, decoded; secret before it is ever decoded."""
+    """The clusterUser kubeconfig, decoded; secret before it is ever decoded.
+
+    With Microsoft Entra integration, ask for the exec (kubelogin) format and switch it to the
+    Azure CLI login, so the Kubernetes provider can use it without an interactive sign-in.
+    """
     credentials = containerservice.list_managed_cluster_user_credentials_output(
         resource_group_name=resource_group_name,
         resource_name=cluster_name,
+        format="exec" if entra else None,
         opts=pulumi.InvokeOutputOptions(parent=parent),
     )
     # Secret before anything reads it; apply keeps the secret flag through the decoding.
     secret_credentials: pulumi.Output[containerservice.ListManagedClusterUserCredentialsResult] = (
         pulumi.Output.secret(credentials)
     )
-    return secret_credentials.apply(_first_kubeconfig)
+    kubeconfig = secret_credentials.apply(_first_kubeconfig)
+    return kubeconfig.apply(use_azure_cli_login) if entra else kubeconfig
 
 
 def _first_kubeconfig(

@@ -119,14 +119,24 @@ def _explicit_name(typ: str, inputs: dict[str, Any]) -> bool:
     return bool(inputs.get(name_input))
 
 
-def mock_kubeconfig(cluster: str) -> str:
+def mock_kubeconfig(cluster: str, exec_format: bool = False) -> str:
+    """A kubeconfig as AKS returns it: static token, or kubelogin exec for Entra clusters."""
+    user: dict[str, Any] = {"token": "mock-secret-token"}
+    if exec_format:
+        user = {"exec": {
+            "apiVersion": "client.authentication.k8s.io/v1beta1", "command": "kubelogin",
+            "args": ["get-token", "--environment", "AzurePublicCloud", "--server-id",
+                     "6dae42f8-4368-4678-94ff-3960e28e3630", "--client-id",
+                     "80faf920-1908-4b52-b5ef-a8e7bedfc67a", "--tenant-id",
+                     "72f988bf-86f1-41af-91ab-2d7cd011db47", "--login", "devicecode"],
+            "provideClusterInfo": False}}  # fmt: skip
     return yaml.safe_dump(
         {
             "apiVersion": "v1",
             "kind": "Config",
             "clusters": [{"name": cluster, "cluster": {"server": f"https://{cluster}.hcp.mock:443",
                                                        "certificate-authority-data": "bW9jaw=="}}],
-            "users": [{"name": f"clusterUser_{cluster}", "user": {"token": "mock-secret-token"}}],
+            "users": [{"name": f"clusterUser_{cluster}", "user": user}],
             "contexts": [{"name": cluster, "context": {"cluster": cluster,
                                                        "user": f"clusterUser_{cluster}"}}],
             "current-context": cluster,
@@ -243,7 +253,8 @@ class CloudMocks(pulumi_mocks.Mocks):
         self.invokes.append(Invoke(args.token, dict(args.args)))
         if args.token == "azure-native:containerservice:listManagedClusterUserCredentials":
             cluster = args.args.get("resourceName", "cluster")
-            value = base64.b64encode(mock_kubeconfig(cluster).encode()).decode()
+            kubeconfig = mock_kubeconfig(cluster, exec_format=args.args.get("format") == "exec")
+            value = base64.b64encode(kubeconfig.encode()).decode()
             return {"kubeconfigs": [{"name": "clusterUser", "value": value}]}
         if args.token == "azure-native:containerservice:getManagedCluster":
             key = (args.args.get("resourceGroupName", ""), args.args.get("resourceName", ""))

@@ -5,10 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+import yaml
 
 from components.azure_linux_cluster import AzureLinuxCluster
 from sandboxing.contract import default_settings
-from tools.harness import RunResult, is_secret_value, run_program
+from tools.harness import RunResult, is_secret_value, run_program, unwrap_secret
 
 CLUSTER = "azure-native:containerservice:ManagedCluster"
 GROUP = "0f8fad5b-d9cb-469f-a165-70867728950e"
@@ -98,3 +99,18 @@ def test_authorized_ip_ranges_and_sku_tier() -> None:
 def test_kubeconfig_is_secret_into_the_provider(plain: RunResult) -> None:
     provider = plain.one("pulumi:providers:kubernetes").inputs
     assert is_secret_value(provider["kubeconfig"])
+
+
+def test_entra_kubeconfig_uses_the_azure_cli_login_and_stays_secret() -> None:
+    result = run_cluster(entra_admin_group_object_ids=(GROUP,), disable_local_accounts=True)
+    creds = [
+        i.args for i in result.invokes if i.token.endswith("listManagedClusterUserCredentials")
+    ]
+    assert creds[0]["format"] == "exec"
+    kubeconfig = result.one("pulumi:providers:kubernetes").inputs["kubeconfig"]
+    assert is_secret_value(kubeconfig)
+    user = yaml.safe_load(unwrap_secret(kubeconfig))["users"][0]["user"]["exec"]
+    assert user["command"] == "kubelogin"
+    assert user["args"][-2:] == ["--login", "azurecli"]
+    assert "devicecode" not in user["args"] and "--client-id" not in user["args"]
+    assert "--server-id" in user["args"]
