@@ -23,7 +23,9 @@ if settings.existing_cluster:
     found = look_up_cluster(settings)
     if problems := check_existing_cluster(settings, found, managed_by, MANAGED_BY_TAG):
         raise pulumi.RunError(format_errors(problems))
-    cluster: AzureLinuxCluster | ExistingCluster = ExistingCluster("cluster", settings, found["id"])
+    cluster: AzureLinuxCluster | ExistingCluster = ExistingCluster(
+        "cluster", settings, found["id"], entra=bool(found.get("aadProfile"))
+    )
 else:
     cluster = AzureLinuxCluster("cluster", settings)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pulumi
 from pulumi_azure_native import containerservice, resources
 
-from components.kubernetes_access import kubernetes_provider, user_kubeconfig
+from components.kubernetes_access import ClusterAccess
 from sandboxing.catalog import SYSTEM_POOL_NAME
 from sandboxing.contract import Settings
 
@@ -49,14 +49,8 @@ def api_server_access(
     )
 
 
-class AzureLinuxCluster(pulumi.ComponentResource):
+class AzureLinuxCluster(ClusterAccess):
     """Resource group + AKS cluster with a small OCI System pool; Kata pools are added apart."""
-
-    resource_group_name: pulumi.Output[str]
-    cluster_name: pulumi.Output[str]
-    cluster_id: pulumi.Output[str]
-    kubeconfig: pulumi.Output[str]
-    provider: pulumi.ProviderResource
 
     def __init__(
         self, name: str, settings: Settings, opts: pulumi.ResourceOptions | None = None
@@ -106,17 +100,4 @@ class AzureLinuxCluster(pulumi.ComponentResource):
             api_server_access_profile=api_server_access(settings),
             opts=child,
         )
-        self.resource_group_name = group.name
-        self.cluster_name = cluster.name
-        self.cluster_id = cluster.id
-        self.kubeconfig = user_kubeconfig(
-            group.name, cluster.name, parent=self, entra=settings.entra_enabled
-        )
-        self.provider = kubernetes_provider(f"{name}-k8s", self.kubeconfig, cluster.id, parent=self)
-        self.register_outputs(
-            {
-                "resourceGroupName": self.resource_group_name,
-                "clusterName": self.cluster_name,
-                "kubeconfig": self.kubeconfig,
-            }
-        )
+        self._connect(name, group.name, cluster.name, cluster.id, settings.entra_enabled)

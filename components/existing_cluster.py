@@ -7,7 +7,7 @@ from typing import Any
 import pulumi
 from pulumi_azure_native import containerservice
 
-from components.kubernetes_access import kubernetes_provider, user_kubeconfig
+from components.kubernetes_access import ClusterAccess
 from sandboxing.contract import Settings
 
 
@@ -33,33 +33,20 @@ def look_up_cluster(settings: Settings) -> dict[str, Any]:
         "currentKubernetesVersion": result.current_kubernetes_version,
         "kubernetesVersion": result.kubernetes_version,
         "agentPoolProfiles": pools,
+        "aadProfile": {"managed": True} if result.aad_profile else None,
     }
 
 
-class ExistingCluster(pulumi.ComponentResource):
+class ExistingCluster(ClusterAccess):
     """Access to an existing cluster: kubeconfig and Kubernetes provider only."""
-
-    resource_group_name: pulumi.Output[str]
-    cluster_name: pulumi.Output[str]
-    cluster_id: pulumi.Output[str]
-    kubeconfig: pulumi.Output[str]
-    provider: pulumi.ProviderResource
 
     def __init__(
         self,
         name: str,
         settings: Settings,
         cluster_id: str,
+        entra: bool = False,
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
         super().__init__("aks-pod-sandboxing:azure:ExistingCluster", name, None, opts)
-        self.resource_group_name = pulumi.Output.from_input(settings.resource_group_name)
-        self.cluster_name = pulumi.Output.from_input(settings.cluster_name)
-        self.cluster_id = pulumi.Output.from_input(cluster_id)
-        self.kubeconfig = user_kubeconfig(
-            settings.resource_group_name, settings.cluster_name, parent=self
-        )
-        self.provider = kubernetes_provider(f"{name}-k8s", self.kubeconfig, cluster_id, parent=self)
-        self.register_outputs(
-            {"resourceGroupName": self.resource_group_name, "clusterName": self.cluster_name}
-        )
+        self._connect(name, settings.resource_group_name, settings.cluster_name, cluster_id, entra)

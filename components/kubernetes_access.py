@@ -1,4 +1,4 @@
-"""The cluster user's kubeconfig (secret from the start) and a Kubernetes provider built on it."""
+"""What every cluster component hands on: names, the secret kubeconfig and a Kubernetes provider."""
 
 from __future__ import annotations
 
@@ -43,17 +43,40 @@ def _first_kubeconfig(
     return base64.b64decode(credentials.kubeconfigs[0].value).decode("utf-8")
 
 
-def kubernetes_provider(
-    name: str,
-    kubeconfig: pulumi.Output[str],
-    cluster_id: pulumi.Input[str],
-    parent: pulumi.Resource,
-) -> k8s.Provider:
-    # cluster_identifier: a new kubeconfig (rotated credentials) updates the provider instead of
-    # replacing it, which would replace every Kubernetes object too.
-    return k8s.Provider(
-        name,
-        kubeconfig=kubeconfig,
-        cluster_identifier=cluster_id,
-        opts=pulumi.ResourceOptions(parent=parent),
-    )
+class ClusterAccess(pulumi.ComponentResource):
+    """Base of the cluster components: the same outputs whether the cluster is new or not."""
+
+    resource_group_name: pulumi.Output[str]
+    cluster_name: pulumi.Output[str]
+    cluster_id: pulumi.Output[str]
+    kubeconfig: pulumi.Output[str]
+    provider: pulumi.ProviderResource
+
+    def _connect(
+        self,
+        name: str,
+        resource_group_name: pulumi.Input[str],
+        cluster_name: pulumi.Input[str],
+        cluster_id: pulumi.Input[str],
+        entra: bool = False,
+    ) -> None:
+        """Read the kubeconfig, build the provider, register the outputs (call last)."""
+        self.resource_group_name = pulumi.Output.from_input(resource_group_name)
+        self.cluster_name = pulumi.Output.from_input(cluster_name)
+        self.cluster_id = pulumi.Output.from_input(cluster_id)
+        self.kubeconfig = user_kubeconfig(resource_group_name, cluster_name, self, entra)
+        # cluster_identifier: a new kubeconfig (rotated credentials) updates the provider instead
+        # of replacing it, which would replace every Kubernetes object too.
+        self.provider = k8s.Provider(
+            f"{name}-k8s",
+            kubeconfig=self.kubeconfig,
+            cluster_identifier=self.cluster_id,
+            opts=pulumi.ResourceOptions(parent=self),
+        )
+        self.register_outputs(
+            {
+                "resourceGroupName": self.resource_group_name,
+                "clusterName": self.cluster_name,
+                "kubeconfig": self.kubeconfig,
+            }
+        )

@@ -121,3 +121,16 @@ def test_existing_mode_preview_run() -> None:
     result = run_existing(existing_cluster_state(RG, NAME), preview=True)
     assert result.error is None, result.error
     assert result.outputs["kubeconfig"].secret
+
+
+def test_entra_cluster_gets_an_azure_cli_kubeconfig() -> None:
+    cluster = existing_cluster_state(RG, NAME)
+    cluster["aadProfile"] = {"managed": True, "enableAzureRBAC": True}
+    result = run_existing(cluster)
+    assert result.error is None, result.error
+    creds = [
+        i.args for i in result.invokes if i.token.endswith("listManagedClusterUserCredentials")
+    ]
+    assert creds[0]["format"] == "exec"
+    assert "azurecli" in result.outputs["kubeconfig"].value
+    assert result.outputs["kubeconfig"].secret
