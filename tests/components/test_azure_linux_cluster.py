@@ -114,3 +114,10 @@ def test_entra_kubeconfig_uses_the_azure_cli_login_and_stays_secret() -> None:
     assert user["args"][-2:] == ["--login", "azurecli"]
     assert "devicecode" not in user["args"] and "--client-id" not in user["args"]
     assert "--server-id" in user["args"]
+
+
+def test_upgrade_channels_are_configurable() -> None:
+    cluster = run_cluster(auto_upgrade_channel="none", node_os_upgrade_channel="SecurityPatch")
+    assert cluster.one(CLUSTER).inputs["autoUpgradeProfile"] == {
+        "upgradeChannel": "none", "nodeOSUpgradeChannel": "SecurityPatch",
+    }  # fmt: skip
