@@ -1,0 +1,164 @@
+"""Isolation check: is the untrusted pod really in its own Kata VM, next to the trusted one?
+
+    python -m tools.verify --stack dev                  # kubeconfig and names from the stack
+    python -m tools.verify --kubeconfig kubeconfig      # or $KUBECONFIG, ~/.kube/config
+    python -m tools.verify --stack dev --wait 300 --format json
+
+Reads the RuntimeClass, both pods, their nodes and the pods' start-up `kernel=` log lines with
+plain API GETs (tools.verify_facts), decides four checks (tools.verify_checks) and prints each
+as PASS/FAIL with its evidence. Exit codes: 0 isolated, 1 a check failed, 2 cannot check
+(unreachable cluster, credentials, permissions, missing pods, pods not Running yet).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from contextlib import ExitStack
+from dataclasses import asdict
+from pathlib import Path
+from typing import Any
+
+from sandboxing.contract import default_settings
+from sandboxing.workload import TRUSTED_POD, UNTRUSTED_POD
+from tools.verify_checks import CANNOT_CHECK, ISOLATED, NOT_ISOLATED, CheckResult, decide, exit_code
+from tools.verify_facts import CannotCheckError, ClusterFacts, Target, connect, gather
+from tools.verify_stack import TARGET_OUTPUTS, private_file, stack_kubeconfig, stack_outputs
+
+_DEFAULTS = default_settings()
+# Names when neither a flag nor a stack output gives them: the stack contract's defaults.
+DEFAULT_TARGET = Target(
+    namespace=_DEFAULTS.pod_namespace,
+    trusted_pod=TRUSTED_POD,
+    untrusted_pod=UNTRUSTED_POD,
+    runtime_class=_DEFAULTS.effective_runtime_class,
+)
+VERDICTS = {
+    ISOLATED: "ISOLATED: the untrusted pod runs on its own kernel, apart from the trusted pod",
+    NOT_ISOLATED: "NOT ISOLATED as intended: see the FAIL lines",
+    CANNOT_CHECK: "CANNOT TELL (yet): see the UNKNOWN lines",
+}
+
+
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(
+        prog="python -m tools.verify",
+        description="Check that the untrusted pod runs in its own Kata VM (own kernel) and the "
+        "trusted pod on the node's shared kernel.",
+        epilog="Exit codes: 0 isolated, 1 a check failed, 2 cannot check (cluster unreachable, "
+        "credentials or permissions, pods missing or not Running yet).",
+    )
+    source = parser.add_mutually_exclusive_group()
+    source.add_argument(
+        "--kubeconfig",
+        metavar="PATH",
+        help="kubeconfig file (default: $KUBECONFIG, else ~/.kube/config)",
+    )
+    source.add_argument(
+        "--stack",
+        metavar="NAME",
+        help="read kubeconfig, namespace, pod and runtime class names from this stack's "
+        "outputs with the Pulumi CLI",
+    )
+    parser.add_argument("--context", metavar="NAME", help="kubeconfig context (default: current)")
+    defaults = DEFAULT_TARGET
+    parser.add_argument(
+        "--namespace", metavar="NS", help=f"pods' namespace (default: {defaults.namespace})"
+    )
+    parser.add_argument("--trusted-pod", metavar="NAME", help=f"default: {defaults.trusted_pod}")
+    parser.add_argument(
+        "--untrusted-pod", metavar="NAME", help=f"default: {defaults.untrusted_pod}"
+    )
+    parser.add_argument(
+        "--runtime-class",
+        metavar="NAME",
+        help=f"RuntimeClass the untrusted pod must use (default: {defaults.runtime_class})",
+    )
+    parser.add_argument(
+        "--wait",
+        metavar="SECONDS",
+        type=float,
+        default=0.0,
+        help="poll up to this long until both pods are Running and logged their kernel",
+    )
+    parser.add_argument("--format", choices=("text", "json"), default="text")
+    args = parser.parse_args(argv)
+    if args.wait < 0:
+        parser.error("--wait must be 0 or more seconds")
+    return args
+
+
+def resolve_target(args: argparse.Namespace, outputs: dict[str, Any]) -> Target:
+    """Flags win over stack outputs, which win over the contract's defaults."""
+    values = {}
+    for field, output in TARGET_OUTPUTS.items():
+        from_stack = outputs.get(output)
+        values[field] = (
+            getattr(args, field)
+            or (from_stack if isinstance(from_stack, str) else "")
+            or getattr(DEFAULT_TARGET, field)
+        )
+    return Target(**values)
+
+
+def default_kubeconfig() -> str:
+    return os.environ.get("KUBECONFIG") or str(Path.home() / ".kube" / "config")
+
+
+def render_text(facts: ClusterFacts, results: list[CheckResult], code: int) -> str:
+    lines = [f"Isolation check: API server {facts.server}, namespace {facts.namespace}"]
+    if facts.waited_seconds:
+        lines[0] += f" (waited {facts.waited_seconds:g} s)"
+    for result in results:
+        lines.append(f"{result.status:<7} {result.title}")
+        lines.append(f"        {result.detail}")
+        lines += [f"          {key}: {value}" for key, value in result.evidence.items()]
+    lines.append(f"{VERDICTS[code]} (exit {code})")
+    if code == CANNOT_CHECK and not facts.waited_seconds:
+        lines.append("Pods still starting? Run again with --wait 300.")
+    return "\n".join(lines)
+
+
+def render_json(facts: ClusterFacts, results: list[CheckResult], code: int) -> str:
+    report = {
+        "isolated": code == ISOLATED,
+        "exitCode": code,
+        "checks": [asdict(result) for result in results],
+        "facts": asdict(facts),
+    }
+    return json.dumps(report, indent=2)
+
+
+def run(args: argparse.Namespace) -> tuple[ClusterFacts, list[CheckResult]]:
+    with ExitStack() as cleanup:
+        outputs: dict[str, Any] = {}
+        kubeconfig = args.kubeconfig or default_kubeconfig()
+        if args.stack:
+            outputs = stack_outputs(args.stack)
+            secret = stack_kubeconfig(outputs, args.stack)
+            kubeconfig = str(cleanup.enter_context(private_file(secret)))
+        target = resolve_target(args, outputs)
+        facts = gather(connect(kubeconfig, args.context), target, wait_seconds=args.wait)
+    return facts, decide(facts)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    try:
+        facts, results = run(args)
+    except CannotCheckError as problem:
+        if args.format == "json":
+            print(json.dumps({"isolated": False, "exitCode": CANNOT_CHECK, "error": str(problem)}))
+        else:
+            print(f"CANNOT CHECK: {problem} (exit {CANNOT_CHECK})", file=sys.stderr)
+        return CANNOT_CHECK
+    code = exit_code(results)
+    render = render_json if args.format == "json" else render_text
+    print(render(facts, results, code))
+    return code
+
+
+if __name__ == "__main__":
+    sys.exit(main())
