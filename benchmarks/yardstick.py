@@ -1,0 +1,196 @@
+"""Yardstick: the same cloud objects as `__main__.py`, registered directly.
+
+No validation, no ComponentResources, no sizing: the least Pulumi code that asks for the same
+deployment (same types, names, inputs, providers and dependencies). It reads only the config keys
+the dev stack sets and spells every other value as the program's default, so the two register
+identical inputs; `benchmarks.run` checks that before it times anything, so a drift in either
+file fails loudly instead of skewing the ratio.
+
+Run it through the harness: `run_program(stack_config("dev"), program=yardstick.main)`.
+"""
+
+from __future__ import annotations
+
+import base64
+from typing import Any
+
+import pulumi
+import pulumi_kubernetes as k8s
+from pulumi_azure_native import containerservice, resources
+
+PROJECT = "aks-pod-sandboxing"
+NAMESPACE = "pod-sandboxing"
+POD_COMMAND = [
+    "/bin/sh",
+    "-ec",
+    "echo \"kernel=$(uname -r)\"; while :; do echo '.'; sleep 5 ; done",
+]
+TAINT_KEY = "pod-sandboxing.aks.io/kata"
+TAINT = f"{TAINT_KEY}=true:NoSchedule"
+PSA = {
+    f"pod-security.kubernetes.io/{mode}{suffix}": value
+    for mode in ("enforce", "audit", "warn")
+    for suffix, value in (("", "restricted"), ("-version", "v1.33"))
+}
+
+
+# Kubernetes inputs in the API's camelCase wire shape, as the program sends them; the SDK's
+# TypedDicts spell keys in snake_case, hence `Any`.
+def _pod_spec(name: str) -> Any:
+    limits = {"cpu": "1", "memory": "1Gi"}
+    return {
+        "serviceAccountName": "sandbox",
+        "automountServiceAccountToken": False,
+        "securityContext": {
+            "runAsNonRoot": True,
+            "runAsUser": 65532,
+            "runAsGroup": 65532,
+            "fsGroup": 65532,
+            "seccompProfile": {"type": "RuntimeDefault"},
+        },
+        "containers": [
+            {
+                "name": name,
+                "image": "mcr.microsoft.com/aks/fundamental/base-ubuntu:v0.0.11",
+                "command": POD_COMMAND,
+                "resources": {"limits": dict(limits), "requests": dict(limits)},
+                "securityContext": {
+                    "allowPrivilegeEscalation": False,
+                    "privileged": False,
+                    "readOnlyRootFilesystem": True,
+                    "runAsNonRoot": True,
+                    "capabilities": {"drop": ["ALL"]},
+                    "seccompProfile": {"type": "RuntimeDefault"},
+                },
+            }
+        ],
+    }
+
+
+def _pod_metadata(name: str) -> Any:
+    labels = {"app.kubernetes.io/part-of": PROJECT, "sandbox": name}
+    return {"name": name, "namespace": NAMESPACE, "labels": labels}
+
+
+DENY_ALL: Any = {"podSelector": {}, "policyTypes": ["Ingress", "Egress"]}
+
+
+def _decode(creds: containerservice.ListManagedClusterUserCredentialsResult) -> str:
+    return base64.b64decode(creds.kubeconfigs[0].value).decode("utf-8")
+
+
+def main() -> None:
+    config = pulumi.Config(PROJECT)
+    location = pulumi.Config("azure-native").require("location")
+    version = config.get("kubernetesVersion") or None
+
+    group = resources.ResourceGroup(
+        "cluster-rg", resource_group_name=config.get("resourceGroupName"), location=location
+    )
+    cluster = containerservice.ManagedCluster(
+        "cluster-aks",
+        resource_group_name=group.name,
+        resource_name_=config.get("clusterName"),
+        location=group.location,
+        dns_prefix=config.get("clusterName") or "podsandbox",
+        kubernetes_version=version,
+        identity=containerservice.ManagedClusterIdentityArgs(
+            type=containerservice.ResourceIdentityType.SYSTEM_ASSIGNED
+        ),
+        enable_rbac=True,
+        agent_pool_profiles=[
+            containerservice.ManagedClusterAgentPoolProfileArgs(
+                name="system",
+                mode="System",
+                os_type="Linux",
+                os_sku="AzureLinux",
+                type="VirtualMachineScaleSets",
+                vm_size="Standard_D2s_v5",
+                count=1,
+            )
+        ],
+        network_profile=containerservice.ContainerServiceNetworkProfileArgs(
+            network_plugin="azure",
+            network_plugin_mode="overlay",
+            network_dataplane="cilium",
+            network_policy="cilium",
+        ),
+        auto_upgrade_profile=containerservice.ManagedClusterAutoUpgradeProfileArgs(
+            upgrade_channel="patch", node_os_upgrade_channel="NodeImage"
+        ),
+        sku=containerservice.ManagedClusterSKUArgs(name="Base", tier="Free"),
+    )
+    pool = containerservice.AgentPool(
+        "kata-pool",
+        resource_group_name=group.name,
+        resource_name_=cluster.name,
+        agent_pool_name="katapool",
+        mode="User",
+        type="VirtualMachineScaleSets",
+        os_type="Linux",
+        os_sku="AzureLinux",
+        vm_size=config.get("kataNodeVmSize") or "Standard_D4s_v3",
+        count=config.get_int("kataNodeCount") or 1,
+        workload_runtime="KataVmIsolation",
+        orchestrator_version=version,
+        node_taints=[TAINT],
+        tags={"pod-sandboxing-stack": f"{pulumi.get_project()}/{pulumi.get_stack()}"},
+    )
+    credentials = containerservice.list_managed_cluster_user_credentials_output(
+        resource_group_name=group.name, resource_name=cluster.name
+    )
+    secret: pulumi.Output[containerservice.ListManagedClusterUserCredentialsResult] = (
+        pulumi.Output.secret(credentials)
+    )
+    kubeconfig = secret.apply(_decode)
+    provider = k8s.Provider("cluster-k8s", kubeconfig=kubeconfig, cluster_identifier=cluster.id)
+
+    runtime_class = k8s.node.v1.RuntimeClass.get(
+        "kata-runtime-class-read",
+        id="kata-vm-isolation",
+        opts=pulumi.ResourceOptions(provider=provider, depends_on=[pool]),
+    )
+    on_cluster = pulumi.ResourceOptions(provider=provider)
+    namespace = k8s.core.v1.Namespace(
+        "sandbox-namespace",
+        metadata={"name": NAMESPACE, "labels": {"app.kubernetes.io/part-of": PROJECT, **PSA}},
+        opts=on_cluster,
+    )
+    in_namespace = pulumi.ResourceOptions(provider=provider, depends_on=[namespace])
+    account = k8s.core.v1.ServiceAccount(
+        "sandbox-serviceaccount",
+        metadata={"name": "sandbox", "namespace": NAMESPACE},
+        automount_service_account_token=False,
+        opts=in_namespace,
+    )
+    k8s.networking.v1.NetworkPolicy(
+        "sandbox-default-deny",
+        metadata={"name": "default-deny-all", "namespace": NAMESPACE},
+        spec=DENY_ALL,
+        opts=in_namespace,
+    )
+    pod_opts = pulumi.ResourceOptions(provider=provider, depends_on=[namespace, account])
+    trusted = k8s.core.v1.Pod(
+        "trusted", metadata=_pod_metadata("trusted"), spec=_pod_spec("trusted"), opts=pod_opts
+    )
+    untrusted_spec: Any = {
+        **_pod_spec("untrusted"),
+        # The class name comes from the read, as in the program: same dependency edge.
+        "runtimeClassName": runtime_class.metadata.name,
+        "tolerations": [
+            {"key": TAINT_KEY, "operator": "Equal", "value": "true", "effect": "NoSchedule"}
+        ],
+    }
+    untrusted = k8s.core.v1.Pod(
+        "untrusted", metadata=_pod_metadata("untrusted"), spec=untrusted_spec, opts=pod_opts
+    )
+
+    # The program's outputs that come from cloud objects (sandboxSizing is its own arithmetic).
+    pulumi.export("kubeconfig", kubeconfig)
+    pulumi.export("resourceGroupName", group.name)
+    pulumi.export("clusterName", cluster.name)
+    pulumi.export("kataNodePoolName", pool.name)
+    pulumi.export("runtimeClassName", runtime_class.metadata.name)
+    pulumi.export("podNamespace", namespace.metadata.name)
+    pulumi.export("trustedPodName", trusted.metadata.name)
+    pulumi.export("untrustedPodName", untrusted.metadata.name)
