@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
-from typing import Any, cast
+from typing import Any
 
 import pulumi.runtime
 from pulumi_policy import (
@@ -137,7 +137,7 @@ def validate_kata_pod_hardening(args: ResourceValidationArgs, report: ReportViol
         return
     # sandboxed_pod_violations only reads with .get/iteration, which the engine's Mapping proxy
     # supports; converting to a dict first would trip over unknown values it never reads.
-    for problem in workload.sandboxed_pod_violations(cast(dict[str, Any], pod.spec)):
+    for problem in workload.sandboxed_pod_violations(pod.spec):
         report(f"{pod.where}: {problem}", None)
 
 

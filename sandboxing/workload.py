@@ -6,6 +6,7 @@ and the tests check them with `sandboxed_pod_violations`. Pure data, no Pulumi.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from sandboxing import catalog
@@ -130,7 +131,7 @@ def manifests(settings: Settings) -> list[Manifest]:
 _HOST_FIELDS = ("hostNetwork", "hostPID", "hostIPC")
 
 
-def sandboxed_pod_violations(spec: dict[str, Any]) -> list[str]:
+def sandboxed_pod_violations(spec: Mapping[str, Any]) -> list[str]:
     """What a pod spec that uses a Kata runtime class must not do (empty: fine)."""
     problems = [f"{f} is not allowed for a sandboxed pod" for f in _HOST_FIELDS if spec.get(f)]
     for volume in spec.get("volumes") or []:
