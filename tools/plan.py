@@ -1,22 +1,57 @@
 """Offline plan: what `pulumi up` would create, without a cloud or the Pulumi CLI.
 
-    python -m tools.plan [--stack dev] [--preview]
+    python -m tools.plan [--stack dev] [--preview] [--format text|markdown|json]
+                         [--manifests DIR]
 
 Runs the real `__main__.py` with the stack's config under the Pulumi mock engine (tools.harness)
-and prints the resource tree with key properties, the dependencies and the stack outputs
-(secrets masked). Exits 1 with the validation errors on a bad configuration.
+and prints the resource tree with key properties, the dependencies, an estimate of `pulumi up`
+time from empty (tools.critical_path) and the stack outputs (secrets masked; an output named
+like a kubeconfig is masked even if it lost its secret flag). `--format markdown` is made for
+a PR comment (adds a Mermaid dependency graph and the sandbox sizing); `--manifests DIR` also
+writes every Kubernetes object as YAML (tools.manifests). On a bad configuration it prints every
+problem and exits 1, in every format, and writes no manifests. An unknown stack exits 2.
+
+JSON (`--format json`), schemaVersion 1. Fields are only added within a schema version; a
+removed or changed field bumps it.
+    schemaVersion  1
+    stack          the stack name
+    preview        true when run as `pulumi preview` (values of new resources unknown)
+    error          null, or the validation/program error text (then exit code 1)
+    warnings       validation warnings, strings
+    resources      list sorted by urn, each:
+        urn, type, name, parent (urn; the stack's for top-level components)
+        custom       false for components
+        operation    "create", or "read" for a lookup of an existing object (`.get`)
+        properties   key inputs for review, {"dotted.path": value}; secrets "[secret]"
+        dependsOn    urns it waits for directly: dependencies, provider, custom parent
+    outputs        {name: value}; secrets "[secret]", unknown "(known after apply)"
+    sandboxSizing  the sandboxSizing stack output (snake_case fields of
+                   sandboxing.sizing.SandboxSizing), or null when not available
+    estimate       null on error, else:
+        totalSeconds  estimated `pulumi up` time from empty
+        summary       "ResourceGroup cluster-rg (10s) -> ... = ~14 min"
+        criticalPath  [{urn, label, operation, seconds, start, finish}], first to last
+        timeline      {urn: {seconds, start, finish}} for every resource (seconds since start)
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import sys
+from pathlib import Path
 from typing import Any
 
-from tools.harness import Registered, RunResult, run_program, stack_config
+from tools.critical_path import estimate, resource_waits_for
+from tools.harness import OutputValue, Registered, RunResult, run_program, stack_config
+from tools.manifests import write_manifests
+from tools.plan_markdown import render_markdown
+from tools.plan_text import render_text
+from tools.recorded_values import SECRET_MASK, UNKNOWN, plain, sorted_keys
 
-SECRET_MASK = "[secret]"
-UNKNOWN = "(known after apply)"
+SCHEMA_VERSION = 1
+FORMATS = ("text", "markdown", "json")
+SIZING_OUTPUT = "sandboxSizing"
 
 # Which inputs are worth a reviewer's eye, per resource type (dotted paths into the inputs).
 KEY_PROPERTIES: dict[str, tuple[str, ...]] = {
@@ -53,39 +88,34 @@ def lookup(data: Any, path: str) -> Any:
     return data
 
 
-def short(urn: str) -> str:
-    """`type::name` of a URN, the way reviewers recognise a resource."""
-    parts = urn.split("::")
-    return f"{parts[2].split('$')[-1]}::{parts[3]}" if len(parts) >= 4 else urn
-
-
 def key_properties(resource: Registered) -> dict[str, Any]:
     props: dict[str, Any] = {}
     for path in KEY_PROPERTIES.get(resource.type, ()):
         value = lookup(resource.inputs, path)
         if value is not None:
-            props[path] = value
+            props[path] = sorted_keys(plain(value))
     if resource.read:
         props["id"] = resource.id
     return props
 
 
-def resource_waits_for(resource: Registered) -> list[str]:
-    """Direct dependencies, including the provider a resource is sent through."""
-    deps = list(resource.dependencies)
-    provider = resource.options.get("provider", "")
-    if provider:
-        deps.append(provider.rsplit("::", 1)[0])
-    return deps
+def output_value(name: str, out: OutputValue) -> Any:
+    # A PR comment is widely read: a kubeconfig stays masked even if a regression dropped its
+    # secret flag.
+    if out.secret or "kubeconfig" in name.lower():
+        return SECRET_MASK
+    return plain(out.value) if out.known else UNKNOWN
 
 
-def build_plan(result: RunResult, stack: str) -> dict[str, Any]:
-    """The plan as plain data (what every output format renders)."""
-    outputs = {}
-    for name, out in result.outputs.items():
-        outputs[name] = SECRET_MASK if out.secret else (out.value if out.known else UNKNOWN)
+def build_plan(result: RunResult, stack: str, preview: bool = False) -> dict[str, Any]:
+    """The plan as plain data (what every output format renders; the JSON format as is)."""
+    custom = {r.urn for r in result.resources if r.custom}
+    outputs = {name: output_value(name, out) for name, out in result.outputs.items()}
+    sizing = outputs.get(SIZING_OUTPUT)
     return {
+        "schemaVersion": SCHEMA_VERSION,
         "stack": stack,
+        "preview": preview,
         "error": result.error,
         "warnings": list(result.warnings),
         "resources": [
@@ -94,52 +124,24 @@ def build_plan(result: RunResult, stack: str) -> dict[str, Any]:
                 "type": r.type,
                 "name": r.name,
                 "parent": r.parent,
+                "custom": r.custom,
                 "operation": "read" if r.read else "create",
                 "properties": key_properties(r),
-                "dependsOn": sorted(set(resource_waits_for(r))),
+                "dependsOn": sorted(set(resource_waits_for(r, custom))),
             }
-            for r in result.resources
+            for r in sorted(result.resources, key=lambda r: r.urn)
         ],
         "outputs": outputs,
+        SIZING_OUTPUT: sizing if isinstance(sizing, dict) else None,
+        "estimate": None if result.error else estimate(result.resources).as_dict(),
     }
 
 
-def _format_value(value: Any) -> str:
-    text = repr(value) if not isinstance(value, str) else value
-    return text if len(text) <= 140 else text[:137] + "..."
+def render_json(plan: dict[str, Any]) -> str:
+    return json.dumps(plan, indent=2)
 
 
-def render_text(plan: dict[str, Any]) -> str:
-    lines = [f"Offline plan for stack '{plan['stack']}' (Pulumi mock engine, no cloud calls)"]
-    if plan["error"]:
-        lines += ["", "ERROR: the program stopped before deploying anything:", plan["error"]]
-        return "\n".join(lines)
-    for warning in plan["warnings"]:
-        lines.append(f"warning: {warning}")
-    children: dict[str, list[dict[str, Any]]] = {}
-    urns = {r["urn"] for r in plan["resources"]}
-    for r in plan["resources"]:
-        parent = r["parent"] if r["parent"] in urns else ""
-        children.setdefault(parent, []).append(r)
-
-    lines += ["", "Resources (+ create, > read):"]
-
-    def walk(parent: str, depth: int) -> None:
-        for r in sorted(children.get(parent, []), key=lambda x: (x["type"], x["name"])):
-            mark = ">" if r["operation"] == "read" else "+"
-            lines.append(f"{'    ' * depth}{mark} {r['type']}  {r['name']}")
-            pad = "    " * depth + "      "
-            for key, value in r["properties"].items():
-                lines.append(f"{pad}{key}: {_format_value(value)}")
-            if r["dependsOn"]:
-                lines.append(f"{pad}waits for: {', '.join(short(d) for d in r['dependsOn'])}")
-            walk(r["urn"], depth + 1)
-
-    walk("", 0)
-    lines += ["", "Outputs:"]
-    for name, value in plan["outputs"].items():
-        lines.append(f"    {name}: {_format_value(value)}")
-    return "\n".join(lines)
+RENDERERS = {"text": render_text, "markdown": render_markdown, "json": render_json}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -152,6 +154,15 @@ def main(argv: list[str] | None = None) -> int:
         action="store_true",
         help="run as `pulumi preview` would (values of new resources unknown)",
     )
+    parser.add_argument(
+        "--format", choices=FORMATS, default="text", help="text (default), markdown, json"
+    )
+    parser.add_argument(
+        "--manifests",
+        type=Path,
+        metavar="DIR",
+        help="also write each Kubernetes object as YAML into DIR (replaces numbered *.yaml)",
+    )
     args = parser.parse_args(argv)
     try:
         config = stack_config(args.stack)
@@ -159,9 +170,15 @@ def main(argv: list[str] | None = None) -> int:
         print(exc, file=sys.stderr)
         return 2
     result = run_program(config, stack=args.stack, preview=args.preview)
-    plan = build_plan(result, args.stack)
-    print(render_text(plan))
-    return 1 if result.error else 0
+    plan = build_plan(result, args.stack, preview=args.preview)
+    print(RENDERERS[args.format](plan))
+    if result.error:
+        return 1
+    if args.manifests is not None:
+        written = write_manifests(result, args.manifests, args.stack)
+        # stderr: stdout stays the plan alone (JSON must parse).
+        print(f"wrote {len(written)} manifests to {args.manifests}", file=sys.stderr)
+    return 0
 
 
 if __name__ == "__main__":

@@ -1,0 +1,190 @@
+"""The offline plan as Markdown for a pull-request comment (`tools.plan --format markdown`).
+
+Renders the plan data of tools.plan.build_plan: the `pulumi up` estimate, validation warnings, a
+Mermaid flowchart of what waits for what (critical path in red), the timeline, the sandbox
+sizing, the resource tree and the stack outputs (already masked by build_plan).
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+from typing import Any
+
+from tools.critical_path import approx_duration, clock, type_label
+from tools.plan_text import ESTIMATE_BASIS, ESTIMATE_TITLE, resource_tree_lines, timeline
+
+CRITICAL_STYLE = "stroke:#d62728,stroke-width:3px"
+
+# Row labels of the sandboxSizing output (sandboxing.sizing.SandboxSizing, flattened). A field
+# missing here is still shown, under its own name.
+SIZING_LABELS: dict[str, str] = {
+    "pod_vm_vcpus": "vCPUs of each pod's Kata VM (limit rounded up)",
+    "pod_vm_memory_mib": "memory of each pod's Kata VM (MiB, = memory limit)",
+    "host_memory_per_pod_mib": "host memory per pod (MiB, VM + RuntimeClass overhead)",
+    "cpu_request_millicores": "CPU request per pod (millicores)",
+    "node.vm_size": "Kata node VM size",
+    "node.vcpus": "Kata node vCPUs",
+    "node.memory_mib": "Kata node memory (MiB)",
+    "node.allocatable_millicpu": "Kata node allocatable CPU (millicores)",
+    "node.allocatable_memory_mib": "Kata node allocatable memory (MiB)",
+    "pods_per_node": "sandboxed pods per Kata node (upper bound)",
+}
+
+
+def _cell(value: Any) -> str:
+    """A table cell: inline code, pipes escaped so they do not split the row."""
+    text = value if isinstance(value, str) else json.dumps(value)
+    text = text if len(text) <= 140 else text[:137] + "..."
+    return "`" + text.replace("|", "\\|").replace("`", "'") + "`"
+
+
+def _mermaid_text(text: str) -> str:
+    # Inside a quoted Mermaid label only quotes and angle brackets need entity codes.
+    return text.replace('"', "#quot;").replace("<", "#lt;").replace(">", "#gt;")
+
+
+def mermaid(plan: dict[str, Any]) -> list[str]:
+    """A flowchart: components as subgraphs, an arrow A --> B when B waits for A."""
+    resources = plan["resources"]
+    ids = {r["urn"]: f"r{i}" for i, r in enumerate(resources)}
+    by_urn = {r["urn"]: r for r in resources}
+    estimate = plan.get("estimate") or {}
+    slots = estimate.get("timeline", {})
+    path = [step["urn"] for step in estimate.get("criticalPath", [])]
+    children: dict[str, list[dict[str, Any]]] = {}
+    for r in resources:
+        children.setdefault(r["parent"] if r["parent"] in by_urn else "", []).append(r)
+
+    def has_custom(urn: str) -> bool:
+        return any(c["custom"] or has_custom(c["urn"]) for c in children.get(urn, []))
+
+    lines = ["```mermaid", "flowchart LR"]
+    shown: set[str] = set()
+
+    def emit(parent: str, depth: int) -> None:
+        pad = "  " * depth
+        for r in children.get(parent, []):
+            label = f"{type_label(r['type'])} {r['name']}"
+            if r["custom"]:
+                text = _mermaid_text(type_label(r["type"])) + "<br/>" + _mermaid_text(r["name"])
+                if r["urn"] in slots:
+                    text += f"<br/>{slots[r['urn']]['seconds']}s"
+                # A read is a lookup, not something created: drawn as a stadium.
+                shape = '(["{}"])' if r["operation"] == "read" else '["{}"]'
+                lines.append(pad + ids[r["urn"]] + shape.format(text))
+                shown.add(r["urn"])
+            elif has_custom(r["urn"]):
+                lines.append(f'{pad}subgraph {ids[r["urn"]]}["{_mermaid_text(label)}"]')
+                shown.add(r["urn"])
+                emit(r["urn"], depth + 1)
+                lines.append(f"{pad}end")
+
+    emit("", 1)
+    edges = [
+        (dep, r["urn"])
+        for r in resources
+        if r["urn"] in shown
+        for dep in r["dependsOn"]
+        if dep in shown
+    ]
+    on_path = set(itertools.pairwise(path))
+    for dep, urn in edges:
+        lines.append(f"  {ids[dep]} --> {ids[urn]}")
+    critical_edges = [str(i) for i, edge in enumerate(edges) if edge in on_path]
+    if critical_edges:
+        lines.append(f"  linkStyle {','.join(critical_edges)} {CRITICAL_STYLE}")
+    if path:
+        lines.append(f"  classDef critical {CRITICAL_STYLE}")
+        lines.append(f"  class {','.join(ids[urn] for urn in path)} critical")
+    lines.append("```")
+    return lines
+
+
+def _flatten(data: dict[str, Any], prefix: str = "") -> list[tuple[str, Any]]:
+    rows: list[tuple[str, Any]] = []
+    for key, value in data.items():
+        if isinstance(value, dict):
+            rows += _flatten(value, f"{prefix}{key}.")
+        else:
+            rows.append((f"{prefix}{key}", value))
+    return rows
+
+
+def sizing_lines(sizing: dict[str, Any] | None) -> list[str]:
+    if not sizing:
+        return ["Not available (the `sandboxSizing` output is missing or unknown)."]
+    lines = ["| | |", "|---|---|"]
+    for key, value in _flatten(sizing):
+        shown = "no data for this VM size" if value is None else value
+        lines.append(f"| {SIZING_LABELS.get(key, key)} | {_cell(shown)} |")
+    return lines
+
+
+def render_markdown(plan: dict[str, Any]) -> str:
+    lines = [f"## Offline plan: stack `{plan['stack']}`", ""]
+    if plan["error"]:
+        lines += [
+            "**Configuration error: the program stopped before deploying anything.**",
+            "",
+            "```text",
+            plan["error"],
+            "```",
+        ]
+        return "\n".join(lines)
+    custom = [r for r in plan["resources"] if r["custom"]]
+    reads = sum(r["operation"] == "read" for r in custom)
+    mode = "`pulumi preview`" if plan.get("preview") else "`pulumi up`"
+    lines += [
+        f"Pulumi mock engine, no cloud calls; run as {mode}. {len(custom) - reads} resources "
+        f"to create, {reads} to read.",
+        "",
+    ]
+    if estimate := plan.get("estimate"):
+        total = approx_duration(estimate["totalSeconds"])
+        lines += [
+            f"**{ESTIMATE_TITLE}: {total}** ({ESTIMATE_BASIS}):",
+            "",
+            f"`{estimate['summary']}`",
+            "",
+        ]
+    lines += ["### Validation warnings", ""]
+    lines += [f"- {w}" for w in plan["warnings"]] or ["None."]
+    lines += [
+        "",
+        "### Dependencies",
+        "",
+        "An arrow A --> B: B waits for A; red: critical path.",
+        "",
+    ]
+    lines += mermaid(plan)
+    rows = timeline(plan)
+    if rows:
+        lines += ["", "### Timeline", "", "| | resource | starts | ready |", "|---|---|---|---|"]
+        for row in rows:
+            mark = "**critical**" if row.critical else ""
+            lines.append(f"| {mark} | {row.label} | {clock(row.start)} | {clock(row.finish)} |")
+    lines += ["", "### Sandbox sizing", "", *sizing_lines(plan.get("sandboxSizing"))]
+    lines += [
+        "",
+        "### Resources",
+        "",
+        f"<details><summary>{len(plan['resources'])} resources (+ create, &gt; read)</summary>",
+        "",
+        "```text",
+        *resource_tree_lines(plan),
+        "```",
+        "",
+        "</details>",
+        "",
+        "### Stack outputs",
+        "",
+        "| output | value |",
+        "|---|---|",
+    ]
+    for name, value in plan["outputs"].items():
+        shown = (
+            "see *Sandbox sizing*" if name == "sandboxSizing" and plan.get(name) else _cell(value)
+        )
+        lines.append(f"| `{name}` | {shown} |")
+    return "\n".join(lines)
