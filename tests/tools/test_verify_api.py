@@ -16,7 +16,7 @@ import sys
 import tempfile
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
@@ -148,6 +148,9 @@ class FakeApi(http.server.ThreadingHTTPServer):
         super().__init__(("127.0.0.1", 0), Handler)
         self.routes: dict[str, Response] = isolated_routes()
         self.requests: list[tuple[str, str, dict[str, list[str]], str]] = []  # method, path, ...
+        # Called with each path after it was answered: lets a test change the cluster between
+        # two polls without depending on timing.
+        self.after_request: Callable[[str], None] | None = None
 
     @property
     def url(self) -> str:
@@ -173,6 +176,8 @@ class Handler(http.server.BaseHTTPRequestHandler):
         self.send_header("Content-Length", str(len(data)))
         self.end_headers()
         self.wfile.write(data)
+        if self.server.after_request is not None:
+            self.server.after_request(url.path)
 
     def log_message(self, format: str, *args: Any) -> None:  # keep pytest's output clean
         pass
@@ -251,11 +256,15 @@ def test_a_missing_runtime_class_is_a_fact_not_an_error(api: FakeApi, kubeconfig
 def test_wait_polls_until_the_pod_runs(api: FakeApi, kubeconfig: str) -> None:
     running = dict(api.routes)
     pending_untrusted(api.routes)
-    threading.Timer(0.1, api.routes.update, [running]).start()
-    started = time.monotonic()
+    pod_path = f"/api/v1/namespaces/{NS}/pods/{UNTRUSTED_POD}"
+
+    def start_the_pod(path: str) -> None:  # the pod is Running from the second poll on
+        if path == pod_path:
+            api.routes.update(running)
+
+    api.after_request = start_the_pod
     facts = gather(connect(kubeconfig), TARGET, wait_seconds=5, poll_seconds=0.05)
     assert facts.untrusted.kernel == GUEST_KERNEL
-    assert 0.1 <= time.monotonic() - started < 2
     polls = [p for _, p, _, _ in api.requests if p.endswith(f"/pods/{UNTRUSTED_POD}")]
     assert len(polls) >= 2
 
@@ -343,7 +352,7 @@ def test_unreachable_cluster(tmp_path: Path, capsys: pytest.CaptureFixture[str])
         path.write_text(kubeconfig_text(server))
         started = time.monotonic()
         code, out, _ = run_verify(capsys, "--kubeconfig", str(path), "--format", "json")
-    assert code == 2 and time.monotonic() - started < 2
+    assert code == 2 and time.monotonic() - started < 10  # refused at once, no retry loop
     report = json.loads(out)
     assert report["exitCode"] == 2 and report["isolated"] is False
     assert f"cannot reach the Kubernetes API server at {server}: connection refused" in (
@@ -363,7 +372,7 @@ def test_wait_times_out_on_a_pending_pod(
     started = time.monotonic()
     code, out, _ = run_verify(capsys, "--kubeconfig", kubeconfig, "--wait", "0.1")
     assert code == 2
-    assert 0.1 <= time.monotonic() - started < 1.5
+    assert 0.1 <= time.monotonic() - started < 10  # waited, then gave up
     assert "the untrusted pod is Pending (ContainerCreating), not Running yet" in out
     assert "UNKNOWN the untrusted pod's kernel differs" in out
     assert "(waited 0.1 s)" in out
