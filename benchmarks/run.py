@@ -16,6 +16,9 @@ Measures, in one run of about a minute:
 
 Prints Markdown tables to stdout (progress goes to stderr). Exit 0; with --check, exit 1 when the
 ratio is over the target. Exit 2 when the yardstick no longer registers what the program does.
+
+Companions: `python -m benchmarks.breakdown` (where the evaluation time goes) and
+`python -m benchmarks.pytest_gc` (how much of the test suite is garbage collection).
 """
 
 from __future__ import annotations
