@@ -37,7 +37,16 @@ class SandboxSizing:
     pods_per_node: int | None
 
     def as_output(self) -> dict[str, Any]:
-        return asdict(self)
+        """camelCase keys, like every other stack output."""
+        return _camel_keys(asdict(self))
+
+
+def _camel_keys(data: dict[str, Any]) -> dict[str, Any]:
+    def camel(key: str) -> str:
+        first, *rest = key.split("_")
+        return first + "".join(part.title() for part in rest)
+
+    return {camel(k): _camel_keys(v) if isinstance(v, dict) else v for k, v in data.items()}
 
 
 def kube_reserved_millicpu(vcpus: int) -> int:

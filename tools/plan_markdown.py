@@ -19,16 +19,16 @@ CRITICAL_STYLE = "stroke:#d62728,stroke-width:3px"
 # Row labels of the sandboxSizing output (sandboxing.sizing.SandboxSizing, flattened). A field
 # missing here is still shown, under its own name.
 SIZING_LABELS: dict[str, str] = {
-    "pod_vm_vcpus": "vCPUs of each pod's Kata VM (limit rounded up)",
-    "pod_vm_memory_mib": "memory of each pod's Kata VM (MiB, = memory limit)",
-    "host_memory_per_pod_mib": "host memory per pod (MiB, VM + RuntimeClass overhead)",
-    "cpu_request_millicores": "CPU request per pod (millicores)",
-    "node.vm_size": "Kata node VM size",
+    "podVmVcpus": "vCPUs of each pod's Kata VM (limit rounded up)",
+    "podVmMemoryMib": "memory of each pod's Kata VM (MiB, = memory limit)",
+    "hostMemoryPerPodMib": "host memory per pod (MiB, VM + RuntimeClass overhead)",
+    "cpuRequestMillicores": "CPU request per pod (millicores)",
+    "node.vmSize": "Kata node VM size",
     "node.vcpus": "Kata node vCPUs",
-    "node.memory_mib": "Kata node memory (MiB)",
-    "node.allocatable_millicpu": "Kata node allocatable CPU (millicores)",
-    "node.allocatable_memory_mib": "Kata node allocatable memory (MiB)",
-    "pods_per_node": "sandboxed pods per Kata node (upper bound)",
+    "node.memoryMib": "Kata node memory (MiB)",
+    "node.allocatableMillicpu": "Kata node allocatable CPU (millicores)",
+    "node.allocatableMemoryMib": "Kata node allocatable memory (MiB)",
+    "podsPerNode": "sandboxed pods per Kata node (upper bound)",
 }
 
 

@@ -75,7 +75,7 @@ def test_unknown_size_gives_pod_figures_but_no_node_figures() -> None:
 
 def test_stack_output_carries_the_sizing(dev_run) -> None:
     out = dev_run.outputs["sandboxSizing"]
-    assert out.value["pod_vm_vcpus"] == 1
-    assert out.value["host_memory_per_pod_mib"] == 1624
-    assert out.value["pods_per_node"] == 3
-    assert out.value["node"]["vm_size"] == "Standard_D4s_v3"
+    assert out.value["podVmVcpus"] == 1
+    assert out.value["hostMemoryPerPodMib"] == 1624
+    assert out.value["podsPerNode"] == 3
+    assert out.value["node"]["vmSize"] == "Standard_D4s_v3"

@@ -63,7 +63,7 @@ def test_json_carries_resources_estimate_and_sizing(printed: dict[str, str]) -> 
     assert pool["properties"]["count"] == 1 and isinstance(pool["properties"]["count"], int)
     assert plan["estimate"]["summary"].endswith("= ~14 min")
     assert plan["estimate"]["criticalPath"][-1]["label"] == "Pod untrusted"
-    assert plan["sandboxSizing"]["pods_per_node"] == 3
+    assert plan["sandboxSizing"]["podsPerNode"] == 3
     assert plan["outputs"]["kubeconfig"] == SECRET_MASK
 
 

@@ -85,9 +85,9 @@ def test_warnings_are_listed(dev_run: RunResult) -> None:
 
 def test_sandbox_sizing_comes_from_the_stack_output(markdown: str) -> None:
     sizing = section(markdown, "Sandbox sizing")
-    assert f"| {SIZING_LABELS['pods_per_node']} | `3` |" in sizing
-    assert f"| {SIZING_LABELS['node.vm_size']} | `Standard_D4s_v3` |" in sizing
-    assert f"| {SIZING_LABELS['host_memory_per_pod_mib']} | `1624` |" in sizing
+    assert f"| {SIZING_LABELS['podsPerNode']} | `3` |" in sizing
+    assert f"| {SIZING_LABELS['node.vmSize']} | `Standard_D4s_v3` |" in sizing
+    assert f"| {SIZING_LABELS['hostMemoryPerPodMib']} | `1624` |" in sizing
     assert "Not available" in sizing_lines(None)[0]
     assert "| extra | `1` |" in sizing_lines({"extra": 1})  # a new field still shows
 
