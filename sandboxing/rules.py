@@ -189,6 +189,24 @@ def kubernetes_version(s: Settings) -> list[Problem]:
     return []
 
 
+def upgrade_drift(s: Settings) -> list[Problem]:
+    """Auto-upgrade that moves the cluster past a pinned version makes the next `up` fight it."""
+    version = s.kubernetes_version
+    if not version or not KUBERNETES_VERSION.match(version):
+        return []
+    pinned_patch = version.count(".") == 2
+    moves_minor = s.auto_upgrade_channel in ("stable", "rapid")
+    if moves_minor or (pinned_patch and s.auto_upgrade_channel == "patch"):
+        message = (
+            f"autoUpgradeChannel {s.auto_upgrade_channel} will upgrade the cluster past "
+            f"{version}, and a later `pulumi up` would then ask AKS to go back (which it "
+            "refuses); pin only MAJOR.MINOR with the patch channel, or leave kubernetesVersion "
+            "empty"
+        )
+        return [Problem("kubernetesVersion", version, message, "warning")]
+    return []
+
+
 def workload_runtime(s: Settings) -> list[Problem]:
     value = s.workload_runtime
     runtime = catalog.SANDBOX_RUNTIMES.get(value)
@@ -424,7 +442,7 @@ def cluster_baseline(s: Settings) -> list[Problem]:
 
 
 RULES: tuple[Rule, ...] = (
-    cluster_identity, os_sku, kata_vm_size, system_vm_size, kubernetes_version,
+    cluster_identity, os_sku, kata_vm_size, system_vm_size, kubernetes_version, upgrade_drift,
     workload_runtime, runtime_class, node_pool_name, node_counts, pod_resources,
     pod_namespace_and_image, kata_taint, cluster_baseline,
 )  # fmt: skip

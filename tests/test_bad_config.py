@@ -132,7 +132,7 @@ def test_good_vm_families_deploy(vm_size: str) -> None:
 
 def test_good_config_with_everything_set_deploys() -> None:
     result = run_dev(
-        kataOsSku="AzureLinux", kubernetesVersion="1.31.2", kataNodePoolName="sandbox1",
+        kataOsSku="AzureLinux", kubernetesVersion="1.31", kataNodePoolName="sandbox1",
         kataNodeCount=3, systemNodeCount=2, podCpuLimit="500m", podMemoryLimit="768Mi",
         podNamespace="untrusted-code", runtimeClassName="kata-vm-isolation",
         networkPolicyEngine="calico", skuTier="Standard",
@@ -164,3 +164,11 @@ def test_runtime_class_override_that_differs_is_a_warning() -> None:
     assert any("runtimeClassName" in w and "kata-vm-isolation" in w for w in result.warnings)
     pod = result.one("kubernetes:core/v1:Pod", "untrusted").inputs
     assert pod["spec"]["runtimeClassName"] == "my-kata"
+
+
+def test_pinned_patch_with_auto_upgrade_is_a_warning_not_an_error() -> None:
+    result = run_dev(kubernetesVersion="1.33.2")
+    assert result.error is None, result.error
+    assert any(
+        "kubernetesVersion" in w and "autoUpgradeChannel patch" in w for w in result.warnings
+    )

@@ -142,3 +142,17 @@ def test_every_error_names_key_value_and_what_is_allowed() -> None:
     text = rules.format_errors(rules.errors(rules.check_settings(settings)))
     assert "aks-pod-sandboxing:kataOsSku = 'Ubuntu'" in text
     assert "aks-pod-sandboxing:kataNodeCount = 0: must be between 1 and 1000" in text
+
+
+@pytest.mark.parametrize(
+    ("version", "channel", "warned"),
+    [("1.33", "patch", False), ("1.33.2", "patch", True), ("1.33", "stable", True),
+     ("1.33", "rapid", True), ("1.33.2", "none", False), ("", "rapid", False),
+     ("1.33", "node-image", False)],
+)  # fmt: skip
+def test_auto_upgrade_past_a_pinned_version_is_a_warning(
+    version: str, channel: str, warned: bool
+) -> None:
+    settings = default_settings(kubernetes_version=version, auto_upgrade_channel=channel)
+    problems = rules.upgrade_drift(settings)
+    assert [p.severity for p in problems] == (["warning"] if warned else [])
