@@ -6,22 +6,19 @@ only by that first evaluation: pulumi_kubernetes imports core/v1 lazily). Every 
 and a suite that runs the program hundreds of times triggers dozens. `gc.freeze()` after a first
 evaluation moves those objects out of the collector's way.
 
-Runs the suite in fresh processes, alternating as it is and with this module loaded as a pytest
-plugin (`-p benchmarks.pytest_gc`, which adds the session fixture below), and reports wall time
-and the time spent in each generation's collections (measured with gc.callbacks).
+Runs the suite in fresh processes, alternating with the freeze of tests/conftest.py turned off
+(TESTS_FREEZE_SDK_HEAP=0) and on, and reports wall time and the time spent in each generation's
+collections (measured with gc.callbacks).
 """
 
 from __future__ import annotations
 
-import gc
 import json
+import os
 import statistics
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
-
-import pytest
 
 REPO = Path(__file__).resolve().parent.parent
 ROUNDS = 2
@@ -44,22 +41,12 @@ sys.stderr.write("{MARKER}" + json.dumps({{"wall": wall, "exit": int(code), "gc"
 """
 
 
-@pytest.fixture(scope="session", autouse=True)
-def _frozen_sdk_heap() -> Iterator[None]:
-    """The change under test: one warm evaluation, then freeze what it left on the heap."""
-    from tools.harness import run_program, stack_config
-
-    run_program(stack_config("dev"))  # imports the SDK submodules loaded lazily on first use
-    gc.collect()
-    gc.freeze()
-    yield
-    gc.unfreeze()
-
-
-def run_suite(*extra: str) -> dict:
+def run_suite(freeze: bool) -> dict:
+    env = {**os.environ, "TESTS_FREEZE_SDK_HEAP": "1" if freeze else "0"}
     done = subprocess.run(
-        [sys.executable, "-c", PROBE, "-q", *extra],
+        [sys.executable, "-c", PROBE, "-q"],
         cwd=REPO,
+        env=env,
         capture_output=True,
         text=True,
         check=False,
@@ -70,11 +57,11 @@ def run_suite(*extra: str) -> dict:
 
 
 def main() -> int:
-    variants = {"as it is": (), "heap frozen after a first run": ("-p", "benchmarks.pytest_gc")}
+    variants = {"no freeze": False, "heap frozen after a first run (default)": True}
     runs: dict[str, list[dict]] = {name: [] for name in variants}
     for _ in range(ROUNDS):
-        for name, extra in variants.items():
-            runs[name].append(run_suite(*extra))
+        for name, freeze in variants.items():
+            runs[name].append(run_suite(freeze))
     print(f"| test suite (median of {ROUNDS}, alternating) | wall | gen 2 collections | in gen 2 "
           "| in gen 0+1 | exit |")  # fmt: skip
     print("|---|---|---|---|---|---|")
