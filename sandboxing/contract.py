@@ -11,7 +11,7 @@ import json
 from dataclasses import dataclass, fields, replace
 from typing import Any, Literal
 
-from sandboxing.catalog import KATA_GA, SANDBOX_RUNTIMES
+from sandboxing.catalog import KATA_GA, SANDBOX_RUNTIMES, SandboxRuntime
 
 PROJECT = "aks-pod-sandboxing"
 
@@ -255,12 +255,14 @@ class Settings:
         return self.cluster_mode == "existing"
 
     @property
+    def sandbox_runtime(self) -> SandboxRuntime:
+        """The configured Kata runtime; GA Kata when the name is not one (rules report it)."""
+        return SANDBOX_RUNTIMES.get(self.workload_runtime, KATA_GA)
+
+    @property
     def effective_runtime_class(self) -> str:
         """The class the untrusted pod names: the override, else the runtime's own class."""
-        if self.runtime_class_name:
-            return self.runtime_class_name
-        runtime = SANDBOX_RUNTIMES.get(self.workload_runtime, KATA_GA)
-        return runtime.runtime_class
+        return self.runtime_class_name or self.sandbox_runtime.runtime_class
 
     @property
     def entra_enabled(self) -> bool:

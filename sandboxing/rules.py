@@ -244,7 +244,7 @@ def runtime_class(s: Settings) -> list[Problem]:
                 "must be a DNS-1123 subdomain (lower-case letters, digits, '-', '.')",
             )
         ]
-    runtime = catalog.SANDBOX_RUNTIMES.get(s.workload_runtime, catalog.KATA_GA)
+    runtime = s.sandbox_runtime
     if name == runtime.runtime_class:
         return []
     if name == catalog.KATA_PREVIEW.runtime_class and s.existing_cluster:
@@ -313,6 +313,7 @@ def node_counts(s: Settings) -> list[Problem]:
 
 def pod_resources(s: Settings) -> list[Problem]:
     problems = []
+    node = node_capacity(s.kata_node_vm_size)  # None for sizes we have no data on
     cpu = cpu_millicores(s.pod_cpu_limit)
     if cpu is None or cpu <= 0:
         problems.append(
@@ -341,7 +342,6 @@ def pod_resources(s: Settings) -> list[Problem]:
             )
         )
     else:
-        node = node_capacity(s.kata_node_vm_size)
         needed = memory + catalog.RUNTIME_CLASS_OVERHEAD_MIB
         if node is not None and needed > node.allocatable_memory_mib:
             problems.append(
@@ -354,7 +354,7 @@ def pod_resources(s: Settings) -> list[Problem]:
                     f"{s.kata_node_vm_size}",
                 )
             )
-    if cpu and (node := node_capacity(s.kata_node_vm_size)) and cpu > node.allocatable_millicpu:
+    if cpu and node is not None and cpu > node.allocatable_millicpu:
         problems.append(
             Problem(
                 "podCpuLimit",
