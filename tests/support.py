@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 
 from tools.harness import RunResult, run_program, stack_config
 
@@ -23,3 +24,10 @@ def dev_config(**overrides: object) -> dict[str, str]:
 
 def run_dev(preview: bool = False, **overrides: object) -> RunResult:
     return run_program(dev_config(**overrides), preview=preview)
+
+
+def run_component(program: Callable[[], object]) -> RunResult:
+    """Run a small program (usually one component) under the mocks; it must not fail."""
+    result = run_program({}, program=program)
+    assert result.error is None, result.error
+    return result

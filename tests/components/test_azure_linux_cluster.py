@@ -6,10 +6,11 @@ from typing import Any
 
 import pytest
 import yaml
+from support import run_component
 
 from components.azure_linux_cluster import AzureLinuxCluster
 from sandboxing.contract import default_settings
-from tools.harness import RunResult, is_secret_value, run_program, unwrap_secret
+from tools.harness import RunResult, is_secret_value, unwrap_secret
 
 CLUSTER = "azure-native:containerservice:ManagedCluster"
 GROUP = "0f8fad5b-d9cb-469f-a165-70867728950e"
@@ -19,9 +20,7 @@ def run_cluster(**settings: Any) -> RunResult:
     def program() -> None:
         AzureLinuxCluster("cluster", default_settings(location="westeurope", **settings))
 
-    result = run_program({}, program=program)
-    assert result.error is None, result.error
-    return result
+    return run_component(program)
 
 
 @pytest.fixture(scope="module")

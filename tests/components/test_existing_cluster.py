@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from support import run_component
+
 from components.existing_cluster import ExistingCluster
 from sandboxing.contract import default_settings
-from tools.harness import run_program
 
 
 def test_existing_cluster_creates_only_the_provider() -> None:
@@ -18,8 +19,7 @@ def test_existing_cluster_creates_only_the_provider() -> None:
                                     cluster_name="aks")  # fmt: skip
         ExistingCluster("cluster", settings, cluster_id)
 
-    result = run_program({}, program=program)
-    assert result.error is None, result.error
+    result = run_component(program)
     assert {r.type for r in result.resources} == {
         "aks-pod-sandboxing:azure:ExistingCluster", "pulumi:providers:kubernetes",
     }  # fmt: skip

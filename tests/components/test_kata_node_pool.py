@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from support import run_component
+
 from components.kata_node_pool import KataNodePool
 from sandboxing.contract import default_settings
-from tools.harness import RunResult, run_program
+from tools.harness import RunResult
 
 POOL = "azure-native:containerservice:AgentPool"
 
@@ -15,9 +17,7 @@ def run_pool(**settings: Any) -> RunResult:
     def program() -> None:
         KataNodePool("kata", default_settings(**settings), "rg", "aks", managed_by="proj/stack")
 
-    result = run_program({}, program=program)
-    assert result.error is None, result.error
-    return result
+    return run_component(program)
 
 
 def test_pool_properties() -> None:

@@ -6,28 +6,27 @@ from typing import Any
 
 import pulumi
 import pytest
+from support import run_component
 
 from components.sandbox_pods import SandboxPods
 from sandboxing.contract import default_settings
 from sandboxing.workload import sandboxed_pod_violations
-from tools.harness import RunResult, run_program
+from tools.harness import RunResult
 
 POD = "kubernetes:core/v1:Pod"
 
 
-def run_component(**settings: Any) -> RunResult:
+def run_pods(**settings: Any) -> RunResult:
     def program() -> None:
         provider = pulumi.ProviderResource("kubernetes", "k8s", {"kubeconfig": "{}"})
         SandboxPods("sandbox", default_settings(**settings), provider, "kata-vm-isolation")
 
-    result = run_program({}, program=program)
-    assert result.error is None, result.error
-    return result
+    return run_component(program)
 
 
 @pytest.fixture(scope="module")
 def pods() -> RunResult:
-    return run_component()
+    return run_pods()
 
 
 # Pod Security Standards, "restricted" profile (kubernetes.io/docs/concepts/security/
@@ -148,7 +147,7 @@ def test_only_the_untrusted_pod_tolerates_the_kata_taint(pods: RunResult) -> Non
 
 
 def test_no_taint_no_toleration() -> None:
-    spec = run_component(kata_node_taint="").one(POD, "untrusted").inputs["spec"]
+    spec = run_pods(kata_node_taint="").one(POD, "untrusted").inputs["spec"]
     assert "tolerations" not in spec
 
 
