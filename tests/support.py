@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from typing import Any
 
 from tools.harness import RunResult, run_program, stack_config
 
@@ -31,3 +32,27 @@ def run_component(program: Callable[[], object]) -> RunResult:
     result = run_program({}, program=program)
     assert result.error is None, result.error
     return result
+
+
+def engine_struct(inputs: dict[str, Any]) -> Any:
+    """Inputs as the engine marshals them to a policy pack (a protobuf Struct).
+
+    A value a preview cannot know becomes the sentinel string pulumi-policy recognises (the mock
+    harness records it as an `Unknown` object).
+    """
+    from google.protobuf import struct_pb2
+    from pulumi.output import Unknown
+    from pulumi_policy.proxy import UNKNOWN_STRING_VALUE
+
+    def wire(value: Any) -> Any:
+        if isinstance(value, Unknown):
+            return UNKNOWN_STRING_VALUE
+        if isinstance(value, dict):
+            return {k: wire(v) for k, v in value.items()}
+        if isinstance(value, list):
+            return [wire(v) for v in value]
+        return value
+
+    struct = struct_pb2.Struct()
+    struct.update(wire(inputs))
+    return struct

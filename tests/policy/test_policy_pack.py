@@ -20,10 +20,10 @@ from typing import Any
 
 import grpc
 import pytest
-from google.protobuf import empty_pb2, struct_pb2
+from google.protobuf import empty_pb2
 from pulumi.output import Unknown
 from pulumi.runtime.proto import analyzer_pb2, analyzer_pb2_grpc
-from pulumi_policy.proxy import UNKNOWN_STRING_VALUE
+from support import engine_struct
 
 from tools.harness import Registered, RunResult
 
@@ -65,28 +65,12 @@ def pack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
                 stream.close()
 
 
-def _wire(value: Any) -> Any:
-    if isinstance(value, Unknown):
-        return UNKNOWN_STRING_VALUE
-    if isinstance(value, dict):
-        return {k: _wire(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_wire(v) for v in value]
-    return value
-
-
-def _struct(value: dict[str, Any]) -> struct_pb2.Struct:
-    struct = struct_pb2.Struct()
-    struct.update(_wire(value))
-    return struct
-
-
 def analyze(pack: Any, type_: str, name: str, inputs: dict[str, Any]) -> list[Any]:
     request = analyzer_pb2.AnalyzeRequest(
         type=type_,
         name=name,
         urn=f"urn:pulumi:dev::aks-pod-sandboxing::{type_}::{name}",
-        properties=_struct(inputs),
+        properties=engine_struct(inputs),
     )
     return list(pack.Analyze(request).diagnostics)
 
@@ -155,7 +139,7 @@ def test_policy_config_as_the_cli_sends_it(pack: Any, dev_run: RunResult) -> Non
     assert [d.policyName for d in before] == ["kata-node-pools"]
     config = analyzer_pb2.PolicyConfig(
         enforcementLevel=analyzer_pb2.MANDATORY,
-        properties=_struct({"allowUnlistedVmSize": True}),
+        properties=engine_struct({"allowUnlistedVmSize": True}),
     )
     pack.Configure(analyzer_pb2.ConfigureAnalyzerRequest(policyConfig={"kata-node-pools": config}))
     try:

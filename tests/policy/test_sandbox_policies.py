@@ -17,8 +17,7 @@ from typing import Any
 
 import pulumi.runtime
 import pytest
-from google.protobuf import json_format, struct_pb2
-from pulumi.output import Unknown
+from google.protobuf import json_format
 from pulumi.runtime import config as runtime_config
 from pulumi_policy import (
     EnforcementLevel,
@@ -29,6 +28,7 @@ from pulumi_policy import (
 )
 from pulumi_policy.deserialize import deserialize_properties
 from pulumi_policy.proxy import UNKNOWN_STRING_VALUE, UnknownValueError, unknown_checking_proxy
+from support import engine_struct
 
 from policy import sandbox_policies as sp
 from sandboxing import catalog, rules, workload
@@ -50,21 +50,8 @@ def no_stack_config(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     runtime_config.CONFIG.reset(token)
 
 
-def wire(value: Any) -> Any:
-    """An input as the engine marshals it: a value a preview cannot know becomes the sentinel
-    string pulumi-policy recognises (the mock harness records it as an `Unknown` object)."""
-    if isinstance(value, Unknown):
-        return UNKNOWN_STRING_VALUE
-    if isinstance(value, dict):
-        return {k: wire(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [wire(v) for v in value]
-    return value
-
-
 def engine_props(inputs: dict[str, Any]) -> Any:
-    struct = struct_pb2.Struct()
-    struct.update(wire(inputs))
+    struct = engine_struct(inputs)
     return unknown_checking_proxy(deserialize_properties(json_format.MessageToDict(struct)))
 
 
