@@ -19,10 +19,7 @@ round-robin (so machine load hits all of them alike), median of each:
 
 from __future__ import annotations
 
-import gc
-import statistics
 import sys
-import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -32,6 +29,7 @@ import pulumi.resource
 import pulumi.runtime.resource
 
 from benchmarks import yardstick
+from benchmarks.run import interleaved_in_process
 from tools.harness import REPO, run_program, stack_config
 
 ROUNDS = 25
@@ -112,21 +110,8 @@ def main() -> int:
         "4 bare components + register_outputs": harness(four_components),
         "compile __main__.py (runpy, per run)": lambda: compile(source, "__main__.py", "exec"),
     }
-    for fn in variants.values():  # warm-up, then freeze the SDKs' heap (see benchmarks.run)
-        fn()
-        fn()
-    gc.collect()
-    gc.freeze()
-    samples: dict[str, list[float]] = {name: [] for name in variants}
-    for _ in range(ROUNDS):
-        for name, fn in variants.items():
-            gc.collect()
-            start = time.perf_counter()
-            fn()
-            samples[name].append(time.perf_counter() - start)
-    gc.unfreeze()
-
-    med = {name: statistics.median(values) * 1000 for name, values in samples.items()}
+    series = interleaved_in_process(variants, ROUNDS)
+    med = {name: s.median * 1000 for name, s in series.items()}
     floor = med["harness floor (empty program)"]
     print(f"| variant (warm, in-process, median of {ROUNDS}) | ms | minus floor |")
     print("|---|---|---|")
