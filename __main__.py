@@ -1,7 +1,8 @@
 """aks-pod-sandboxing: untrusted code in Kata VM-isolated pods next to trusted code on AKS.
 
 Wiring only: settings are read and checked first (nothing is registered on a bad config), then
-the cluster, the Kata pool, the runtime-class readiness step and the pod pair.
+the cluster, the Kata pool (its own AgentPool, or with kataPoolPlacement system the cluster's
+System pool), the runtime-class readiness step and the pod pair.
 """
 
 import pulumi
@@ -29,18 +30,30 @@ if settings.existing_cluster:
 else:
     cluster = AzureLinuxCluster("cluster", settings)
 
-kata_pool = KataNodePool(
-    "kata", settings, cluster.resource_group_name, cluster.cluster_name, managed_by
-)
+# What the runtime class read waits for: the resource whose creation brings the Kata nodes.
+runtime_class_waits_for: pulumi.Resource
+if isinstance(cluster, AzureLinuxCluster) and settings.kata_on_system_pool:
+    # The docs' one-pool cluster: the class arrives with the cluster (rules refuse existing).
+    runtime_class_waits_for = cluster
+    kata_pool_name = cluster.system_pool_name
+else:
+    kata_pool = KataNodePool(
+        "kata", settings, cluster.resource_group_name, cluster.cluster_name, managed_by
+    )
+    runtime_class_waits_for = kata_pool
+    kata_pool_name = kata_pool.pool_name
 runtime_class = KataRuntimeClass(
-    "kata-runtime-class", settings.effective_runtime_class, kata_pool, cluster.provider
+    "kata-runtime-class",
+    settings.effective_runtime_class,
+    runtime_class_waits_for,
+    cluster.provider,
 )
 pods = SandboxPods("sandbox", settings, cluster.provider, runtime_class.class_name)
 
 pulumi.export("kubeconfig", cluster.kubeconfig)
 pulumi.export("resourceGroupName", cluster.resource_group_name)
 pulumi.export("clusterName", cluster.cluster_name)
-pulumi.export("kataNodePoolName", kata_pool.pool_name)
+pulumi.export("kataNodePoolName", kata_pool_name)
 pulumi.export("runtimeClassName", runtime_class.class_name)
 pulumi.export("podNamespace", pods.namespace)
 pulumi.export("trustedPodName", pods.trusted_pod_name)

@@ -39,6 +39,27 @@ def entra_profile(settings: Settings) -> containerservice.ManagedClusterAADProfi
     )
 
 
+def system_pool(settings: Settings) -> containerservice.ManagedClusterAgentPoolProfileArgs:
+    """The inline System pool: small and OCI, or (placement system) the cluster's Kata pool.
+
+    With placement system this is the docs' `az aks create --os-sku AzureLinux --workload-runtime
+    KataVmIsolation --node-vm-size ... --node-count ...`: no taint, so the system pods and the
+    trusted pod run on it with the ordinary runtime and only pods naming the runtime class get a
+    VM.
+    """
+    kata = settings.kata_on_system_pool
+    return containerservice.ManagedClusterAgentPoolProfileArgs(
+        name=SYSTEM_POOL_NAME,
+        mode=containerservice.AgentPoolMode.SYSTEM,
+        os_type=containerservice.OSType.LINUX,
+        os_sku=settings.kata_os_sku if kata else containerservice.OSSKU.AZURE_LINUX,
+        type=containerservice.AgentPoolType.VIRTUAL_MACHINE_SCALE_SETS,
+        vm_size=settings.kata_node_vm_size if kata else settings.system_node_vm_size,
+        count=settings.kata_node_count if kata else settings.system_node_count,
+        workload_runtime=settings.workload_runtime if kata else None,
+    )
+
+
 def api_server_access(
     settings: Settings,
 ) -> containerservice.ManagedClusterAPIServerAccessProfileArgs | None:
@@ -50,7 +71,10 @@ def api_server_access(
 
 
 class AzureLinuxCluster(ClusterAccess):
-    """Resource group + AKS cluster with a small OCI System pool; Kata pools are added apart."""
+    """Resource group + AKS cluster with one inline System pool: a small OCI pool (Kata pools
+    are added apart), or with placement system the cluster's only pool, running Kata."""
+
+    system_pool_name: pulumi.Output[str]
 
     def __init__(
         self, name: str, settings: Settings, opts: pulumi.ResourceOptions | None = None
@@ -75,18 +99,8 @@ class AzureLinuxCluster(ClusterAccess):
             ),
             enable_rbac=True,
             # The inline pool cannot be changed after creation (pulumi-azure-native #579,
-            # #4264): keep it minimal and put the Kata pool in its own AgentPool.
-            agent_pool_profiles=[
-                containerservice.ManagedClusterAgentPoolProfileArgs(
-                    name=SYSTEM_POOL_NAME,
-                    mode=containerservice.AgentPoolMode.SYSTEM,
-                    os_type=containerservice.OSType.LINUX,
-                    os_sku=containerservice.OSSKU.AZURE_LINUX,
-                    type=containerservice.AgentPoolType.VIRTUAL_MACHINE_SCALE_SETS,
-                    vm_size=settings.system_node_vm_size,
-                    count=settings.system_node_count,
-                )
-            ],
+            # #4264): by default keep it minimal and put the Kata pool in its own AgentPool.
+            agent_pool_profiles=[system_pool(settings)],
             network_profile=network_profile(settings),
             auto_upgrade_profile=containerservice.ManagedClusterAutoUpgradeProfileArgs(
                 upgrade_channel=settings.auto_upgrade_channel,
@@ -99,5 +113,9 @@ class AzureLinuxCluster(ClusterAccess):
             disable_local_accounts=settings.disable_local_accounts or None,
             api_server_access_profile=api_server_access(settings),
             opts=child,
+        )
+        # From the cluster's own answer, so the name is known once the pool exists.
+        self.system_pool_name = cluster.agent_pool_profiles.apply(
+            lambda pools: (pools or [])[0].name if pools else SYSTEM_POOL_NAME
         )
         self._connect(name, group.name, cluster.name, cluster.id, settings.entra_enabled)

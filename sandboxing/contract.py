@@ -11,9 +11,10 @@ import json
 from dataclasses import dataclass, fields, replace
 from typing import Any, Literal
 
-from sandboxing.catalog import KATA_GA, SANDBOX_RUNTIMES, SandboxRuntime
+from sandboxing.catalog import KATA_GA, SANDBOX_RUNTIMES, SYSTEM_POOL_NAME, SandboxRuntime
 
 PROJECT = "aks-pod-sandboxing"
+KATA_POOL_PLACEMENTS = ("dedicated", "system")
 
 ConfigType = Literal["string", "integer", "boolean", "array"]
 
@@ -34,6 +35,14 @@ CONFIG_KEYS: tuple[ConfigKey, ...] = (
         "new",
         "Create a new AKS cluster (new) or add the Kata pool to an existing one (existing).",
         "`new`, `existing`",
+    ),
+    ConfigKey(
+        "kataPoolPlacement",
+        "string",
+        "dedicated",
+        "Where Kata runs: a Kata User pool beside a small OCI System pool (dedicated), or the "
+        "new cluster's one System pool itself (system, the docs' one-pool cluster).",
+        "`dedicated`, `system` (new mode only)",
     ),
     ConfigKey(
         "resourceGroupName",
@@ -61,26 +70,40 @@ CONFIG_KEYS: tuple[ConfigKey, ...] = (
         "systemNodeVmSize",
         "string",
         "Standard_D2s_v5",
-        "VM size of the inline System pool (OCI runtime, AzureLinux).",
+        "VM size of the inline System pool (OCI runtime, AzureLinux; dedicated placement).",
         "a well-formed Azure VM size name",
     ),
-    ConfigKey("systemNodeCount", "integer", 1, "Node count of the System pool.", "1-1000"),
+    ConfigKey(
+        "systemNodeCount",
+        "integer",
+        1,
+        "Node count of the OCI System pool (dedicated placement).",
+        "1-1000",
+    ),
     ConfigKey(
         "kataNodePoolName",
         "string",
         "katapool",
-        "Name of the Kata node pool.",
+        "Name of the Kata node pool (dedicated placement; with system it is the System pool, "
+        "named system).",
         "`^[a-z][a-z0-9]{0,11}$`, not `system`",
     ),
     ConfigKey(
         "kataNodeVmSize",
         "string",
         "Standard_D4s_v3",
-        "VM size of the Kata pool: Gen2 with nested virtualization.",
+        "VM size of the Kata pool (with placement system: of the System pool): Gen2 with "
+        "nested virtualization.",
         "a size of a listed family (Dsv3, Dsv4, Ddsv4, Dsv5, Ddsv5, Esv3, Esv4, Edsv4, "
         "Esv5, Edsv5, Dasv5, Dadsv5, Dadsv7)",
     ),
-    ConfigKey("kataNodeCount", "integer", 1, "Node count of the Kata pool.", "1-1000"),
+    ConfigKey(
+        "kataNodeCount",
+        "integer",
+        1,
+        "Node count of the Kata pool (with placement system: of the System pool).",
+        "1-1000",
+    ),
     ConfigKey(
         "allowUnlistedVmSize",
         "boolean",
@@ -114,7 +137,8 @@ CONFIG_KEYS: tuple[ConfigKey, ...] = (
         "kataNodeTaint",
         "string",
         "pod-sandboxing.aks.io/kata=true:NoSchedule",
-        "Taint on the Kata nodes so ordinary pods stay off them (empty: no taint).",
+        "Taint on the Kata nodes so ordinary pods stay off them (empty: no taint; dedicated "
+        "placement only).",
         "`key=value:Effect` with Effect NoSchedule, PreferNoSchedule or NoExecute, or empty",
     ),
     ConfigKey(
@@ -224,6 +248,7 @@ class Settings:
 
     location: str
     cluster_mode: str
+    kata_pool_placement: str
     resource_group_name: str
     cluster_name: str
     kubernetes_version: str
@@ -253,6 +278,22 @@ class Settings:
     @property
     def existing_cluster(self) -> bool:
         return self.cluster_mode == "existing"
+
+    @property
+    def kata_on_system_pool(self) -> bool:
+        """The docs' one-pool cluster: the inline System pool runs Kata, no separate pool."""
+        return self.kata_pool_placement == "system"
+
+    @property
+    def kata_pool_name(self) -> str:
+        """The name of the pool that runs Kata, whichever it is."""
+        return SYSTEM_POOL_NAME if self.kata_on_system_pool else self.kata_node_pool_name
+
+    @property
+    def kata_taint(self) -> str:
+        """The taint on the Kata nodes; none when they are the System pool, which every pod
+        (the system pods, the trusted pod) must be able to use."""
+        return "" if self.kata_on_system_pool else self.kata_node_taint
 
     @property
     def sandbox_runtime(self) -> SandboxRuntime:

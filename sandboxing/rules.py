@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterable
 
 from sandboxing import catalog
 from sandboxing.contract import Problem, Settings
+from sandboxing.placement import kata_pool_placement
 from sandboxing.quantities import cpu_millicores, memory_mib
 from sandboxing.sizing import node_capacity
 
@@ -144,6 +145,20 @@ def kata_vm_size(s: Settings) -> list[Problem]:
 
 
 def system_vm_size(s: Settings) -> list[Problem]:
+    """The System pool's size: systemNodeVmSize, or kataNodeVmSize when the System pool runs
+    Kata (kata_vm_size already reports a malformed one)."""
+    if s.kata_on_system_pool:
+        size = catalog.parse_vm_size(s.kata_node_vm_size)
+        if size is None or size.vcpus >= 2:
+            return []
+        return [
+            Problem(
+                "kataNodeVmSize",
+                s.kata_node_vm_size,
+                "is the System pool's size with kataPoolPlacement system, and System pools "
+                "need at least 2 vCPUs and 4 GiB of memory",
+            )
+        ]
     size = catalog.parse_vm_size(s.system_node_vm_size)
     if size is None:
         return [
@@ -270,6 +285,8 @@ def runtime_class(s: Settings) -> list[Problem]:
 
 
 def node_pool_name(s: Settings) -> list[Problem]:
+    if s.kata_on_system_pool:
+        return []  # not used: kata_pool_placement says so
     name = s.kata_node_pool_name
     if not AGENT_POOL_NAME.match(name):
         return [
@@ -293,8 +310,10 @@ def node_pool_name(s: Settings) -> list[Problem]:
 
 def node_counts(s: Settings) -> list[Problem]:
     problems = []
-    for key, value in (("systemNodeCount", s.system_node_count),
-                       ("kataNodeCount", s.kata_node_count)):  # fmt: skip
+    counts = [("kataNodeCount", s.kata_node_count)]
+    if not s.kata_on_system_pool:  # else not used: kata_pool_placement says so
+        counts.insert(0, ("systemNodeCount", s.system_node_count))
+    for key, value in counts:
         if not 1 <= value <= MAX_NODE_COUNT:
             problems.append(
                 Problem(
@@ -385,6 +404,8 @@ def pod_namespace_and_image(s: Settings) -> list[Problem]:
 
 
 def kata_taint(s: Settings) -> list[Problem]:
+    if s.kata_on_system_pool:
+        return []  # not used: kata_pool_placement says so
     if s.kata_node_taint and not TAINT.match(s.kata_node_taint):
         return [
             Problem(
@@ -442,7 +463,8 @@ def cluster_baseline(s: Settings) -> list[Problem]:
 
 
 RULES: tuple[Rule, ...] = (
-    cluster_identity, os_sku, kata_vm_size, system_vm_size, kubernetes_version, upgrade_drift,
+    cluster_identity, kata_pool_placement, os_sku, kata_vm_size, system_vm_size,
+    kubernetes_version, upgrade_drift,
     workload_runtime, runtime_class, node_pool_name, node_counts, pod_resources,
     pod_namespace_and_image, kata_taint, cluster_baseline,
 )  # fmt: skip

@@ -101,7 +101,8 @@ def pod(settings: Settings, name: str, runtime_class: str | None) -> Manifest:
     }
     if runtime_class is not None:
         spec["runtimeClassName"] = runtime_class
-        toleration = parse_taint(settings.kata_node_taint)
+        # No taint (and no toleration) when the Kata nodes are the cluster's System pool.
+        toleration = parse_taint(settings.kata_taint)
         if toleration:
             spec["tolerations"] = [toleration]
     return {
