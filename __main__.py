@@ -15,7 +15,7 @@ from components.sandbox_pods import SandboxPods
 from components.stack_settings import load_settings
 from sandboxing.existing_cluster import check_existing_cluster
 from sandboxing.rules import format_errors
-from sandboxing.sizing import sandbox_sizing
+from sandboxing.sizing import stack_sizing
 
 settings = load_settings()
 managed_by = f"{pulumi.get_project()}/{pulumi.get_stack()}"
@@ -58,9 +58,4 @@ pulumi.export("runtimeClassName", runtime_class.class_name)
 pulumi.export("podNamespace", pods.namespace)
 pulumi.export("trustedPodName", pods.trusted_pod_name)
 pulumi.export("untrustedPodName", pods.untrusted_pod_name)
-pulumi.export(
-    "sandboxSizing",
-    sandbox_sizing(
-        settings.pod_cpu_limit, settings.pod_memory_limit, settings.kata_node_vm_size
-    ).as_output(),
-)
+pulumi.export("sandboxSizing", stack_sizing(settings).as_output())

@@ -78,10 +78,9 @@ def four_components() -> None:
 
 def settings_and_sizing() -> None:
     from components.stack_settings import load_settings
-    from sandboxing.sizing import sandbox_sizing
+    from sandboxing.sizing import stack_sizing
 
-    s = load_settings()
-    sandbox_sizing(s.pod_cpu_limit, s.pod_memory_limit, s.kata_node_vm_size).as_output()
+    stack_sizing(load_settings()).as_output()
 
 
 def main() -> int:

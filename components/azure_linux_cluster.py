@@ -116,6 +116,6 @@ class AzureLinuxCluster(ClusterAccess):
         )
         # From the cluster's own answer, so the name is known once the pool exists.
         self.system_pool_name = cluster.agent_pool_profiles.apply(
-            lambda pools: (pools or [])[0].name if pools else SYSTEM_POOL_NAME
+            lambda pools: pools[0].name if pools else SYSTEM_POOL_NAME
         )
         self._connect(name, group.name, cluster.name, cluster.id, settings.entra_enabled)

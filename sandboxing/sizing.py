@@ -5,16 +5,20 @@
 - The host additionally holds the RuntimeClass overhead (600Mi: shim, Cloud Hypervisor,
   virtiofsd); the scheduler counts request + overhead against the node's allocatable.
 - Allocatable follows AKS's reservations for Kubernetes 1.29+ (see catalog). The pods-per-node
-  figure is an upper bound: DaemonSets on the node take their share too.
+  figure is an upper bound: DaemonSets on the node take their share too, and with
+  kataPoolPlacement system so do the cluster's system pods (CoreDNS, metrics-server, ...).
+- The nodes the stack adds follow the placement: Kata nodes plus, for a new cluster with a
+  dedicated Kata pool, the OCI System pool; with placement system the Kata nodes are all there is.
 """
 
 from __future__ import annotations
 
 import math
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from typing import Any
 
 from sandboxing import catalog
+from sandboxing.contract import Settings
 from sandboxing.quantities import cpu_millicores, memory_mib
 
 
@@ -28,6 +32,17 @@ class NodeCapacity:
 
 
 @dataclass(frozen=True)
+class StackNodes:
+    """The nodes the stack adds to Azure, what it is billed by (list prices vary by region)."""
+
+    kata_pool_placement: str
+    kata_nodes: int
+    oci_system_nodes: int  # the small OCI System pool of a new cluster (dedicated placement)
+    vcpus: int | None  # over all of them; None when a VM size name cannot be read
+    system_pods_on_kata_nodes: bool  # placement system: they share the Kata nodes
+
+
+@dataclass(frozen=True)
 class SandboxSizing:
     pod_vm_vcpus: int
     pod_vm_memory_mib: int
@@ -35,6 +50,7 @@ class SandboxSizing:
     cpu_request_millicores: int
     node: NodeCapacity | None
     pods_per_node: int | None
+    stack_nodes: StackNodes | None = None
 
     def as_output(self) -> dict[str, Any]:
         """camelCase keys, like every other stack output."""
@@ -99,3 +115,31 @@ def sandbox_sizing(cpu_limit: str | None, memory_limit: str | None, vm_size: str
         node=node,
         pods_per_node=per_node,
     )
+
+
+def stack_nodes(settings: Settings) -> StackNodes:
+    """The nodes a `pulumi up` from empty adds, for this placement and cluster mode."""
+    oci_nodes = 0
+    if not settings.kata_on_system_pool and not settings.existing_cluster:
+        oci_nodes = settings.system_node_count
+    kata_size = catalog.parse_vm_size(settings.kata_node_vm_size)
+    oci_size = catalog.parse_vm_size(settings.system_node_vm_size)
+    vcpus = None
+    if kata_size is not None and (oci_size is not None or oci_nodes == 0):
+        vcpus = settings.kata_node_count * kata_size.vcpus
+        vcpus += oci_nodes * oci_size.vcpus if oci_size is not None else 0
+    return StackNodes(
+        kata_pool_placement=settings.kata_pool_placement,
+        kata_nodes=settings.kata_node_count,
+        oci_system_nodes=oci_nodes,
+        vcpus=vcpus,
+        system_pods_on_kata_nodes=settings.kata_on_system_pool,
+    )
+
+
+def stack_sizing(settings: Settings) -> SandboxSizing:
+    """The stack's `sandboxSizing` output: its pods on its Kata nodes, and the nodes it adds."""
+    sizing = sandbox_sizing(
+        settings.pod_cpu_limit, settings.pod_memory_limit, settings.kata_node_vm_size
+    )
+    return replace(sizing, stack_nodes=stack_nodes(settings))

@@ -67,6 +67,17 @@ BAD_CONFIGS: list[tuple[str, dict[str, object], set[str]]] = [
     ("no-local-accounts-without-entra", {"disableLocalAccounts": True}, {"disableLocalAccounts"}),
     ("ip-ranges-bad", {"apiServerAuthorizedIpRanges": ["10.0.0.0/33"]},
      {"apiServerAuthorizedIpRanges"}),
+    ("placement-bad", {"kataPoolPlacement": "onepool"}, {"kataPoolPlacement"}),
+    ("system-placement-existing", {"clusterMode": "existing", "kataPoolPlacement": "system"},
+     {"kataPoolPlacement"}),
+    # The Kata pool rules hold for the System pool when it is the Kata pool.
+    ("system-placement-kata-rules", {"kataPoolPlacement": "system", "kataOsSku": "Ubuntu",
+                                     "kataNodeVmSize": "Standard_D2_v3", "kataNodeCount": 0,
+                                     "kubernetesVersion": "1.26"},
+     {"kataOsSku", "kataNodeVmSize", "kataNodeCount", "kubernetesVersion"}),
+    ("system-placement-too-small", {"kataPoolPlacement": "system",
+                                    "kataNodeVmSize": "Standard_D1s_v6",
+                                    "allowUnlistedVmSize": True}, {"kataNodeVmSize"}),
     # Several wrong at once: every one is reported in the same run.
     ("ubuntu-gen1-old-preview", {"kataOsSku": "Ubuntu", "kataNodeVmSize": "Standard_D2_v3",
                                  "kubernetesVersion": "1.25",

@@ -22,6 +22,10 @@ Each resource then takes the typical time of its type (create, or read for `.get
 | any other custom resource                      | 10 s    | 1 s for a read                  |
 | components                                     | 0 s     | done when their last child is   |
 
+The ManagedCluster figure is used whatever its System pool runs: with kataPoolPlacement system
+the cluster's one pool runs Kata, which was not timed apart. That placement has no AgentPool, so
+the runtime class read follows the cluster directly.
+
 The estimate is the longest chain of waits (longest path, weighted by these times); everything
 off that chain runs in parallel and ends earlier.
 """

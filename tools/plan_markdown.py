@@ -29,6 +29,11 @@ SIZING_LABELS: dict[str, str] = {
     "node.allocatableMillicpu": "Kata node allocatable CPU (millicores)",
     "node.allocatableMemoryMib": "Kata node allocatable memory (MiB)",
     "podsPerNode": "sandboxed pods per Kata node (upper bound)",
+    "stackNodes.kataPoolPlacement": "Kata pool placement",
+    "stackNodes.kataNodes": "Kata nodes the stack adds",
+    "stackNodes.ociSystemNodes": "OCI System nodes the stack adds",
+    "stackNodes.vcpus": "vCPUs of all nodes the stack adds",
+    "stackNodes.systemPodsOnKataNodes": "system pods share the Kata nodes",
 }
 
 

@@ -120,3 +120,31 @@ def test_upgrade_channels_are_configurable() -> None:
     assert cluster.one(CLUSTER).inputs["autoUpgradeProfile"] == {
         "upgradeChannel": "none", "nodeOSUpgradeChannel": "SecurityPatch",
     }  # fmt: skip
+
+
+def test_dedicated_system_pool_is_small_and_oci(plain: RunResult) -> None:
+    (pool,) = plain.one(CLUSTER).inputs["agentPoolProfiles"]
+    assert (pool["name"], pool["mode"], pool["vmSize"], pool["count"]) == (
+        "system", "System", "Standard_D2s_v5", 1)  # fmt: skip
+    assert "workloadRuntime" not in pool
+
+
+def test_system_placement_runs_kata_on_the_system_pool() -> None:
+    result = run_cluster(kata_pool_placement="system", kata_node_vm_size="Standard_D8s_v5",
+                         kata_node_count=2, system_node_vm_size="Standard_D2s_v5")  # fmt: skip
+    (pool,) = result.one(CLUSTER).inputs["agentPoolProfiles"]
+    assert (pool["name"], pool["mode"], pool["osSKU"]) == ("system", "System", "AzureLinux")
+    assert (pool["vmSize"], pool["count"]) == ("Standard_D8s_v5", 2)
+    assert pool["workloadRuntime"] == "KataVmIsolation"
+    assert "nodeTaints" not in pool
+
+
+def test_system_pool_name_comes_from_the_cluster() -> None:
+    names: list[str] = []
+
+    def program() -> None:
+        cluster = AzureLinuxCluster("cluster", default_settings(location="westeurope"))
+        cluster.system_pool_name.apply(names.append)
+
+    run_component(program)
+    assert names == ["system"]

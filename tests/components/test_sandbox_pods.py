@@ -151,6 +151,13 @@ def test_no_taint_no_toleration() -> None:
     assert "tolerations" not in spec
 
 
+def test_kata_on_the_system_pool_means_no_taint_and_no_toleration() -> None:
+    # The default taint is meant for a dedicated Kata pool; the System pool carries none.
+    spec = run_pods(kata_pool_placement="system").one(POD, "untrusted").inputs["spec"]
+    assert spec["runtimeClassName"] == "kata-vm-isolation"
+    assert "tolerations" not in spec
+
+
 def test_sandboxed_pod_never_uses_host_features(pods: RunResult) -> None:
     spec = pods.one(POD, "untrusted").inputs["spec"]
     assert sandboxed_pod_violations(spec) == []

@@ -28,7 +28,7 @@ from pulumi_policy import (
 )
 from pulumi_policy.deserialize import deserialize_properties
 from pulumi_policy.proxy import UNKNOWN_STRING_VALUE, UnknownValueError, unknown_checking_proxy
-from support import engine_struct
+from support import dev_config, engine_struct
 
 from policy import sandbox_policies as sp
 from sandboxing import catalog, rules, workload
@@ -102,6 +102,24 @@ def test_dev_program_passes_every_mandatory_policy(preview: bool, dev_run: RunRe
     for recorded in checked:
         for policy in MANDATORY:
             assert violations(policy, args_of(recorded, run)) == [], (policy.name, recorded.name)
+
+
+def test_one_pool_cluster_passes_and_its_system_pool_is_checked_as_a_kata_pool() -> None:
+    run = run_program(dev_config(kataPoolPlacement="system"))
+    assert run.error is None, run.error
+    for recorded in (r for r in run.resources if r.custom and not r.read):
+        for policy in MANDATORY:
+            assert violations(policy, args_of(recorded, run)) == [], (policy.name, recorded.name)
+    cluster = run.one(sp.MANAGED_CLUSTER)
+    pools = list(sp.kata_pools(args_of(cluster, run)))
+    assert [where for where, _ in pools] == [
+        "ManagedCluster 'cluster-aks' agentPoolProfiles[0] 'system'"
+    ]
+    # The same guard rail as for a dedicated pool: a Gen1 size on the Kata System pool is refused.
+    bad = copy.deepcopy(cluster.inputs)
+    bad["agentPoolProfiles"][0]["vmSize"] = "Standard_D2_v3"
+    found = violations(sp.KATA_NODE_POOLS, engine_args(sp.MANAGED_CLUSTER, bad, "cluster-aks"))
+    assert len(found) == 1 and "vmSize 'Standard_D2_v3'" in found[0]
 
 
 def test_dev_pods_are_what_the_policies_expect(dev_run: RunResult) -> None:

@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
-from sandboxing.sizing import node_capacity, sandbox_sizing
+from dataclasses import replace
+
+import pytest
+
+from sandboxing.contract import default_settings
+from sandboxing.sizing import node_capacity, sandbox_sizing, stack_nodes, stack_sizing
 
 
 def test_node_capacity_d4s_v3_by_hand() -> None:
@@ -79,3 +84,45 @@ def test_stack_output_carries_the_sizing(dev_run) -> None:
     assert out.value["hostMemoryPerPodMib"] == 1624
     assert out.value["podsPerNode"] == 3
     assert out.value["node"]["vmSize"] == "Standard_D4s_v3"
+    assert out.value["stackNodes"]["kataPoolPlacement"] == "dedicated"
+    assert out.value["stackNodes"]["vcpus"] == 6  # D4s_v3 Kata node + D2s_v5 System node
+
+
+@pytest.mark.parametrize(
+    ("overrides", "kata", "oci", "vcpus", "shared"),
+    [
+        # A new cluster, dedicated: D4s_v3 Kata node + D2s_v5 OCI System node.
+        ({}, 1, 1, 4 + 2, False),
+        ({"kata_node_count": 2, "system_node_count": 3}, 2, 3, 2 * 4 + 3 * 2, False),
+        # The cluster exists: the stack adds only the Kata pool.
+        ({"cluster_mode": "existing"}, 1, 0, 4, False),
+        # The docs' one-pool cluster: the Kata nodes are all there is.
+        ({"kata_pool_placement": "system"}, 1, 0, 4, True),
+        ({"kata_pool_placement": "system", "kata_node_count": 3}, 3, 0, 12, True),
+    ],
+)
+def test_nodes_the_stack_adds_follow_the_placement(
+    overrides: dict, kata: int, oci: int, vcpus: int, shared: bool
+) -> None:
+    nodes = stack_nodes(default_settings(**overrides))
+    assert (nodes.kata_nodes, nodes.oci_system_nodes, nodes.vcpus) == (kata, oci, vcpus)
+    assert nodes.system_pods_on_kata_nodes is shared
+    assert nodes.kata_pool_placement == overrides.get("kata_pool_placement", "dedicated")
+
+
+def test_unreadable_size_gives_no_vcpu_total() -> None:
+    assert stack_nodes(default_settings(system_node_vm_size="big")).vcpus is None
+    # ...unless that size is not used.
+    one_pool = default_settings(kata_pool_placement="system", system_node_vm_size="big")
+    assert stack_nodes(one_pool).vcpus == 4
+
+
+def test_stack_sizing_is_the_pod_sizing_plus_the_nodes() -> None:
+    settings = default_settings(kata_pool_placement="system")
+    sizing = stack_sizing(settings)
+    assert sizing.stack_nodes == stack_nodes(settings)
+    assert replace(sizing, stack_nodes=None) == sandbox_sizing("1", "1Gi", "Standard_D4s_v3")
+    assert sizing.as_output()["stackNodes"] == {
+        "kataPoolPlacement": "system", "kataNodes": 1, "ociSystemNodes": 0, "vcpus": 4,
+        "systemPodsOnKataNodes": True,
+    }  # fmt: skip

@@ -29,6 +29,8 @@ AKS = "azure-native:containerservice:ManagedCluster"
 POOL = "azure-native:containerservice:AgentPool"
 POD = "kubernetes:core/v1:Pod"
 RUNTIME_CLASS = "kubernetes:node.k8s.io/v1:RuntimeClass"
+NAMESPACE = "kubernetes:core/v1:Namespace"
+ACCOUNT = "kubernetes:core/v1:ServiceAccount"
 
 
 def node(
@@ -150,12 +152,49 @@ def test_dev_stack_critical_path_is_cluster_pool_class_untrusted(dev_run: RunRes
     )
 
 
-def test_each_step_of_the_path_really_waits_for_the_one_before(dev_run: RunResult) -> None:
-    custom = {r.urn for r in dev_run.resources if r.custom}
-    path = estimate(dev_run.resources).path
-    for before, after in itertools.pairwise(path):
-        assert before.urn in resource_waits_for(dev_run.by_urn(after.urn), custom)
-        assert after.start == before.finish
+@pytest.fixture(scope="module")
+def one_pool_run() -> RunResult:
+    result = run_program(dev_config(kataPoolPlacement="system"))
+    assert result.error is None, result.error
+    return result
+
+
+def test_each_step_of_the_path_really_waits_for_the_one_before(
+    dev_run: RunResult, one_pool_run: RunResult
+) -> None:
+    for run in (dev_run, one_pool_run):
+        custom = {r.urn for r in run.resources if r.custom}
+        path = estimate(run.resources).path
+        for before, after in itertools.pairwise(path):
+            assert before.urn in resource_waits_for(run.by_urn(after.urn), custom)
+            assert after.start == before.finish
+
+
+def test_one_pool_cluster_has_no_pool_create_on_the_path(
+    dev_run: RunResult, one_pool_run: RunResult
+) -> None:
+    found = estimate(one_pool_run.resources)
+    cluster_ready = CREATE_SECONDS[RG] + CREATE_SECONDS[AKS]
+    read = one_pool_run.one(RUNTIME_CLASS).urn
+    untrusted = one_pool_run.one(POD, "untrusted").urn
+    trusted = one_pool_run.one(POD, "trusted").urn
+    # resource group -> cluster -> runtime class read -> untrusted pod: the class is read as
+    # soon as the cluster (with its Kata System pool) is there.
+    assert found.slots[read].after == one_pool_run.one(AKS).urn
+    assert found.slots[read].start == cluster_ready
+    assert read in resource_waits_for(one_pool_run.by_urn(untrusted))
+    # With today's table the one-GET read (1 s) is shorter than namespace + service account
+    # (2 s + 2 s), so both pods are Ready together and the longest chain runs through those.
+    assert found.slots[untrusted].finish == found.slots[trusted].finish == found.total_seconds
+    namespace_and_account = CREATE_SECONDS[NAMESPACE] + CREATE_SECONDS[ACCOUNT]
+    assert namespace_and_account > READ_SECONDS[RUNTIME_CLASS]
+    assert found.total_seconds == cluster_ready + namespace_and_account + CREATE_SECONDS[POD]
+    assert POOL not in {one_pool_run.by_urn(step.urn).type for step in found.path}
+    # One long create instead of two in a row: the Kata pool's whole create time saved.
+    dedicated = estimate(dev_run.resources).total_seconds
+    assert dedicated - found.total_seconds == (
+        CREATE_SECONDS[POOL] + READ_SECONDS[RUNTIME_CLASS] - namespace_and_account
+    )
 
 
 def test_trusted_pod_is_off_the_critical_path_and_ready_long_before(dev_run: RunResult) -> None:

@@ -10,7 +10,7 @@ import pytest
 from support import dev_config, run_dev
 
 import tools.plan
-from tools.harness import OutputValue, RunResult
+from tools.harness import OutputValue, RunResult, list_stacks
 from tools.plan import SCHEMA_VERSION, build_plan, main, render_text
 from tools.recorded_values import SECRET_MASK, UNKNOWN
 
@@ -104,6 +104,21 @@ def test_bad_config_exits_1_with_the_errors_in_every_format(
         plan = json.loads(out)
         assert BAD_SIZE in plan["error"]
         assert plan["resources"] == [] and plan["estimate"] is None
+
+
+def test_the_example_stacks_are_there() -> None:
+    assert {"dev", "onepool"} <= set(list_stacks())
+
+
+@pytest.mark.parametrize("stack", list_stacks())
+def test_every_stack_file_plans_offline(capsys: pytest.CaptureFixture[str], stack: str) -> None:
+    code, out, _ = run_main(capsys, "--stack", stack, "--format", "json")
+    plan = json.loads(out)
+    assert code == 0, plan["error"]
+    assert plan["stack"] == stack and plan["warnings"] == []
+    placement = plan["sandboxSizing"]["stackNodes"]["kataPoolPlacement"]
+    pools = [r for r in plan["resources"] if r["type"].endswith(":AgentPool")]
+    assert len(pools) == (1 if placement == "dedicated" else 0)
 
 
 def test_unknown_stack_exits_2(capsys: pytest.CaptureFixture[str]) -> None:

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import pytest
 import yaml
 
 from sandboxing.contract import CONFIG_KEYS, parse_settings
-from tools.harness import REPO
+from tools.harness import REPO, list_stacks
 from tools.schema import project_file, readme_table
 
 
@@ -40,8 +41,9 @@ def test_readme_config_table_matches_the_contract() -> None:
     assert readme_table() in (REPO / "README.md").read_text(), "run: python -m tools.schema"
 
 
-def test_dev_stack_only_sets_known_keys() -> None:
-    config = yaml.safe_load((REPO / "Pulumi.dev.yaml").read_text())["config"]
+@pytest.mark.parametrize("stack", list_stacks())
+def test_every_stack_file_only_sets_known_keys(stack: str) -> None:
+    config = yaml.safe_load((REPO / f"Pulumi.{stack}.yaml").read_text())["config"]
     names = {k.name for k in CONFIG_KEYS}
     for key in config:
         namespace, _, name = key.partition(":")
