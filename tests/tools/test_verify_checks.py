@@ -82,6 +82,24 @@ def test_isolated_pair_passes_every_check() -> None:
     assert results[2].evidence["node"] == SYSTEM_NODE.name
 
 
+def test_one_pool_cluster_both_pods_on_one_kata_node_pass() -> None:
+    # kataPoolPlacement system: the System pool runs Kata, so the trusted pod's node is a Kata
+    # node too; one node, two kernels.
+    labels = {"kubernetes.azure.com/mode": "system", KATA_GA.node_label: "true"}
+    one_node = NodeFacts("aks-system-31415926-vmss000000", HOST_KERNEL, labels)
+    facts = replace(
+        isolated(),
+        trusted=running(TRUSTED_POD, None, one_node, HOST_KERNEL),
+        untrusted=running(UNTRUSTED_POD, KATA_GA.runtime_class, one_node, GUEST_KERNEL),
+    )
+    results = decide(facts)
+    assert [r.status for r in results] == ["PASS"] * 4
+    assert results[2].evidence["node Kata label"] == f"{KATA_GA.node_label}=true"
+    # ...and one kernel on that node is still caught.
+    same = replace(facts, untrusted=replace(facts.untrusted, kernel=HOST_KERNEL))
+    assert statuses(same)[3] == "FAIL"
+
+
 def test_same_kernel_as_the_trusted_pod_fails() -> None:
     results = decide(with_untrusted(kernel=HOST_KERNEL))
     assert [r.status for r in results] == ["PASS", "PASS", "PASS", "FAIL"]
