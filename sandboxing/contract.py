@@ -11,7 +11,7 @@ import json
 from dataclasses import dataclass, fields, replace
 from typing import Any, Literal
 
-from sandboxing.catalog import KATA_GA, SANDBOX_RUNTIMES, SYSTEM_POOL_NAME, SandboxRuntime
+from sandboxing.catalog import KATA_GA, SANDBOX_RUNTIMES, SandboxRuntime
 
 PROJECT = "aks-pod-sandboxing"
 KATA_POOL_PLACEMENTS = ("dedicated", "system")
@@ -283,11 +283,6 @@ class Settings:
     def kata_on_system_pool(self) -> bool:
         """The docs' one-pool cluster: the inline System pool runs Kata, no separate pool."""
         return self.kata_pool_placement == "system"
-
-    @property
-    def kata_pool_name(self) -> str:
-        """The name of the pool that runs Kata, whichever it is."""
-        return SYSTEM_POOL_NAME if self.kata_on_system_pool else self.kata_node_pool_name
 
     @property
     def kata_taint(self) -> str:
