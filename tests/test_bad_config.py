@@ -65,6 +65,9 @@ BAD_CONFIGS: list[tuple[str, dict[str, object], set[str]]] = [
     ("entra-ids-not-json", {"entraAdminGroupObjectIds": "[admins"}, {"entraAdminGroupObjectIds"}),
     ("azure-rbac-without-entra", {"enableAzureRbac": True}, {"enableAzureRbac"}),
     ("no-local-accounts-without-entra", {"disableLocalAccounts": True}, {"disableLocalAccounts"}),
+    ("misspelt-key", {"kataNodeVMSize": "Standard_D4s_v5"}, {"kataNodeVMSize"}),
+    ("unknown-key", {"podCpu": "2"}, {"podCpu"}),
+    ("k8s-yaml-number-1.30", {"kubernetesVersion": "1.3"}, {"kubernetesVersion"}),
     ("ip-ranges-bad", {"apiServerAuthorizedIpRanges": ["10.0.0.0/33"]},
      {"apiServerAuthorizedIpRanges"}),
     # Several wrong at once: every one is reported in the same run.
