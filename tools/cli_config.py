@@ -32,6 +32,7 @@ How values are read from the files and what text the program receives: tools.sta
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 from dataclasses import dataclass
@@ -102,7 +103,12 @@ def read_project(text: str) -> Project:
 
 
 def read_project_file(path: Path) -> Project:
-    return read_project(path.read_text())
+    return _read_project_cached(path.read_text())
+
+
+@functools.lru_cache(maxsize=8)
+def _read_project_cached(text: str) -> Project:
+    return read_project(text)
 
 
 def full_type_name(type_name: str, items: ItemsType | None) -> str:

@@ -55,7 +55,11 @@ class StackValue:
     secure: bool = False  # an encrypted value: `text` is ciphertext, unknown offline
 
 
-class _GoLoader(yaml.SafeLoader):
+# libyaml's parser when present (several times faster); the same composition either way.
+_BaseLoader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _GoLoader(_BaseLoader):
     """Composes nodes only; plain scalars are tagged so yaml.v3's rules can resolve them."""
 
     def resolve(self, kind: Any, value: Any, implicit: Any) -> Any:
