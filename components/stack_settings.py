@@ -3,9 +3,27 @@
 from __future__ import annotations
 
 import pulumi
+import pulumi.runtime
 
 from sandboxing.contract import CONFIG_KEYS, PROJECT, Problem, Settings, parse_settings
 from sandboxing.rules import check_settings, errors, format_errors, warnings
+from sandboxing.unknown_keys import unknown_keys
+
+
+def received_config() -> dict[str, str]:
+    """Every config value the engine handed the program, by "namespace:key".
+
+    `pulumi.Config` only looks keys up by name: the SDK has no public call that lists them. Both
+    the CLI's Python language host (pulumi/pulumi sdk/python/cmd/pulumi-language-python-exec)
+    and the mock engine store them with `pulumi.runtime.set_all_config`, in the SDK-internal
+    context variable `pulumi.runtime.config.CONFIG`; this is the one place that reads it. The
+    public `get_config_env()` (the engine's PULUMI_CONFIG) stands in if that ever changes.
+    """
+    from pulumi.runtime import config as runtime_config
+
+    stored = getattr(runtime_config, "CONFIG", None)
+    values = dict(stored.get()) if stored is not None else {}
+    return values or dict(pulumi.runtime.get_config_env())
 
 
 def read_settings() -> tuple[Settings, list[Problem]]:
@@ -14,7 +32,7 @@ def read_settings() -> tuple[Settings, list[Problem]]:
     raw = {key.name: config.get(key.name) for key in CONFIG_KEYS}
     location = pulumi.Config("azure-native").get("location") or ""
     settings, problems = parse_settings(raw, location)
-    return settings, problems + check_settings(settings)
+    return settings, unknown_keys(received_config()) + problems + check_settings(settings)
 
 
 def load_settings() -> Settings:

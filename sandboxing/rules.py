@@ -194,14 +194,33 @@ def kubernetes_version(s: Settings) -> list[Problem]:
     runtime = catalog.KATA_GA  # the only runtime a new pool may use
     if version < runtime.min_kubernetes:
         minimum = "{}.{}".format(*runtime.min_kubernetes)
+        message = f"{runtime.workload_runtime} needs Kubernetes {minimum} or later"
         return [
             Problem(
                 "kubernetesVersion",
                 s.kubernetes_version,
-                f"{runtime.workload_runtime} needs Kubernetes {minimum} or later",
+                message + yaml_number_hint(s.kubernetes_version, runtime.min_kubernetes),
             )
         ]
     return []
+
+
+def yaml_number_hint(version: str, minimum: tuple[int, int]) -> str:
+    """An unquoted `1.30` in the stack file is the YAML number 1.3, and the program gets "1.3".
+
+    The CLI reads it as a float and passes its shortest text (pulumi/pulumi
+    sdk/go/common/resource/config/object.go `MarshalString`), so the trailing zero is gone.
+    """
+    m = KUBERNETES_VERSION.match(version)
+    if not m or m[3] is not None or len(m[2]) != 1:
+        return ""
+    meant = f"{m[1]}.{m[2]}0"
+    if (int(m[1]), int(m[2]) * 10) < minimum:
+        return ""
+    return (
+        f"; an unquoted `kubernetesVersion: {meant}` in the stack file is the YAML number "
+        f"{version}: quote it: '{meant}'"
+    )
 
 
 def upgrade_drift(s: Settings) -> list[Problem]:

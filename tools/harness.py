@@ -10,7 +10,6 @@ from __future__ import annotations
 import asyncio
 import base64
 import hashlib
-import json
 import logging
 import runpy
 from collections.abc import Callable
@@ -23,6 +22,9 @@ import pulumi.runtime
 import yaml
 from pulumi.runtime import mocks as pulumi_mocks
 from pulumi.runtime.sync_await import _sync_await
+
+from tools.cli_config import Refusal, cli_refusal, engine_config, read_project_file
+from tools.stack_file import StackValue, read_stack_file
 
 REPO = Path(__file__).resolve().parent.parent
 PROJECT = "aks-pod-sandboxing"
@@ -345,17 +347,24 @@ async def _deserialize(rpc, props) -> dict[str, Any]:
 # Stack config and the run itself
 
 
-def stack_config(stack: str = "dev") -> dict[str, str]:
-    """The stack file's config as the engine would pass it ("ns:key" -> string value)."""
-    path = REPO / f"Pulumi.{stack}.yaml"
+def _stack_values(stack: str, stack_dir: Path) -> dict[str, StackValue]:
+    path = stack_dir / f"Pulumi.{stack}.yaml"
     if not path.exists():
         raise FileNotFoundError(f"no stack file {path.name} (stacks: {', '.join(list_stacks())})")
-    data = yaml.safe_load(path.read_text()) or {}
-    config: dict[str, str] = {}
-    for key, value in (data.get("config") or {}).items():
-        full = key if ":" in key else f"{PROJECT}:{key}"
-        config[full] = value if isinstance(value, str) else json.dumps(value)
-    return config
+    return read_stack_file(path, PROJECT)
+
+
+def stack_config(stack: str = "dev", stack_dir: Path = REPO) -> dict[str, str]:
+    """The stack's config as the engine hands it to the program ("ns:key" -> text): read as
+    the CLI reads the file, with Pulumi.yaml's defaults for unset keys (tools.cli_config)."""
+    project = read_project_file(REPO / "Pulumi.yaml")
+    return engine_config(project, _stack_values(stack, stack_dir))
+
+
+def stack_refusal(stack: str = "dev", stack_dir: Path = REPO) -> Refusal | None:
+    """Why the CLI would refuse the stack's config before running the program, or None."""
+    project = read_project_file(REPO / "Pulumi.yaml")
+    return cli_refusal(stack, project, _stack_values(stack, stack_dir))
 
 
 def list_stacks() -> list[str]:

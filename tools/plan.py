@@ -9,7 +9,9 @@ time from empty (tools.critical_path) and the stack outputs (secrets masked; an 
 like a kubeconfig is masked even if it lost its secret flag). `--format markdown` is made for
 a PR comment (adds a Mermaid dependency graph and the sandbox sizing); `--manifests DIR` also
 writes every Kubernetes object as YAML (tools.manifests). On a bad configuration it prints every
-problem and exits 1, in every format, and writes no manifests. An unknown stack exits 2.
+problem and exits 1, in every format, and writes no manifests: first, as the Pulumi CLI would,
+the first value whose type Pulumi.yaml refuses (tools.cli_config), then the program's own list
+for the other keys. An unknown stack exits 2.
 
 JSON (`--format json`), schemaVersion 1. Fields are only added within a schema version; a
 removed or changed field bumps it.
@@ -43,7 +45,14 @@ from pathlib import Path
 from typing import Any
 
 from tools.critical_path import estimate, resource_waits_for
-from tools.harness import OutputValue, Registered, RunResult, run_program, stack_config
+from tools.harness import (
+    OutputValue,
+    Registered,
+    RunResult,
+    run_program,
+    stack_config,
+    stack_refusal,
+)
 from tools.manifests import write_manifests
 from tools.plan_markdown import render_markdown
 from tools.plan_text import render_text
@@ -166,10 +175,16 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         config = stack_config(args.stack)
+        refusal = stack_refusal(args.stack)
     except FileNotFoundError as exc:
         print(exc, file=sys.stderr)
         return 2
-    result = run_program(config, stack=args.stack, preview=args.preview)
+    result = run_program(refusal.without(config) if refusal else config, stack=args.stack,
+                         preview=args.preview)  # fmt: skip
+    if refusal:
+        # The CLI stops at its type check and never runs the program: nothing is planned, but
+        # the program's own checks still report every problem with the other keys.
+        result = RunResult([], [], {}, result.warnings, refusal.report(result.error))
     plan = build_plan(result, args.stack, preview=args.preview)
     print(RENDERERS[args.format](plan))
     if result.error:
