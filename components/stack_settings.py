@@ -12,8 +12,10 @@ def read_settings() -> tuple[Settings, list[Problem]]:
     """Parse and check the stack config; returns settings and every problem found."""
     config = pulumi.Config(PROJECT)
     raw = {key.name: config.get(key.name) for key in CONFIG_KEYS}
-    location = pulumi.Config("azure-native").get("location") or ""
-    settings, problems = parse_settings(raw, location)
+    provider = pulumi.Config("azure-native")
+    settings, problems = parse_settings(
+        raw, provider.get("location") or "", provider.get("environment") or ""
+    )
     return settings, problems + check_settings(settings)
 
 
