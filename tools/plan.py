@@ -78,7 +78,7 @@ FORMATS = ("text", "markdown", "json")
 SIZING_OUTPUT = "sandboxSizing"
 
 # Which inputs are worth a reviewer's eye, per resource type (paths into the inputs; each is
-# shown leaf by leaf).
+# shown leaf by leaf). A path added here shows as an added property in the next PR's diff.
 KEY_PROPERTIES: dict[str, tuple[str, ...]] = {
     "azure-native:resources:ResourceGroup": ("resourceGroupName", "location"),
     "azure-native:containerservice:ManagedCluster": (
@@ -96,7 +96,7 @@ KEY_PROPERTIES: dict[str, tuple[str, ...]] = {
     "kubernetes:networking.k8s.io/v1:NetworkPolicy": ("metadata.name", "spec"),
     "kubernetes:core/v1:Pod": (
         "metadata.name", "spec.runtimeClassName", "spec.containers[0].image",
-        "spec.containers[0].command", "spec.containers[0].resources", "spec.tolerations",
+        "spec.containers[0].resources.limits", "spec.tolerations",
     ),
     "kubernetes:node.k8s.io/v1:RuntimeClass": ("metadata.name",),
 }  # fmt: skip
