@@ -5,9 +5,9 @@ from __future__ import annotations
 import pulumi
 import pulumi.runtime
 
-from sandboxing.contract import CONFIG_KEYS, PROJECT, Problem, Settings, parse_settings
-from sandboxing.rules import check_settings, errors, format_errors, warnings
-from sandboxing.unknown_keys import unknown_keys
+from sandboxing.contract import Problem, Settings
+from sandboxing.rules import errors, format_errors, warnings
+from sandboxing.stack_config import check_stack_config
 
 
 def received_config() -> dict[str, str]:
@@ -28,11 +28,7 @@ def received_config() -> dict[str, str]:
 
 def read_settings() -> tuple[Settings, list[Problem]]:
     """Parse and check the stack config; returns settings and every problem found."""
-    config = pulumi.Config(PROJECT)
-    raw = {key.name: config.get(key.name) for key in CONFIG_KEYS}
-    location = pulumi.Config("azure-native").get("location") or ""
-    settings, problems = parse_settings(raw, location)
-    return settings, unknown_keys(received_config()) + problems + check_settings(settings)
+    return check_stack_config(received_config())
 
 
 def load_settings() -> Settings:

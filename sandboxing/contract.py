@@ -274,6 +274,9 @@ class Settings:
     enable_azure_rbac: bool
     disable_local_accounts: bool
     api_server_authorized_ip_ranges: tuple[str, ...]
+    # azure-native:environment (public, usgovernment, china; empty: public), like `location`
+    # a provider setting rather than a key of this project.
+    azure_environment: str = ""
 
     @property
     def existing_cluster(self) -> bool:
@@ -348,13 +351,15 @@ def _convert(key: ConfigKey, raw: Any) -> tuple[Any, Problem | None]:
     return tuple(v.strip() for v in value), None
 
 
-def parse_settings(raw: dict[str, Any], location: str = "") -> tuple[Settings, list[Problem]]:
+def parse_settings(
+    raw: dict[str, Any], location: str = "", azure_environment: str = ""
+) -> tuple[Settings, list[Problem]]:
     """Parse raw config values (missing or None: the default) into Settings.
 
     A value of the wrong type is reported and replaced by the default, so the remaining rules
     can still run and every problem is reported in one go.
     """
-    values: dict[str, Any] = {"location": location}
+    values: dict[str, Any] = {"location": location, "azure_environment": azure_environment}
     problems: list[Problem] = []
     for key in CONFIG_KEYS:
         raw_value = raw.get(key.name)

@@ -10,7 +10,7 @@ import ipaddress
 import re
 from collections.abc import Callable, Iterable
 
-from sandboxing import catalog
+from sandboxing import azure_regions, catalog
 from sandboxing.contract import Problem, Settings
 from sandboxing.placement import kata_pool_placement
 from sandboxing.quantities import cpu_millicores, memory_mib
@@ -95,6 +95,24 @@ def cluster_identity(s: Settings) -> list[Problem]:
             )
         )
     return problems
+
+
+def location(s: Settings) -> list[Problem]:
+    """A typo in the region would otherwise first fail at ARM, after the stack started."""
+    if not s.location or s.azure_environment not in azure_regions.PUBLIC_CLOUD_ENVIRONMENTS:
+        return []
+    if azure_regions.is_region(s.location):
+        return []
+    closest = azure_regions.closest_regions(s.location)
+    hint = f"did you mean `{closest[0]}`? " if closest else ""
+    return [
+        Problem(
+            "azure-native:location",
+            s.location,
+            f"is not an Azure region; {hint}Region names are as "
+            "`az account list-locations --query [].name` prints them, e.g. westeurope, eastus2",
+        )
+    ]
 
 
 def os_sku(s: Settings) -> list[Problem]:
@@ -482,7 +500,7 @@ def cluster_baseline(s: Settings) -> list[Problem]:
 
 
 RULES: tuple[Rule, ...] = (
-    cluster_identity, kata_pool_placement, os_sku, kata_vm_size, system_vm_size,
+    cluster_identity, kata_pool_placement, location, os_sku, kata_vm_size, system_vm_size,
     kubernetes_version, upgrade_drift,
     workload_runtime, runtime_class, node_pool_name, node_counts, pod_resources,
     pod_namespace_and_image, kata_taint, cluster_baseline,

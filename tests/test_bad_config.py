@@ -27,6 +27,7 @@ BAD_CONFIGS: list[tuple[str, dict[str, object], set[str]]] = [
     ("system-size-garbage", {"systemNodeVmSize": "big"}, {"systemNodeVmSize"}),
     ("system-size-1-vcpu", {"systemNodeVmSize": "Standard_B1s"}, {"systemNodeVmSize"}),
     ("k8s-too-old", {"kubernetesVersion": "1.26"}, {"kubernetesVersion"}),
+    ("location-typo", {"azure-native:location": "westeurop"}, {"azure-native:location"}),
     ("k8s-malformed", {"kubernetesVersion": "v1.33"}, {"kubernetesVersion"}),
     ("preview-runtime", {"workloadRuntime": "KataMshvVmIsolation"}, {"workloadRuntime"}),
     ("oci-runtime", {"workloadRuntime": "OCIContainer"}, {"workloadRuntime"}),
@@ -186,3 +187,11 @@ def test_pinned_patch_with_auto_upgrade_is_a_warning_not_an_error() -> None:
     assert any(
         "kubernetesVersion" in w and "autoUpgradeChannel patch" in w for w in result.warnings
     )
+
+
+def test_a_sovereign_cloud_region_passes_when_the_provider_names_that_cloud() -> None:
+    gov = {"azure-native:location": "usgovvirginia"}
+    refused = run_dev(**gov)
+    assert refused.error is not None and "usgovvirginia" in refused.error
+    accepted = run_dev(**gov, **{"azure-native:environment": "usgovernment"})
+    assert accepted.error is None, accepted.error

@@ -121,6 +121,23 @@ def _explicit_name(typ: str, inputs: dict[str, Any]) -> bool:
     return bool(inputs.get(name_input))
 
 
+def _has_unknown(value: Any) -> bool:
+    from pulumi.output import Unknown
+
+    if isinstance(value, dict):
+        return any(_has_unknown(item) for item in value.values())
+    if isinstance(value, list):
+        return any(_has_unknown(item) for item in value)
+    return isinstance(value, Unknown)
+
+
+def _unknown_provider(reference: str | None) -> bool:
+    """True for a provider reference `urn::id` whose id is not known yet."""
+    from pulumi.runtime import rpc
+
+    return bool(reference) and (reference or "").rsplit("::", 1)[-1] in ("", rpc.UNKNOWN)
+
+
 def mock_kubeconfig(cluster: str, exec_format: bool = False) -> str:
     """A kubeconfig as AKS returns it: static token, or kubelogin exec for Entra clusters."""
     user: dict[str, Any] = {"token": "mock-secret-token"}
@@ -199,8 +216,15 @@ class CloudMocks(pulumi_mocks.Mocks):
                 return "", {**state, **known}
             state.update(computed)
             return state["id"], state
-        if typ.startswith("kubernetes:") and typ != "pulumi:providers:kubernetes":
+        if typ.startswith("kubernetes:"):
+            if args.resource_id and self.preview and _unknown_provider(args.provider):
+                # A `.get` through a provider whose kubeconfig is not known yet (the cluster is
+                # still to be created): the engine cannot read, everything read is unknown.
+                return args.resource_id, {}
             return self._kubernetes_state(typ, name, inputs, args.resource_id)
+        if self.preview and typ.startswith("pulumi:providers:") and _has_unknown(inputs):
+            # The engine gives a provider whose configuration is not known yet an unknown ID.
+            return "", state
         return f"{name}-id", state
 
     def _azure_state(self, typ: str, name: str, inputs: dict[str, Any]) -> dict[str, Any]:

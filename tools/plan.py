@@ -1,30 +1,43 @@
 """Offline plan: what `pulumi up` would create, without a cloud or the Pulumi CLI.
 
     python -m tools.plan [--stack dev] [--preview] [--format text|markdown|json]
-                         [--manifests DIR]
+                         [--manifests DIR] [--existing-cluster FILE.json]
+                         [--diff-against PLAN.json]
 
 Runs the real `__main__.py` with the stack's config under the Pulumi mock engine (tools.harness)
 and prints the resource tree with key properties, the dependencies, an estimate of `pulumi up`
 time from empty (tools.critical_path) and the stack outputs (secrets masked; an output named
 like a kubeconfig is masked even if it lost its secret flag). `--format markdown` is made for
 a PR comment (adds a Mermaid dependency graph and the sandbox sizing); `--manifests DIR` also
-writes every Kubernetes object as YAML (tools.manifests). On a bad configuration it prints every
-problem and exits 1, in every format, and writes no manifests: first, as the Pulumi CLI would,
-the first value whose type Pulumi.yaml refuses (tools.cli_config), then the program's own list
-for the other keys. An unknown stack exits 2.
+writes every Kubernetes object as YAML (tools.manifests). `--preview` runs as `pulumi preview`:
+values not known before apply show as "(known after apply)". A `clusterMode: existing` stack is
+checked against an assumed cluster, or the one `--existing-cluster FILE.json` describes
+(tools.offline_cluster). `--diff-against PLAN.json` (a JSON plan, e.g. of the base branch)
+adds what changed (tools.plan_diff). On a bad configuration it prints every problem and exits 1,
+in every format, and writes no manifests: first, as the Pulumi CLI would, the first value
+whose type Pulumi.yaml refuses (tools.cli_config), then the program's own list for the other
+keys. An unknown stack or a bad option file exits 2.
 
-JSON (`--format json`), schemaVersion 1. Fields are only added within a schema version; a
-removed or changed field bumps it.
-    schemaVersion  1
+JSON (`--format json`), schemaVersion 2. Fields are only added within a schema version; a
+removed or changed field bumps it (2: properties as leaf paths, error as a list).
+    schemaVersion  2
     stack          the stack name
     preview        true when run as `pulumi preview` (values of new resources unknown)
-    error          null, or the validation/program error text (then exit code 1)
+    error          [] or the problems that stopped the program (then exit code 1), each
+                   {key, value, message}; key and value are null for an error that is not
+                   about one config key
+    errorSummary   null, or the error text as the program reports it
     warnings       validation warnings, strings
+    existingCluster  null for a new cluster, else the cluster checked against: {source
+                   ("assumed" or the file), assumed, resourceGroupName, clusterName,
+                   kubernetesVersion, pools (names), entra}
     resources      list sorted by urn, each:
         urn, type, name, parent (urn; the stack's for top-level components)
         custom       false for components
         operation    "create", or "read" for a lookup of an existing object (`.get`)
-        properties   key inputs for review, {"dotted.path": value}; secrets "[secret]"
+        properties   key inputs for review, one per leaf: {"agentPoolProfiles[0].vmSize": value};
+                     an empty object/list is a leaf; secrets "[secret]", unknown
+                     "(known after apply)"
         dependsOn    urns it waits for directly: dependencies, provider, custom parent
     outputs        {name: value}; secrets "[secret]", unknown "(known after apply)"
     sandboxSizing  the sandboxSizing stack output (snake_case fields of
@@ -34,6 +47,13 @@ removed or changed field bumps it.
         summary       "ResourceGroup cluster-rg (10s) -> ... = ~14 min"
         criticalPath  [{urn, label, operation, seconds, start, finish}], first to last
         timeline      {urn: {seconds, start, finish}} for every resource (seconds since start)
+    diff           null without --diff-against, else (tools.plan_diff):
+        baseStack, baseFailed (the base plan had an error), summary (one line)
+        added, removed  [{urn, type, name}] of custom resources
+        changed    [{urn, type, name, effect, properties}]; effect "update", "replace" or
+                   "refused" (an update Azure refuses); properties [{path, change ("modified",
+                   "added", "removed"), old, new, effect, reason}]
+        outputs    [{path, change, old, new}] of the stack outputs, by leaf path
 """
 
 from __future__ import annotations
@@ -44,8 +64,12 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from sandboxing.contract import Problem
+from sandboxing.stack_config import check_stack_config
+from tools.cli_config import Refusal
 from tools.critical_path import estimate, resource_waits_for
 from tools.harness import (
+    CloudMocks,
     OutputValue,
     Registered,
     RunResult,
@@ -54,15 +78,19 @@ from tools.harness import (
     stack_refusal,
 )
 from tools.manifests import write_manifests
+from tools.offline_cluster import OfflineCluster, assumed_cluster, described_cluster
+from tools.plan_diff import diff_plans
 from tools.plan_markdown import render_markdown
+from tools.plan_problems import error_entries, expected_errors, refusal_entries
 from tools.plan_text import render_text
-from tools.recorded_values import SECRET_MASK, UNKNOWN, plain, sorted_keys
+from tools.recorded_values import SECRET_MASK, UNKNOWN, leaf_paths, lookup, plain, sorted_keys
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 FORMATS = ("text", "markdown", "json")
 SIZING_OUTPUT = "sandboxSizing"
 
-# Which inputs are worth a reviewer's eye, per resource type (dotted paths into the inputs).
+# Which inputs are worth a reviewer's eye, per resource type (paths into the inputs; each is
+# shown leaf by leaf). A path added here shows as an added property in the next PR's diff.
 KEY_PROPERTIES: dict[str, tuple[str, ...]] = {
     "azure-native:resources:ResourceGroup": ("resourceGroupName", "location"),
     "azure-native:containerservice:ManagedCluster": (
@@ -79,22 +107,11 @@ KEY_PROPERTIES: dict[str, tuple[str, ...]] = {
     "kubernetes:core/v1:ServiceAccount": ("metadata.name", "automountServiceAccountToken"),
     "kubernetes:networking.k8s.io/v1:NetworkPolicy": ("metadata.name", "spec"),
     "kubernetes:core/v1:Pod": (
-        "metadata.name", "spec.runtimeClassName", "spec.containers.0.image",
-        "spec.containers.0.resources.limits", "spec.tolerations",
+        "metadata.name", "spec.runtimeClassName", "spec.containers[0].image",
+        "spec.containers[0].resources.limits", "spec.tolerations",
     ),
     "kubernetes:node.k8s.io/v1:RuntimeClass": ("metadata.name",),
 }  # fmt: skip
-
-
-def lookup(data: Any, path: str) -> Any:
-    for part in path.split("."):
-        if isinstance(data, list) and part.isdigit() and int(part) < len(data):
-            data = data[int(part)]
-        elif isinstance(data, dict) and part in data:
-            data = data[part]
-        else:
-            return None
-    return data
 
 
 def key_properties(resource: Registered) -> dict[str, Any]:
@@ -102,7 +119,7 @@ def key_properties(resource: Registered) -> dict[str, Any]:
     for path in KEY_PROPERTIES.get(resource.type, ()):
         value = lookup(resource.inputs, path)
         if value is not None:
-            props[path] = sorted_keys(plain(value))
+            props.update(leaf_paths(sorted_keys(plain(value)), path))
     if resource.read:
         props["id"] = resource.id
     return props
@@ -116,8 +133,18 @@ def output_value(name: str, out: OutputValue) -> Any:
     return plain(out.value) if out.known else UNKNOWN
 
 
-def build_plan(result: RunResult, stack: str, preview: bool = False) -> dict[str, Any]:
-    """The plan as plain data (what every output format renders; the JSON format as is)."""
+def build_plan(
+    result: RunResult,
+    stack: str,
+    preview: bool = False,
+    problems: list[Problem] | None = None,
+    existing_cluster: OfflineCluster | None = None,
+) -> dict[str, Any]:
+    """The plan as plain data (what every output format renders; the JSON format as is).
+
+    `problems`: the errors the pure checks expect for this config (tools.plan_problems); they
+    become the `error` list when they are what stopped the program.
+    """
     custom = {r.urn for r in result.resources if r.custom}
     outputs = {name: output_value(name, out) for name, out in result.outputs.items()}
     sizing = outputs.get(SIZING_OUTPUT)
@@ -125,8 +152,10 @@ def build_plan(result: RunResult, stack: str, preview: bool = False) -> dict[str
         "schemaVersion": SCHEMA_VERSION,
         "stack": stack,
         "preview": preview,
-        "error": result.error,
+        "error": error_entries(result.error, problems or []),
+        "errorSummary": result.error,
         "warnings": list(result.warnings),
+        "existingCluster": existing_cluster.describe() if existing_cluster else None,
         "resources": [
             {
                 "urn": r.urn,
@@ -143,7 +172,54 @@ def build_plan(result: RunResult, stack: str, preview: bool = False) -> dict[str
         "outputs": outputs,
         SIZING_OUTPUT: sizing if isinstance(sizing, dict) else None,
         "estimate": None if result.error else estimate(result.resources).as_dict(),
+        "diff": None,
     }
+
+
+def plan_stack(
+    config: dict[str, str],
+    stack: str,
+    preview: bool = False,
+    existing_cluster_file: Path | None = None,
+    refusal: Refusal | None = None,
+) -> tuple[RunResult, dict[str, Any]]:
+    """Run the program on a stack config offline; ValueError for a bad cluster file.
+
+    With a `refusal` (the CLI's type check fails) nothing is planned, as the CLI never runs the
+    program, but the program's own checks still report every problem with the other keys.
+    """
+    full_config = config
+    if refusal:
+        config = refusal.without(config)
+    settings, _ = check_stack_config(config)
+    cluster = None
+    if settings.existing_cluster:
+        cluster = (
+            described_cluster(settings, existing_cluster_file)
+            if existing_cluster_file
+            else assumed_cluster(settings)
+        )
+    mocks = CloudMocks(cluster.mock_clusters() if cluster else None, preview=preview)
+    result = run_program(config, stack=stack, preview=preview, mocks=mocks)
+    problems = expected_errors(config, stack, cluster.state() if cluster else None)
+    if not refusal:
+        return result, build_plan(result, stack, preview, problems, cluster)
+    program_error = result.error
+    result = RunResult([], [], {}, result.warnings, refusal.report(program_error))
+    plan = build_plan(result, stack, preview, [], cluster)
+    plan["error"] = refusal_entries(refusal, full_config) + error_entries(program_error, problems)
+    return result, plan
+
+
+def load_plan(path: Path) -> dict[str, Any]:
+    """A JSON plan written by `--format json` (any schema version); ValueError if it is not."""
+    try:
+        data = json.loads(path.read_text())
+    except (OSError, json.JSONDecodeError) as exc:
+        raise ValueError(f"--diff-against {path}: {exc}") from exc
+    if not isinstance(data, dict) or "schemaVersion" not in data:
+        raise ValueError(f"--diff-against {path}: not a JSON plan of python -m tools.plan")
+    return data
 
 
 def render_json(plan: dict[str, Any]) -> str:
@@ -172,20 +248,31 @@ def main(argv: list[str] | None = None) -> int:
         metavar="DIR",
         help="also write each Kubernetes object as YAML into DIR (replaces numbered *.yaml)",
     )
+    parser.add_argument(
+        "--existing-cluster",
+        type=Path,
+        metavar="FILE.json",
+        help="clusterMode existing: check against this description of the cluster "
+        '({"kubernetesVersion": "1.31.2", "pools": ["nodepool1"], "entra": false}) '
+        "instead of an assumed one",
+    )
+    parser.add_argument(
+        "--diff-against",
+        type=Path,
+        metavar="PLAN.json",
+        help="also show what changed against this JSON plan (e.g. the base branch's)",
+    )
     args = parser.parse_args(argv)
     try:
         config = stack_config(args.stack)
         refusal = stack_refusal(args.stack)
-    except FileNotFoundError as exc:
+        base = load_plan(args.diff_against) if args.diff_against else None
+        result, plan = plan_stack(config, args.stack, args.preview, args.existing_cluster, refusal)
+    except (FileNotFoundError, ValueError) as exc:
         print(exc, file=sys.stderr)
         return 2
-    result = run_program(refusal.without(config) if refusal else config, stack=args.stack,
-                         preview=args.preview)  # fmt: skip
-    if refusal:
-        # The CLI stops at its type check and never runs the program: nothing is planned, but
-        # the program's own checks still report every problem with the other keys.
-        result = RunResult([], [], {}, result.warnings, refusal.report(result.error))
-    plan = build_plan(result, args.stack, preview=args.preview)
+    if base is not None:
+        plan["diff"] = diff_plans(base, plan)
     print(RENDERERS[args.format](plan))
     if result.error:
         return 1

@@ -8,11 +8,21 @@ sizing, the resource tree and the stack outputs (already masked by build_plan).
 from __future__ import annotations
 
 import itertools
-import json
 from typing import Any
 
 from tools.critical_path import approx_duration, clock, type_label
-from tools.plan_text import ESTIMATE_BASIS, ESTIMATE_TITLE, resource_tree_lines, timeline
+from tools.offline_cluster import existing_cluster_text
+from tools.plan_diff import diff_markdown_lines
+from tools.plan_text import (
+    ESTIMATE_BASIS,
+    ESTIMATE_TITLE,
+    output_leaves,
+    resource_counts,
+    resource_tree_lines,
+    run_mode,
+    timeline,
+)
+from tools.recorded_values import scalar_text
 
 CRITICAL_STYLE = "stroke:#d62728,stroke-width:3px"
 
@@ -38,10 +48,8 @@ SIZING_LABELS: dict[str, str] = {
 
 
 def _cell(value: Any) -> str:
-    """A table cell: inline code, pipes escaped so they do not split the row."""
-    text = value if isinstance(value, str) else json.dumps(value)
-    text = text if len(text) <= 140 else text[:137] + "..."
-    return "`" + text.replace("|", "\\|").replace("`", "'") + "`"
+    """A table cell: inline code, pipes escaped so they do not split the row; nothing cut."""
+    return "`" + scalar_text(value).replace("|", "\\|").replace("`", "'") + "`"
 
 
 def _mermaid_text(text: str) -> str:
@@ -126,25 +134,38 @@ def sizing_lines(sizing: dict[str, Any] | None) -> list[str]:
     return lines
 
 
-def render_markdown(plan: dict[str, Any]) -> str:
-    lines = [f"## Offline plan: stack `{plan['stack']}`", ""]
-    if plan["error"]:
-        lines += [
-            "**Configuration error: the program stopped before deploying anything.**",
-            "",
-            "```text",
-            plan["error"],
-            "```",
-        ]
-        return "\n".join(lines)
-    custom = [r for r in plan["resources"] if r["custom"]]
-    reads = sum(r["operation"] == "read" for r in custom)
-    mode = "`pulumi preview`" if plan.get("preview") else "`pulumi up`"
-    lines += [
-        f"Pulumi mock engine, no cloud calls; run as {mode}. {len(custom) - reads} resources "
-        f"to create, {reads} to read.",
+def error_lines(plan: dict[str, Any]) -> list[str]:
+    """The problems that stopped the program: one table row each, counted in the headline."""
+    problems = plan["error"]
+    keyed = [p for p in problems if p["key"] is not None]
+    if len(keyed) != len(problems):  # not a configuration problem: the program's own text
+        return ["**Stopped before deploying anything:**", "", "```text",
+                plan["errorSummary"], "```"]  # fmt: skip
+    lines = [
+        f"**{len(problems)} configuration problem(s): the program stopped before deploying "
+        "anything.**",
         "",
+        "| config key | value | what is wrong / allowed |",
+        "|---|---|---|",
     ]
+    for p in problems:
+        message = p["message"].replace("|", "\\|")
+        lines.append(f"| `{p['key']}` | {_cell(p['value'])} | {message} |")
+    return lines
+
+
+def render_markdown(plan: dict[str, Any]) -> str:
+    title = "Offline preview" if plan.get("preview") else "Offline plan"
+    lines = [f"## {title}: stack `{plan['stack']}`", ""]
+    counts = resource_counts(plan)
+    lines += [f"Pulumi mock engine, no cloud calls; run {run_mode(plan)}.", ""]
+    if plan.get("existingCluster"):
+        lines += [f"> **{existing_cluster_text(plan['existingCluster'])}**", ""]
+    if plan.get("diff"):
+        lines += [*diff_markdown_lines(plan["diff"]), ""]
+    if plan["error"]:
+        return "\n".join(lines + error_lines(plan))
+    lines += [f"{counts.text()}.", ""]
     if estimate := plan.get("estimate"):
         total = approx_duration(estimate["totalSeconds"])
         lines += [
@@ -174,7 +195,7 @@ def render_markdown(plan: dict[str, Any]) -> str:
         "",
         "### Resources",
         "",
-        f"<details><summary>{len(plan['resources'])} resources (+ create, &gt; read)</summary>",
+        f"<details><summary>{counts.text()} (+ create, &gt; read)</summary>",
         "",
         "```text",
         *resource_tree_lines(plan),
@@ -187,9 +208,10 @@ def render_markdown(plan: dict[str, Any]) -> str:
         "| output | value |",
         "|---|---|",
     ]
-    for name, value in plan["outputs"].items():
-        shown = (
-            "see *Sandbox sizing*" if name == "sandboxSizing" and plan.get(name) else _cell(value)
-        )
-        lines.append(f"| `{name}` | {shown} |")
+    for name, value in output_leaves(plan).items():
+        if name.startswith("sandboxSizing.") and plan.get("sandboxSizing"):
+            continue  # its own table above
+        lines.append(f"| `{name}` | {_cell(value)} |")
+    if plan.get("sandboxSizing"):
+        lines.append("| `sandboxSizing` | see *Sandbox sizing* |")
     return "\n".join(lines)

@@ -9,6 +9,9 @@ from __future__ import annotations
 from typing import Any, NamedTuple
 
 from tools.critical_path import clock, type_label
+from tools.offline_cluster import existing_cluster_text
+from tools.plan_diff import diff_text_lines
+from tools.recorded_values import UNKNOWN, leaf_paths, scalar_text
 
 
 def short(urn: str) -> str:
@@ -17,9 +20,32 @@ def short(urn: str) -> str:
     return f"{parts[2].split('$')[-1]}::{parts[3]}" if len(parts) >= 4 else urn
 
 
-def format_value(value: Any) -> str:
-    text = repr(value) if not isinstance(value, str) else value
-    return text if len(text) <= 140 else text[:137] + "..."
+def run_mode(plan: dict[str, Any]) -> str:
+    """How the program was run, for the headline of every format."""
+    if plan.get("preview"):
+        return f"as `pulumi preview`: values not known before apply show as {UNKNOWN}"
+    return "as `pulumi up`"
+
+
+def output_leaves(plan: dict[str, Any]) -> dict[str, Any]:
+    """Stack outputs one leaf per line (`sandboxSizing.node.vmSize`), nothing cut."""
+    return leaf_paths(plan["outputs"]) if plan["outputs"] else {}
+
+
+class ResourceCounts(NamedTuple):
+    create: int
+    read: int
+    components: int
+
+    def text(self) -> str:
+        return f"{self.create} to create, {self.read} to read, in {self.components} components"
+
+
+def resource_counts(plan: dict[str, Any]) -> ResourceCounts:
+    """The counts every summary and its details state (so they cannot disagree)."""
+    custom = [r for r in plan["resources"] if r["custom"]]
+    reads = sum(r["operation"] == "read" for r in custom)
+    return ResourceCounts(len(custom) - reads, reads, len(plan["resources"]) - len(custom))
 
 
 def resource_tree_lines(plan: dict[str, Any]) -> list[str]:
@@ -37,7 +63,7 @@ def resource_tree_lines(plan: dict[str, Any]) -> list[str]:
             lines.append(f"{'    ' * depth}{mark} {r['type']}  {r['name']}")
             pad = "    " * depth + "      "
             for key, value in r["properties"].items():
-                lines.append(f"{pad}{key}: {format_value(value)}")
+                lines.append(f"{pad}{key}: {scalar_text(value)}")
             if r["dependsOn"]:
                 lines.append(f"{pad}waits for: {', '.join(short(d) for d in r['dependsOn'])}")
             walk(r["urn"], depth + 1)
@@ -74,13 +100,22 @@ ESTIMATE_BASIS = "critical path, typical create times of tools/critical_path.py"
 
 
 def render_text(plan: dict[str, Any]) -> str:
-    lines = [f"Offline plan for stack '{plan['stack']}' (Pulumi mock engine, no cloud calls)"]
+    lines = [
+        f"Offline plan for stack '{plan['stack']}' (Pulumi mock engine, no cloud calls), "
+        f"run {run_mode(plan)}"
+    ]
+    if plan.get("existingCluster"):
+        lines.append(existing_cluster_text(plan["existingCluster"]))
+    if plan.get("diff"):
+        lines += ["", *diff_text_lines(plan["diff"])]
     if plan["error"]:
-        lines += ["", "ERROR: the program stopped before deploying anything:", plan["error"]]
+        lines += ["", "ERROR: stopped before deploying anything:"]
+        lines.append(plan["errorSummary"])
         return "\n".join(lines)
     for warning in plan["warnings"]:
         lines.append(f"warning: {warning}")
-    lines += ["", "Resources (+ create, > read):", *resource_tree_lines(plan)]
+    counts = resource_counts(plan)
+    lines += ["", f"Resources ({counts.text()}; + create, > read):", *resource_tree_lines(plan)]
     if estimate := plan.get("estimate"):
         lines += ["", f"{ESTIMATE_TITLE} ({ESTIMATE_BASIS}):", f"    {estimate['summary']}"]
         lines += ["", "Timeline (start -> ready, m:ss; * = on the critical path):"]
@@ -88,6 +123,6 @@ def render_text(plan: dict[str, Any]) -> str:
             mark = "*" if row.critical else " "
             lines.append(f"  {mark} {clock(row.start):>6} -> {clock(row.finish):>6}  {row.label}")
     lines += ["", "Outputs:"]
-    for name, value in plan["outputs"].items():
-        lines.append(f"    {name}: {format_value(value)}")
+    for name, value in output_leaves(plan).items():
+        lines.append(f"    {name}: {scalar_text(value)}")
     return "\n".join(lines)

@@ -1,12 +1,16 @@
 """Keep Pulumi.yaml's config schema and the README's config table in step with the contract.
 
-python -m tools.schema      # rewrite both from sandboxing.contract.CONFIG_KEYS
+python -m tools.schema            # rewrite both from sandboxing.contract.CONFIG_KEYS
+python -m tools.schema --check    # change nothing; exit 1 when either is out of date
 """
 
 from __future__ import annotations
 
+import argparse
 import json
 import re
+import sys
+from pathlib import Path
 from typing import Any
 
 import yaml
@@ -55,14 +59,41 @@ def readme_table() -> str:
     return "\n".join([TABLE_START, *rows, TABLE_END])
 
 
-def main() -> None:
-    (REPO / "Pulumi.yaml").write_text(yaml.safe_dump(project_file(), sort_keys=False, width=100))
-    readme = REPO / "README.md"
-    text = readme.read_text()
-    pattern = re.compile(re.escape(TABLE_START) + ".*?" + re.escape(TABLE_END), re.S)
-    readme.write_text(pattern.sub(lambda _: readme_table(), text))
-    print("wrote Pulumi.yaml and the README config table")
+TABLE_PATTERN = re.compile(re.escape(TABLE_START) + ".*?" + re.escape(TABLE_END), re.S)
+
+
+def generated_files(repo: Path = REPO) -> dict[Path, str]:
+    """What Pulumi.yaml and README.md should contain, by path."""
+    readme = repo / "README.md"
+    return {
+        repo / "Pulumi.yaml": yaml.safe_dump(project_file(), sort_keys=False, width=100),
+        readme: TABLE_PATTERN.sub(lambda _: readme_table(), readme.read_text()),
+    }
+
+
+def main(argv: list[str] | None = None, repo: Path = REPO) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m tools.schema",
+        description="Write Pulumi.yaml's config schema and the README's config table from "
+        "sandboxing/contract.py CONFIG_KEYS.",
+    )
+    parser.add_argument(
+        "--check",
+        action="store_true",
+        help="write nothing; list the files that are out of date and exit 1 if any is",
+    )
+    args = parser.parse_args(argv)
+    wanted = generated_files(repo)
+    stale = [path for path, text in wanted.items() if path.read_text() != text]
+    if args.check:
+        for path in stale:
+            print(f"{path.name} is out of date: run python -m tools.schema", file=sys.stderr)
+        return 1 if stale else 0
+    for path in stale:
+        path.write_text(wanted[path])
+    print(f"wrote {', '.join(p.name for p in stale)}" if stale else "already up to date")
+    return 0
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

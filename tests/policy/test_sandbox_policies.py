@@ -92,6 +92,9 @@ def pod_inputs(run: RunResult, name: str) -> dict[str, Any]:
 # --- The real program passes --------------------------------------------------------------
 
 
+UNKNOWN_CLASS_POLICIES = (sp.KATA_POD_HARDENING, sp.SANDBOX_PODS_USE_KATA)
+
+
 @pytest.mark.parametrize("preview", [False, True], ids=["up", "preview"])
 def test_dev_program_passes_every_mandatory_policy(preview: bool, dev_run: RunResult) -> None:
     run = dev_run if not preview else run_program(stack_config("dev"), preview=True)
@@ -101,7 +104,14 @@ def test_dev_program_passes_every_mandatory_policy(preview: bool, dev_run: RunRe
     assert {r.type for r in checked} >= {POD, sp.AGENT_POOL, sp.MANAGED_CLUSTER}
     for recorded in checked:
         for policy in MANDATORY:
-            assert violations(policy, args_of(recorded, run)) == [], (policy.name, recorded.name)
+            args = args_of(recorded, run)
+            if preview and recorded.name == "untrusted" and policy in UNKNOWN_CLASS_POLICIES:
+                # Its class is read from the cluster: not known in a fresh stack's preview, which
+                # pulumi-policy reports as "can't run during preview" (an advisory).
+                with pytest.raises(UnknownValueError):
+                    violations(policy, args)
+                continue
+            assert violations(policy, args) == [], (policy.name, recorded.name)
 
 
 def test_one_pool_cluster_passes_and_its_system_pool_is_checked_as_a_kata_pool() -> None:

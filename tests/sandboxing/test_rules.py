@@ -156,3 +156,31 @@ def test_auto_upgrade_past_a_pinned_version_is_a_warning(
     settings = default_settings(kubernetes_version=version, auto_upgrade_channel=channel)
     problems = rules.upgrade_drift(settings)
     assert [p.severity for p in problems] == (["warning"] if warned else [])
+
+
+@pytest.mark.parametrize(
+    ("value", "closest"),
+    [("westeurop", "westeurope"), ("west-europe", "westeurope"),
+     ("swedencentrall", "swedencentral"), ("germanycentral", "germanywestcentral")],
+)  # fmt: skip
+def test_a_location_that_is_no_region_is_refused_with_the_closest_match(
+    value: str, closest: str
+) -> None:
+    (problem,) = rules.location(default_settings(location=value))
+    assert (problem.key, problem.value) == ("azure-native:location", value)
+    assert problem.severity == "error"
+    assert f"did you mean `{closest}`?" in problem.message
+    assert "az account list-locations" in problem.message
+
+
+def test_regions_pass_by_name_or_display_name_and_far_off_values_get_no_guess() -> None:
+    for value in ("westeurope", "West Europe", "EastUS2", "swedencentral", ""):
+        assert rules.location(default_settings(location=value)) == [], value
+    (problem,) = rules.location(default_settings(location="mars"))
+    assert "did you mean" not in problem.message
+
+
+def test_sovereign_clouds_are_not_checked_against_the_public_region_list() -> None:
+    gov = default_settings(location="usgovvirginia", azure_environment="usgovernment")
+    assert rules.location(gov) == []
+    assert rules.location(default_settings(location="usgovvirginia")) != []

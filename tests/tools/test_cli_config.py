@@ -245,8 +245,16 @@ def test_plan_refuses_like_the_cli_then_lists_the_programs_problems(
     assert tools.plan.main(["--stack", "t", "--format", "json"]) == 1
     plan = json.loads(capsys.readouterr().out)
     assert plan["resources"] == [] and plan["estimate"] is None
-    error = plan["error"]
-    first, *rest = error.splitlines()
+    assert plan["error"][0] == {
+        "key": f"{PROJECT}:kataNodeCount",
+        "value": "two",
+        "message": "Stack 't' with configuration key 'kataNodeCount' must be of type 'integer'",
+    }
+    assert [entry["key"] for entry in plan["error"][1:]] == [
+        f"{PROJECT}:kataNodeVMSize",
+        f"{PROJECT}:kataOsSku",
+    ]
+    first, *rest = plan["errorSummary"].splitlines()
     assert first == must_be("kataNodeCount", "integer").replace("'dev'", "'t'")
     program = "\n".join(rest)
     assert f"{PROJECT}:kataOsSku = 'Ubuntu'" in program

@@ -41,10 +41,10 @@ def bad_config(monkeypatch: pytest.MonkeyPatch) -> None:
 
 def test_json_is_versioned_and_every_field_is_documented(printed: dict[str, str]) -> None:
     plan = json.loads(printed["json"])
-    assert plan["schemaVersion"] == SCHEMA_VERSION == 1
+    assert plan["schemaVersion"] == SCHEMA_VERSION == 2
     assert list(plan) == [
-        "schemaVersion", "stack", "preview", "error", "warnings", "resources", "outputs",
-        "sandboxSizing", "estimate",
+        "schemaVersion", "stack", "preview", "error", "errorSummary", "warnings",
+        "existingCluster", "resources", "outputs", "sandboxSizing", "estimate", "diff",
     ]  # fmt: skip
     documented = tools.plan.__doc__ or ""
     fields = {*plan, *plan["resources"][0], *plan["estimate"], *plan["estimate"]["criticalPath"][0]}
@@ -54,7 +54,7 @@ def test_json_is_versioned_and_every_field_is_documented(printed: dict[str, str]
 
 def test_json_carries_resources_estimate_and_sizing(printed: dict[str, str]) -> None:
     plan = json.loads(printed["json"])
-    assert plan["error"] is None
+    assert plan["error"] == [] and plan["errorSummary"] is None
     assert [r["urn"] for r in plan["resources"]] == sorted(r["urn"] for r in plan["resources"])
     runtime_class = next(r for r in plan["resources"] if r["name"] == "kata-runtime-class-read")
     assert runtime_class["operation"] == "read"
@@ -102,7 +102,10 @@ def test_bad_config_exits_1_with_the_errors_in_every_format(
     assert not (tmp_path / "out").exists()  # nothing written for a plan that cannot deploy
     if fmt == "json":
         plan = json.loads(out)
-        assert BAD_SIZE in plan["error"]
+        (problem,) = plan["error"]
+        assert problem["key"] == "aks-pod-sandboxing:kataNodeVmSize"
+        assert problem["value"] == BAD_SIZE and "nested virtualization" in problem["message"]
+        assert BAD_SIZE in plan["errorSummary"]
         assert plan["resources"] == [] and plan["estimate"] is None
 
 
@@ -155,8 +158,48 @@ def test_preview_is_flagged_and_unknown_values_are_marked() -> None:
     plan = build_plan(run_dev(preview=True), "dev", preview=True)
     assert plan["preview"] is True
     assert plan["outputs"]["kubeconfig"] == SECRET_MASK
+    # The class is read from the cluster, which a fresh stack's preview does not have yet.
+    untrusted = next(r for r in plan["resources"] if r["name"] == "untrusted")
+    assert untrusted["properties"]["spec.runtimeClassName"] == UNKNOWN
+    assert plan["outputs"]["runtimeClassName"] == UNKNOWN
     # The estimate does not depend on values, only on the waits.
     assert plan["estimate"]["summary"].endswith("= ~14 min")
+    text, markdown = render_text(plan), tools.plan.RENDERERS["markdown"](plan)
+    assert text.splitlines()[0].endswith(
+        "run as `pulumi preview`: values not known before apply show as (known after apply)"
+    )
+    assert f"spec.runtimeClassName: {UNKNOWN}" in text
+    assert markdown.startswith("## Offline preview: stack `dev`")
+    assert f"| `runtimeClassName` | `{UNKNOWN}` |" in markdown
+
+
+@pytest.mark.parametrize("fmt", ["text", "markdown"])
+def test_nothing_is_hidden_and_values_read_as_yaml(printed: dict[str, str], fmt: str) -> None:
+    out = printed[fmt]
+    assert "..." not in out
+    assert "True" not in out and "False" not in out
+    assert ": '" not in out and "{'" not in out and "['" not in out  # no Python reprs
+    for line in (
+        "agentPoolProfiles[0].vmSize: Standard_D2s_v5",
+        'kubernetesVersion: "1.33"',  # a string YAML would read as a number stays quoted
+        "automountServiceAccountToken: false",
+        "spec.containers[0].resources.limits.memory: 1Gi",
+        "spec.tolerations[0].effect: NoSchedule",
+        "spec.podSelector: {}",
+        "metadata.labels.pod-security.kubernetes.io/enforce: restricted",
+    ):
+        assert line in out, line
+    if fmt == "text":
+        assert "    sandboxSizing.node.vmSize: Standard_D4s_v3" in out
+
+
+def test_json_properties_are_leaves(printed: dict[str, str]) -> None:
+    plan = json.loads(printed["json"])
+    for resource in plan["resources"]:
+        for path, value in resource["properties"].items():
+            assert not isinstance(value, dict | list) or value in ({}, []), (path, value)
+    cluster = next(r for r in plan["resources"] if r["name"] == "cluster-aks")
+    assert cluster["properties"]["agentPoolProfiles[0].vmSize"] == "Standard_D2s_v5"
 
 
 def test_plan_data_is_plain_json_and_repeatable(dev_run: RunResult) -> None:

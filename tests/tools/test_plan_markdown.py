@@ -6,11 +6,12 @@ import re
 from typing import Any
 
 import pytest
-from support import run_dev
+from support import dev_config, run_dev
 
 from tools.harness import RunResult
 from tools.plan import build_plan
 from tools.plan_markdown import SIZING_LABELS, mermaid, render_markdown, sizing_lines
+from tools.plan_problems import expected_errors
 
 
 @pytest.fixture(scope="module")
@@ -32,7 +33,7 @@ def test_headline_has_the_estimate_and_the_path(markdown: str) -> None:
     assert markdown.startswith("## Offline plan: stack `dev`\n")
     assert "**Estimated `pulumi up` from empty: ~14 min**" in markdown
     assert "`ResourceGroup cluster-rg (10s) -> ManagedCluster cluster-aks (420s) ->" in markdown
-    assert "9 resources to create, 1 to read." in markdown
+    assert "9 to create, 1 to read, in 4 components." in markdown
 
 
 def test_mermaid_has_a_node_per_resource_and_an_edge_per_wait(plan: dict[str, Any]) -> None:
@@ -104,7 +105,10 @@ def test_outputs_are_masked_and_the_timeline_marks_the_critical_path(markdown: s
 
 def test_resource_tree_is_folded_with_every_resource(plan: dict[str, Any], markdown: str) -> None:
     tree = section(markdown, "Resources")
-    assert f"<summary>{len(plan['resources'])} resources" in tree
+    # The same counts as the headline, and they add up to every resource.
+    assert "<summary>9 to create, 1 to read, in 4 components" in tree
+    assert "9 to create, 1 to read, in 4 components." in markdown.split("###")[0]
+    assert len(plan["resources"]) == 9 + 1 + 4
     for r in plan["resources"]:
         assert f"{r['type']}  {r['name']}" in tree
 
@@ -112,6 +116,8 @@ def test_resource_tree_is_folded_with_every_resource(plan: dict[str, Any], markd
 def test_error_comment_has_the_problems_and_nothing_else() -> None:
     failed = run_dev(kataNodeVmSize="Standard_B2s")
     assert failed.error
-    text = render_markdown(build_plan(failed, "dev"))
-    assert "**Configuration error" in text and failed.error in text
+    problems = expected_errors(dev_config(kataNodeVmSize="Standard_B2s"), "dev")
+    text = render_markdown(build_plan(failed, "dev", problems=problems))
+    assert "**1 configuration problem(s): the program stopped" in text
+    assert "| `aks-pod-sandboxing:kataNodeVmSize` | `Standard_B2s` | B-series" in text
     assert "```mermaid" not in text and "Estimated" not in text

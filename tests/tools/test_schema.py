@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 import yaml
 
 from sandboxing.contract import CONFIG_KEYS, parse_settings
 from tools.harness import REPO, list_stacks
+from tools.schema import main as schema_main
 from tools.schema import project_file, readme_table
 
 
@@ -50,3 +53,39 @@ def test_every_stack_file_only_sets_known_keys(stack: str) -> None:
         assert namespace in ("aks-pod-sandboxing", "azure-native"), key
         if namespace == "aks-pod-sandboxing":
             assert name in names, key
+
+
+def copy_of_the_generated_files(tmp_path: Path) -> Path:
+    for name in ("Pulumi.yaml", "README.md"):
+        (tmp_path / name).write_text((REPO / name).read_text())
+    return tmp_path
+
+
+def test_help_shows_help_and_writes_nothing(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    repo = copy_of_the_generated_files(tmp_path)
+    (repo / "Pulumi.yaml").write_text("stale")
+    with pytest.raises(SystemExit) as exit_:
+        schema_main(["--help"], repo=repo)
+    assert exit_.value.code == 0
+    assert "--check" in capsys.readouterr().out
+    assert (repo / "Pulumi.yaml").read_text() == "stale"
+
+
+def test_check_exits_1_on_stale_files_without_writing_and_0_when_current(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    repo = copy_of_the_generated_files(tmp_path)
+    assert schema_main(["--check"], repo=repo) == 0
+    readme = (repo / "README.md").read_text()
+    row = "| `kataNodeCount` | integer | `1` |"
+    stale = readme.replace(row, row.replace("`1`", "`2`"))
+    assert stale != readme
+    (repo / "README.md").write_text(stale)
+    assert schema_main(["--check"], repo=repo) == 1
+    assert "README.md is out of date" in capsys.readouterr().err
+    assert (repo / "README.md").read_text() == stale
+    assert schema_main([], repo=repo) == 0  # the plain run repairs it
+    assert (repo / "README.md").read_text() == readme
+    assert schema_main(["--check"], repo=repo) == 0

@@ -1,0 +1,50 @@
+"""Azure public-cloud regions, as data: what `azure-native:location` may name.
+
+The names are the `name` of every location with `regionType: Physical` that Azure Resource
+Manager's Subscriptions "List Locations" API returns, i.e. what
+`az account list-locations --query "[?metadata.regionType=='Physical'].name"` prints. Snapshot of
+2026-03-12 from Azure/terraform-azurerm-avm-utl-regions, modules/cached-data/locations.tf.json
+(refreshed by that repository's update-data workflow from
+`GET /subscriptions/{id}/locations?api-version=2023-07-01`). Logical locations such as `europe`
+or `unitedstates` are left out: resources cannot be placed in them.
+
+Sovereign clouds (`azure-native:environment` usgovernment or china) have regions of their own that
+this list does not hold; the location rule is skipped there.
+"""
+
+from __future__ import annotations
+
+import difflib
+
+PUBLIC_CLOUD_REGIONS: frozenset[str] = frozenset((
+    "australiacentral", "australiacentral2", "australiaeast", "australiasoutheast", "austriaeast",
+    "belgiumcentral", "brazilsouth", "brazilsoutheast", "canadacentral", "canadaeast",
+    "centralindia", "centralus", "centraluseuap", "chilecentral", "denmarkeast", "eastasia",
+    "eastus", "eastus2", "eastus2euap", "eastusstg", "francecentral", "francesouth",
+    "germanynorth", "germanywestcentral", "indonesiacentral", "israelcentral", "italynorth",
+    "japaneast", "japanwest", "jioindiacentral", "jioindiawest", "koreacentral", "koreasouth",
+    "malaysiawest", "mexicocentral", "newzealandnorth", "northcentralus", "northeurope",
+    "norwayeast", "norwaywest", "polandcentral", "qatarcentral", "southafricanorth",
+    "southafricawest", "southcentralus", "southcentralusstg", "southeastasia", "southindia",
+    "spaincentral", "swedencentral", "switzerlandnorth", "switzerlandwest", "uaecentral",
+    "uaenorth", "uksouth", "ukwest", "westcentralus", "westeurope", "westindia", "westus",
+    "westus2", "westus3",
+))  # fmt: skip
+
+# azure-native:environment values whose regions the list above describes ("" = the default).
+PUBLIC_CLOUD_ENVIRONMENTS = ("", "public")
+
+
+def normalize_location(value: str) -> str:
+    """ARM accepts display names too ("West Europe"): compare without case and spaces."""
+    return value.replace(" ", "").lower()
+
+
+def is_region(value: str) -> bool:
+    return normalize_location(value) in PUBLIC_CLOUD_REGIONS
+
+
+def closest_regions(value: str, count: int = 1) -> list[str]:
+    """The region names spelled most like `value`, best first; [] when none is close."""
+    spelled = normalize_location(value).replace("-", "").replace("_", "")
+    return difflib.get_close_matches(spelled, sorted(PUBLIC_CLOUD_REGIONS), n=count, cutoff=0.6)

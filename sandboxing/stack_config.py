@@ -1,0 +1,25 @@
+"""The whole stack configuration checked at once, as the program reads it: pure data in and out.
+
+`config` is what the engine hands the program ("namespace:key" -> text). The program reads it
+from the engine (components.stack_settings), the offline plan from the stack file
+(tools.plan_problems); both get the same settings and the same problems, in the same order.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from sandboxing.contract import CONFIG_KEYS, PROJECT, Problem, Settings, parse_settings
+from sandboxing.rules import check_settings
+from sandboxing.unknown_keys import unknown_keys
+
+
+def check_stack_config(config: Mapping[str, str]) -> tuple[Settings, list[Problem]]:
+    """Parse and check every key; returns the settings and every problem found."""
+    raw = {key.name: config.get(f"{PROJECT}:{key.name}") for key in CONFIG_KEYS}
+    settings, problems = parse_settings(
+        raw,
+        config.get("azure-native:location") or "",
+        config.get("azure-native:environment") or "",
+    )
+    return settings, unknown_keys(config) + problems + check_settings(settings)

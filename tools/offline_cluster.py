@@ -1,0 +1,128 @@
+"""The existing cluster an offline plan checks a `clusterMode: existing` stack against.
+
+Offline there is no Azure to look the cluster up in. Without a description the plan assumes a
+cluster that passes the program's checks (sandboxing.existing_cluster): the configured
+`kubernetesVersion`, else the lowest version the Kata runtime supports; one System pool whose
+name differs from the Kata pool's; Microsoft Entra integration only when configured. The plan
+says so in every format. `--existing-cluster FILE.json` describes the real cluster instead:
+
+    {"kubernetesVersion": "1.31.2",                      # required
+     "pools": ["nodepool1", {"name": "katapool", "tags": {"pod-sandboxing-stack": "p/s"}}],
+     "entra": false}                                     # optional: pools, entra
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from sandboxing import catalog
+from sandboxing.contract import Settings
+from tools.harness import existing_cluster_state
+
+ASSUMED = "assumed"
+SYSTEM_POOL = {
+    "mode": "System", "osType": "Linux", "osSKU": "AzureLinux", "vmSize": "Standard_D2s_v5",
+    "count": 1, "workloadRuntime": "OCIContainer",
+}  # fmt: skip
+
+
+@dataclass(frozen=True)
+class OfflineCluster:
+    """What getManagedCluster answers offline, and where that answer came from."""
+
+    source: str  # ASSUMED, or the path of the file that described it
+    resource_group_name: str
+    cluster_name: str
+    kubernetes_version: str
+    pools: tuple[dict[str, Any], ...]
+    entra: bool
+
+    @property
+    def assumed(self) -> bool:
+        return self.source == ASSUMED
+
+    def state(self) -> dict[str, Any]:
+        """The cluster in ARM's camelCase shape, as the mock engine answers the lookup."""
+        state = existing_cluster_state(
+            self.resource_group_name, self.cluster_name, self.kubernetes_version,
+            [dict(p) for p in self.pools],
+        )  # fmt: skip
+        if self.entra:
+            state["aadProfile"] = {"managed": True}
+        return state
+
+    def mock_clusters(self) -> dict[tuple[str, str], dict[str, Any]]:
+        return {(self.resource_group_name, self.cluster_name): self.state()}
+
+    def describe(self) -> dict[str, Any]:
+        """The plan's `existingCluster` field."""
+        return {
+            "source": self.source,
+            "assumed": self.assumed,
+            "resourceGroupName": self.resource_group_name,
+            "clusterName": self.cluster_name,
+            "kubernetesVersion": self.kubernetes_version,
+            "pools": [p["name"] for p in self.pools],
+            "entra": self.entra,
+        }
+
+
+def assumed_cluster(settings: Settings) -> OfflineCluster:
+    version = settings.kubernetes_version or "{}.{}".format(*catalog.KATA_GA.min_kubernetes)
+    pool_name = "nodepool1" if settings.kata_node_pool_name != "nodepool1" else "nodepool2"
+    return OfflineCluster(
+        ASSUMED, settings.resource_group_name, settings.cluster_name, version,
+        ({"name": pool_name, **SYSTEM_POOL},), settings.entra_enabled,
+    )  # fmt: skip
+
+
+def _pool(item: Any) -> dict[str, Any]:
+    if isinstance(item, str) and item:
+        return {"name": item, **SYSTEM_POOL}
+    if isinstance(item, dict) and isinstance(item.get("name"), str) and item["name"]:
+        return {**SYSTEM_POOL, **item}
+    raise ValueError(f"each pool must be a name or an object with a name, not {item!r}")
+
+
+def described_cluster(settings: Settings, path: Path) -> OfflineCluster:
+    """The cluster FILE.json describes; ValueError (saying what is wrong) for a bad file."""
+    try:
+        data = json.loads(path.read_text())
+    except (OSError, json.JSONDecodeError) as exc:
+        raise ValueError(f"--existing-cluster {path}: {exc}") from exc
+    if not isinstance(data, dict) or not isinstance(data.get("kubernetesVersion"), str):
+        raise ValueError(
+            f'--existing-cluster {path}: expected {{"kubernetesVersion": "1.31.2", '
+            '"pools": ["nodepool1"], "entra": false}'
+        )
+    pools = data.get("pools", ["nodepool1"])
+    entra = data.get("entra", False)
+    if not isinstance(pools, list) or not isinstance(entra, bool):
+        raise ValueError(f"--existing-cluster {path}: pools must be a list, entra true or false")
+    try:
+        parsed = tuple(_pool(item) for item in pools)
+    except ValueError as exc:
+        raise ValueError(f"--existing-cluster {path}: {exc}") from exc
+    return OfflineCluster(
+        str(path), settings.resource_group_name, settings.cluster_name,
+        data["kubernetesVersion"], parsed, entra,
+    )  # fmt: skip
+
+
+def existing_cluster_text(described: dict[str, Any]) -> str:
+    """One sentence for the text and Markdown formats."""
+    what = (
+        f"Kubernetes {described['kubernetesVersion']}, node pools: "
+        f"{', '.join(described['pools']) or 'none'}, Microsoft Entra integration: "
+        f"{'on' if described['entra'] else 'off'}"
+    )
+    where = f"{described['resourceGroupName']}/{described['clusterName']}"
+    if described["assumed"]:
+        return (
+            f"Existing cluster {where} ASSUMED, not looked up (no Azure offline): {what}. "
+            "Describe the real one with --existing-cluster FILE.json."
+        )
+    return f"Existing cluster {where} as described in {described['source']}: {what}."
