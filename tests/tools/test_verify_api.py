@@ -41,7 +41,9 @@ from verify_cluster import (
 from sandboxing.catalog import KATA_GA, KATA_HANDLER
 from sandboxing.workload import KERNEL_LOG_PREFIX, TRUSTED_POD, UNTRUSTED_POD
 from tools.harness import REPO, RunResult
-from tools.verify_facts import Target, connect, gather
+from tools.verify_connect import connect
+from tools.verify_facts import Target
+from tools.verify_read import gather
 from tools.verify_stack import KUBECONFIG_OUTPUT, TARGET_OUTPUTS, private_file
 
 TARGET = Target(NS, TRUSTED_POD, UNTRUSTED_POD, CLASS)
@@ -189,12 +191,6 @@ def test_unreachable_cluster(tmp_path: Path, capsys: pytest.CaptureFixture[str])
     assert report["exitCode"] == 2 and report["isolated"] is False
     assert f"cannot reach the Kubernetes API server at {server}: connection refused" in (
         report["error"])  # fmt: skip
-
-
-def test_missing_kubeconfig_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    code, _, err = run_verify(capsys, "--kubeconfig", str(tmp_path / "nope"))
-    assert code == 2
-    assert f"cannot use the kubeconfig {tmp_path / 'nope'}" in err
 
 
 def test_wait_times_out_on_a_pending_pod(
