@@ -19,11 +19,18 @@ SERVICE_ACCOUNT = "sandbox"
 NETWORK_POLICY = "default-deny-all"
 RUN_AS_USER = 65532  # the conventional "nonroot" UID/GID; the seed image runs fine as any user
 KERNEL_LOG_PREFIX = "kernel="
-# The seed's loop, after one line the isolation check reads from the pod log.
+# The loop prints one line every POD_LOG_SECONDS; every KERNEL_LINE_EVERY-th is the kernel line
+# again, so that the end of the log still proves the kernel after the kubelet rotated the start
+# away (it serves only the newest log file). A fork of `uname` every 5 minutes costs nothing.
+POD_LOG_SECONDS = 5
+KERNEL_LINE_EVERY = 60
+# The seed's loop, plus the kernel line the isolation check (tools.verify) reads from the log.
 POD_COMMAND = [
     "/bin/sh",
     "-ec",
-    f"echo \"{KERNEL_LOG_PREFIX}$(uname -r)\"; while :; do echo '.'; sleep 5 ; done",
+    f'echo "{KERNEL_LOG_PREFIX}$(uname -r)"; n=0; while :; do sleep {POD_LOG_SECONDS}; '
+    f'n=$((n + 1)); if [ "$n" -ge {KERNEL_LINE_EVERY} ]; then n=0; '
+    f"echo \"{KERNEL_LOG_PREFIX}$(uname -r)\"; else echo '.'; fi; done",
 ]
 APP_LABEL = "app.kubernetes.io/part-of"
 
@@ -68,6 +75,11 @@ def parse_taint(taint: str) -> dict[str, str] | None:
     return {"key": key, "operator": "Equal", "value": value, "effect": effect}
 
 
+def workload_container(pod_name: str) -> str:
+    """The name of a sandbox pod's one container (a webhook may add sidecars next to it)."""
+    return pod_name
+
+
 def pod(settings: Settings, name: str, runtime_class: str | None) -> Manifest:
     """A pod of the pair; `runtime_class` None gives the trusted (shared-kernel) pod."""
     limits = {"cpu": settings.pod_cpu_limit, "memory": settings.pod_memory_limit}
@@ -83,7 +95,7 @@ def pod(settings: Settings, name: str, runtime_class: str | None) -> Manifest:
         },
         "containers": [
             {
-                "name": name,
+                "name": workload_container(name),
                 "image": settings.pod_image,
                 "command": POD_COMMAND,
                 # The Kata shim sizes the VM from limits and ignores requests: keep them equal.

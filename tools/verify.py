@@ -4,10 +4,12 @@
     python -m tools.verify --kubeconfig kubeconfig      # or $KUBECONFIG, ~/.kube/config
     python -m tools.verify --stack dev --wait 300 --format json
 
-Reads the RuntimeClass, both pods, their nodes and the pods' start-up `kernel=` log lines with
-plain API GETs (tools.verify_facts), decides four checks (tools.verify_checks) and prints each
-as PASS/FAIL with its evidence. Exit codes: 0 isolated, 1 a check failed, 2 cannot check
-(unreachable cluster, credentials, permissions, missing pods, pods not Running yet).
+Reads the RuntimeClass, both pods, their nodes and the `kernel=` line at the end of each pod's
+log with plain API GETs (tools.verify_connect, tools.verify_read), decides four checks
+(tools.verify_checks) and prints each as PASS/FAIL/UNKNOWN with its evidence. Exit codes: 0
+isolated, 1 a check failed (also: a pod crash-loops), 2 cannot check (unreachable cluster,
+credentials, permissions, missing pods, pods not running yet, kernel line not in the log, a
+missing Python package).
 """
 
 from __future__ import annotations
@@ -23,8 +25,16 @@ from typing import Any
 
 from sandboxing.contract import default_settings
 from sandboxing.workload import TRUSTED_POD, UNTRUSTED_POD
-from tools.verify_checks import CANNOT_CHECK, ISOLATED, NOT_ISOLATED, CheckResult, decide, exit_code
-from tools.verify_facts import CannotCheckError, ClusterFacts, Target, connect, gather
+from tools.verify_checks import (
+    CANNOT_CHECK,
+    ISOLATED,
+    NOT_ISOLATED,
+    CheckResult,
+    advice,
+    decide,
+    exit_code,
+)
+from tools.verify_facts import CannotCheckError, ClusterFacts, Target
 from tools.verify_stack import TARGET_OUTPUTS, private_file, stack_kubeconfig, stack_outputs
 
 _DEFAULTS = default_settings()
@@ -47,8 +57,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         prog="python -m tools.verify",
         description="Check that the untrusted pod runs in its own Kata VM (own kernel) and the "
         "trusted pod on the node's shared kernel.",
-        epilog="Exit codes: 0 isolated, 1 a check failed, 2 cannot check (cluster unreachable, "
-        "credentials or permissions, pods missing or not Running yet).",
+        epilog="Exit codes: 0 isolated, 1 a check failed (also a crash-looping pod), 2 cannot "
+        "check (cluster unreachable, credentials or permissions, pods missing or not running "
+        "yet, kernel line not in the log).",
     )
     source = parser.add_mutually_exclusive_group()
     source.add_argument(
@@ -103,8 +114,11 @@ def resolve_target(args: argparse.Namespace, outputs: dict[str, Any]) -> Target:
     return Target(**values)
 
 
-def default_kubeconfig() -> str:
-    return os.environ.get("KUBECONFIG") or str(Path.home() / ".kube" / "config")
+def default_kubeconfig() -> tuple[str, str]:
+    """The kubeconfig path kubectl would use, and where it came from."""
+    if os.environ.get("KUBECONFIG"):
+        return os.environ["KUBECONFIG"], "from $KUBECONFIG"
+    return str(Path.home() / ".kube" / "config"), "the default"
 
 
 def render_text(facts: ClusterFacts, results: list[CheckResult], code: int) -> str:
@@ -116,8 +130,8 @@ def render_text(facts: ClusterFacts, results: list[CheckResult], code: int) -> s
         lines.append(f"        {result.detail}")
         lines += [f"          {key}: {value}" for key, value in result.evidence.items()]
     lines.append(f"{VERDICTS[code]} (exit {code})")
-    if code == CANNOT_CHECK and not facts.waited_seconds:
-        lines.append("Pods still starting? Run again with --wait 300.")
+    if code == CANNOT_CHECK and (hint := advice(facts)):
+        lines.append(hint)
     return "\n".join(lines)
 
 
@@ -132,22 +146,39 @@ def render_json(facts: ClusterFacts, results: list[CheckResult], code: int) -> s
 
 
 def run(args: argparse.Namespace) -> tuple[ClusterFacts, list[CheckResult]]:
+    from tools.verify_connect import connect
+    from tools.verify_read import gather
+
     with ExitStack() as cleanup:
         outputs: dict[str, Any] = {}
-        kubeconfig = args.kubeconfig or default_kubeconfig()
+        kubeconfig, origin = (args.kubeconfig, "--kubeconfig") if args.kubeconfig else (
+            default_kubeconfig())  # fmt: skip
         if args.stack:
             outputs = stack_outputs(args.stack)
             secret = stack_kubeconfig(outputs, args.stack)
-            kubeconfig = str(cleanup.enter_context(private_file(secret)))
+            kubeconfig, origin = str(cleanup.enter_context(private_file(secret))), "--stack"
         target = resolve_target(args, outputs)
-        facts = gather(connect(kubeconfig, args.context), target, wait_seconds=args.wait)
+        api_client = connect(kubeconfig, args.context, origin)
+        facts = gather(api_client, target, wait_seconds=args.wait)
     return facts, decide(facts)
+
+
+def missing_package(error: ModuleNotFoundError) -> str:
+    """Pulumi builds ./venv from requirements.txt alone; say how to get what is missing."""
+    return (
+        f"the Python package '{(error.name or 'kubernetes').split('.')[0]}' is not installed in "
+        f"this Python ({sys.executable}). Install the project's requirements: "
+        f"{sys.executable} -m pip install -r requirements.txt"
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     try:
-        facts, results = run(args)
+        try:
+            facts, results = run(args)
+        except ModuleNotFoundError as missing:
+            raise CannotCheckError(missing_package(missing)) from None
     except CannotCheckError as problem:
         if args.format == "json":
             print(json.dumps({"isolated": False, "exitCode": CANNOT_CHECK, "error": str(problem)}))

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from sandboxing.catalog import KATA_HANDLER, SANDBOX_RUNTIMES
+from sandboxing.workload import KERNEL_LINE_EVERY, POD_LOG_SECONDS
 from tools.verify_facts import TERMINAL_PHASES, ClusterFacts, PodFacts, RuntimeClassFacts
 
 Status = Literal["PASS", "FAIL", "UNKNOWN"]
@@ -26,6 +27,8 @@ CANNOT_CHECK = 2  # the cluster could not be read, or a check could not be decid
 KATA_NODE_LABELS = tuple(runtime.node_label for runtime in SANDBOX_RUNTIMES.values())
 KATA_LABEL_VALUE = "true"
 NONE = "(none)"
+# Longer than this without a kernel line in the log's end: the line is not just "not yet".
+KERNEL_LINE_SECONDS = KERNEL_LINE_EVERY * POD_LOG_SECONDS
 
 
 @dataclass(frozen=True)
@@ -54,19 +57,39 @@ def _pod_evidence(pod: PodFacts) -> dict[str, str]:
         evidence["node Kata label"] = kata_label(pod.node.labels) or NONE
     if pod.waiting:
         evidence["waiting"] = pod.waiting
+    container = pod.container
+    if container is not None and (container.restart_count or not container.ready):
+        evidence["container"] = f"{container.name}: {container.state}" + (
+            ", ready" if container.ready else ", not ready")  # fmt: skip
+        evidence["restarts"] = str(container.restart_count)
+        if container.last_exit:
+            evidence["last exit"] = container.last_exit
     return evidence
 
 
 def _not_running(pod: PodFacts, role: str) -> tuple[Status, str] | None:
-    """FAIL for a pod that ended (its command never exits), UNKNOWN for one not yet Running."""
+    """FAIL for a pod that ended or crash-loops (its command never exits), UNKNOWN for one not
+    running yet. A crash loop keeps the phase Running while the kubelet serves the dead
+    container's log: that log proves nothing about a container running now."""
     waiting = f" ({pod.waiting})" if pod.waiting else ""
+    describe = f"kubectl describe pod {pod.name} -n {pod.namespace}"
     if pod.phase in TERMINAL_PHASES:
-        return "FAIL", (
-            f"the {role} pod is {pod.phase}{waiting}, but it should keep running: "
-            f"kubectl describe pod {pod.name} -n {pod.namespace}"
+        return (
+            "FAIL",
+            f"the {role} pod is {pod.phase}{waiting}, but it should keep running: {describe}",
         )
-    if not pod.running:
+    if pod.crash_looping and pod.container is not None:
+        container = pod.container
+        return "FAIL", (
+            f"the {role} pod's container {container.name} keeps dying{waiting}: "
+            f"{container.restart_count} restarts, last {container.last_exit or 'exit unknown'}; "
+            f"a crash loop is no running sandbox. Its previous log: kubectl logs {pod.name} "
+            f"-n {pod.namespace} -c {container.name} --previous; {describe}"
+        )
+    if pod.phase != "Running":
         return "UNKNOWN", f"the {role} pod is {pod.phase}{waiting}, not Running yet"
+    if not pod.running:
+        return "UNKNOWN", f"the {role} pod's container is not running and ready yet{waiting}"
     return None
 
 
@@ -141,11 +164,7 @@ def kernel_check(trusted: PodFacts, untrusted: PodFacts) -> CheckResult:
         "trusted pod kernel": trusted.kernel or "(unknown)",
         f"untrusted pod's node kernel ({untrusted.node_name or '-'})": node_kernel or "(unknown)",
     }
-    missing = [
-        f"the {pod.name} pod's kernel (no `kernel=` line in its log yet)"
-        for pod in (untrusted, trusted)
-        if pod.kernel is None
-    ]
+    missing = [_missing_kernel(pod) for pod in (untrusted, trusted) if pod.kernel is None]
     if not node_kernel:
         missing.append("the untrusted pod's node kernel")
     if missing:
@@ -168,6 +187,46 @@ def kernel_check(trusted: PodFacts, untrusted: PodFacts) -> CheckResult:
             evidence,
         )
     return CheckResult(title, "PASS", "the untrusted pod runs on its own (guest) kernel", evidence)
+
+
+def _duration(seconds: float) -> str:
+    for unit, size in (("days", 86400), ("hours", 3600), ("minutes", 60)):
+        if seconds >= 2 * size:
+            return f"{int(seconds // size)} {unit}"
+    return f"{int(seconds)} seconds"
+
+
+def _rotated_away(pod: PodFacts) -> bool:
+    """The log was searched and the container has run long enough to have repeated the line."""
+    seconds = pod.container.running_seconds if pod.container else None
+    return bool(pod.log_window) and seconds is not None and seconds > 2 * KERNEL_LINE_SECONDS
+
+
+def _missing_kernel(pod: PodFacts) -> str:
+    if not pod.running:
+        return f"the {pod.name} pod's kernel (its container is not running)"
+    if _rotated_away(pod):
+        return f"the {pod.name} pod's kernel (no `kernel=` line in {pod.log_window})"
+    return f"the {pod.name} pod's kernel (no `kernel=` line in its log yet)"
+
+
+def advice(facts: ClusterFacts) -> str:
+    """One line on what to do when the checks cannot decide, naming what really happened."""
+    pods = (facts.untrusted, facts.trusted)
+    rotated = [pod for pod in pods if pod.kernel is None and _rotated_away(pod)]
+    if rotated:
+        pod = rotated[0]
+        seconds = pod.container.running_seconds if pod.container else None
+        return (
+            f"The {pod.name} pod started {_duration(seconds or 0)} ago and the kubelet has "
+            "rotated its log: it serves only the newest file, and the start-up `kernel=` line "
+            f"is gone. Pods of this version repeat it every {KERNEL_LINE_SECONDS // 60} "
+            "minutes; a pod without it predates that: `pulumi up` replaces the pods (their "
+            "command changed), then run the check again with --wait 300."
+        )
+    if any(not pod.running for pod in pods) and not facts.waited_seconds:
+        return "Pods still starting? Run again with --wait 300."
+    return ""
 
 
 def decide(facts: ClusterFacts) -> list[CheckResult]:

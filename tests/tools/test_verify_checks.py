@@ -25,15 +25,14 @@ from tools.verify_checks import (
     decide,
     exit_code,
 )
+from tools.verify_diagnosis import Access, api_problem, unreachable_problem
 from tools.verify_facts import (
-    Access,
     ClusterFacts,
+    ContainerFacts,
     NodeFacts,
     PodFacts,
     RuntimeClassFacts,
-    api_problem,
     kernel_from_log,
-    unreachable_problem,
 )
 
 NS = "pod-sandboxing"
@@ -196,7 +195,7 @@ def test_pending_untrusted_pod_cannot_be_decided_yet() -> None:
     results = decide(facts)
     assert [r.status for r in results] == ["PASS", "UNKNOWN", "PASS", "UNKNOWN"]
     assert results[1].detail == "the untrusted pod is Pending (ContainerCreating), not Running yet"
-    assert "untrusted pod's kernel (no `kernel=` line in its log yet)" in results[3].detail
+    assert "untrusted pod's kernel (its container is not running)" in results[3].detail
     assert exit_code(results) == CANNOT_CHECK
 
 
@@ -232,6 +231,10 @@ def test_a_failure_outweighs_an_undecided_check() -> None:
         (f"{KERNEL_LOG_PREFIX}{GUEST_KERNEL}\n.\n.\n", GUEST_KERNEL),
         (f"{KERNEL_LOG_PREFIX}{GUEST_KERNEL}\r\n.", GUEST_KERNEL),
         (f"starting\n{KERNEL_LOG_PREFIX}{HOST_KERNEL}  \n", HOST_KERNEL),
+        (
+            f"{KERNEL_LOG_PREFIX}{HOST_KERNEL}\n.\n{KERNEL_LOG_PREFIX}{GUEST_KERNEL}\n.\n",
+            GUEST_KERNEL,
+        ),
         (".\n.\n", None),  # rotated away
         (f"{KERNEL_LOG_PREFIX}\n", None),
         ("", None),
@@ -243,7 +246,7 @@ def test_kernel_from_log(log: str, kernel: str | None) -> None:
 
 def test_connection_problems_in_words() -> None:
     def failed(reason: Exception) -> str:
-        return unreachable_problem(SERVER, MaxRetryError(None, "/api", reason))  # type: ignore[arg-type]
+        return unreachable_problem(SERVER, MaxRetryError(None, "/api", reason), (10, 30))  # type: ignore[arg-type]
 
     dns = NameResolutionError("aks.invalid", None, OSError("Name or service not known"))  # type: ignore[arg-type]
     assert "host name does not resolve (DNS)" in failed(dns)
@@ -266,6 +269,21 @@ def test_api_problems_in_words() -> None:
     )
     node = api_problem(Access("nodes", KATA_NODE.name), SERVER, 404, "Not Found", None)
     assert "left the cluster" in node
+
+
+def test_a_crash_loop_fails_even_with_a_kernel_from_the_dead_container() -> None:
+    looping = ContainerFacts(UNTRUSTED_POD, "waiting", ready=False, restart_count=4,
+                             reason="CrashLoopBackOff", last_exit="Error (exit 132)")  # fmt: skip
+    facts = with_untrusted(container=looping, waiting="CrashLoopBackOff")
+    results = decide(facts)
+    assert results[1].status == "FAIL" and exit_code(results) == NOT_ISOLATED
+    assert results[1].evidence["restarts"] == "4"
+    assert "--previous" in results[1].detail
+
+
+def test_a_running_container_that_restarted_once_is_fine() -> None:
+    restarted = ContainerFacts(UNTRUSTED_POD, "running", ready=True, restart_count=1)
+    assert statuses(with_untrusted(container=restarted)) == ["PASS"] * 4
 
 
 def test_text_report_lists_status_detail_and_evidence() -> None:
