@@ -55,8 +55,9 @@ def timeout_message(target: WaitFor, last_answer: str) -> str:
         f"cluster {target.cluster} within {target.timeout_seconds:.0f} s "
         f"(runtimeClassWaitSeconds); last answer: {last_answer}. The untrusted pod was not sent. "
         "AKS installs the class once a Kata pool is provisioned and the cluster is reconciled: "
-        f"run `az aks update --resource-group {target.resource_group} --name {target.cluster_name}` (what "
-        "reconcileAfterKataPool=true does), then `pulumi up` again." + hint
+        f"run `az aks update --resource-group {target.resource_group} "
+        f"--name {target.cluster_name}` (what reconcileAfterKataPool=true does), then "
+        "`pulumi up` again." + hint
     )
 
 
