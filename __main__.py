@@ -1,12 +1,14 @@
 """aks-pod-sandboxing: untrusted code in Kata VM-isolated pods next to trusted code on AKS.
 
 Wiring only: settings are read and checked first (nothing is registered on a bad config), then
-the cluster, the Kata pool, the runtime-class readiness step and the pod pair.
+the cluster, the Kata pool, the reconcile (the docs' `az aks update`), the runtime-class wait
+and the pod pair.
 """
 
 import pulumi
 
 from components.azure_linux_cluster import AzureLinuxCluster
+from components.cluster_reconcile import ClusterReconcile
 from components.existing_cluster import ExistingCluster, look_up_cluster
 from components.kata_node_pool import MANAGED_BY_TAG, KataNodePool
 from components.kata_runtime_class import KataRuntimeClass
@@ -32,8 +34,19 @@ else:
 kata_pool = KataNodePool(
     "kata", settings, cluster.resource_group_name, cluster.cluster_name, managed_by
 )
+# Kata pool -> reconcile -> runtime class served -> untrusted pod; nothing else waits for these.
+class_after: list[pulumi.Resource] = [kata_pool.pool]
+if settings.reconcile_after_kata_pool:
+    reconcile = ClusterReconcile("kata-reconcile", cluster.cluster_id, after=[kata_pool.pool])
+    class_after.append(reconcile.resource)
 runtime_class = KataRuntimeClass(
-    "kata-runtime-class", settings.effective_runtime_class, kata_pool, cluster.provider
+    "kata-runtime-class",
+    settings.effective_runtime_class,
+    cluster.kubeconfig,
+    cluster.cluster_name,
+    cluster.resource_group_name,
+    settings.runtime_class_wait_seconds,
+    after=class_after,
 )
 pods = SandboxPods("sandbox", settings, cluster.provider, runtime_class.class_name)
 

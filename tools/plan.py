@@ -42,6 +42,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from components.cluster_reconcile import RECONCILE_TYPE
+from components.kata_runtime_class import WAIT_TYPE
 from tools.critical_path import estimate, resource_waits_for
 from tools.harness import OutputValue, Registered, RunResult, run_program, stack_config
 from tools.manifests import write_manifests
@@ -74,6 +76,8 @@ KEY_PROPERTIES: dict[str, tuple[str, ...]] = {
         "spec.containers.0.resources.limits", "spec.tolerations",
     ),
     "kubernetes:node.k8s.io/v1:RuntimeClass": ("metadata.name",),
+    RECONCILE_TYPE: ("cluster_id",),
+    WAIT_TYPE: ("class_name", "handler", "timeout_seconds"),
 }  # fmt: skip
 
 

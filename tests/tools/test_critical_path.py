@@ -10,6 +10,8 @@ import pulumi_kubernetes as k8s
 import pytest
 from support import dev_config
 
+from components.cluster_reconcile import RECONCILE_TYPE
+from components.kata_runtime_class import WAIT_TYPE
 from sandboxing import workload
 from tools.critical_path import (
     CREATE_SECONDS,
@@ -129,24 +131,27 @@ def test_durations_read_like_the_issue_asks() -> None:
 # --- The real program ---------------------------------------------------------------------------
 
 
-def test_dev_stack_critical_path_is_cluster_pool_class_untrusted(dev_run: RunResult) -> None:
+def test_dev_stack_critical_path_is_cluster_pool_reconcile_wait_untrusted(
+    dev_run: RunResult,
+) -> None:
     found = estimate(dev_run.resources)
     assert [step.label for step in found.path] == [
         "ResourceGroup cluster-rg",
         "ManagedCluster cluster-aks",
         "AgentPool kata-pool",
-        "RuntimeClass kata-runtime-class-read",
+        "ClusterReconcile kata-reconcile-run",
+        "RuntimeClassWait kata-runtime-class-wait",
         "Pod untrusted",
     ]
     expected = (
         CREATE_SECONDS[RG] + CREATE_SECONDS[AKS] + CREATE_SECONDS[POOL]
-        + READ_SECONDS[RUNTIME_CLASS] + CREATE_SECONDS[POD]
+        + CREATE_SECONDS[RECONCILE_TYPE] + CREATE_SECONDS[WAIT_TYPE] + CREATE_SECONDS[POD]
     )  # fmt: skip
     assert found.total_seconds == sum(step.seconds for step in found.path) == expected
     assert found.summary() == (
         "ResourceGroup cluster-rg (10s) -> ManagedCluster cluster-aks (420s) -> "
-        "AgentPool kata-pool (360s) -> RuntimeClass kata-runtime-class-read (read, 1s) -> "
-        "Pod untrusted (45s) = ~14 min"
+        "AgentPool kata-pool (360s) -> ClusterReconcile kata-reconcile-run (180s) -> "
+        "RuntimeClassWait kata-runtime-class-wait (5s) -> Pod untrusted (45s) = ~17 min"
     )
 
 
