@@ -67,6 +67,9 @@ BAD_CONFIGS: list[tuple[str, dict[str, object], set[str]]] = [
     ("no-local-accounts-without-entra", {"disableLocalAccounts": True}, {"disableLocalAccounts"}),
     ("ip-ranges-bad", {"apiServerAuthorizedIpRanges": ["10.0.0.0/33"]},
      {"apiServerAuthorizedIpRanges"}),
+    ("wait-too-short", {"runtimeClassWaitSeconds": 5}, {"runtimeClassWaitSeconds"}),
+    ("wait-not-a-number", {"runtimeClassWaitSeconds": "5m"}, {"runtimeClassWaitSeconds"}),
+    ("reconcile-not-bool", {"reconcileAfterKataPool": "yes"}, {"reconcileAfterKataPool"}),
     # Several wrong at once: every one is reported in the same run.
     ("ubuntu-gen1-old-preview", {"kataOsSku": "Ubuntu", "kataNodeVmSize": "Standard_D2_v3",
                                  "kubernetesVersion": "1.25",

@@ -231,3 +231,25 @@ def test_cluster_id_gives_subscription_group_and_name() -> None:
     assert (ref.subscription_id, ref.resource_group, ref.name) == (SUB, RG, NAME)
     with pytest.raises(ReconcileError, match="not a managed cluster resource ID"):
         parse_cluster_id(f"/subscriptions/{SUB}/resourceGroups/{RG}")
+
+
+def test_login_that_cannot_get_a_token_is_named(certificate) -> None:
+    from azure.core.exceptions import ClientAuthenticationError
+
+    class NotLoggedIn:
+        def get_token(self, *scopes: str, **kwargs: Any) -> AccessToken:
+            raise ClientAuthenticationError("Please run 'az login' to set up an account")
+
+    with serve(lambda request: Reply(500), certificate) as standin:
+        with pytest.raises(ReconcileError) as caught:
+            reconcile_cluster(
+                CLUSTER_PATH,
+                NotLoggedIn(),  # type: ignore[arg-type]
+                login="the Azure CLI login (az login)",
+                base_url=standin.url,
+                client_options={"connection_verify": str(certificate.cert_file)},
+            )
+        assert standin.requests == []  # ARM was never asked
+    message = str(caught.value)
+    assert "could not get an Azure token with the Azure CLI login (az login)" in message
+    assert "Please run 'az login'" in message and NAME in message
