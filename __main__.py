@@ -2,12 +2,13 @@
 
 Wiring only: settings are read and checked first (nothing is registered on a bad config), then
 the cluster, the Kata pool (its own AgentPool, or with kataPoolPlacement system the cluster's
-System pool), the runtime-class readiness step and the pod pair.
+System pool), the reconcile (the docs' `az aks update`), the runtime-class wait and the pod pair.
 """
 
 import pulumi
 
 from components.azure_linux_cluster import AzureLinuxCluster
+from components.cluster_reconcile import ClusterReconcile
 from components.existing_cluster import ExistingCluster, look_up_cluster
 from components.kata_node_pool import MANAGED_BY_TAG, KataNodePool
 from components.kata_runtime_class import KataRuntimeClass
@@ -30,23 +31,30 @@ if settings.existing_cluster:
 else:
     cluster = AzureLinuxCluster("cluster", settings)
 
-# What the runtime class read waits for: the resource whose creation brings the Kata nodes.
-runtime_class_waits_for: pulumi.Resource
+# Kata nodes -> (reconcile) -> runtime class served -> untrusted pod; nothing else waits for these.
+class_after: list[pulumi.Resource]
 if isinstance(cluster, AzureLinuxCluster) and settings.kata_on_system_pool:
-    # The docs' one-pool cluster: the class arrives with the cluster (rules refuse existing).
-    runtime_class_waits_for = cluster
+    # The docs' one-pool cluster: the class arrives with the cluster, no pool is added later
+    # (rules refuse it with an existing cluster), so there is nothing to reconcile.
+    class_after = [cluster.managed_cluster]
     kata_pool_name = cluster.system_pool_name
 else:
     kata_pool = KataNodePool(
         "kata", settings, cluster.resource_group_name, cluster.cluster_name, managed_by
     )
-    runtime_class_waits_for = kata_pool
+    class_after = [kata_pool.pool]
     kata_pool_name = kata_pool.pool_name
+    if settings.reconcile_after_kata_pool:
+        reconcile = ClusterReconcile("kata-reconcile", cluster.cluster_id, after=[kata_pool.pool])
+        class_after.append(reconcile.resource)
 runtime_class = KataRuntimeClass(
     "kata-runtime-class",
     settings.effective_runtime_class,
-    runtime_class_waits_for,
-    cluster.provider,
+    cluster.kubeconfig,
+    cluster.cluster_name,
+    cluster.resource_group_name,
+    settings.runtime_class_wait_seconds,
+    after=class_after,
 )
 pods = SandboxPods("sandbox", settings, cluster.provider, runtime_class.class_name)
 

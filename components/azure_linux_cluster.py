@@ -114,6 +114,8 @@ class AzureLinuxCluster(ClusterAccess):
             api_server_access_profile=api_server_access(settings),
             opts=child,
         )
+        # What waits for the cluster's own nodes (with kataPoolPlacement system, the Kata nodes).
+        self.managed_cluster = cluster
         # From the cluster's own answer, so the name is known once the pool exists.
         self.system_pool_name = cluster.agent_pool_profiles.apply(
             lambda pools: pools[0].name if pools else SYSTEM_POOL_NAME

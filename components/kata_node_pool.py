@@ -13,6 +13,7 @@ MANAGED_BY_TAG = "pod-sandboxing-stack"
 class KataNodePool(pulumi.ComponentResource):
     """A User pool whose nodes run pods in Kata VMs (workloadRuntime KataVmIsolation)."""
 
+    pool: containerservice.AgentPool  # what later steps wait for and are replaced with
     pool_name: pulumi.Output[str]
 
     def __init__(
@@ -43,5 +44,6 @@ class KataNodePool(pulumi.ComponentResource):
             tags={MANAGED_BY_TAG: managed_by},
             opts=pulumi.ResourceOptions(parent=self),
         )
+        self.pool = pool
         self.pool_name = pool.name
         self.register_outputs({"poolName": self.pool_name})

@@ -1,17 +1,61 @@
 """Wait until the cluster serves the Kata RuntimeClass, so the untrusted pod is not rejected.
 
 AKS installs the class (handler `kata`) when a Kata pool is provisioned; a pod naming it before
-then is refused with `RuntimeClass ... not found`. Reading the class through the Kubernetes
-provider after the pool is created puts a real step between the two: the untrusted pod takes its
-runtimeClassName from this read, so the engine sends it only once the class was found. If the
-class is not served (an old cluster, a wrong runtimeClassName), the read fails with a clear
-"not found" before the pod is sent, and nothing half-created is left.
+then is refused with `RuntimeClass ... not found`. A dynamic resource polls the API server with
+backoff (cloud.runtime_class_wait) after the resources in `after` (the Kata pool, the
+reconcile) and is replaced with them; the untrusted pod takes its runtimeClassName from this
+resource's output, so the engine sends it only once the class was found. On timeout the run
+stops before the untrusted pod is sent, with a message that says what to do.
+
+The kubeconfig is a secret input. The dynamic provider does not accept secrets
+(pulumi/dynamic/__main__.py `Configure`: acceptSecrets False), so the engine hands it over
+plainly and re-marks same-named outputs secret (sdk/go/common/resource/plugin/provider_plugin.go
+`annotateSecrets`); `create` returns no kubeconfig at all, and the input stays a secret in
+state. See components/cluster_reconcile.py for how the provider process finds this module.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import Any
+
 import pulumi
-import pulumi_kubernetes as k8s
+from pulumi import dynamic
+
+from components.cluster_reconcile import MODULE
+from sandboxing.catalog import KATA_HANDLER
+
+WAIT_TYPE = f"pulumi-python:dynamic/{MODULE}:RuntimeClassWait"
+# Changing any of these waits again (a new resource); the kubeconfig or the timeout do not.
+IDENTITY = ("class_name", "handler", "cluster_name", "resource_group_name")
+
+
+class RuntimeClassWaitProvider(dynamic.ResourceProvider):
+    def create(self, props: dict[str, Any]) -> dynamic.CreateResult:
+        from cloud.runtime_class_wait import WaitFor, wait_for_runtime_class
+
+        target = WaitFor(
+            class_name=props["class_name"],
+            cluster_name=props["cluster_name"],
+            resource_group=props["resource_group_name"],
+            handler=props["handler"],
+            timeout_seconds=float(props["timeout_seconds"]),
+        )
+        found = wait_for_runtime_class(props["kubeconfig"], target)
+        outs = {key: props[key] for key in IDENTITY} | found
+        return dynamic.CreateResult(id_=f"runtimeclass/{found['class_name']}", outs=outs)
+
+    def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> dynamic.DiffResult:
+        replaces = [key for key in IDENTITY if olds.get(key) != news.get(key)]
+        return dynamic.DiffResult(changes=bool(replaces), replaces=replaces)
+
+
+class RuntimeClassWait(dynamic.Resource, module=MODULE, name="RuntimeClassWait"):
+    class_name: pulumi.Output[str]
+    handler: pulumi.Output[str]
+
+    def __init__(self, name: str, props: dict[str, Any], opts: pulumi.ResourceOptions) -> None:
+        super().__init__(RuntimeClassWaitProvider(), name, props, opts)
 
 
 class KataRuntimeClass(pulumi.ComponentResource):
@@ -22,16 +66,26 @@ class KataRuntimeClass(pulumi.ComponentResource):
         self,
         name: str,
         class_name: str,
-        node_pool: pulumi.Resource,
-        provider: pulumi.ProviderResource,
+        kubeconfig: pulumi.Input[str],
+        cluster_name: pulumi.Input[str],
+        resource_group_name: pulumi.Input[str],
+        timeout_seconds: int,
+        after: Sequence[pulumi.Resource],
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
         super().__init__("aks-pod-sandboxing:kubernetes:KataRuntimeClass", name, None, opts)
-        runtime_class = k8s.node.v1.RuntimeClass.get(
-            f"{name}-read",
-            id=class_name,
-            opts=pulumi.ResourceOptions(parent=self, provider=provider, depends_on=[node_pool]),
+        wait = RuntimeClassWait(
+            f"{name}-wait",
+            {
+                "class_name": class_name,
+                "handler": KATA_HANDLER,
+                "cluster_name": cluster_name,
+                "resource_group_name": resource_group_name,
+                "timeout_seconds": timeout_seconds,
+                "kubeconfig": pulumi.Output.secret(kubeconfig),
+            },
+            pulumi.ResourceOptions(parent=self, depends_on=list(after), replace_with=list(after)),
         )
-        self.class_name = runtime_class.metadata.name
-        self.handler = runtime_class.handler
+        self.class_name = wait.class_name
+        self.handler = wait.handler
         self.register_outputs({"className": self.class_name, "handler": self.handler})

@@ -134,6 +134,22 @@ CONFIG_KEYS: tuple[ConfigKey, ...] = (
         "a DNS-1123 subdomain; `kata-mshv-vm-isolation` for preview-era pools",
     ),
     ConfigKey(
+        "reconcileAfterKataPool",
+        "boolean",
+        True,
+        "Reconcile the cluster (the docs' `az aks update`) once after the Kata pool is created "
+        "or replaced.",
+        "`true`, `false`",
+    ),
+    ConfigKey(
+        "runtimeClassWaitSeconds",
+        "integer",
+        300,
+        "How long to wait for the cluster to serve the Kata RuntimeClass before the untrusted "
+        "pod is sent.",
+        "10-3600",
+    ),
+    ConfigKey(
         "kataNodeTaint",
         "string",
         "pod-sandboxing.aks.io/kata=true:NoSchedule",
@@ -261,6 +277,8 @@ class Settings:
     kata_os_sku: str
     workload_runtime: str
     runtime_class_name: str
+    reconcile_after_kata_pool: bool
+    runtime_class_wait_seconds: int
     kata_node_taint: str
     pod_namespace: str
     pod_image: str

@@ -39,6 +39,7 @@ AUTO_UPGRADE_CHANNELS = ("none", "patch", "stable", "rapid", "node-image")
 NODE_OS_UPGRADE_CHANNELS = ("None", "Unmanaged", "NodeImage", "SecurityPatch")
 SKU_TIERS = ("Free", "Standard", "Premium")
 MAX_NODE_COUNT = 1000
+RUNTIME_CLASS_WAIT_SECONDS = (10, 3600)
 
 
 def _one_of(key: str, value: str, allowed: tuple[str, ...]) -> list[Problem]:
@@ -367,6 +368,19 @@ def node_counts(s: Settings) -> list[Problem]:
     return problems
 
 
+def runtime_class_wait(s: Settings) -> list[Problem]:
+    low, high = RUNTIME_CLASS_WAIT_SECONDS
+    if low <= s.runtime_class_wait_seconds <= high:
+        return []
+    return [
+        Problem(
+            "runtimeClassWaitSeconds",
+            s.runtime_class_wait_seconds,
+            f"must be a number of seconds between {low} and {high} (default 300)",
+        )
+    ]
+
+
 def pod_resources(s: Settings) -> list[Problem]:
     problems = []
     node = node_capacity(s.kata_node_vm_size)  # None for sizes we have no data on
@@ -501,9 +515,9 @@ def cluster_baseline(s: Settings) -> list[Problem]:
 
 RULES: tuple[Rule, ...] = (
     cluster_identity, kata_pool_placement, location, os_sku, kata_vm_size, system_vm_size,
-    kubernetes_version, upgrade_drift,
-    workload_runtime, runtime_class, node_pool_name, node_counts, pod_resources,
-    pod_namespace_and_image, kata_taint, cluster_baseline,
+    kubernetes_version, upgrade_drift, workload_runtime, runtime_class, runtime_class_wait,
+    node_pool_name, node_counts, pod_resources, pod_namespace_and_image, kata_taint,
+    cluster_baseline,
 )  # fmt: skip
 
 

@@ -82,6 +82,9 @@ BAD_CONFIGS: list[tuple[str, dict[str, object], set[str]]] = [
     ("system-placement-too-small", {"kataPoolPlacement": "system",
                                     "kataNodeVmSize": "Standard_D1s_v6",
                                     "allowUnlistedVmSize": True}, {"kataNodeVmSize"}),
+    ("wait-too-short", {"runtimeClassWaitSeconds": 5}, {"runtimeClassWaitSeconds"}),
+    ("wait-not-a-number", {"runtimeClassWaitSeconds": "5m"}, {"runtimeClassWaitSeconds"}),
+    ("reconcile-not-bool", {"reconcileAfterKataPool": "yes"}, {"reconcileAfterKataPool"}),
     # Several wrong at once: every one is reported in the same run.
     ("ubuntu-gen1-old-preview", {"kataOsSku": "Ubuntu", "kataNodeVmSize": "Standard_D2_v3",
                                  "kubernetesVersion": "1.25",

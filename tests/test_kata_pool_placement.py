@@ -5,12 +5,13 @@ from __future__ import annotations
 import pytest
 from support import dev_config, run_dev
 
+from components.kata_runtime_class import WAIT_TYPE
 from tools.harness import CloudMocks, RunResult, existing_cluster_state, run_program
 
 AGENT_POOL = "azure-native:containerservice:AgentPool"
 CLUSTER = "azure-native:containerservice:ManagedCluster"
 GROUP = "azure-native:resources:ResourceGroup"
-RUNTIME_CLASS = "kubernetes:node.k8s.io/v1:RuntimeClass"
+RUNTIME_CLASS = WAIT_TYPE
 POD = "kubernetes:core/v1:Pod"
 RG, NAME = "rg-team", "aks-team"
 

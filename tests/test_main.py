@@ -135,7 +135,8 @@ def test_components_parent_their_resources(dev_run: RunResult) -> None:
     assert parents["cluster-rg"] == "cluster"
     assert parents["kata-pool"] == "kata"
     assert parents["untrusted"] == "sandbox"
-    assert parents["kata-runtime-class-read"] == "kata-runtime-class"
+    assert parents["kata-reconcile-run"] == "kata-reconcile"
+    assert parents["kata-runtime-class-wait"] == "kata-runtime-class"
 
 
 def test_preview_run_leaves_cluster_values_unknown_and_secret() -> None:

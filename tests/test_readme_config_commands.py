@@ -29,7 +29,7 @@ PATH_KEY = re.compile(r"^([^\[]+)\[(\d+)\]$")
 
 def readme_commands() -> list[str]:
     found = re.findall(r"pulumi config set [^`#\n]*", README)
-    commands = [c.strip() for c in found if "<key>" not in c]
+    commands = [c.strip() for c in found if "<key>" not in c and "..." not in c]
     for placeholder, value in PLACEHOLDERS.items():
         commands = [c.replace(placeholder, value) for c in commands]
     return commands

@@ -18,6 +18,8 @@ Each resource then takes the typical time of its type (create, or read for `.get
 | pulumi:providers:* (the Kubernetes provider)   | 0 s     | kubeconfig invoke folded in     |
 | kubernetes Namespace/ServiceAccount/NetworkPolicy | 2 s  |                                 |
 | kubernetes Pod                                 | 45 s    | 20-60 s until Ready (awaited)   |
+| ClusterReconcile (dynamic)                     | 180 s   | 2-5 min: PUT of the same cluster |
+| RuntimeClassWait (dynamic)                     | 5 s     | GETs until the class is served  |
 | kubernetes RuntimeClass, read (`.get`)         | 1 s     | one GET                         |
 | any other custom resource                      | 10 s    | 1 s for a read                  |
 | components                                     | 0 s     | done when their last child is   |
@@ -36,6 +38,8 @@ from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from components.cluster_reconcile import RECONCILE_TYPE
+from components.kata_runtime_class import WAIT_TYPE
 from tools.harness import Registered
 
 PROVIDER_PREFIX = "pulumi:providers:"
@@ -51,6 +55,10 @@ CREATE_SECONDS: dict[str, int] = {
     "kubernetes:networking.k8s.io/v1:NetworkPolicy": 2,
     # pulumi-kubernetes waits until the pod is Ready: image pull + start (Kata: + VM boot).
     "kubernetes:core/v1:Pod": 45,
+    # The docs' `az aks update`: ARM's long-running PUT of the unchanged managed cluster.
+    RECONCILE_TYPE: 180,
+    # GETs of the RuntimeClass until AKS serves it; it is usually there by then.
+    WAIT_TYPE: 5,
 }
 READ_SECONDS: dict[str, int] = {"kubernetes:node.k8s.io/v1:RuntimeClass": 1}
 DEFAULT_CREATE_SECONDS = 10

@@ -225,7 +225,33 @@ class CloudMocks(pulumi_mocks.Mocks):
         if self.preview and typ.startswith("pulumi:providers:") and _has_unknown(inputs):
             # The engine gives a provider whose configuration is not known yet an unknown ID.
             return "", state
+        if typ.startswith("pulumi-python:dynamic"):
+            return self._dynamic_state(typ, name, inputs)
         return f"{name}-id", state
+
+    def _dynamic_state(self, typ: str, name: str, inputs: dict[str, Any]) -> tuple[str, dict]:
+        """What the dynamic providers' `create` returns (the engine adds `__provider`)."""
+        from cloud.runtime_class_wait import WaitFor, timeout_message
+        from components.cluster_reconcile import RECONCILE_TYPE
+        from components.kata_runtime_class import IDENTITY, WAIT_TYPE
+
+        provider = {"__provider": inputs.get("__provider")}
+        if self.preview:  # not created in a preview: the engine shows the inputs
+            return "", {k: v for k, v in inputs.items() if k != "kubeconfig"}
+        if typ == RECONCILE_TYPE:
+            outs = {"cluster_id": inputs["cluster_id"], "provisioning_state": "Succeeded",
+                    "login": "the Azure CLI login (az login)"}  # fmt: skip
+            return f"reconcile-{_suffix(name)}", {**provider, **outs}
+        if typ == WAIT_TYPE:
+            target = WaitFor(inputs["class_name"], inputs["cluster_name"],
+                             inputs["resource_group_name"], inputs["handler"],
+                             float(inputs["timeout_seconds"]))  # fmt: skip
+            if target.class_name not in self.served_runtime_classes:
+                # What the provider's create raises when the class never appears.
+                raise Exception(timeout_message(target, "not found (HTTP 404)"))
+            outs = {key: inputs[key] for key in IDENTITY}
+            return f"runtimeclass/{target.class_name}", {**provider, **outs}
+        return f"{name}-id", {**provider}
 
     def _azure_state(self, typ: str, name: str, inputs: dict[str, Any]) -> dict[str, Any]:
         rg = inputs.get("resourceGroupName") or f"{name}{_suffix(name)}"
@@ -342,6 +368,7 @@ class RecordingMonitor(pulumi_mocks.MockMonitor):
                 "ignoreChanges": list(request.ignoreChanges),
                 "retainOnDelete": request.retainOnDelete,
                 "additionalSecretOutputs": list(request.additionalSecretOutputs),
+                "replaceWith": list(request.replace_with),
             }
         options["provider"] = request.provider
         deps = list(getattr(request, "dependencies", []))

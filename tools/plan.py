@@ -64,6 +64,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from components.cluster_reconcile import RECONCILE_TYPE
+from components.kata_runtime_class import WAIT_TYPE
 from sandboxing.contract import Problem
 from sandboxing.stack_config import check_stack_config
 from tools.cli_config import Refusal
@@ -111,6 +113,8 @@ KEY_PROPERTIES: dict[str, tuple[str, ...]] = {
         "spec.containers[0].resources.limits", "spec.tolerations",
     ),
     "kubernetes:node.k8s.io/v1:RuntimeClass": ("metadata.name",),
+    RECONCILE_TYPE: ("cluster_id",),
+    WAIT_TYPE: ("class_name", "handler", "timeout_seconds"),
 }  # fmt: skip
 
 

@@ -92,9 +92,6 @@ def pod_inputs(run: RunResult, name: str) -> dict[str, Any]:
 # --- The real program passes --------------------------------------------------------------
 
 
-UNKNOWN_CLASS_POLICIES = (sp.KATA_POD_HARDENING, sp.SANDBOX_PODS_USE_KATA)
-
-
 @pytest.mark.parametrize("preview", [False, True], ids=["up", "preview"])
 def test_dev_program_passes_every_mandatory_policy(preview: bool, dev_run: RunResult) -> None:
     run = dev_run if not preview else run_program(stack_config("dev"), preview=True)
@@ -105,12 +102,6 @@ def test_dev_program_passes_every_mandatory_policy(preview: bool, dev_run: RunRe
     for recorded in checked:
         for policy in MANDATORY:
             args = args_of(recorded, run)
-            if preview and recorded.name == "untrusted" and policy in UNKNOWN_CLASS_POLICIES:
-                # Its class is read from the cluster: not known in a fresh stack's preview, which
-                # pulumi-policy reports as "can't run during preview" (an advisory).
-                with pytest.raises(UnknownValueError):
-                    violations(policy, args)
-                continue
             assert violations(policy, args) == [], (policy.name, recorded.name)
 
 

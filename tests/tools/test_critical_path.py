@@ -10,6 +10,8 @@ import pulumi_kubernetes as k8s
 import pytest
 from support import dev_config
 
+from components.cluster_reconcile import RECONCILE_TYPE
+from components.kata_runtime_class import WAIT_TYPE
 from sandboxing import workload
 from tools.critical_path import (
     CREATE_SECONDS,
@@ -131,24 +133,27 @@ def test_durations_read_like_the_issue_asks() -> None:
 # --- The real program ---------------------------------------------------------------------------
 
 
-def test_dev_stack_critical_path_is_cluster_pool_class_untrusted(dev_run: RunResult) -> None:
+def test_dev_stack_critical_path_is_cluster_pool_reconcile_wait_untrusted(
+    dev_run: RunResult,
+) -> None:
     found = estimate(dev_run.resources)
     assert [step.label for step in found.path] == [
         "ResourceGroup cluster-rg",
         "ManagedCluster cluster-aks",
         "AgentPool kata-pool",
-        "RuntimeClass kata-runtime-class-read",
+        "ClusterReconcile kata-reconcile-run",
+        "RuntimeClassWait kata-runtime-class-wait",
         "Pod untrusted",
     ]
     expected = (
         CREATE_SECONDS[RG] + CREATE_SECONDS[AKS] + CREATE_SECONDS[POOL]
-        + READ_SECONDS[RUNTIME_CLASS] + CREATE_SECONDS[POD]
+        + CREATE_SECONDS[RECONCILE_TYPE] + CREATE_SECONDS[WAIT_TYPE] + CREATE_SECONDS[POD]
     )  # fmt: skip
     assert found.total_seconds == sum(step.seconds for step in found.path) == expected
     assert found.summary() == (
         "ResourceGroup cluster-rg (10s) -> ManagedCluster cluster-aks (420s) -> "
-        "AgentPool kata-pool (360s) -> RuntimeClass kata-runtime-class-read (read, 1s) -> "
-        "Pod untrusted (45s) = ~14 min"
+        "AgentPool kata-pool (360s) -> ClusterReconcile kata-reconcile-run (180s) -> "
+        "RuntimeClassWait kata-runtime-class-wait (5s) -> Pod untrusted (45s) = ~17 min"
     )
 
 
@@ -175,26 +180,21 @@ def test_one_pool_cluster_has_no_pool_create_on_the_path(
 ) -> None:
     found = estimate(one_pool_run.resources)
     cluster_ready = CREATE_SECONDS[RG] + CREATE_SECONDS[AKS]
-    read = one_pool_run.one(RUNTIME_CLASS).urn
+    wait = one_pool_run.one(WAIT_TYPE).urn
     untrusted = one_pool_run.one(POD, "untrusted").urn
     trusted = one_pool_run.one(POD, "trusted").urn
-    # resource group -> cluster -> runtime class read -> untrusted pod: the class is read as
-    # soon as the cluster (with its Kata System pool) is there.
-    assert found.slots[read].after == one_pool_run.one(AKS).urn
-    assert found.slots[read].start == cluster_ready
-    assert read in resource_waits_for(one_pool_run.by_urn(untrusted))
-    # With today's table the one-GET read (1 s) is shorter than namespace + service account
-    # (2 s + 2 s), so both pods are Ready together and the longest chain runs through those.
-    assert found.slots[untrusted].finish == found.slots[trusted].finish == found.total_seconds
-    namespace_and_account = CREATE_SECONDS[NAMESPACE] + CREATE_SECONDS[ACCOUNT]
-    assert namespace_and_account > READ_SECONDS[RUNTIME_CLASS]
-    assert found.total_seconds == cluster_ready + namespace_and_account + CREATE_SECONDS[POD]
-    assert POOL not in {one_pool_run.by_urn(step.urn).type for step in found.path}
-    # One long create instead of two in a row: the Kata pool's whole create time saved.
+    # resource group -> cluster -> runtime-class wait -> untrusted pod: the class is awaited as
+    # soon as the cluster (with its Kata System pool) is there; nothing to reconcile.
+    assert one_pool_run.by_type(RECONCILE_TYPE) == []
+    assert found.slots[wait].after == one_pool_run.one(AKS).urn
+    assert found.slots[wait].start == cluster_ready
+    assert [one_pool_run.by_urn(step.urn).type for step in found.path] == [RG, AKS, WAIT_TYPE, POD]
+    assert found.total_seconds == cluster_ready + CREATE_SECONDS[WAIT_TYPE] + CREATE_SECONDS[POD]
+    assert found.slots[untrusted].finish == found.total_seconds
+    assert found.slots[trusted].finish < found.total_seconds
+    # One long create instead of two in a row: the Kata pool's create and the reconcile saved.
     dedicated = estimate(dev_run.resources).total_seconds
-    assert dedicated - found.total_seconds == (
-        CREATE_SECONDS[POOL] + READ_SECONDS[RUNTIME_CLASS] - namespace_and_account
-    )
+    assert dedicated - found.total_seconds == CREATE_SECONDS[POOL] + CREATE_SECONDS[RECONCILE_TYPE]
 
 
 def test_trusted_pod_is_off_the_critical_path_and_ready_long_before(dev_run: RunResult) -> None:

@@ -134,17 +134,13 @@ def test_a_second_run_replaces_numbered_files_and_keeps_others(
     assert sorted(p.name for p in tmp_path.iterdir()) == [*EXPECTED_FILES, "notes.yaml"]
 
 
-def test_preview_writes_the_same_objects_but_marks_the_class_it_cannot_know(
-    dev_run: RunResult, tmp_path: Path
-) -> None:
+def test_preview_writes_the_same_objects(dev_run: RunResult, tmp_path: Path) -> None:
     # Registration order differs between preview and up; file names do not. The untrusted pod's
-    # class is read from the cluster, which a fresh stack's preview cannot do.
+    # class comes from the wait's own input, which a preview echoes.
     write_manifests(run_dev(preview=True), tmp_path / "preview", "dev")
     write_manifests(dev_run, tmp_path / "up", "dev")
     preview, up = load(tmp_path / "preview"), load(tmp_path / "up")
-    pod = "05-pod-untrusted.yaml"
-    assert preview[pod]["spec"].pop("runtimeClassName") == UNKNOWN
-    assert up[pod]["spec"].pop("runtimeClassName") == "kata-vm-isolation"
+    assert up["05-pod-untrusted.yaml"]["spec"]["runtimeClassName"] == "kata-vm-isolation"
     assert preview == up
 
 

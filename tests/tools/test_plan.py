@@ -56,12 +56,16 @@ def test_json_carries_resources_estimate_and_sizing(printed: dict[str, str]) -> 
     plan = json.loads(printed["json"])
     assert plan["error"] == [] and plan["errorSummary"] is None
     assert [r["urn"] for r in plan["resources"]] == sorted(r["urn"] for r in plan["resources"])
-    runtime_class = next(r for r in plan["resources"] if r["name"] == "kata-runtime-class-read")
-    assert runtime_class["operation"] == "read"
-    assert runtime_class["properties"]["id"] == "kata-vm-isolation"
+    wait = next(r for r in plan["resources"] if r["name"] == "kata-runtime-class-wait")
+    assert wait["operation"] == "create"
+    assert wait["properties"] == {"class_name": "kata-vm-isolation", "handler": "kata",
+                                  "timeout_seconds": 300}  # fmt: skip
+    reconcile = next(r for r in plan["resources"] if r["name"] == "kata-reconcile-run")
+    assert reconcile["properties"]["cluster_id"].endswith("/managedClusters/aks-pod-sandboxing-dev")
+    assert "__provider" not in printed["json"] and 'kubeconfig": "apiVersion' not in printed["json"]
     pool = next(r for r in plan["resources"] if r["name"] == "kata-pool")
     assert pool["properties"]["count"] == 1 and isinstance(pool["properties"]["count"], int)
-    assert plan["estimate"]["summary"].endswith("= ~14 min")
+    assert plan["estimate"]["summary"].endswith("= ~17 min")
     assert plan["estimate"]["criticalPath"][-1]["label"] == "Pod untrusted"
     assert plan["sandboxSizing"]["podsPerNode"] == 3
     assert plan["outputs"]["kubeconfig"] == SECRET_MASK
@@ -143,7 +147,10 @@ def test_cli_prints_the_plan_and_writes_manifests_apart(
 def test_text_shows_the_estimate_and_marks_the_critical_path(dev_run: RunResult) -> None:
     text = render_text(build_plan(dev_run, "dev"))
     assert "Estimated `pulumi up` from empty" in text
-    assert "-> Pod untrusted (45s) = ~14 min" in text
+    assert (
+        "-> AgentPool kata-pool (360s) -> ClusterReconcile kata-reconcile-run (180s) -> "
+        "RuntimeClassWait kata-runtime-class-wait (5s) -> Pod untrusted (45s) = ~17 min"
+    ) in text
     lines = text.splitlines()
 
     def timeline_line(label: str) -> str:
@@ -151,26 +158,29 @@ def test_text_shows_the_estimate_and_marks_the_critical_path(dev_run: RunResult)
 
     assert timeline_line("Pod untrusted").lstrip().startswith("*")
     assert not timeline_line("Pod trusted").lstrip().startswith("*")
-    assert "13:11 ->  13:56  Pod untrusted" in timeline_line("Pod untrusted")
+    assert "16:15 ->  17:00  Pod untrusted" in timeline_line("Pod untrusted")
 
 
 def test_preview_is_flagged_and_unknown_values_are_marked() -> None:
     plan = build_plan(run_dev(preview=True), "dev", preview=True)
     assert plan["preview"] is True
     assert plan["outputs"]["kubeconfig"] == SECRET_MASK
-    # The class is read from the cluster, which a fresh stack's preview does not have yet.
+    # The cluster's ARM id comes from Azure: unknown until the cluster exists.
+    reconcile = next(r for r in plan["resources"] if r["name"] == "kata-reconcile-run")
+    assert reconcile["properties"]["cluster_id"] == UNKNOWN
+    # The class name is the wait's own input, which the engine echoes for a dynamic resource in
+    # a preview (pulumi/pulumi provider_plugin.go: no preview support -> the inputs as state).
     untrusted = next(r for r in plan["resources"] if r["name"] == "untrusted")
-    assert untrusted["properties"]["spec.runtimeClassName"] == UNKNOWN
-    assert plan["outputs"]["runtimeClassName"] == UNKNOWN
+    assert untrusted["properties"]["spec.runtimeClassName"] == "kata-vm-isolation"
     # The estimate does not depend on values, only on the waits.
-    assert plan["estimate"]["summary"].endswith("= ~14 min")
+    assert plan["estimate"]["summary"].endswith("= ~17 min")
     text, markdown = render_text(plan), tools.plan.RENDERERS["markdown"](plan)
     assert text.splitlines()[0].endswith(
         "run as `pulumi preview`: values not known before apply show as (known after apply)"
     )
-    assert f"spec.runtimeClassName: {UNKNOWN}" in text
+    assert f"cluster_id: {UNKNOWN}" in text
     assert markdown.startswith("## Offline preview: stack `dev`")
-    assert f"| `runtimeClassName` | `{UNKNOWN}` |" in markdown
+    assert f"cluster_id: {UNKNOWN}" in markdown
 
 
 @pytest.mark.parametrize("fmt", ["text", "markdown"])

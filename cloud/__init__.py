@@ -1,0 +1,1 @@
+"""Calls to Azure Resource Manager and the Kubernetes API made during `pulumi up` (no Pulumi)."""

@@ -1,0 +1,84 @@
+"""Reconcile the cluster once after the Kata pool is created or replaced (docs: `az aks update`).
+
+A Pulumi dynamic resource whose `create` runs cloud.cluster_reconcile (GET the managed cluster,
+PUT it back, follow the operation). It is created with the pool and, through `replace_with`,
+replaced (so `create` runs again) exactly when the pool is replaced; any other `pulumi up`
+leaves it alone. Deleting it undoes nothing: a reconcile leaves no object behind.
+
+Where the provider runs: the engine starts the dynamic provider as `python -u -m pulumi.dynamic`
+(pulumi/pulumi sdk/python/dist/pulumi-resource-pulumi-python) in the project directory (plugins
+are spawned in `plugin.Context.Pwd`, the project root: pkg/engine/deployment.go
+`ProjectInfoContext`, sdk/go/common/resource/plugin/plugin.go `ExecPlugin` sets `cmd.Dir`), so
+`-m` puts that directory on sys.path and dill's by-reference pickle of this class imports this
+module there. The module therefore imports only pulumi and the standard library at the top; the
+Azure SDK is imported inside `create`. The provider object holds no data: the login comes from
+the provider process's environment (cloud.arm_credentials), never from state.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Sequence
+from typing import Any
+
+import pulumi
+from pulumi import dynamic
+
+MODULE = "aks-pod-sandboxing"
+RECONCILE_TYPE = f"pulumi-python:dynamic/{MODULE}:ClusterReconcile"
+
+
+class ClusterReconcileProvider(dynamic.ResourceProvider):
+    def create(self, props: dict[str, Any]) -> dynamic.CreateResult:
+        from cloud.arm_credentials import build_credential, choose_credential
+        from cloud.cluster_reconcile import reconcile_cluster
+
+        env = dict(os.environ)
+        choice = choose_credential(env)
+        state = reconcile_cluster(
+            props["cluster_id"], build_credential(choice, env), login=choice.description
+        )
+        outs = {"cluster_id": props["cluster_id"], "provisioning_state": state,
+                "login": choice.description}  # fmt: skip
+        return dynamic.CreateResult(id_=f"reconcile-{uuid.uuid4().hex}", outs=outs)
+
+    def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> dynamic.DiffResult:
+        # Another cluster: reconcile that one. Anything else (a new provider build) is no change.
+        replaces = ["cluster_id"] if olds.get("cluster_id") != news.get("cluster_id") else []
+        return dynamic.DiffResult(changes=bool(replaces), replaces=replaces)
+
+
+class ClusterReconcileResource(dynamic.Resource, module=MODULE, name="ClusterReconcile"):
+    cluster_id: pulumi.Output[str]
+    provisioning_state: pulumi.Output[str]
+    login: pulumi.Output[str]
+
+    def __init__(
+        self, name: str, cluster_id: pulumi.Input[str], opts: pulumi.ResourceOptions
+    ) -> None:
+        props = {"cluster_id": cluster_id, "provisioning_state": None, "login": None}
+        super().__init__(ClusterReconcileProvider(), name, props, opts)
+
+
+class ClusterReconcile(pulumi.ComponentResource):
+    """GET + PUT of the managed cluster, after (and replaced with) the resources in `after`."""
+
+    resource: ClusterReconcileResource
+    provisioning_state: pulumi.Output[str]
+
+    def __init__(
+        self,
+        name: str,
+        cluster_id: pulumi.Input[str],
+        after: Sequence[pulumi.Resource],
+        opts: pulumi.ResourceOptions | None = None,
+    ) -> None:
+        super().__init__("aks-pod-sandboxing:azure:ClusterReconcile", name, None, opts)
+        self.resource = ClusterReconcileResource(
+            f"{name}-run",
+            cluster_id,
+            pulumi.ResourceOptions(parent=self, depends_on=list(after), replace_with=list(after)),
+        )
+        self.provisioning_state = self.resource.provisioning_state
+        self.register_outputs({"provisioningState": self.provisioning_state})
