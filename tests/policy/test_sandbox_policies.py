@@ -254,10 +254,10 @@ def test_kata_pool_on_an_unsupported_size_is_refused(
 
 
 def test_unlisted_size_needs_the_policy_config_escape_hatch(dev_run: RunResult) -> None:
-    pool = {**dev_run.one(sp.AGENT_POOL).inputs, "vmSize": "Standard_D4s_v6"}
+    pool = {**dev_run.one(sp.AGENT_POOL).inputs, "vmSize": "Standard_D4ls_v6"}
     found = pool_violations(pool)
     assert len(found) == 1
-    assert "family Dsv6 (4 vCPUs) is not in the known Gen2 nested-virtualization list" in found[0]
+    assert "family Dlsv6 (4 vCPUs) is not in the known Gen2 nested-virtualization list" in found[0]
     assert "allowUnlistedVmSize" in found[0]
     assert pool_violations(pool, {"allowUnlistedVmSize": True}) == []
 
