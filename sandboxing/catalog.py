@@ -133,14 +133,21 @@ KATA_VM_FAMILIES: dict[str, VmFamily] = {
 AKS_VM_SIZE_REFUSAL = "InvalidWorkloadRuntimeSettingError"
 
 # Families and series that cannot host Kata, checked in order: (regex on the family key, reason).
+_REFUSED = f"AKS refuses them with {AKS_VM_SIZE_REFUSAL}"
 UNSUPPORTED_VM_FAMILIES: tuple[tuple[str, str], ...] = (
     (r"^DC|^EC|^NCC", "confidential VM sizes are not supported with Pod Sandboxing"),
     (r"^[A-Z]+p", "Arm64 sizes are not supported with Pod Sandboxing"),
-    (r"^B", "B-series (burstable) sizes have no nested virtualization"),
-    (r"^A", "A-series (Av2) sizes have no nested virtualization"),
-    (r"^D[sd]*v2$|^DSv2$|^DS$|^D$", "Dv2/Dsv2 sizes are Gen1-only or lack nested virtualization"),
+    (r"^B", f"B-series (burstable) sizes have no nested virtualization ({_REFUSED})"),
+    (r"^A", f"A-series (Av2) sizes have no nested virtualization ({_REFUSED})"),
+    (
+        r"^D[sd]*v2$|^DSv2$|^DS$|^D$",
+        f"Dv2/Dsv2 sizes are Gen1-only or lack nested virtualization ({_REFUSED})",
+    ),
     (r"^[DE]v3$", "non-'s' v3 sizes (e.g. Standard_D2_v3) are Generation 1 only"),
-    (r"^[DE]a[d]?s?v4$", "Dav4/Dasv4/Eav4/Easv4 sizes have no nested virtualization"),
+    (
+        r"^[DE]a[d]?s?v4$",
+        f"Dav4/Dasv4/Eav4/Easv4 sizes have no nested virtualization ({_REFUSED})",
+    ),
 )
 
 

@@ -123,8 +123,7 @@ def kata_vm_size(s: Settings) -> list[Problem]:
             Problem(
                 key,
                 value,
-                f"{reason} (AKS refuses it with {refusal}); Kata needs a Gen2 size with nested "
-                f"virtualization from: {families}",
+                f"{reason}; Kata needs a Gen2 size with nested virtualization from: {families}",
             )
         ]
     if catalog.kata_vm_family(size) is None:
