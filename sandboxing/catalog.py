@@ -2,7 +2,8 @@
 
 Everything the program, the validation rules, the sizing math and the policy pack know about
 Kata on AKS lives here, so a new VM family or runtime name is a one-line change.
-Source: ../shared/reference/pod-sandboxing.md (Microsoft Learn, ARM specs, AKS changelog).
+Sources: Microsoft Learn (MicrosoftDocs/azure-aks-docs articles/aks/use-pod-sandboxing.md), the
+Azure REST API specs, the AKS changelog, and the VM size pages cited next to the families below.
 """
 
 from __future__ import annotations
@@ -93,36 +94,60 @@ class VmFamily:
 
 
 _D = (2, 4, 8, 16, 32, 48, 64)
-_D96 = (2, 4, 8, 16, 32, 48, 64, 96)
+_D96 = (*_D, 96)
+_E = (2, 4, 8, 16, 20, 32, 48, 64)
 # Keyed by "<series><features>v<version>", which is how a size name maps to its family.
+# Evidence for the v6/v7 families: Azure's size pages, MicrosoftDocs/azure-compute-docs
+# articles/virtual-machines/sizes/<category>/<family>-series.md, whose "Feature support" reads
+# "Generation 2 VMs: Supported", "Generation 1 VMs: Not Supported", "Nested Virtualization:
+# Supported"; the vCPU counts below are those pages' size tables.
 KATA_VM_FAMILIES: dict[str, VmFamily] = {
     f.name: f
     for f in (
-        VmFamily("Dsv3", _D, 4),
+        VmFamily("Dsv3", _D, 4),  # the Pod Sandboxing page's own example
         VmFamily("Dsv4", _D, 4),
         VmFamily("Ddsv4", _D, 4),
         VmFamily("Dsv5", _D96, 4),
         VmFamily("Ddsv5", _D96, 4),
-        VmFamily("Esv3", (2, 4, 8, 16, 20, 32, 48, 64), 8, ((64, 432),)),
-        VmFamily("Esv4", (2, 4, 8, 16, 20, 32, 48, 64), 8, ((64, 504),)),
-        VmFamily("Edsv4", (2, 4, 8, 16, 20, 32, 48, 64), 8, ((64, 504),)),
-        VmFamily("Esv5", (2, 4, 8, 16, 20, 32, 48, 64, 96, 104), 8, ((96, 672), (104, 672))),
-        VmFamily("Edsv5", (2, 4, 8, 16, 20, 32, 48, 64, 96, 104), 8, ((96, 672), (104, 672))),
+        VmFamily("Esv3", _E, 8, ((64, 432),)),
+        VmFamily("Esv4", _E, 8, ((64, 504),)),
+        VmFamily("Edsv4", _E, 8, ((64, 504),)),
+        VmFamily("Esv5", (*_E, 96, 104), 8, ((96, 672), (104, 672))),
+        VmFamily("Edsv5", (*_E, 96, 104), 8, ((96, 672), (104, 672))),
         VmFamily("Dasv5", _D96, 4),
         VmFamily("Dadsv5", _D96, 4),
-        VmFamily("Dadsv7", (2, 4, 8, 16, 32, 48, 64, 96, 128, 160), 4),
+        VmFamily("Dadsv7", (*_D96, 128, 160), 4),  # AKS changelog 2026-06-19
+        # general-purpose/dsv6-series.md; Standard_D4s_v6 runs Kata nodes in the field
+        # (microsoft/azurelinux#18251, node image AKSAzureLinux-V3katagen2-202607.09.0).
+        VmFamily("Dsv6", (*_D96, 128, 192), 4),
+        VmFamily("Dasv6", _D96, 4),  # general-purpose/dasv6-series.md
+        VmFamily("Dasv7", (*_D96, 128, 160), 4),  # general-purpose/dasv7-series.md
+        # memory-optimized/esv6-series.md. Its Standard_E192is_v6 (isolated) parses as family
+        # Eisv6 and stays unlisted.
+        VmFamily("Esv6", (*_E, 96, 128), 8),
     )
 }
 
+# The error AKS answers a Kata pool on a size without nested virtualization with (it checks
+# sizes against its own list, which grows over time).
+AKS_VM_SIZE_REFUSAL = "InvalidWorkloadRuntimeSettingError"
+
 # Families and series that cannot host Kata, checked in order: (regex on the family key, reason).
+_REFUSED = f"AKS refuses them with {AKS_VM_SIZE_REFUSAL}"
 UNSUPPORTED_VM_FAMILIES: tuple[tuple[str, str], ...] = (
     (r"^DC|^EC|^NCC", "confidential VM sizes are not supported with Pod Sandboxing"),
     (r"^[A-Z]+p", "Arm64 sizes are not supported with Pod Sandboxing"),
-    (r"^B", "B-series (burstable) sizes have no nested virtualization"),
-    (r"^A", "A-series (Av2) sizes have no nested virtualization"),
-    (r"^D[sd]*v2$|^DSv2$|^DS$|^D$", "Dv2/Dsv2 sizes are Gen1-only or lack nested virtualization"),
+    (r"^B", f"B-series (burstable) sizes have no nested virtualization ({_REFUSED})"),
+    (r"^A", f"A-series (Av2) sizes have no nested virtualization ({_REFUSED})"),
+    (
+        r"^D[sd]*v2$|^DSv2$|^DS$|^D$",
+        f"Dv2/Dsv2 sizes are Gen1-only or lack nested virtualization ({_REFUSED})",
+    ),
     (r"^[DE]v3$", "non-'s' v3 sizes (e.g. Standard_D2_v3) are Generation 1 only"),
-    (r"^[DE]a[d]?s?v4$", "Dav4/Dasv4/Eav4/Easv4 sizes have no nested virtualization"),
+    (
+        r"^[DE]a[d]?s?v4$",
+        f"Dav4/Dasv4/Eav4/Easv4 sizes have no nested virtualization ({_REFUSED})",
+    ),
 )
 
 

@@ -11,7 +11,7 @@ import json
 from dataclasses import dataclass, fields, replace
 from typing import Any, Literal
 
-from sandboxing.catalog import KATA_GA, SANDBOX_RUNTIMES, SandboxRuntime
+from sandboxing.catalog import KATA_GA, KATA_VM_FAMILIES, SANDBOX_RUNTIMES, SandboxRuntime
 
 PROJECT = "aks-pod-sandboxing"
 KATA_POOL_PLACEMENTS = ("dedicated", "system")
@@ -94,8 +94,7 @@ CONFIG_KEYS: tuple[ConfigKey, ...] = (
         "Standard_D4s_v3",
         "VM size of the Kata pool (with placement system: of the System pool): Gen2 with "
         "nested virtualization.",
-        "a size of a listed family (Dsv3, Dsv4, Ddsv4, Dsv5, Ddsv5, Esv3, Esv4, Edsv4, "
-        "Esv5, Edsv5, Dasv5, Dadsv5, Dadsv7)",
+        f"a size of a listed family ({', '.join(KATA_VM_FAMILIES)})",
     ),
     ConfigKey(
         "kataNodeCount",

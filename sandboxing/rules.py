@@ -133,6 +133,7 @@ def os_sku(s: Settings) -> list[Problem]:
 def kata_vm_size(s: Settings) -> list[Problem]:
     key, value = "kataNodeVmSize", s.kata_node_vm_size
     families = ", ".join(catalog.KATA_VM_FAMILIES)
+    refusal = catalog.AKS_VM_SIZE_REFUSAL
     size = catalog.parse_vm_size(value)
     if size is None:
         return [Problem(key, value, "is not an Azure VM size name (e.g. Standard_D4s_v3)")]
@@ -155,11 +156,20 @@ def kata_vm_size(s: Settings) -> list[Problem]:
                 Problem(
                     key,
                     value,
-                    message + "; allowed by allowUnlistedVmSize, AKS will have the final word",
+                    message + "; allowed by allowUnlistedVmSize: if the size lacks nested "
+                    f"virtualization, AKS refuses the pool with {refusal}",
                     "warning",
                 )
             ]
-        return [Problem(key, value, message + "; set allowUnlistedVmSize: true if AKS supports it")]
+        return [
+            Problem(
+                key,
+                value,
+                message + f"; AKS refuses sizes without nested virtualization with {refusal}: "
+                "set allowUnlistedVmSize: true only for a Gen2 size whose Azure size page says "
+                "'Nested Virtualization: Supported'",
+            )
+        ]
     return []
 
 

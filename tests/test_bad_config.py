@@ -22,7 +22,7 @@ BAD_CONFIGS: list[tuple[str, dict[str, object], set[str]]] = [
     ("confidential", {"kataNodeVmSize": "Standard_DC4s_v3"}, {"kataNodeVmSize"}),
     ("arm64", {"kataNodeVmSize": "Standard_D4ps_v5"}, {"kataNodeVmSize"}),
     ("malformed-size", {"kataNodeVmSize": "D4s_v3"}, {"kataNodeVmSize"}),
-    ("unlisted-size", {"kataNodeVmSize": "Standard_D4s_v6"}, {"kataNodeVmSize"}),
+    ("unlisted-size", {"kataNodeVmSize": "Standard_D4ls_v6"}, {"kataNodeVmSize"}),
     ("nonexistent-vcpus", {"kataNodeVmSize": "Standard_D6s_v3"}, {"kataNodeVmSize"}),
     ("system-size-garbage", {"systemNodeVmSize": "big"}, {"systemNodeVmSize"}),
     ("system-size-1-vcpu", {"systemNodeVmSize": "Standard_B1s"}, {"systemNodeVmSize"}),
@@ -160,11 +160,11 @@ def test_good_config_with_everything_set_deploys() -> None:
 
 
 def test_unlisted_size_is_a_warning_when_allowed() -> None:
-    result = run_dev(kataNodeVmSize="Standard_D4s_v6", allowUnlistedVmSize=True)
+    result = run_dev(kataNodeVmSize="Standard_D4ls_v6", allowUnlistedVmSize=True)
     assert result.error is None, result.error
     assert any("kataNodeVmSize" in w and "allowUnlistedVmSize" in w for w in result.warnings)
     assert result.one("azure-native:containerservice:AgentPool").inputs["vmSize"] == (
-        "Standard_D4s_v6"
+        "Standard_D4ls_v6"
     )
 
 

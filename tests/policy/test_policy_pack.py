@@ -134,7 +134,7 @@ def test_stack_config_from_the_cli_names_a_sandbox_namespace(pack: Any, dev_run:
 
 def test_policy_config_as_the_cli_sends_it(pack: Any, dev_run: RunResult) -> None:
     pool = {**dev_run.one("azure-native:containerservice:AgentPool").inputs,
-            "vmSize": "Standard_D4s_v6"}  # fmt: skip
+            "vmSize": "Standard_D4ls_v6"}  # fmt: skip
     before = analyze(pack, "azure-native:containerservice:AgentPool", "kata-pool", pool)
     assert [d.policyName for d in before] == ["kata-node-pools"]
     config = analyzer_pb2.PolicyConfig(

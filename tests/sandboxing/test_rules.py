@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from sandboxing import rules
-from sandboxing.contract import default_settings
+from sandboxing import catalog, rules
+from sandboxing.contract import CONFIG_KEYS, default_settings
+from sandboxing.sizing import node_capacity
 
 
 def keys(problems) -> list[str]:
@@ -41,10 +42,70 @@ def test_kata_vm_size_errors_say_why(size: str, fragment: str) -> None:
     assert fragment in problems[0].message
 
 
+@pytest.mark.parametrize(
+    ("size", "family", "memory_gib"),
+    [
+        ("Standard_D4s_v6", "Dsv6", 16),
+        ("Standard_D192s_v6", "Dsv6", 768),
+        ("Standard_D4as_v6", "Dasv6", 16),
+        ("Standard_D4as_v7", "Dasv7", 16),
+        ("Standard_D160as_v7", "Dasv7", 640),
+        ("Standard_E4s_v6", "Esv6", 32),
+        ("Standard_E20s_v6", "Esv6", 160),
+    ],
+)
+def test_v6_and_v7_families_with_nested_virtualization_are_accepted(
+    size: str, family: str, memory_gib: int
+) -> None:
+    parsed = catalog.parse_vm_size(size)
+    assert parsed is not None and parsed.family == family
+    assert rules.kata_vm_size(default_settings(kata_node_vm_size=size)) == []
+    node = node_capacity(size)  # the sizing math knows them too
+    assert node is not None and node.memory_mib == memory_gib * 1024
+
+
+@pytest.mark.parametrize(
+    "size",
+    [
+        "Standard_D8s_v6x",  # not a size name at all
+        "Standard_D6s_v6",  # no 6-vCPU size in the family
+        "Standard_E192is_v6",  # the isolated size parses as another family (Eisv6)
+    ],
+)
+def test_new_families_still_check_the_size_exists(size: str) -> None:
+    (problem,) = rules.kata_vm_size(default_settings(kata_node_vm_size=size))
+    assert problem.severity == "error"
+
+
+@pytest.mark.parametrize("size", ["Standard_D4as_v4", "Standard_B4ms", "Standard_A4_v2"])
+def test_size_without_nested_virtualization_names_the_aks_refusal(size: str) -> None:
+    problems = rules.kata_vm_size(
+        default_settings(kata_node_vm_size=size, allow_unlisted_vm_size=True)
+    )
+    assert [p.severity for p in problems] == ["error"]
+    assert "nested virtualization" in problems[0].message
+    assert "InvalidWorkloadRuntimeSettingError" in problems[0].message
+
+
+def test_unlisted_size_says_aks_refuses_sizes_without_nested_virtualization() -> None:
+    (problem,) = rules.kata_vm_size(default_settings(kata_node_vm_size="Standard_D4ls_v6"))
+    assert problem.severity == "error"
+    assert "family Dlsv6 (4 vCPUs) is not in the known" in problem.message
+    assert "InvalidWorkloadRuntimeSettingError" in problem.message
+    assert "allowUnlistedVmSize" in problem.message
+
+
+def test_contract_lists_exactly_the_catalog_families() -> None:
+    (key,) = [k for k in CONFIG_KEYS if k.name == "kataNodeVmSize"]
+    listed = key.allowed.split("(", 1)[1].rstrip(")").split(", ")
+    assert listed == list(catalog.KATA_VM_FAMILIES)
+
+
 def test_unknown_size_is_a_warning_with_the_escape_hatch() -> None:
     settings = default_settings(kata_node_vm_size="Standard_D4s_v9", allow_unlisted_vm_size=True)
     (problem,) = rules.kata_vm_size(settings)
     assert problem.severity == "warning"
+    assert "InvalidWorkloadRuntimeSettingError" in problem.message
 
 
 def test_escape_hatch_does_not_allow_known_bad_sizes() -> None:

@@ -73,7 +73,7 @@ def test_decimal_memory_units_are_converted() -> None:
 
 
 def test_unknown_size_gives_pod_figures_but_no_node_figures() -> None:
-    sizing = sandbox_sizing("1", "1Gi", "Standard_D4s_v6")
+    sizing = sandbox_sizing("1", "1Gi", "Standard_D4ls_v6")
     assert sizing.node is None and sizing.pods_per_node is None
     assert sizing.pod_vm_memory_mib == 1024
 
