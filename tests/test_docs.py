@@ -1,0 +1,79 @@
+"""README and docs/: links that resolve, the newcomer's order, commands with the venv's Python."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from tools.harness import REPO
+
+PAGES = [REPO / "README.md", *sorted((REPO / "docs").glob("*.md"))]
+FENCE = re.compile(r"^```.*?^```", re.S | re.M)
+LINK = re.compile(r"\[[^\]]*\]\(([^)\s]+)\)")
+
+
+def prose(page: Path) -> str:
+    return FENCE.sub("", page.read_text())
+
+
+def anchors(page: Path) -> set[str]:
+    """GitHub's heading ids: lower case, punctuation dropped, spaces as hyphens."""
+    headings = re.findall(r"^#{1,6} (.+)$", prose(page), re.M)
+    return {re.sub(r"[^\w\- ]", "", h.lower()).replace(" ", "-") for h in headings}
+
+
+def test_anchors_follow_githubs_rules() -> None:
+    ids = anchors(REPO / "README.md")
+    assert "one-pulumi-up-from-empty-the-reconcile-and-the-runtime-class-wait" in ids
+    assert "try-it-offline-no-cloud-no-pulumi-cli" in ids
+
+
+@pytest.mark.parametrize("page", PAGES, ids=lambda p: p.name)
+def test_relative_links_resolve(page: Path) -> None:
+    targets = [t for t in LINK.findall(prose(page)) if not re.match(r"https?://", t)]
+    assert targets, f"{page.name} links nowhere"
+    broken = []
+    for target in targets:
+        path, _, anchor = target.partition("#")
+        file = (page.parent / path).resolve() if path else page
+        if not file.is_file():
+            broken.append(f"{target}: no such file")
+        elif anchor and file.suffix == ".md" and anchor not in anchors(file):
+            broken.append(f"{target}: no such heading")
+    assert not broken, f"{page.name}: {broken}"
+
+
+def test_docs_are_linked_from_the_readme() -> None:
+    readme = prose(REPO / "README.md")
+    for page in PAGES[1:]:
+        assert f"(docs/{page.name}" in readme, f"the README does not link docs/{page.name}"
+
+
+def test_the_readme_reads_in_a_newcomers_order() -> None:
+    sections = re.findall(r"^## (.+)$", prose(REPO / "README.md"), re.M)
+    wanted = [
+        "Try it offline",
+        "Deploy it for real",
+        "Verify the isolation",
+        "Clean up",
+        "Troubleshooting",
+        "Configuration",
+    ]
+    found = [next(i for i, s in enumerate(sections) if s.startswith(w)) for w in wanted]
+    assert found == sorted(found) and found[0] == 0, sections
+
+
+def test_readme_commands_use_the_venvs_python() -> None:
+    text = (REPO / "README.md").read_text()
+    text = re.sub(r"<!-- config-table:start \(python -m tools.schema\) -->", "", text)
+    bare = re.findall(r"(?<!venv/bin/)\bpython3?(?:\.\d+)? -m (?!venv\b)\S+", text)
+    assert not bare, f"use venv/bin/python: {bare}"
+
+
+def test_stack_rm_keeps_the_tracked_stack_file() -> None:
+    text = (REPO / "README.md").read_text()
+    assert (REPO / "Pulumi.dev.yaml").is_file()
+    for command in re.findall(r"pulumi stack rm [^`\n#]*", text):
+        assert "--preserve-config" in command, command
