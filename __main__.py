@@ -13,10 +13,13 @@ from components.existing_cluster import ExistingCluster, look_up_cluster
 from components.kata_node_pool import MANAGED_BY_TAG, KataNodePool
 from components.kata_runtime_class import KataRuntimeClass
 from components.sandbox_pods import SandboxPods
+from components.sandbox_tenant import SandboxTenant
 from components.stack_settings import load_settings
+from components.tenant_admission import TenantAdmission
 from sandboxing.existing_cluster import check_existing_cluster
 from sandboxing.rules import format_errors
 from sandboxing.sizing import stack_sizing
+from sandboxing.tenants import tenants_of
 
 settings = load_settings()
 managed_by = f"{pulumi.get_project()}/{pulumi.get_stack()}"
@@ -57,6 +60,17 @@ runtime_class = KataRuntimeClass(
     after=class_after,
 )
 pods = SandboxPods("sandbox", settings, cluster.provider, runtime_class.class_name)
+
+# Tenants need only the API server: admission policy first, then each tenant's namespace.
+tenant_namespaces: list[pulumi.Output[str]] = []
+if tenants := tenants_of(settings):
+    admission = TenantAdmission("tenant-admission", settings.effective_runtime_class,
+                                cluster.provider)  # fmt: skip
+    for tenant in tenants:
+        sandbox = SandboxTenant(f"tenant-{tenant.name}", tenant, settings, cluster.provider,
+                                after=[admission.binding])  # fmt: skip
+        tenant_namespaces.append(sandbox.namespace)
+    pulumi.export("tenantNamespaces", tenant_namespaces)
 
 pulumi.export("kubeconfig", cluster.kubeconfig)
 pulumi.export("resourceGroupName", cluster.resource_group_name)

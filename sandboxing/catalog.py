@@ -72,6 +72,17 @@ DEFAULT_POD_VCPUS = 1  # no CPU limit -> one vCPU
 # Pod Security Admission version the sandbox namespace pins.
 POD_SECURITY_VERSION = "v1.33"
 
+# --- Tenant sandboxes ------------------------------------------------------------------------
+
+# admissionregistration.k8s.io/v1 ValidatingAdmissionPolicy is GA (served by default) since 1.30
+# (kubernetes.io/docs/reference/access-authn-authz/validating-admission-policy); its CEL has the
+# Kubernetes quantity library since 1.28 (k8s.io/apiserver pkg/cel/environment/base.go).
+ADMISSION_POLICY_MIN_KUBERNETES = (1, 30)
+# The Azure Instance Metadata Service (and its tokens): never reachable from a tenant pod.
+INSTANCE_METADATA_ADDRESS = "169.254.169.254"
+# Label on every tenant namespace; the admission policy binding selects namespaces by it.
+TENANT_LABEL = "pod-sandboxing.aks.io/tenant"
+
 # --- VM sizes --------------------------------------------------------------------------------
 
 # Azure size names: Standard_<series letters><vCPUs>[-<constrained>]<feature letters>[_v<N>]

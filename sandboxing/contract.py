@@ -16,7 +16,7 @@ from sandboxing.catalog import KATA_GA, KATA_VM_FAMILIES, SANDBOX_RUNTIMES, Sand
 PROJECT = "aks-pod-sandboxing"
 KATA_POOL_PLACEMENTS = ("dedicated", "system")
 
-ConfigType = Literal["string", "integer", "boolean", "array"]
+ConfigType = Literal["string", "integer", "boolean", "array", "object"]
 
 
 @dataclass(frozen=True)
@@ -26,6 +26,7 @@ class ConfigKey:
     default: Any
     description: str
     allowed: str  # what the README's table says is allowed
+    items: ConfigType = "string"  # of an array: "object" for a list of maps
 
 
 CONFIG_KEYS: tuple[ConfigKey, ...] = (
@@ -238,6 +239,15 @@ CONFIG_KEYS: tuple[ConfigKey, ...] = (
         "CIDRs allowed to reach the API server (empty: any).",
         "a list of IPv4 CIDRs",
     ),
+    ConfigKey(
+        "tenants",
+        "array",
+        [],
+        "Tenant sandboxes: one namespace each whose pods the API server keeps in Kata VMs, with "
+        "quota, default pod size, egress and deployers (see Tenants).",
+        "a list of objects, each with at least a `name`",
+        items="object",
+    ),
 )
 
 KEYS_BY_NAME = {k.name: k for k in CONFIG_KEYS}
@@ -291,6 +301,7 @@ class Settings:
     enable_azure_rbac: bool
     disable_local_accounts: bool
     api_server_authorized_ip_ranges: tuple[str, ...]
+    tenants: tuple[Any, ...]  # raw tenant objects; sandboxing.tenants parses and checks them
     # azure-native:environment (public, usgovernment, china; empty: public), like `location`
     # a provider setting rather than a key of this project.
     azure_environment: str = ""
@@ -363,6 +374,8 @@ def _convert(key: ConfigKey, raw: Any) -> tuple[Any, Problem | None]:
             value = json.loads(raw) if raw.strip() else []
         except json.JSONDecodeError:
             return None, Problem(key.name, raw, f"must be a JSON list of strings ({key.allowed})")
+    if key.items == "object" and isinstance(value, list):
+        return tuple(value), None  # each item is checked by its own module (sandboxing.tenants)
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
         return None, Problem(key.name, raw, f"must be a list of strings ({key.allowed})")
     return tuple(v.strip() for v in value), None

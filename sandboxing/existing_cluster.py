@@ -7,6 +7,7 @@ from typing import Any
 from sandboxing import catalog
 from sandboxing.contract import Problem, Settings
 from sandboxing.rules import parse_kubernetes_version
+from sandboxing.tenants import existing_cluster_problems
 
 
 def check_existing_cluster(
@@ -36,4 +37,4 @@ def check_existing_cluster(
             f"a node pool of that name already exists on {settings.cluster_name} and is not "
             f"managed by this stack ({managed_by}); choose another name",
         ))  # fmt: skip
-    return problems
+    return problems + existing_cluster_problems(settings, cluster)

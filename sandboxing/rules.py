@@ -15,6 +15,8 @@ from sandboxing.contract import Problem, Settings
 from sandboxing.placement import kata_pool_placement
 from sandboxing.quantities import cpu_millicores, memory_mib
 from sandboxing.sizing import node_capacity
+from sandboxing.tenant_capacity import capacity_problems
+from sandboxing.tenants import tenant_problems
 
 Rule = Callable[[Settings], Iterable[Problem]]
 
@@ -527,7 +529,7 @@ RULES: tuple[Rule, ...] = (
     cluster_identity, kata_pool_placement, location, os_sku, kata_vm_size, system_vm_size,
     kubernetes_version, upgrade_drift, workload_runtime, runtime_class, runtime_class_wait,
     node_pool_name, node_counts, pod_resources, pod_namespace_and_image, kata_taint,
-    cluster_baseline,
+    cluster_baseline, tenant_problems, capacity_problems,
 )  # fmt: skip
 
 

@@ -51,6 +51,8 @@ class SandboxSizing:
     node: NodeCapacity | None
     pods_per_node: int | None
     stack_nodes: StackNodes | None = None
+    # The tenants' quotas against the Kata pool (sandboxing.tenant_capacity.TenantPool).
+    tenants: Any = None
 
     def as_output(self) -> dict[str, Any]:
         """camelCase keys, like every other stack output."""
@@ -62,7 +64,14 @@ def _camel_keys(data: dict[str, Any]) -> dict[str, Any]:
         first, *rest = key.split("_")
         return first + "".join(part.title() for part in rest)
 
-    return {camel(k): _camel_keys(v) if isinstance(v, dict) else v for k, v in data.items()}
+    def convert(value: Any) -> Any:
+        if isinstance(value, dict):
+            return _camel_keys(value)
+        if isinstance(value, list | tuple):
+            return [convert(item) for item in value]
+        return value
+
+    return {camel(k): convert(v) for k, v in data.items()}
 
 
 def kube_reserved_millicpu(vcpus: int) -> int:
@@ -142,4 +151,7 @@ def stack_sizing(settings: Settings) -> SandboxSizing:
     sizing = sandbox_sizing(
         settings.pod_cpu_limit, settings.pod_memory_limit, settings.kata_node_vm_size
     )
-    return replace(sizing, stack_nodes=stack_nodes(settings))
+    # Imported here: tenant_capacity builds on this module's node_capacity.
+    from sandboxing.tenant_capacity import tenant_pool
+
+    return replace(sizing, stack_nodes=stack_nodes(settings), tenants=tenant_pool(settings))

@@ -37,14 +37,19 @@ APP_LABEL = "app.kubernetes.io/part-of"
 Manifest = dict[str, Any]
 
 
-def namespace(settings: Settings) -> Manifest:
+def restricted_namespace(name: str, extra_labels: Mapping[str, str] | None = None) -> Manifest:
+    """A namespace where Pod Security Admission enforces (and audits, warns) `restricted`."""
     version = catalog.POD_SECURITY_VERSION
-    labels = {APP_LABEL: "aks-pod-sandboxing"}
+    labels = {APP_LABEL: "aks-pod-sandboxing", **(extra_labels or {})}
     for mode in ("enforce", "audit", "warn"):
         labels[f"pod-security.kubernetes.io/{mode}"] = "restricted"
         labels[f"pod-security.kubernetes.io/{mode}-version"] = version
     return {"apiVersion": "v1", "kind": "Namespace",
-            "metadata": {"name": settings.pod_namespace, "labels": labels}}  # fmt: skip
+            "metadata": {"name": name, "labels": labels}}  # fmt: skip
+
+
+def namespace(settings: Settings) -> Manifest:
+    return restricted_namespace(settings.pod_namespace)
 
 
 def service_account(settings: Settings) -> Manifest:
@@ -56,14 +61,18 @@ def service_account(settings: Settings) -> Manifest:
     }
 
 
-def network_policy(settings: Settings) -> Manifest:
+def default_deny(namespace: str) -> Manifest:
     # No rules at all: nothing in, nothing out (also not IMDS 169.254.169.254 or the API server).
     return {
         "apiVersion": "networking.k8s.io/v1",
         "kind": "NetworkPolicy",
-        "metadata": {"name": NETWORK_POLICY, "namespace": settings.pod_namespace},
+        "metadata": {"name": NETWORK_POLICY, "namespace": namespace},
         "spec": {"podSelector": {}, "policyTypes": ["Ingress", "Egress"]},
     }
+
+
+def network_policy(settings: Settings) -> Manifest:
+    return default_deny(settings.pod_namespace)
 
 
 def parse_taint(taint: str) -> dict[str, str] | None:

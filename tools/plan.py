@@ -113,6 +113,14 @@ KEY_PROPERTIES: dict[str, tuple[str, ...]] = {
         "spec.containers[0].resources.limits", "spec.tolerations",
     ),
     "kubernetes:node.k8s.io/v1:RuntimeClass": ("metadata.name",),
+    "kubernetes:core/v1:LimitRange": ("metadata.name", "spec.limits"),
+    "kubernetes:core/v1:ResourceQuota": ("metadata.name", "spec.hard"),
+    "kubernetes:rbac.authorization.k8s.io/v1:Role": ("metadata.name",),
+    "kubernetes:rbac.authorization.k8s.io/v1:RoleBinding": ("metadata.name", "subjects"),
+    "kubernetes:admissionregistration.k8s.io/v1:ValidatingAdmissionPolicy": (
+        "metadata.name", "spec.failurePolicy", "spec.matchConstraints"),
+    "kubernetes:admissionregistration.k8s.io/v1:ValidatingAdmissionPolicyBinding": (
+        "metadata.name", "spec.validationActions", "spec.matchResources"),
     RECONCILE_TYPE: ("cluster_id",),
     WAIT_TYPE: ("class_name", "handler", "timeout_seconds"),
 }  # fmt: skip

@@ -33,7 +33,7 @@ def config_schema() -> dict[str, Any]:
     for key in CONFIG_KEYS:
         entry: dict[str, Any] = {"type": key.type, "description": key.description}
         if key.type == "array":
-            entry["items"] = {"type": "string"}
+            entry["items"] = {"type": key.items}
         entry["default"] = list(key.default) if key.type == "array" else key.default
         schema[key.name] = entry
     return schema

@@ -1,0 +1,82 @@
+"""One tenant sandbox: its namespace and what fences it in (network, size, quota, access)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import pulumi
+import pulumi_kubernetes as k8s
+
+from components.sandbox_pods import wire
+from sandboxing import tenant_manifests
+from sandboxing.contract import Settings
+from sandboxing.tenants import Tenant
+
+
+class SandboxTenant(pulumi.ComponentResource):
+    """Namespace (PSA restricted, tenant label), default-deny and egress NetworkPolicies,
+    LimitRange, ResourceQuota, Role and RoleBinding.
+
+    Nothing here waits for the Kata pool: tenants exist while the pool is being created, and
+    their pods are held to Kata by the admission policy, which `after` (its binding) precedes.
+    """
+
+    namespace: pulumi.Output[str]
+
+    def __init__(
+        self,
+        name: str,
+        tenant: Tenant,
+        settings: Settings,
+        provider: pulumi.ProviderResource,
+        after: Sequence[pulumi.Resource] = (),
+        opts: pulumi.ResourceOptions | None = None,
+    ) -> None:
+        super().__init__("aks-pod-sandboxing:kubernetes:SandboxTenant", name, None, opts)
+        child = pulumi.ResourceOptions(parent=self, provider=provider)
+        ns = tenant_manifests.namespace(tenant)
+        # No tenant namespace before the policy that keeps its pods in Kata VMs is bound.
+        namespace = k8s.core.v1.Namespace(
+            f"{name}-namespace",
+            metadata=wire(ns["metadata"]),
+            opts=pulumi.ResourceOptions.merge(child, pulumi.ResourceOptions(depends_on=after)),
+        )
+        inside = pulumi.ResourceOptions.merge(child, pulumi.ResourceOptions(depends_on=[namespace]))
+        policies = [tenant_manifests.default_deny(tenant), tenant_manifests.egress_policy(tenant)]
+        for policy in filter(None, policies):
+            k8s.networking.v1.NetworkPolicy(
+                f"{name}-{policy['metadata']['name']}",
+                metadata=wire(policy["metadata"]),
+                spec=wire(policy["spec"]),
+                opts=inside,
+            )
+        limits = tenant_manifests.limit_range(tenant, settings)
+        k8s.core.v1.LimitRange(
+            f"{name}-limitrange",
+            metadata=wire(limits["metadata"]),
+            spec=wire(limits["spec"]),
+            opts=inside,
+        )
+        quota = tenant_manifests.resource_quota(tenant)
+        k8s.core.v1.ResourceQuota(
+            f"{name}-quota", metadata=wire(quota["metadata"]), spec=wire(quota["spec"]), opts=inside
+        )
+        role_manifest = tenant_manifests.role(tenant)
+        role = k8s.rbac.v1.Role(
+            f"{name}-role",
+            metadata=wire(role_manifest["metadata"]),
+            rules=wire(role_manifest["rules"]),
+            opts=inside,
+        )
+        if binding := tenant_manifests.role_binding(tenant):
+            k8s.rbac.v1.RoleBinding(
+                f"{name}-rolebinding",
+                metadata=wire(binding["metadata"]),
+                role_ref=wire(binding["roleRef"]),
+                subjects=wire(binding["subjects"]),
+                opts=pulumi.ResourceOptions.merge(
+                    child, pulumi.ResourceOptions(depends_on=[namespace, role])
+                ),
+            )
+        self.namespace = namespace.metadata.name
+        self.register_outputs({"namespace": self.namespace})
