@@ -98,9 +98,9 @@ def validations(runtime_class: str) -> tuple[Validation, ...]:
             f"variables.sizedContainers.all(c, {_MEMORY_OK})",
             f"memory-limit: every container needs resources.limits.memory of at least "
             f"{MIN_MEMORY} (the limit is the Kata VM's memory) {fix_template}",
-            f"'memory-limit: set resources.limits.memory to at least {MIN_MEMORY} (the Kata VM's "
-            f"memory) on ' + variables.sizedContainers.filter(c, !({_MEMORY_OK})).map(c, c.name)"
-            ".join(', ')",
+            f"'memory-limit: set resources.limits.memory to at least {MIN_MEMORY} (the memory "
+            f"of the Kata VM) on ' + variables.sizedContainers.filter(c, !({_MEMORY_OK}))"
+            ".map(c, c.name).join(', ')",
         ),
     )
 

@@ -72,6 +72,13 @@ BAD_CONFIGS: list[tuple[str, dict[str, object], set[str]]] = [
     ("ip-ranges-bad", {"apiServerAuthorizedIpRanges": ["10.0.0.0/33"]},
      {"apiServerAuthorizedIpRanges"}),
     ("placement-bad", {"kataPoolPlacement": "onepool"}, {"kataPoolPlacement"}),
+    ("tenant-fields-bad", {"tenants": [{"name": "a", "memoryQuota": "3Xi"},
+                                       {"name": "b", "egressCidrs": ["0.0.0.0/0"]}, {}]},
+     {"tenants[0].memoryQuota", "tenants[1].egressCidrs", "tenants[2].name"}),
+    ("tenants-old-kubernetes", {"tenants": [{"name": "a"}], "kubernetesVersion": "1.29"},
+     {"kubernetesVersion"}),
+    ("tenant-bigger-than-pool", {"tenants": [{"name": "a", "cpuQuota": "64"}]},
+     {"tenants[0].cpuQuota"}),
     ("system-placement-existing", {"clusterMode": "existing", "kataPoolPlacement": "system"},
      {"kataPoolPlacement"}),
     # The Kata pool rules hold for the System pool when it is the Kata pool.

@@ -1,0 +1,139 @@
+"""The tenants stack under the mock engine: every tenant object, its parent, what it waits for,
+and the manifests, valid in strict mode for the cluster's Kubernetes minor."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import kubernetes_validate
+import pytest
+import yaml
+
+from sandboxing import tenant_admission, tenant_manifests
+from sandboxing.stack_config import check_stack_config
+from sandboxing.tenants import tenants_of
+from tools.harness import Registered, RunResult, run_program, stack_config
+from tools.manifests import write_manifests
+
+NAMESPACE = "kubernetes:core/v1:Namespace"
+TENANT = "aks-pod-sandboxing:kubernetes:SandboxTenant"
+POLICY = "kubernetes:admissionregistration.k8s.io/v1:ValidatingAdmissionPolicy"
+BINDING = "kubernetes:admissionregistration.k8s.io/v1:ValidatingAdmissionPolicyBinding"
+# What the Kata pool's creation consists of: nothing of the tenant layer may wait for these.
+KATA_POOL_TYPES = (
+    "azure-native:containerservice:AgentPool",
+    "pulumi-python:dynamic/aks-pod-sandboxing:ClusterReconcile",
+    "pulumi-python:dynamic/aks-pod-sandboxing:RuntimeClassWait",
+)
+PER_TENANT = {
+    "team-a": ["LimitRange", "Namespace", "NetworkPolicy", "NetworkPolicy", "ResourceQuota",
+               "Role", "RoleBinding"],
+    # allowDns false and no CIDRs: default-deny alone, no egress policy.
+    "ci-jobs": ["LimitRange", "Namespace", "NetworkPolicy", "ResourceQuota", "Role",
+                "RoleBinding"],
+}  # fmt: skip
+
+
+@pytest.fixture(scope="module", params=[False, True], ids=["up", "preview"])
+def run(request: pytest.FixtureRequest) -> RunResult:
+    result = run_program(stack_config("tenants"), stack="tenants", preview=request.param)
+    assert result.error is None, result.error
+    return result
+
+
+def children(run: RunResult, parent: Registered) -> list[Registered]:
+    return [r for r in run.resources if r.parent == parent.urn]
+
+
+def test_each_tenant_component_holds_its_objects(run: RunResult) -> None:
+    components = {r.name.removeprefix("tenant-"): r for r in run.by_type(TENANT)}
+    assert sorted(components) == sorted(PER_TENANT)
+    for name, kinds in PER_TENANT.items():
+        objects = children(run, components[name])
+        assert sorted(r.type.rsplit(":", 1)[-1] for r in objects) == kinds
+        assert {r.inputs["metadata"].get("namespace", name) for r in objects} == {name}
+
+
+def test_namespaces_carry_psa_restricted_and_the_tenant_label(run: RunResult) -> None:
+    for name in PER_TENANT:
+        labels = run.one(NAMESPACE, f"tenant-{name}-namespace").inputs["metadata"]["labels"]
+        assert labels["pod-sandboxing.aks.io/tenant"] == name
+        assert labels["app.kubernetes.io/part-of"] == "aks-pod-sandboxing"
+        for mode in ("enforce", "audit", "warn"):
+            assert labels[f"pod-security.kubernetes.io/{mode}"] == "restricted"
+
+
+def test_nothing_of_the_tenant_layer_waits_for_the_kata_pool(run: RunResult) -> None:
+    kata = {r.urn for r in run.resources if r.type in KATA_POOL_TYPES}
+    assert len(kata) == 3
+    tenant_layer = [r for r in run.resources if r.type in (POLICY, BINDING)]
+    for component in run.by_type(TENANT):
+        tenant_layer += children(run, component)
+    assert len(tenant_layer) == 2 + sum(len(kinds) for kinds in PER_TENANT.values())
+    for resource in tenant_layer:
+        assert run.waits_for(resource) & kata == set(), resource.name
+
+
+def test_no_tenant_namespace_before_its_admission_policy_is_bound(run: RunResult) -> None:
+    binding = run.one(BINDING)
+    policy = run.one(POLICY)
+    assert policy.urn in binding.dependencies
+    for name in PER_TENANT:
+        namespace = run.one(NAMESPACE, f"tenant-{name}-namespace")
+        assert binding.urn in namespace.dependencies
+        for resource in children(run, run.one(TENANT, f"tenant-{name}")):
+            if resource is not namespace:
+                assert namespace.urn in run.waits_for(resource), resource.name
+
+
+def test_the_policy_names_the_stacks_kata_class(run: RunResult) -> None:
+    spec = run.one(POLICY).inputs["spec"]
+    assert spec["validations"][0]["expression"].endswith("== 'kata-vm-isolation'")
+    assert spec == tenant_admission.policy("kata-vm-isolation")["spec"]
+
+
+def test_outputs_list_the_tenant_namespaces(run: RunResult) -> None:
+    if run.outputs["tenantNamespaces"].known:
+        assert run.outputs["tenantNamespaces"].value == ["team-a", "ci-jobs"]
+
+
+def test_a_stack_without_tenants_has_no_tenant_layer() -> None:
+    result = run_program(stack_config("dev"))
+    assert result.by_type(TENANT) == [] and result.by_type(POLICY) == []
+    assert "tenantNamespaces" not in result.outputs
+
+
+def _load(directory: Path) -> list[dict[str, Any]]:
+    return [yaml.safe_load(p.read_text()) for p in sorted(directory.glob("*.yaml"))]
+
+
+def test_every_manifest_is_valid_in_strict_mode_and_is_what_the_builders_make(
+    tmp_path: Path,
+) -> None:
+    result = run_program(stack_config("tenants"), stack="tenants")
+    write_manifests(result, tmp_path, "tenants")
+    objects = _load(tmp_path)
+    kinds = {o["kind"] for o in objects}
+    assert {"ValidatingAdmissionPolicy", "ValidatingAdmissionPolicyBinding", "LimitRange",
+            "ResourceQuota", "Role", "RoleBinding"} <= kinds  # fmt: skip
+    for obj in objects:  # the tenants stack pins kubernetesVersion 1.33
+        kubernetes_validate.validate(obj, "1.33.0", strict=True)
+    settings, problems = check_stack_config(stack_config("tenants"))
+    assert [p for p in problems if p.severity == "error"] == []
+    expected = [m for t in tenants_of(settings) for m in tenant_manifests.manifests(t, settings)]
+    expected += [tenant_admission.policy("kata-vm-isolation"), tenant_admission.binding()]
+
+    def key(o: dict[str, Any]) -> tuple[str, str, str]:
+        return o["kind"], o["metadata"].get("namespace", ""), o["metadata"]["name"]
+
+    written = {key(o): o for o in objects}
+    for manifest in expected:
+        assert written[key(manifest)] == manifest, key(manifest)
+
+
+def test_strict_validation_catches_a_misspelt_policy_field() -> None:
+    policy = tenant_admission.policy("kata-vm-isolation")
+    policy["spec"]["validations"][0]["messageExpresion"] = "'x'"
+    with pytest.raises(kubernetes_validate.ValidationError):
+        kubernetes_validate.validate(policy, "1.33.0", strict=True)

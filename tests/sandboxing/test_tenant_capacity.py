@@ -1,0 +1,84 @@
+"""What a tenant's quota holds and whether all tenants fit the Kata pool (with overhead)."""
+
+from __future__ import annotations
+
+from sandboxing import catalog
+from sandboxing.contract import Settings, default_settings
+from sandboxing.sizing import node_capacity, stack_sizing
+from sandboxing.tenant_capacity import capacity_problems, tenant_pool
+
+OVERHEAD = catalog.RUNTIME_CLASS_OVERHEAD_MIB
+
+
+def settings(*tenants: dict[str, object], nodes: int = 2) -> Settings:
+    return default_settings(tenants=tenants, kata_node_count=nodes)
+
+
+def test_quota_counts_each_pod_with_its_kata_overhead() -> None:
+    pool = tenant_pool(settings({"name": "a", "memoryQuota": "6Gi", "cpuQuota": "8",
+                                 "podMemory": "1Gi", "podCpu": "500m"}))  # fmt: skip
+    assert pool is not None
+    (a,) = pool.tenants
+    assert a.default_pod_charged_memory_mib == 1024 + OVERHEAD
+    # 6144 // 1624 = 3 pods by memory; without the overhead it would be 6.
+    assert a.default_pods_allowed == 6144 // (1024 + OVERHEAD) == 3
+
+
+def test_the_smallest_of_cpu_memory_and_pod_count_decides() -> None:
+    pool = tenant_pool(settings(
+        {"name": "cpu", "cpuQuota": "1500m", "memoryQuota": "16Gi"},
+        {"name": "pods", "maxPods": 2, "memoryQuota": "16Gi", "cpuQuota": "3"},
+    ))  # fmt: skip
+    assert pool is not None
+    assert [t.default_pods_allowed for t in pool.tenants] == [1, 2]
+
+
+def test_limit_range_max_is_one_kata_node_minus_the_overhead() -> None:
+    node = node_capacity("Standard_D4s_v3")
+    pool = tenant_pool(settings({"name": "a"}))
+    assert node is not None and pool is not None
+    assert pool.tenants[0].max_pod_memory_mib == node.allocatable_memory_mib - OVERHEAD
+    assert pool.tenants[0].max_pod_cpu_millicores == node.allocatable_millicpu
+
+
+def test_pool_is_every_kata_node_less_the_demo_pod() -> None:
+    node = node_capacity("Standard_D4s_v3")
+    pool = tenant_pool(settings({"name": "a"}, nodes=3))
+    assert node is not None and pool is not None
+    assert pool.allocatable_memory_mib == 3 * node.allocatable_memory_mib - (1024 + OVERHEAD)
+    assert pool.allocatable_millicpu == 3 * node.allocatable_millicpu - 1000
+
+
+def test_oversubscription_is_a_warning_with_the_numbers() -> None:
+    s = settings({"name": "a", "cpuQuota": "3500m"}, {"name": "b", "cpuQuota": "3500m"}, nodes=2)
+    pool = tenant_pool(s)
+    assert pool is not None and pool.fits is False
+    (warning,) = capacity_problems(s)
+    assert warning.severity == "warning" and warning.key == "tenants"
+    assert "add up to 7000m CPU and 8192Mi memory" in warning.message
+    assert (
+        f"{pool.allocatable_millicpu}m CPU and {pool.allocatable_memory_mib}Mi" in warning.message
+    )
+    assert capacity_problems(settings({"name": "a"}, {"name": "b"}, nodes=2)) == []
+
+
+def test_one_tenant_larger_than_the_whole_pool_is_an_error() -> None:
+    s = settings({"name": "a", "memoryQuota": "64Gi"}, nodes=2)
+    errors = [p for p in capacity_problems(s) if p.severity == "error"]
+    assert [(p.key, p.value) for p in errors] == [("tenants[0].memoryQuota", "64Gi")]
+    assert "more than the whole Kata pool" in errors[0].message
+
+
+def test_a_default_pod_that_fits_no_node_or_no_quota_is_an_error() -> None:
+    s = settings({"name": "a", "podMemory": "12Gi", "memoryQuota": "14Gi"},
+                 {"name": "b", "podCpu": "2", "cpuQuota": "1"}, nodes=4)  # fmt: skip
+    found = {p.key: p.message for p in capacity_problems(s) if p.severity == "error"}
+    assert "does not fit one Kata node" in found["tenants[0].podMemory"]
+    assert "holds no pod of the default size" in found["tenants[1]"]
+
+
+def test_sandbox_sizing_output_carries_the_tenants() -> None:
+    output = stack_sizing(settings({"name": "a"})).as_output()
+    assert output["tenants"]["tenants"][0]["name"] == "a"
+    assert output["tenants"]["tenants"][0]["defaultPodsAllowed"] == 2  # 2 CPU / 1, 4Gi / 1624Mi
+    assert stack_sizing(default_settings()).as_output()["tenants"] is None
