@@ -14,6 +14,7 @@ mandatory policies run in full before the resource is sent to Azure or Kubernete
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
@@ -31,6 +32,7 @@ from pulumi_policy import (
 
 from sandboxing import catalog, rules, workload
 from sandboxing.contract import KEYS_BY_NAME, PROJECT, default_settings
+from sandboxing.tenants import parse_tenants
 
 AGENT_POOL = "azure-native:containerservice:AgentPool"
 MANAGED_CLUSTER = "azure-native:containerservice:ManagedCluster"
@@ -41,6 +43,7 @@ KUBERNETES_PROVIDER = "pulumi:providers:kubernetes"
 _DEFAULTS = default_settings()
 DEFAULT_SANDBOX_NAMESPACE: str = KEYS_BY_NAME["podNamespace"].default
 STACK_NAMESPACE_KEY = f"{PROJECT}:{KEYS_BY_NAME['podNamespace'].name}"
+STACK_TENANTS_KEY = f"{PROJECT}:{KEYS_BY_NAME['tenants'].name}"
 SANDBOX_LABEL = workload.APP_LABEL
 SANDBOX_LABEL_VALUE: str = workload.namespace(_DEFAULTS)["metadata"]["labels"][SANDBOX_LABEL]
 KATA_CLASSES = ", ".join(sorted(catalog.KATA_RUNTIME_CLASSES))
@@ -155,6 +158,18 @@ def sandbox_namespaces(config: Mapping[str, Any]) -> set[str]:
     return namespaces
 
 
+def tenant_namespaces() -> set[str]:
+    """The namespaces of the stack's tenants (its `aks-pod-sandboxing:tenants`): sandbox
+    namespaces in which no pod is exempt, not even one named like a trusted pod."""
+    raw = pulumi.runtime.get_config(STACK_TENANTS_KEY)
+    try:
+        items = json.loads(raw) if raw else []
+    except json.JSONDecodeError:
+        return set()  # the program itself refuses it
+    tenants, _ = parse_tenants(items)
+    return {tenant.namespace for tenant in tenants if tenant.name}
+
+
 def sandbox_membership(pod: PodShape, namespaces: set[str]) -> str | None:
     """Why the pod belongs to the sandbox, or None. The label is checked first: it decides
     without reading the namespace, which may be unknown during a preview."""
@@ -170,9 +185,10 @@ def validate_sandbox_pods_use_kata(args: ResourceValidationArgs, report: ReportV
         return
     config = args.get_config()
     trusted = {str(n) for n in config.get("trustedPods", [workload.TRUSTED_POD])}
-    if pod.name in trusted:
+    tenants = tenant_namespaces()
+    if pod.name in trusted and not (tenants and pod.namespace() in tenants):
         return
-    membership = sandbox_membership(pod, sandbox_namespaces(config))
+    membership = sandbox_membership(pod, sandbox_namespaces(config) | tenants)
     if membership is None or pod.runtime_class in catalog.KATA_RUNTIME_CLASSES:
         return
     report(
@@ -296,7 +312,7 @@ SANDBOX_PODS_USE_KATA = ResourceValidationPolicy(
                 "items": {"type": "string"},
                 "default": [DEFAULT_SANDBOX_NAMESPACE],
                 "description": "Namespaces whose pods must use Kata; the stack's "
-                f"{STACK_NAMESPACE_KEY} is always added.",
+                f"{STACK_NAMESPACE_KEY} and its tenants' namespaces are always added.",
             },
             "trustedPods": {
                 "type": "array",

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import ast
 import copy
+import json
 import re
 import sys
 from collections.abc import Iterator
@@ -369,6 +370,21 @@ def test_stack_podnamespace_is_always_a_sandbox_namespace(dev_run: RunResult) ->
     found = sandbox_violations(inputs, "job")
     assert len(found) == 1 and "is in sandbox namespace 'team-sandbox'" in found[0]
     assert len(sandbox_violations(inputs, "job", {"sandboxNamespaces": ["other"]})) == 1
+
+
+def test_tenant_namespaces_are_sandbox_namespaces_without_exemptions(dev_run: RunResult) -> None:
+    inputs = pod_inputs(dev_run, "untrusted")
+    inputs["spec"].pop("runtimeClassName")
+    inputs["metadata"] = {"name": "trusted", "namespace": "team-a"}
+    assert sandbox_violations(inputs, "trusted") == []  # no tenants in the stack
+    pulumi.runtime.set_config(sp.STACK_TENANTS_KEY, json.dumps([{"name": "team-a"}]))
+    found = sandbox_violations(inputs, "trusted")  # the trusted name exempts nothing here
+    assert len(found) == 1 and "is in sandbox namespace 'team-a'" in found[0]
+    inputs["spec"]["runtimeClassName"] = "kata-vm-isolation"
+    assert sandbox_violations(inputs, "trusted") == []
+    inputs["metadata"]["namespace"] = "apps"
+    inputs["spec"].pop("runtimeClassName")
+    assert sandbox_violations(inputs, "trusted") == []
 
 
 def test_pod_without_namespace_is_in_its_providers_namespace(dev_run: RunResult) -> None:
