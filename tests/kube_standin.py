@@ -190,6 +190,9 @@ class Cluster:
         if parts[:3] == ["api", "v1", "nodes"] and len(parts) == 4:
             found = self.nodes.get(parts[3])
             return (200, found) if found else not_found("nodes", parts[3])
+        if parts[:3] == ["api", "v1", "namespaces"] and parts[4:] == ["pods"]:
+            items = [p for (ns, _), p in sorted(self.pods.items()) if ns == parts[3]]
+            return 200, {"kind": "PodList", "apiVersion": "v1", "metadata": {}, "items": items}
         if parts[:3] == ["api", "v1", "namespaces"] and len(parts) >= 6 and parts[4] == "pods":
             pod = self.pods.get((parts[3], parts[5]))
             if pod is None:

@@ -78,6 +78,12 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument(
         "--namespace", metavar="NS", help=f"pods' namespace (default: {defaults.namespace})"
     )
+    parser.add_argument(
+        "--tenant",
+        metavar="NAME",
+        help="check instead that every running pod of this tenant's namespace runs in a Kata VM "
+        "on a Kata node (tools.verify_tenant)",
+    )
     parser.add_argument("--trusted-pod", metavar="NAME", help=f"default: {defaults.trusted_pod}")
     parser.add_argument(
         "--untrusted-pod", metavar="NAME", help=f"default: {defaults.untrusted_pod}"
@@ -145,22 +151,41 @@ def render_json(facts: ClusterFacts, results: list[CheckResult], code: int) -> s
     return json.dumps(report, indent=2)
 
 
-def run(args: argparse.Namespace) -> tuple[ClusterFacts, list[CheckResult]]:
+def connect_target(args: argparse.Namespace, cleanup: ExitStack) -> tuple[Any, Target]:
+    """The API client and the names to check, from flags, the stack or the defaults."""
     from tools.verify_connect import connect
+
+    outputs: dict[str, Any] = {}
+    kubeconfig, origin = (args.kubeconfig, "--kubeconfig") if args.kubeconfig else (
+        default_kubeconfig())  # fmt: skip
+    if args.stack:
+        outputs = stack_outputs(args.stack)
+        secret = stack_kubeconfig(outputs, args.stack)
+        kubeconfig, origin = str(cleanup.enter_context(private_file(secret))), "--stack"
+    target = resolve_target(args, outputs)
+    return connect(kubeconfig, args.context, origin), target
+
+
+def run(args: argparse.Namespace) -> tuple[ClusterFacts, list[CheckResult]]:
     from tools.verify_read import gather
 
     with ExitStack() as cleanup:
-        outputs: dict[str, Any] = {}
-        kubeconfig, origin = (args.kubeconfig, "--kubeconfig") if args.kubeconfig else (
-            default_kubeconfig())  # fmt: skip
-        if args.stack:
-            outputs = stack_outputs(args.stack)
-            secret = stack_kubeconfig(outputs, args.stack)
-            kubeconfig, origin = str(cleanup.enter_context(private_file(secret))), "--stack"
-        target = resolve_target(args, outputs)
-        api_client = connect(kubeconfig, args.context, origin)
+        api_client, target = connect_target(args, cleanup)
         facts = gather(api_client, target, wait_seconds=args.wait)
     return facts, decide(facts)
+
+
+def run_tenant(args: argparse.Namespace) -> int:
+    """`--tenant NAME`: every running pod of the tenant's namespace in a Kata VM."""
+    from tools.verify_tenant import check_tenant
+    from tools.verify_tenant import render_text as render_tenant
+
+    with ExitStack() as cleanup:
+        api_client, target = connect_target(args, cleanup)
+        report = check_tenant(api_client, args.tenant, target.runtime_class)
+    as_json = json.dumps(report.as_json(), indent=2)
+    print(render_tenant(report) if args.format == "text" else as_json)
+    return report.exit_code
 
 
 def missing_package(error: ModuleNotFoundError) -> str:
@@ -176,6 +201,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     try:
         try:
+            if args.tenant:
+                return run_tenant(args)
             facts, results = run(args)
         except ModuleNotFoundError as missing:
             raise CannotCheckError(missing_package(missing)) from None
