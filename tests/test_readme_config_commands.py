@@ -24,7 +24,7 @@ PLACEHOLDERS = {
     "<group-object-id>": "0f4b8c4e-1a2b-4c3d-8e9f-0123456789ab",
     "<another-group-object-id>": "9a8b7c6d-5e4f-4a3b-9c2d-1e0f9a8b7c6d",
 }
-PATH_KEY = re.compile(r"^([^\[]+)\[(\d+)\]$")
+PATH_KEY = re.compile(r"^([^\[]+)\[(\d+)\](?:\.(\w+))?$")
 
 
 def readme_commands() -> list[str]:
@@ -61,7 +61,13 @@ def config_set(values: dict[str, StackValue], command: str) -> None:
     # COMPAT in object.Set: a top-level non-list value is replaced by a new list
     current: list[Any] = json.loads(old.text) if old and old.object else []
     assert index <= len(current), f"{command}: set [{len(current)}] first"
-    current[index:index + 1] = [coerce(value)]  # fmt: skip
+    if m[3] is None:
+        current[index:index + 1] = [coerce(value)]  # fmt: skip
+    else:  # `k[i].field`: a map in the list, made when `i` is one past the end
+        if index == len(current):
+            current.append({})
+        assert isinstance(current[index], dict), f"{command}: [{index}] is not a map"
+        current[index][m[3]] = coerce(value)
     values[full] = StackValue(go_json(current), object=True)
 
 
