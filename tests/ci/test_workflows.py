@@ -10,8 +10,8 @@ import pytest
 import yaml
 
 from tools.harness import run_program, stack_config
+from tools.repo import REPO
 
-REPO = Path(__file__).resolve().parents[2]
 WORKFLOWS = sorted((REPO / ".github" / "workflows").glob("*.yml"))
 STACK_ACTION = "./.github/actions/pulumi-stack"
 PULUMI_ACTION = "pulumi/actions@"
