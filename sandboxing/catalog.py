@@ -2,7 +2,8 @@
 
 Everything the program, the validation rules, the sizing math and the policy pack know about
 Kata on AKS lives here, so a new VM family or runtime name is a one-line change.
-Source: ../shared/reference/pod-sandboxing.md (Microsoft Learn, ARM specs, AKS changelog).
+Sources: Microsoft Learn (Pod Sandboxing with AKS), the Azure REST API specs
+(Azure/azure-rest-api-specs, specification/containerservice) and the AKS changelog (Azure/AKS).
 """
 
 from __future__ import annotations
