@@ -13,14 +13,13 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 # Loaded up front (it takes most of a second, once): the --wait tests time the polling, not this.
 import kubernetes.client.api.core_v1_api  # noqa: F401
 import pytest
-from kube_standin import StandIn, refused_port, serving, status_body
+from kube_standin import StandIn, refused_port, status_body
 from verify_cluster import (
     CLASS,
     GUEST_KERNEL,
@@ -29,7 +28,6 @@ from verify_cluster import (
     NS,
     SYSTEM_NODE,
     TOKEN,
-    isolated,
     kubeconfig_text,
     pod_json,
     run_verify,
@@ -49,18 +47,6 @@ from tools.verify.stack import KUBECONFIG_OUTPUT, TARGET_OUTPUTS, private_file
 
 TARGET = Target(NS, TRUSTED_POD, UNTRUSTED_POD, CLASS)
 PODS = f"/api/v1/namespaces/{NS}/pods"
-
-
-@pytest.fixture
-def api() -> Iterator[StandIn]:
-    with serving(TOKEN) as server:
-        isolated(server.cluster)
-        yield server
-
-
-@pytest.fixture
-def kubeconfig(api: StandIn, tmp_path: Path) -> str:
-    return write_kubeconfig(tmp_path, kubeconfig_text(api.url))
 
 
 def pending_untrusted(api: StandIn) -> None:

@@ -11,12 +11,10 @@ import datetime
 import itertools
 import json
 import time
-from collections.abc import Iterator
-from pathlib import Path
 
 import kubernetes.client.api.core_v1_api  # noqa: F401  (imported once, outside the timings)
 import pytest
-from kube_standin import StandIn, bad_request, serving
+from kube_standin import StandIn, bad_request
 from verify_cluster import (
     CLASS,
     GUEST_KERNEL,
@@ -24,10 +22,7 @@ from verify_cluster import (
     NS,
     SIDECAR,
     SYSTEM_NODE,
-    TOKEN,
     crash_looping,
-    isolated,
-    kubeconfig_text,
     pod_json,
     pod_log,
     run_verify,
@@ -37,7 +32,6 @@ from verify_cluster import (
     verdicts,
     waiting,
     workload_container,
-    write_kubeconfig,
 )
 
 from sandboxing.workload import KERNEL_LOG_PREFIX, POD_COMMAND, TRUSTED_POD, UNTRUSTED_POD
@@ -47,18 +41,6 @@ from tools.verify.read import gather
 
 TARGET = Target(NS, TRUSTED_POD, UNTRUSTED_POD, CLASS)
 LONG_AGO = datetime.timedelta(days=12)
-
-
-@pytest.fixture
-def api() -> Iterator[StandIn]:
-    with serving(TOKEN) as server:
-        isolated(server.cluster)
-        yield server
-
-
-@pytest.fixture
-def kubeconfig(api: StandIn, tmp_path: Path) -> str:
-    return write_kubeconfig(tmp_path, kubeconfig_text(api.url))
 
 
 # --- Crash loops -----------------------------------------------------------------------------
