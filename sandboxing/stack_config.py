@@ -2,7 +2,7 @@
 
 `config` is what the engine hands the program ("namespace:key" -> text). The program reads it
 from the engine (components.stack_settings), the offline plan from the stack file
-(tools.plan_problems); both get the same settings and the same problems, in the same order.
+(tools.plan.problems); both get the same settings and the same problems, in the same order.
 """
 
 from __future__ import annotations

@@ -16,7 +16,7 @@ from typing import Any
 import yaml
 
 from sandboxing.contract import CONFIG_KEYS, PROJECT
-from tools.harness import REPO
+from tools.repo import REPO
 
 HEADER = {
     "name": PROJECT,

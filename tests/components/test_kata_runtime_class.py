@@ -19,7 +19,8 @@ from components.kata_runtime_class import (
     RuntimeClassWait,
     RuntimeClassWaitProvider,
 )
-from tools.harness import REPO, CloudMocks, RunResult, is_secret_value, run_program, unwrap_secret
+from tools.harness import CloudMocks, RunResult, is_secret_value, run_program, unwrap_secret
+from tools.repo import REPO
 
 POOL = "azure-native:containerservice:AgentPool"
 POD = "kubernetes:core/v1:Pod"

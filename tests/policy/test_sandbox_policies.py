@@ -18,7 +18,6 @@ from typing import Any
 import pulumi.runtime
 import pytest
 from google.protobuf import json_format
-from pulumi.runtime import config as runtime_config
 from pulumi_policy import (
     EnforcementLevel,
     PolicyCustomTimeouts,
@@ -34,20 +33,20 @@ from policy import sandbox_policies as sp
 from sandboxing import catalog, rules, workload
 from sandboxing.contract import default_settings
 from tools.harness import Registered, RunResult, run_program, stack_config
+from tools.harness.sdk_internals import no_stack_config
+from tools.repo import REPO
 
-REPO = Path(__file__).resolve().parents[2]
 POD = "kubernetes:core/v1:Pod"
 MANDATORY = [p for p in sp.POLICIES if p.enforcement_level == EnforcementLevel.MANDATORY]
 
 
 @pytest.fixture(autouse=True)
-def no_stack_config(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+def without_stack_config(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     """Start every test without stack config: harness runs elsewhere leave theirs behind, and
     sandbox-pods-use-kata reads the stack's podNamespace."""
     monkeypatch.delenv("PULUMI_CONFIG", raising=False)
-    token = runtime_config.CONFIG.set({})
-    yield
-    runtime_config.CONFIG.reset(token)
+    with no_stack_config():
+        yield
 
 
 def engine_props(inputs: dict[str, Any]) -> Any:
