@@ -1,8 +1,14 @@
 """Domain facts about AKS Pod Sandboxing, as data.
 
 Everything the program, the validation rules, the sizing math and the policy pack know about
-Kata on AKS lives here, so a new VM family or runtime name is a one-line change.
-Source: ../shared/reference/pod-sandboxing.md (Microsoft Learn, ARM specs, AKS changelog).
+Kata on AKS lives here, so a new VM family or runtime name is a one-line change; the README's
+config table and every message read these values rather than retyping them.
+Sources: Microsoft Learn "Pod Sandboxing with Azure Kubernetes Service" (use-pod-sandboxing),
+"Manage system node pools" (use-system-pools), "Node resource reservations"
+(node-resource-reservations) and "AKS quotas and regional limits" (quotas-skus-regions); the
+WorkloadRuntime and agent-pool count in Azure/azure-rest-api-specs
+specification/containerservice/resource-manager/Microsoft.ContainerService/aks/stable/2025-09-01/
+managedClusters.json; new Kata VM families in Azure/AKS CHANGELOG.md.
 """
 
 from __future__ import annotations
@@ -45,6 +51,12 @@ SANDBOX_RUNTIMES: dict[str, SandboxRuntime] = {
 KATA_RUNTIME_CLASSES = frozenset(r.runtime_class for r in SANDBOX_RUNTIMES.values())
 KATA_HANDLER = "kata"
 
+
+def version_text(version: tuple[int, int]) -> str:
+    """(1, 27) -> "1.27", as messages and the README write a minimum version."""
+    return ".".join(str(part) for part in version)
+
+
 # Workload runtimes that exist but are not pod sandboxing, with the reason we refuse them.
 NOT_SANDBOXING: dict[str, str] = {
     "OCIContainer": "the default shared-kernel runtime (no VM isolation)",
@@ -55,6 +67,13 @@ NOT_SANDBOXING: dict[str, str] = {
 # --- Node OS ---------------------------------------------------------------------------------
 
 SYSTEM_POOL_NAME = "system"
+# AKS refuses smaller System pools (use-system-pools: "at least 2 vCPUs and 4 GB memory").
+SYSTEM_POOL_MIN_VCPUS = 2
+SYSTEM_POOL_MIN_MEMORY_GIB = 4
+MAX_NODES_PER_POOL = 1000  # agentPoolProfile count maximum in the ARM spec
+# Tag this program puts on the Kata pools it creates, so that a later run on an existing cluster
+# tells its own pool (tag value "<project>/<stack>") from someone else's of the same name.
+MANAGED_BY_TAG = "pod-sandboxing-stack"
 KATA_OS_SKUS: dict[str, str | None] = {
     "AzureLinux": None,
     "AzureLinux3": "the Pod Sandboxing docs name only osSKU AzureLinux; AzureLinux3 is not "

@@ -6,7 +6,7 @@ from typing import Any
 
 from sandboxing import catalog
 from sandboxing.contract import Problem, Settings
-from sandboxing.rules import parse_kubernetes_version
+from sandboxing.names import parse_kubernetes_version
 
 
 def check_existing_cluster(

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from sandboxing.contract import CONFIG_KEYS, PROJECT, Problem, Settings, parse_settings
+from sandboxing.config_keys import CONFIG_KEYS
+from sandboxing.contract import PROJECT, Problem, Settings, parse_settings
 from sandboxing.rules import check_settings
 from sandboxing.unknown_keys import unknown_keys
 

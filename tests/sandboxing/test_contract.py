@@ -1,6 +1,7 @@
 from __future__ import annotations
 
-from sandboxing.contract import CONFIG_KEYS, Problem, default_settings, parse_settings
+from sandboxing.config_keys import CONFIG_KEYS
+from sandboxing.contract import Problem, default_settings, parse_settings
 
 
 def test_raw_strings_are_typed() -> None:
