@@ -45,10 +45,10 @@ KATA_PREVIEW = SandboxRuntime(
     in_stable_api=False,
 )
 SANDBOX_RUNTIMES: dict[str, SandboxRuntime] = {
-    r.workload_runtime: r for r in (KATA_GA, KATA_PREVIEW)
+    runtime.workload_runtime: runtime for runtime in (KATA_GA, KATA_PREVIEW)
 }
 # Every runtime class a Kata pool may serve (preview-era pools keep the old name).
-KATA_RUNTIME_CLASSES = frozenset(r.runtime_class for r in SANDBOX_RUNTIMES.values())
+KATA_RUNTIME_CLASSES = frozenset(runtime.runtime_class for runtime in SANDBOX_RUNTIMES.values())
 KATA_HANDLER = "kata"
 
 
@@ -111,24 +111,24 @@ class VmFamily:
         return dict(self.memory_overrides).get(vcpus, vcpus * self.gib_per_vcpu)
 
 
-_D = (2, 4, 8, 16, 32, 48, 64)
-_D96 = (2, 4, 8, 16, 32, 48, 64, 96)
+_D_SIZES = (2, 4, 8, 16, 32, 48, 64)
+_D96_SIZES = (2, 4, 8, 16, 32, 48, 64, 96)
 # Keyed by "<series><features>v<version>", which is how a size name maps to its family.
 KATA_VM_FAMILIES: dict[str, VmFamily] = {
-    f.name: f
-    for f in (
-        VmFamily("Dsv3", _D, 4),
-        VmFamily("Dsv4", _D, 4),
-        VmFamily("Ddsv4", _D, 4),
-        VmFamily("Dsv5", _D96, 4),
-        VmFamily("Ddsv5", _D96, 4),
+    family.name: family
+    for family in (
+        VmFamily("Dsv3", _D_SIZES, 4),
+        VmFamily("Dsv4", _D_SIZES, 4),
+        VmFamily("Ddsv4", _D_SIZES, 4),
+        VmFamily("Dsv5", _D96_SIZES, 4),
+        VmFamily("Ddsv5", _D96_SIZES, 4),
         VmFamily("Esv3", (2, 4, 8, 16, 20, 32, 48, 64), 8, ((64, 432),)),
         VmFamily("Esv4", (2, 4, 8, 16, 20, 32, 48, 64), 8, ((64, 504),)),
         VmFamily("Edsv4", (2, 4, 8, 16, 20, 32, 48, 64), 8, ((64, 504),)),
         VmFamily("Esv5", (2, 4, 8, 16, 20, 32, 48, 64, 96, 104), 8, ((96, 672), (104, 672))),
         VmFamily("Edsv5", (2, 4, 8, 16, 20, 32, 48, 64, 96, 104), 8, ((96, 672), (104, 672))),
-        VmFamily("Dasv5", _D96, 4),
-        VmFamily("Dadsv5", _D96, 4),
+        VmFamily("Dasv5", _D96_SIZES, 4),
+        VmFamily("Dadsv5", _D96_SIZES, 4),
         VmFamily("Dadsv7", (2, 4, 8, 16, 32, 48, 64, 96, 128, 160), 4),
     )
 }
@@ -154,11 +154,12 @@ class VmSize:
 
 def parse_vm_size(name: str) -> VmSize | None:
     """Split an Azure size name into family key and vCPUs; None when it is not one."""
-    m = VM_SIZE_PATTERN.match(name)
-    if not m:
+    match = VM_SIZE_PATTERN.match(name)
+    if not match:
         return None
-    version = f"v{m['version']}" if m["version"] else ""
-    return VmSize(name, f"{m['series']}{m['features']}{version}", int(m["vcpus"]))
+    version = f"v{match['version']}" if match["version"] else ""
+    family = f"{match['series']}{match['features']}{version}"
+    return VmSize(name, family, int(match["vcpus"]))
 
 
 def unsupported_reason(size: VmSize) -> str | None:

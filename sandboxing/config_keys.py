@@ -155,7 +155,8 @@ CONFIG_KEYS: tuple[ConfigKey, ...] = (
     ConfigKey(
         "workloadRuntime", "string", KATA_GA.workload_runtime,
         "Workload runtime of the Kata pool.",
-        also=", ".join(f"`{name}`" for name, r in SANDBOX_RUNTIMES.items() if r.in_stable_api),
+        also=", ".join(f"`{name}`" for name, runtime in SANDBOX_RUNTIMES.items()
+                       if runtime.in_stable_api),
     ),
     ConfigKey(
         "runtimeClassName", "string", "",
@@ -268,4 +269,4 @@ CONFIG_KEYS: tuple[ConfigKey, ...] = (
     ),
 )  # fmt: skip
 
-KEYS_BY_NAME = {k.name: k for k in CONFIG_KEYS}
+KEYS_BY_NAME = {key.name: key for key in CONFIG_KEYS}

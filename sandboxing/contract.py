@@ -101,11 +101,11 @@ class Settings:
 
 
 def _snake(name: str) -> str:
-    return "".join("_" + c.lower() if c.isupper() else c for c in name)
+    return "".join("_" + char.lower() if char.isupper() else char for char in name)
 
 
-_FIELD_NAMES = {f.name for f in fields(Settings)}
-assert all(_snake(k.name) in _FIELD_NAMES for k in CONFIG_KEYS), "contract and Settings differ"
+_FIELD_NAMES = {field.name for field in fields(Settings)}
+assert all(_snake(key.name) in _FIELD_NAMES for key in CONFIG_KEYS), "contract and Settings differ"
 
 
 def _convert(key: ConfigKey, raw: Any) -> tuple[Any, Problem | None]:
@@ -138,9 +138,9 @@ def _convert(key: ConfigKey, raw: Any) -> tuple[Any, Problem | None]:
             value = json.loads(raw) if raw.strip() else []
         except json.JSONDecodeError:
             return None, Problem(key.name, raw, f"must be a JSON list of strings ({key.allowed})")
-    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+    if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
         return None, Problem(key.name, raw, f"must be a list of strings ({key.allowed})")
-    return tuple(v.strip() for v in value), None
+    return tuple(item.strip() for item in value), None
 
 
 def parse_settings(
