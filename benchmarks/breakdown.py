@@ -77,8 +77,8 @@ def four_components() -> None:
 
 
 def settings_and_sizing() -> None:
-    from components.stack_settings import load_settings
     from sandboxing.sizing import stack_sizing
+    from stack_settings import load_settings
 
     stack_sizing(load_settings()).as_output()
 

@@ -1,7 +1,7 @@
 """The whole stack configuration checked at once, as the program reads it: pure data in and out.
 
 `config` is what the engine hands the program ("namespace:key" -> text). The program reads it
-from the engine (components.stack_settings), the offline plan from the stack file
+from the engine (stack_settings.py), the offline plan from the stack file
 (tools.plan_problems); both get the same settings and the same problems, in the same order.
 """
 

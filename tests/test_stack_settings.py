@@ -7,7 +7,7 @@ import json
 import pytest
 from pulumi.runtime import config as runtime_config
 
-from components.stack_settings import received_config
+from stack_settings import received_config
 
 
 def test_received_config_is_what_the_engine_set(monkeypatch: pytest.MonkeyPatch) -> None:
