@@ -28,7 +28,7 @@ KATA_POOL_PLACEMENTS = ("dedicated", "system")
 
 ConfigType = Literal["string", "integer", "boolean", "array"]
 Condition = tuple[str, str]  # (key, value): "when <key> is <value>"
-DEDICATED = ("kataPoolPlacement", "dedicated")
+ONE_POOL = ("kataPoolPlacement", "system")
 EXISTING = ("clusterMode", "existing")
 
 
@@ -41,7 +41,7 @@ class ConfigKey:
     constraint: Constraint | None = None  # checked on the value alone (`check_keys`)
     also: str = ""  # what the domain and cross-field rules (`rules`) add, in words
     required_when: Condition | None = None
-    used_when: Condition | None = None  # otherwise the value is ignored, and not checked
+    unused_when: Condition | None = None  # then the value is ignored, and not checked
 
     @property
     def allowed(self) -> str:
@@ -112,13 +112,13 @@ CONFIG_KEYS: tuple[ConfigKey, ...] = (
         "systemNodeVmSize", "string", "Standard_D2s_v5",
         "VM size of the inline System pool (OCI runtime, AzureLinux; dedicated placement).",
         also=f"an Azure VM size name with at least {catalog.SYSTEM_POOL_MIN_VCPUS} vCPUs",
-        used_when=DEDICATED,
+        unused_when=ONE_POOL,
     ),
     ConfigKey(
         "systemNodeCount", "integer", 1,
         "Node count of the OCI System pool (dedicated placement).",
         Between(1, catalog.MAX_NODES_PER_POOL),
-        used_when=DEDICATED,
+        unused_when=ONE_POOL,
     ),
     ConfigKey(
         "kataNodePoolName", "string", "katapool",
@@ -131,7 +131,7 @@ CONFIG_KEYS: tuple[ConfigKey, ...] = (
             f"({names.AGENT_POOL_NAME.pattern})",
         ),
         also=f"not `{catalog.SYSTEM_POOL_NAME}`",
-        used_when=DEDICATED,
+        unused_when=ONE_POOL,
     ),
     ConfigKey(
         "kataNodeVmSize", "string", "Standard_D4s_v3",
@@ -193,7 +193,7 @@ CONFIG_KEYS: tuple[ConfigKey, ...] = (
             "no taint",
             empty_ok=True,
         ),
-        used_when=DEDICATED,
+        unused_when=ONE_POOL,
     ),
     ConfigKey(
         "podNamespace", "string", "pod-sandboxing",

@@ -182,7 +182,7 @@ def check_keys(settings: Settings) -> list[Problem]:
     """Every key against its own constraint: required, allowed values, shape, range."""
     problems: list[Problem] = []
     for key in CONFIG_KEYS:
-        if key.used_when and not _holds(settings, key.used_when):
+        if key.unused_when and _holds(settings, key.unused_when):
             continue  # not used; `placement` warns about a value set anyway
         value = value_of(settings, key.name)
         if key.required_when and _holds(settings, key.required_when) and not value:

@@ -10,7 +10,7 @@ mode and names every key the placement does not use. Pure, like `rules`, which r
 from __future__ import annotations
 
 from sandboxing import catalog
-from sandboxing.config_keys import CONFIG_KEYS, DEDICATED
+from sandboxing.config_keys import CONFIG_KEYS, ONE_POOL
 from sandboxing.contract import Problem, Settings, value_of
 
 # Why each key of the dedicated placement is not used by the one-pool cluster.
@@ -43,7 +43,7 @@ def check_kata_pool_placement(settings: Settings) -> list[Problem]:
     problems = []
     for key in CONFIG_KEYS:
         value = value_of(settings, key.name)
-        if key.used_when != DEDICATED or value in (key.default, ""):
+        if key.unused_when != ONE_POOL or value in (key.default, ""):
             continue  # used, or left alone ("" is no taint, what this placement does anyway)
         why = f"is not used with kataPoolPlacement system ({WHY_UNUSED[key.name]})"
         problems.append(Problem(key.name, value, why, "warning"))

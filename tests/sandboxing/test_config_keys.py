@@ -134,3 +134,8 @@ def test_the_check_and_the_allowed_text_come_from_the_same_bounds() -> None:
     assert wait.allowed == "10-3600 seconds"
     (too_long,) = check_keys(default_settings(runtime_class_wait_seconds=3601))
     assert "between 10 and 3600" in too_long.message
+
+
+def test_an_unknown_placement_does_not_hide_the_dedicated_pools_problems() -> None:
+    settings = default_settings(kata_pool_placement="onepool", kata_node_pool_name="Kata")
+    assert [p.key for p in check_keys(settings)] == ["kataPoolPlacement", "kataNodePoolName"]
