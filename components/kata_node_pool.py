@@ -5,9 +5,8 @@ from __future__ import annotations
 import pulumi
 from pulumi_azure_native import containerservice
 
+from sandboxing.catalog import MANAGED_BY_TAG
 from sandboxing.contract import Settings
-
-MANAGED_BY_TAG = "pod-sandboxing-stack"
 
 
 class KataNodePool(pulumi.ComponentResource):

@@ -230,7 +230,7 @@ class CloudMocks(pulumi_mocks.Mocks):
 
 def aks_runtime_class(name: str) -> dict[str, Any]:
     """The RuntimeClass AKS installs with a Kata pool (handler kata, Kata node selector)."""
-    from sandboxing.catalog import KATA_HANDLER, SANDBOX_RUNTIMES
+    from sandboxing.catalog import KATA_HANDLER, RUNTIME_CLASS_OVERHEAD_MIB, SANDBOX_RUNTIMES
 
     label = next(
         (r.node_label for r in SANDBOX_RUNTIMES.values() if r.runtime_class == name),
@@ -240,6 +240,6 @@ def aks_runtime_class(name: str) -> dict[str, Any]:
         "apiVersion": "node.k8s.io/v1",
         "kind": "RuntimeClass",
         "handler": KATA_HANDLER,
-        "overhead": {"podFixed": {"memory": "600Mi"}},
+        "overhead": {"podFixed": {"memory": f"{RUNTIME_CLASS_OVERHEAD_MIB}Mi"}},
         "scheduling": {"nodeSelector": {label: "true"}},
     }

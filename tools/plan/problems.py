@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from components.kata_node_pool import MANAGED_BY_TAG
 from sandboxing.contract import PROJECT, Problem
 from sandboxing.existing_cluster import check_existing_cluster
 from sandboxing.rules import errors, format_errors
@@ -27,7 +26,7 @@ def expected_errors(
     if found := errors(problems):
         return found
     if settings.existing_cluster and cluster is not None:
-        return check_existing_cluster(settings, cluster, f"{PROJECT}/{stack}", MANAGED_BY_TAG)
+        return check_existing_cluster(settings, cluster, f"{PROJECT}/{stack}")
     return []
 
 

@@ -96,7 +96,7 @@ def timeline(plan: dict[str, Any]) -> list[TimelineRow]:
 
 
 ESTIMATE_TITLE = "Estimated `pulumi up` from empty"
-ESTIMATE_BASIS = "critical path, typical create times of tools/critical_path.py"
+ESTIMATE_BASIS = "critical path, typical create times of tools/plan/critical_path.py"
 
 
 def render_text(plan: dict[str, Any]) -> str:

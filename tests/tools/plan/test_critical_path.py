@@ -219,7 +219,7 @@ def cluster_pool_and_trusted_pod(trusted_waits_for_pool: bool) -> Callable[[], N
     def program() -> None:
         from components.azure_linux_cluster import AzureLinuxCluster
         from components.kata_node_pool import KataNodePool
-        from components.stack_settings import load_settings
+        from stack_settings import load_settings
 
         settings = load_settings()
         cluster = AzureLinuxCluster("cluster", settings)

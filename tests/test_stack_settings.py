@@ -7,7 +7,7 @@ import json
 import pytest
 from pulumi.runtime import set_all_config
 
-from components.stack_settings import received_config
+from stack_settings import received_config
 from tools.harness.sdk_internals import no_stack_config
 
 

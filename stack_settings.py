@@ -1,4 +1,9 @@
-"""Read the stack's configuration once, validate it, and stop before any resource on errors."""
+"""Read the stack's configuration once, validate it, and stop before any resource on errors.
+
+The program's first step, beside `__main__.py`: it needs the Pulumi SDK (the engine's config,
+its log and RunError), so it is not part of the pure `sandboxing` package, and it registers
+nothing, so it is not a component.
+"""
 
 from __future__ import annotations
 
