@@ -18,40 +18,7 @@ in every format, and writes no manifests: first, as the Pulumi CLI would, the fi
 whose type Pulumi.yaml refuses (tools.harness.cli_config), then the program's own list for the other
 keys. An unknown stack or a bad option file exits 2.
 
-JSON (`--format json`), schemaVersion 2. Fields are only added within a schema version; a
-removed or changed field bumps it (2: properties as leaf paths, error as a list).
-    schemaVersion  2
-    stack          the stack name
-    preview        true when run as `pulumi preview` (values of new resources unknown)
-    error          [] or the problems that stopped the program (then exit code 1), each
-                   {key, value, message}; key and value are null for an error that is not
-                   about one config key
-    errorSummary   null, or the error text as the program reports it
-    warnings       validation warnings, strings
-    existingCluster  null for a new cluster, else the cluster checked against: {source
-                   ("assumed" or the file), assumed, resourceGroupName, clusterName,
-                   kubernetesVersion, pools (names), entra}
-    resources      list sorted by urn, each:
-        urn, type, name, parent (urn; the stack's for top-level components)
-        custom       false for components
-        operation    "create", or "read" for a lookup of an existing object (`.get`)
-        properties   key inputs for review, one per leaf: {"agentPoolProfiles[0].vmSize": value};
-                     an empty object/list is a leaf; secrets "[secret]", unknown
-                     "(known after apply)"
-        dependsOn    urns it waits for directly: dependencies, provider, custom parent
-    outputs        {name: value}; secrets "[secret]", unknown "(known after apply)"
-    sandboxSizing  the sandboxSizing stack output (snake_case fields of
-                   sandboxing.sizing.SandboxSizing), or null when not available
-    estimate       null on error, else:
-        totalSeconds  estimated `pulumi up` time from empty
-        summary       "ResourceGroup cluster-rg (10s) -> ... = ~14 min"
-        criticalPath  [{urn, label, operation, seconds, start, finish}], first to last
-        timeline      {urn: {seconds, start, finish}} for every resource (seconds since start)
-    diff           null without --diff-against, else (tools.plan.diff):
-        baseStack, baseFailed (the base plan had an error), summary (one line)
-        added, removed  [{urn, type, name}] of custom resources
-        changed    [{urn, type, name, effect, properties}]; effect "update", "replace" or
-                   "refused" (an update Azure refuses); properties [{path, change ("modified",
-                   "added", "removed"), old, new, effect, reason}]
-        outputs    [{path, change, old, new}] of the stack outputs, by leaf path
+JSON (`--format json`) carries `schemaVersion` (tools.plan.build.SCHEMA_VERSION); fields are only
+added within a schema version, and a removed or changed field bumps it. Its fields are described
+once, in docs/offline-plan.md ("JSON fields"); a test checks every field the plan writes is there.
 """

@@ -9,24 +9,9 @@ What waits for what (the same edges the engine honours):
   make nobody wait; a component itself takes no time and is done when its last child is.
 
 Each resource then takes the typical time of its type (create, or read for `.get` lookups):
-
-| type                                           | typical | notes                           |
-|------------------------------------------------|---------|---------------------------------|
-| azure-native:resources:ResourceGroup           | 10 s    | 5-15 s                          |
-| azure-native:containerservice:ManagedCluster   | 420 s   | 6-8 min, with the System pool   |
-| azure-native:containerservice:AgentPool        | 360 s   | 5-7 min for a Kata pool         |
-| pulumi:providers:* (the Kubernetes provider)   | 0 s     | kubeconfig invoke folded in     |
-| kubernetes Namespace/ServiceAccount/NetworkPolicy | 2 s  |                                 |
-| kubernetes Pod                                 | 45 s    | 20-60 s until Ready (awaited)   |
-| ClusterReconcile (dynamic)                     | 180 s   | 2-5 min: PUT of the same cluster |
-| RuntimeClassWait (dynamic)                     | 5 s     | GETs until the class is served  |
-| kubernetes RuntimeClass, read (`.get`)         | 1 s     | one GET                         |
-| any other custom resource                      | 10 s    | 1 s for a read                  |
-| components                                     | 0 s     | done when their last child is   |
-
-The ManagedCluster figure is used whatever its System pool runs: with kataPoolPlacement system
-the cluster's one pool runs Kata, which was not timed apart. That placement has no AgentPool, so
-the runtime class read follows the cluster directly.
+STEP_TIMES below, the one home of these figures; `python -m tools.schema` writes them as the
+table in docs/offline-plan.md. The ManagedCluster figure is used whatever its System pool runs:
+with kataPoolPlacement system the cluster's one pool runs Kata, which was not timed apart.
 
 The estimate is the longest chain of waits (longest path, weighted by these times); everything
 off that chain runs in parallel and ends earlier.
@@ -43,26 +28,52 @@ from components.kata_runtime_class import WAIT_TYPE
 from tools.harness import Registered
 
 PROVIDER_PREFIX = "pulumi:providers:"
-
-CREATE_SECONDS: dict[str, int] = {
-    "azure-native:resources:ResourceGroup": 10,
-    # Control plane plus the inline System pool.
-    "azure-native:containerservice:ManagedCluster": 420,
-    # A Kata pool: VMSS with nested virtualization, then the Kata runtime on each node.
-    "azure-native:containerservice:AgentPool": 360,
-    "kubernetes:core/v1:Namespace": 2,
-    "kubernetes:core/v1:ServiceAccount": 2,
-    "kubernetes:networking.k8s.io/v1:NetworkPolicy": 2,
-    # pulumi-kubernetes waits until the pod is Ready: image pull + start (Kata: + VM boot).
-    "kubernetes:core/v1:Pod": 45,
-    # The docs' `az aks update`: ARM's long-running PUT of the unchanged managed cluster.
-    RECONCILE_TYPE: 180,
-    # GETs of the RuntimeClass until AKS serves it; it is usually there by then.
-    WAIT_TYPE: 5,
-}
-READ_SECONDS: dict[str, int] = {"kubernetes:node.k8s.io/v1:RuntimeClass": 1}
 DEFAULT_CREATE_SECONDS = 10
 DEFAULT_READ_SECONDS = 1
+
+
+@dataclass(frozen=True)
+class StepTime:
+    """A typical create time: what it applies to, and the range it stands for."""
+
+    label: str
+    seconds: int
+    note: str
+    types: tuple[str, ...] = ()  # resource types; none for the rows the code handles itself
+
+
+STEP_TIMES: tuple[StepTime, ...] = (
+    StepTime("ResourceGroup", 10, "5-15 s", ("azure-native:resources:ResourceGroup",)),
+    # Control plane plus the inline System pool.
+    StepTime("ManagedCluster", 420, "6-8 min, with the System pool",
+             ("azure-native:containerservice:ManagedCluster",)),
+    # A Kata pool: VMSS with nested virtualization, then the Kata runtime on each node.
+    StepTime("Kata AgentPool", 360, "5-7 min", ("azure-native:containerservice:AgentPool",)),
+    # The docs' `az aks update`: ARM's long-running PUT of the unchanged managed cluster.
+    StepTime("the reconcile (`ClusterReconcile`)", 180,
+             "2-5 min: ARM's PUT of the unchanged cluster, polled to its end", (RECONCILE_TYPE,)),
+    # GETs of the RuntimeClass until AKS serves it; it is usually there by then.
+    StepTime("the runtime-class wait (`RuntimeClassWait`)", 5, "a few GETs", (WAIT_TYPE,)),
+    StepTime("Kubernetes provider", 0, "the kubeconfig read folded in"),
+    StepTime("Namespace, ServiceAccount, NetworkPolicy", 2, "",
+             ("kubernetes:core/v1:Namespace", "kubernetes:core/v1:ServiceAccount",
+              "kubernetes:networking.k8s.io/v1:NetworkPolicy")),
+    # pulumi-kubernetes waits until the pod is Ready: image pull + start (Kata: + VM boot).
+    StepTime("Pod", 45, "20-60 s until Ready", ("kubernetes:core/v1:Pod",)),
+    StepTime("any other resource", DEFAULT_CREATE_SECONDS, f"{DEFAULT_READ_SECONDS} s for a read"),
+    StepTime("components", 0, "done when their last child is"),
+)  # fmt: skip
+CREATE_SECONDS: dict[str, int] = {
+    resource_type: step.seconds for step in STEP_TIMES for resource_type in step.types
+}
+READ_SECONDS: dict[str, int] = {"kubernetes:node.k8s.io/v1:RuntimeClass": 1}
+
+
+def step_times_table() -> str:
+    """STEP_TIMES as the Markdown table of docs/offline-plan.md."""
+    rows = ["| step | typical time | notes |", "|---|---|---|"]
+    rows += [f"| {step.label} | {step.seconds} s | {step.note} |" for step in STEP_TIMES]
+    return "\n".join(rows)
 
 
 def typical_seconds(resource: Registered) -> int:
