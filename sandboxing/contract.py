@@ -8,10 +8,20 @@ hands them over), a typed `Settings` plus a list of problems out. Nothing here i
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, fields, replace
 from typing import Any, Literal
 
-from sandboxing.catalog import KATA_GA, KATA_VM_FAMILIES, SANDBOX_RUNTIMES, SandboxRuntime
+from sandboxing.catalog import (
+    DEFAULT_OS_DISK_GIB,
+    KATA_GA,
+    KATA_VM_FAMILIES,
+    LOG_ANALYTICS_RETENTION_DAYS,
+    MAX_OS_DISK_GIB,
+    MIN_OS_DISK_GIB,
+    SANDBOX_RUNTIMES,
+    SandboxRuntime,
+)
 
 PROJECT = "aks-pod-sandboxing"
 KATA_POOL_PLACEMENTS = ("dedicated", "system")
@@ -238,6 +248,86 @@ CONFIG_KEYS: tuple[ConfigKey, ...] = (
         "CIDRs allowed to reach the API server (empty: any).",
         "a list of IPv4 CIDRs",
     ),
+    ConfigKey(
+        "enableEncryptionAtHost",
+        "boolean",
+        False,
+        "Encrypt the nodes' temp disks and OS disk caches on the VM host, on every pool the "
+        "program creates (needs the subscription feature Microsoft.Compute/EncryptionAtHost; "
+        "set at pool creation only).",
+        "`true`, `false`",
+    ),
+    ConfigKey(
+        "osDiskType",
+        "string",
+        "",
+        "OS disk type of every pool the program creates (empty: AKS picks, Ephemeral when the "
+        "size's cache or temp disk holds the OS disk).",
+        "`Managed`, `Ephemeral` (a size whose cache or temp disk holds the OS disk), or empty",
+    ),
+    ConfigKey(
+        "osDiskSizeGB",
+        "integer",
+        0,
+        f"OS disk size of every pool the program creates (0: AKS default, "
+        f"{DEFAULT_OS_DISK_GIB} GiB for an ephemeral disk on a cache).",
+        f"0, or {MIN_OS_DISK_GIB}-{MAX_OS_DISK_GIB}",
+    ),
+    ConfigKey(
+        "enableAzureMonitor",
+        "boolean",
+        False,
+        "Container Insights and control-plane diagnostic settings (kube-audit-admin, "
+        "kube-apiserver, guard) to a Log Analytics workspace (new mode).",
+        "`true`, `false`",
+    ),
+    ConfigKey(
+        "logAnalyticsWorkspaceId",
+        "string",
+        "",
+        "Resource ID of the Log Analytics workspace to use with enableAzureMonitor (empty: the "
+        "program creates one).",
+        "`/subscriptions/<id>/resourceGroups/<rg>/providers/Microsoft.OperationalInsights/"
+        "workspaces/<name>`, or empty",
+    ),
+    ConfigKey(
+        "logAnalyticsRetentionDays",
+        "integer",
+        30,
+        "Retention of the workspace the program creates (enableAzureMonitor without "
+        "logAnalyticsWorkspaceId).",
+        f"{LOG_ANALYTICS_RETENTION_DAYS[0]}-{LOG_ANALYTICS_RETENTION_DAYS[1]}",
+    ),
+    ConfigKey(
+        "enableAzurePolicy",
+        "boolean",
+        False,
+        "The Azure Policy add-on (azurepolicy), which enforces Azure Policy assignments in the "
+        "cluster (new mode).",
+        "`true`, `false`",
+    ),
+    ConfigKey(
+        "systemPoolCriticalAddonsOnly",
+        "boolean",
+        False,
+        "Taint the System pool CriticalAddonsOnly=true:NoSchedule and add a User pool for the "
+        "trusted pod and other ordinary workloads (new mode, dedicated placement).",
+        "`true`, `false`",
+    ),
+    ConfigKey(
+        "userNodeVmSize",
+        "string",
+        "Standard_D2s_v5",
+        "VM size of the User pool (systemPoolCriticalAddonsOnly).",
+        "a well-formed Azure VM size name",
+    ),
+    ConfigKey(
+        "userNodeCount",
+        "integer",
+        1,
+        "Node count of the User pool (systemPoolCriticalAddonsOnly).",
+        "1-1000",
+    ),
 )
 
 KEYS_BY_NAME = {k.name: k for k in CONFIG_KEYS}
@@ -291,6 +381,16 @@ class Settings:
     enable_azure_rbac: bool
     disable_local_accounts: bool
     api_server_authorized_ip_ranges: tuple[str, ...]
+    enable_encryption_at_host: bool
+    os_disk_type: str
+    os_disk_size_gb: int
+    enable_azure_monitor: bool
+    log_analytics_workspace_id: str
+    log_analytics_retention_days: int
+    enable_azure_policy: bool
+    system_pool_critical_addons_only: bool
+    user_node_vm_size: str
+    user_node_count: int
     # azure-native:environment (public, usgovernment, china; empty: public), like `location`
     # a provider setting rather than a key of this project.
     azure_environment: str = ""
@@ -324,9 +424,15 @@ class Settings:
     def entra_enabled(self) -> bool:
         return bool(self.entra_admin_group_object_ids)
 
+    @property
+    def user_pool(self) -> bool:
+        """A User pool beside a System pool reserved for system pods (new mode)."""
+        return self.system_pool_critical_addons_only and not self.existing_cluster
+
 
 def _snake(name: str) -> str:
-    return "".join("_" + c.lower() if c.isupper() else c for c in name)
+    """`kataNodeVmSize` -> `kata_node_vm_size`; a run of capitals is one word (`osDiskSizeGB`)."""
+    return re.sub(r"(?<=[a-z0-9])([A-Z])", r"_\1", name).lower()
 
 
 _FIELD_NAMES = {f.name for f in fields(Settings)}

@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterable
 from sandboxing import azure_regions, catalog
 from sandboxing.contract import Problem, Settings
 from sandboxing.placement import kata_pool_placement
+from sandboxing.production import PRODUCTION_RULES
 from sandboxing.quantities import cpu_millicores, memory_mib
 from sandboxing.sizing import node_capacity
 
@@ -527,7 +528,7 @@ RULES: tuple[Rule, ...] = (
     cluster_identity, kata_pool_placement, location, os_sku, kata_vm_size, system_vm_size,
     kubernetes_version, upgrade_drift, workload_runtime, runtime_class, runtime_class_wait,
     node_pool_name, node_counts, pod_resources, pod_namespace_and_image, kata_taint,
-    cluster_baseline,
+    cluster_baseline, *PRODUCTION_RULES,
 )  # fmt: skip
 
 
