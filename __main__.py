@@ -9,26 +9,20 @@ import pulumi
 
 from components.azure_linux_cluster import AzureLinuxCluster
 from components.cluster_reconcile import ClusterReconcile
-from components.existing_cluster import ExistingCluster, look_up_cluster
-from components.kata_node_pool import MANAGED_BY_TAG, KataNodePool
+from components.existing_cluster import ExistingCluster, connect_existing_cluster
+from components.kata_node_pool import KataNodePool
 from components.kata_runtime_class import KataRuntimeClass
 from components.sandbox_pods import SandboxPods
-from components.stack_settings import load_settings
 from components.user_node_pool import UserNodePool
-from sandboxing.existing_cluster import check_existing_cluster
-from sandboxing.rules import format_errors
 from sandboxing.sizing import stack_sizing
+from stack_settings import load_settings
 
 settings = load_settings()
 managed_by = f"{pulumi.get_project()}/{pulumi.get_stack()}"
 
+cluster: AzureLinuxCluster | ExistingCluster
 if settings.existing_cluster:
-    found = look_up_cluster(settings)
-    if problems := check_existing_cluster(settings, found, managed_by, MANAGED_BY_TAG):
-        raise pulumi.RunError(format_errors(problems))
-    cluster: AzureLinuxCluster | ExistingCluster = ExistingCluster(
-        "cluster", settings, found["id"], entra=bool(found.get("aadProfile"))
-    )
+    cluster = connect_existing_cluster("cluster", settings, managed_by)
 else:
     cluster = AzureLinuxCluster("cluster", settings)
 

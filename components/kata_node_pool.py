@@ -6,9 +6,8 @@ import pulumi
 from pulumi_azure_native import containerservice
 
 from components.pool_options import host_and_disk
+from sandboxing.catalog import MANAGED_BY_TAG
 from sandboxing.contract import Settings
-
-MANAGED_BY_TAG = "pod-sandboxing-stack"
 
 
 class KataNodePool(pulumi.ComponentResource):

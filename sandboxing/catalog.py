@@ -1,9 +1,14 @@
 """Domain facts about AKS Pod Sandboxing, as data.
 
 Everything the program, the validation rules, the sizing math and the policy pack know about
-Kata on AKS lives here, so a new VM family or runtime name is a one-line change.
-Sources: Microsoft Learn (MicrosoftDocs/azure-aks-docs articles/aks/use-pod-sandboxing.md), the
-Azure REST API specs, the AKS changelog, and the VM size pages cited next to the families below.
+Kata on AKS lives here, so a new VM family or runtime name is a one-line change; the README's
+config table and every message read these values rather than retyping them.
+Sources: Microsoft Learn "Pod Sandboxing with Azure Kubernetes Service" (use-pod-sandboxing),
+"Manage system node pools" (use-system-pools), "Node resource reservations"
+(node-resource-reservations) and "AKS quotas and regional limits" (quotas-skus-regions); the
+WorkloadRuntime and agent-pool count in Azure/azure-rest-api-specs
+specification/containerservice/resource-manager/Microsoft.ContainerService/aks/stable/2025-09-01/
+managedClusters.json; new Kata VM families in Azure/AKS CHANGELOG.md.
 """
 
 from __future__ import annotations
@@ -40,11 +45,17 @@ KATA_PREVIEW = SandboxRuntime(
     in_stable_api=False,
 )
 SANDBOX_RUNTIMES: dict[str, SandboxRuntime] = {
-    r.workload_runtime: r for r in (KATA_GA, KATA_PREVIEW)
+    runtime.workload_runtime: runtime for runtime in (KATA_GA, KATA_PREVIEW)
 }
 # Every runtime class a Kata pool may serve (preview-era pools keep the old name).
-KATA_RUNTIME_CLASSES = frozenset(r.runtime_class for r in SANDBOX_RUNTIMES.values())
+KATA_RUNTIME_CLASSES = frozenset(runtime.runtime_class for runtime in SANDBOX_RUNTIMES.values())
 KATA_HANDLER = "kata"
+
+
+def version_text(version: tuple[int, int]) -> str:
+    """(1, 27) -> "1.27", as messages and the README write a minimum version."""
+    return ".".join(str(part) for part in version)
+
 
 # Workload runtimes that exist but are not pod sandboxing, with the reason we refuse them.
 NOT_SANDBOXING: dict[str, str] = {
@@ -56,6 +67,13 @@ NOT_SANDBOXING: dict[str, str] = {
 # --- Node OS ---------------------------------------------------------------------------------
 
 SYSTEM_POOL_NAME = "system"
+# AKS refuses smaller System pools (use-system-pools: "at least 2 vCPUs and 4 GB memory").
+SYSTEM_POOL_MIN_VCPUS = 2
+SYSTEM_POOL_MIN_MEMORY_GIB = 4
+MAX_NODES_PER_POOL = 1000  # agentPoolProfile count maximum in the ARM spec
+# Tag this program puts on the Kata pools it creates, so that a later run on an existing cluster
+# tells its own pool (tag value "<project>/<stack>") from someone else's of the same name.
+MANAGED_BY_TAG = "pod-sandboxing-stack"
 KATA_OS_SKUS: dict[str, str | None] = {
     "AzureLinux": None,
     "AzureLinux3": "the Pod Sandboxing docs name only osSKU AzureLinux; AzureLinux3 is not "
@@ -93,38 +111,38 @@ class VmFamily:
         return dict(self.memory_overrides).get(vcpus, vcpus * self.gib_per_vcpu)
 
 
-_D = (2, 4, 8, 16, 32, 48, 64)
-_D96 = (*_D, 96)
-_E = (2, 4, 8, 16, 20, 32, 48, 64)
+_D_SIZES = (2, 4, 8, 16, 32, 48, 64)
+_D96_SIZES = (*_D_SIZES, 96)
+_E_SIZES = (2, 4, 8, 16, 20, 32, 48, 64)
 # Keyed by "<series><features>v<version>", which is how a size name maps to its family.
 # Evidence for the v6/v7 families: Azure's size pages, MicrosoftDocs/azure-compute-docs
 # articles/virtual-machines/sizes/<category>/<family>-series.md, whose "Feature support" reads
 # "Generation 2 VMs: Supported", "Generation 1 VMs: Not Supported", "Nested Virtualization:
 # Supported"; the vCPU counts below are those pages' size tables.
 KATA_VM_FAMILIES: dict[str, VmFamily] = {
-    f.name: f
-    for f in (
-        VmFamily("Dsv3", _D, 4),  # the Pod Sandboxing page's own example
-        VmFamily("Dsv4", _D, 4),
-        VmFamily("Ddsv4", _D, 4),
-        VmFamily("Dsv5", _D96, 4),
-        VmFamily("Ddsv5", _D96, 4),
-        VmFamily("Esv3", _E, 8, ((64, 432),)),
-        VmFamily("Esv4", _E, 8, ((64, 504),)),
-        VmFamily("Edsv4", _E, 8, ((64, 504),)),
-        VmFamily("Esv5", (*_E, 96, 104), 8, ((96, 672), (104, 672))),
-        VmFamily("Edsv5", (*_E, 96, 104), 8, ((96, 672), (104, 672))),
-        VmFamily("Dasv5", _D96, 4),
-        VmFamily("Dadsv5", _D96, 4),
-        VmFamily("Dadsv7", (*_D96, 128, 160), 4),  # AKS changelog 2026-06-19
+    family.name: family
+    for family in (
+        VmFamily("Dsv3", _D_SIZES, 4),  # the Pod Sandboxing page's own example
+        VmFamily("Dsv4", _D_SIZES, 4),
+        VmFamily("Ddsv4", _D_SIZES, 4),
+        VmFamily("Dsv5", _D96_SIZES, 4),
+        VmFamily("Ddsv5", _D96_SIZES, 4),
+        VmFamily("Esv3", _E_SIZES, 8, ((64, 432),)),
+        VmFamily("Esv4", _E_SIZES, 8, ((64, 504),)),
+        VmFamily("Edsv4", _E_SIZES, 8, ((64, 504),)),
+        VmFamily("Esv5", (*_E_SIZES, 96, 104), 8, ((96, 672), (104, 672))),
+        VmFamily("Edsv5", (*_E_SIZES, 96, 104), 8, ((96, 672), (104, 672))),
+        VmFamily("Dasv5", _D96_SIZES, 4),
+        VmFamily("Dadsv5", _D96_SIZES, 4),
+        VmFamily("Dadsv7", (*_D96_SIZES, 128, 160), 4),  # AKS changelog 2026-06-19
         # general-purpose/dsv6-series.md; Standard_D4s_v6 runs Kata nodes in the field
         # (microsoft/azurelinux#18251, node image AKSAzureLinux-V3katagen2-202607.09.0).
-        VmFamily("Dsv6", (*_D96, 128, 192), 4),
-        VmFamily("Dasv6", _D96, 4),  # general-purpose/dasv6-series.md
-        VmFamily("Dasv7", (*_D96, 128, 160), 4),  # general-purpose/dasv7-series.md
+        VmFamily("Dsv6", (*_D96_SIZES, 128, 192), 4),
+        VmFamily("Dasv6", _D96_SIZES, 4),  # general-purpose/dasv6-series.md
+        VmFamily("Dasv7", (*_D96_SIZES, 128, 160), 4),  # general-purpose/dasv7-series.md
         # memory-optimized/esv6-series.md. Its Standard_E192is_v6 (isolated) parses as family
         # Eisv6 and stays unlisted.
-        VmFamily("Esv6", (*_E, 96, 128), 8),
+        VmFamily("Esv6", (*_E_SIZES, 96, 128), 8),
     )
 }
 
@@ -160,11 +178,12 @@ class VmSize:
 
 def parse_vm_size(name: str) -> VmSize | None:
     """Split an Azure size name into family key and vCPUs; None when it is not one."""
-    m = VM_SIZE_PATTERN.match(name)
-    if not m:
+    match = VM_SIZE_PATTERN.match(name)
+    if not match:
         return None
-    version = f"v{m['version']}" if m["version"] else ""
-    return VmSize(name, f"{m['series']}{m['features']}{version}", int(m["vcpus"]))
+    version = f"v{match['version']}" if match["version"] else ""
+    family = f"{match['series']}{match['features']}{version}"
+    return VmSize(name, family, int(match["vcpus"]))
 
 
 def unsupported_reason(size: VmSize) -> str | None:
@@ -247,8 +266,8 @@ class LocalDisks:
 # "Local Storage" (Dsv3: temp 16 GiB and cache 50 GiB at 2 vCPUs, linear; Ddsv5: temp 75 GiB at
 # 2 vCPUs, linear, no cache).
 LOCAL_DISKS: dict[str, LocalDisks] = {
-    "Dsv3": LocalDisks(25, 8, _D),
-    "Ddsv5": LocalDisks(0, 37.5, _D96),
+    "Dsv3": LocalDisks(25, 8, _D_SIZES),
+    "Ddsv5": LocalDisks(0, 37.5, _D96_SIZES),
 }
 # From v4 on, a size has a temp disk only if its name has a `d` ("diskful"); the `s`-only sizes
 # (Dsv5, Esv5, Dasv5, Dsv6, ...) have neither temp disk nor cache and cannot host ephemeral OS.

@@ -1,9 +1,10 @@
 """What one sandboxed pod costs, and how many fit on a Kata node (GA semantics).
 
-- The pod's VM gets the memory limit (512Mi when unset) and the CPU limit rounded up to whole
-  vCPUs (1 when unset).
-- The host additionally holds the RuntimeClass overhead (600Mi: shim, Cloud Hypervisor,
-  virtiofsd); the scheduler counts request + overhead against the node's allocatable.
+- The pod's VM gets the memory limit (catalog.DEFAULT_POD_VM_MEMORY_MIB when unset) and the CPU
+  limit rounded up to whole vCPUs (catalog.DEFAULT_POD_VCPUS when unset).
+- The host additionally holds the RuntimeClass overhead (catalog.RUNTIME_CLASS_OVERHEAD_MIB:
+  shim, Cloud Hypervisor, virtiofsd); the scheduler counts request + overhead against the node's
+  allocatable.
 - Allocatable follows AKS's reservations for Kubernetes 1.29+ (see catalog). The pods-per-node
   figure is an upper bound: DaemonSets on the node take their share too, and with
   kataPoolPlacement system so do the cluster's system pods (CoreDNS, metrics-server, ...).
@@ -63,7 +64,10 @@ def _camel_keys(data: dict[str, Any]) -> dict[str, Any]:
         first, *rest = key.split("_")
         return first + "".join(part.title() for part in rest)
 
-    return {camel(k): _camel_keys(v) if isinstance(v, dict) else v for k, v in data.items()}
+    return {
+        camel(key): _camel_keys(value) if isinstance(value, dict) else value
+        for key, value in data.items()
+    }
 
 
 def kube_reserved_millicpu(vcpus: int) -> int:

@@ -13,7 +13,7 @@ from support import run_dev
 from components.kata_runtime_class import WAIT_TYPE
 from sandboxing import catalog
 from tools.harness import RunResult, run_program, stack_config
-from tools.manifests import write_manifests
+from tools.plan.manifests import write_manifests
 
 AGENT_POOL = "azure-native:containerservice:AgentPool"
 CLUSTER = "azure-native:containerservice:ManagedCluster"

@@ -1,6 +1,6 @@
 """Keep Pulumi.yaml's config schema and the README's config table in step with the contract.
 
-python -m tools.schema            # rewrite both from sandboxing.contract.CONFIG_KEYS
+python -m tools.schema            # rewrite both from sandboxing.config_keys.CONFIG_KEYS
 python -m tools.schema --check    # change nothing; exit 1 when either is out of date
 """
 
@@ -15,8 +15,9 @@ from typing import Any
 
 import yaml
 
-from sandboxing.contract import CONFIG_KEYS, PROJECT
-from tools.harness import REPO
+from sandboxing.config_keys import CONFIG_KEYS
+from sandboxing.contract import PROJECT
+from tools.repo import REPO
 
 HEADER = {
     "name": PROJECT,
@@ -31,7 +32,10 @@ TABLE_END = "<!-- config-table:end -->"
 def config_schema() -> dict[str, Any]:
     schema: dict[str, Any] = {}
     for key in CONFIG_KEYS:
-        entry: dict[str, Any] = {"type": key.type, "description": key.description}
+        # The project schema has no enum or pattern (pulumi/pulumi sdk/go/common/workspace/
+        # project.json `configTypeDeclaration`): what is allowed goes into the description.
+        description = f"{key.description} Allowed: {key.allowed}."
+        entry: dict[str, Any] = {"type": key.type, "description": description}
         if key.type == "array":
             entry["items"] = {"type": "string"}
         entry["default"] = list(key.default) if key.type == "array" else key.default
@@ -75,7 +79,7 @@ def main(argv: list[str] | None = None, repo: Path = REPO) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m tools.schema",
         description="Write Pulumi.yaml's config schema and the README's config table from "
-        "sandboxing/contract.py CONFIG_KEYS.",
+        "sandboxing/config_keys.py CONFIG_KEYS.",
     )
     parser.add_argument(
         "--check",

@@ -7,8 +7,10 @@ from pathlib import Path
 import pytest
 import yaml
 
-from sandboxing.contract import CONFIG_KEYS, parse_settings
-from tools.harness import REPO, list_stacks
+from sandboxing.config_keys import CONFIG_KEYS
+from sandboxing.contract import parse_settings
+from tools.harness import list_stacks
+from tools.repo import REPO
 from tools.schema import main as schema_main
 from tools.schema import project_file, readme_table
 
