@@ -269,7 +269,8 @@ LOCAL_DISKS: dict[str, LocalDisks] = {
     "Dsv3": LocalDisks(25, 8, _D_SIZES),
     "Ddsv5": LocalDisks(0, 37.5, _D96_SIZES),
 }
-# From v4 on, a size has a temp disk only if its name has a `d` ("diskful"); the `s`-only sizes
+# From v4 on, a size has a temp disk only if its name has a `d` ("diskful", MicrosoftDocs/
+# azure-compute-docs articles/virtual-machines/vm-naming-conventions.md); the `s`-only sizes
 # (Dsv5, Esv5, Dasv5, Dsv6, ...) have neither temp disk nor cache and cannot host ephemeral OS.
 _DISKLESS_FROM_VERSION = 4
 _FAMILY_KEY = re.compile(r"^(?P<series>[A-Z]+)(?P<features>[a-z]*)v(?P<version>\d+)$")
