@@ -13,6 +13,7 @@ from components.existing_cluster import ExistingCluster, connect_existing_cluste
 from components.kata_node_pool import KataNodePool
 from components.kata_runtime_class import KataRuntimeClass
 from components.sandbox_pods import SandboxPods
+from components.user_node_pool import UserNodePool
 from sandboxing.sizing import stack_sizing
 from stack_settings import load_settings
 
@@ -41,6 +42,19 @@ else:
     if settings.reconcile_after_kata_pool:
         reconcile = ClusterReconcile("kata-reconcile", cluster.cluster_id, after=[kata_pool.pool])
         class_after.append(reconcile.resource)
+# systemPoolCriticalAddonsOnly: the User pool for the trusted pod. AKS refuses a pool operation
+# while another one runs on the cluster (OperationNotAllowed, "Another agentpool operation ... is
+# in progress"), so it follows the Kata pool and its reconcile; only the trusted pod waits for it.
+trusted_after: list[pulumi.Resource] = []
+if isinstance(cluster, AzureLinuxCluster) and settings.user_pool:
+    user_pool = UserNodePool(
+        "user",
+        settings,
+        cluster.resource_group_name,
+        cluster.cluster_name,
+        after=class_after,
+    )
+    trusted_after = [user_pool.pool]
 runtime_class = KataRuntimeClass(
     "kata-runtime-class",
     settings.effective_runtime_class,
@@ -50,7 +64,9 @@ runtime_class = KataRuntimeClass(
     settings.runtime_class_wait_seconds,
     after=class_after,
 )
-pods = SandboxPods("sandbox", settings, cluster.provider, runtime_class.class_name)
+pods = SandboxPods(
+    "sandbox", settings, cluster.provider, runtime_class.class_name, trusted_after=trusted_after
+)
 
 pulumi.export("kubeconfig", cluster.kubeconfig)
 pulumi.export("resourceGroupName", cluster.resource_group_name)

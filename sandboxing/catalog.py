@@ -212,3 +212,95 @@ EVICTION_THRESHOLD_MIB = 100
 KUBE_RESERVED_MIB_PER_POD = 20
 KUBE_RESERVED_MIB_BASE = 50
 KUBE_RESERVED_MEMORY_CAP = 0.25
+
+# --- Local disks and the OS disk (osDiskType, osDiskSizeGB) ----------------------------------
+
+# AKS's OS disk when osDiskSizeGB is not set: "The default node OS disk configuration in AKS uses
+# 128 GB, which means that you need a VM size that has a cache larger than 128 GB" (AKS docs,
+# MicrosoftDocs/azure-aks-docs articles/aks/create-node-pools.md); the smallest AKS image is 30 GB.
+DEFAULT_OS_DISK_GIB = 128
+MIN_OS_DISK_GIB = 30
+MAX_OS_DISK_GIB = 2048  # the ARM schema's maximum of osDiskSizeGB
+OS_DISK_TYPES = ("Managed", "Ephemeral")
+
+# --- Azure Monitor ---------------------------------------------------------------------------
+
+# Interactive retention of a Log Analytics workspace on the PerGB2018 tier, in days.
+LOG_ANALYTICS_RETENTION_DAYS = (30, 730)
+LOG_ANALYTICS_SKU = "PerGB2018"
+# Control-plane log categories sent to the workspace (AKS docs, articles/aks/monitor-aks.md and
+# monitor-aks-reference.md "Resource logs"): kube-audit-admin is the audit log without the
+# get/list events, guard the Entra ID and Azure RBAC authorization decisions.
+CONTROL_PLANE_LOG_CATEGORIES = ("kube-audit-admin", "kube-apiserver", "guard")
+# Container Insights' data collection rule, as Microsoft's managed-identity onboarding template
+# creates it (microsoft/Docker-Provider scripts/onboarding/aks/onboarding-using-msi-auth/
+# existingClusterOnboarding.json and existingClusterParam.json): these streams, minus the legacy
+# ContainerLog (v1) table and the network flow logs, which need a data collection endpoint.
+CONTAINER_INSIGHTS_STREAMS = (
+    "Microsoft-ContainerLogV2", "Microsoft-KubeEvents", "Microsoft-KubePodInventory",
+    "Microsoft-KubeNodeInventory", "Microsoft-KubePVInventory", "Microsoft-KubeServices",
+    "Microsoft-KubeMonAgentEvents", "Microsoft-InsightsMetrics", "Microsoft-ContainerInventory",
+    "Microsoft-ContainerNodeInventory", "Microsoft-Perf",
+)  # fmt: skip
+CONTAINER_INSIGHTS_INTERVAL = "1m"
+
+# --- System pool for system pods only --------------------------------------------------------
+
+CRITICAL_ADDONS_ONLY_TAINT = "CriticalAddonsOnly=true:NoSchedule"
+USER_POOL_NAME = "userpool"
+
+
+@dataclass(frozen=True)
+class LocalDisks:
+    """GiB per vCPU of a family's host cache and temp disk (0: none), from its size page."""
+
+    cache_gib_per_vcpu: float
+    temp_gib_per_vcpu: float
+    vcpus: tuple[int, ...]
+
+
+# An ephemeral OS disk lives on the cache disk when the size has one, else on the temp disk
+# (AKS docs articles/aks/concepts-storage.md "Ephemeral OS disks in AKS": sizes with a cache
+# use it "instead of temporary storage"). Figures: Azure's size pages, MicrosoftDocs/
+# azure-compute-docs articles/virtual-machines/sizes/general-purpose/<family>-series.md, tab
+# "Local Storage" (Dsv3: temp 16 GiB and cache 50 GiB at 2 vCPUs, linear; Ddsv5: temp 75 GiB at
+# 2 vCPUs, linear, no cache).
+LOCAL_DISKS: dict[str, LocalDisks] = {
+    "Dsv3": LocalDisks(25, 8, _D_SIZES),
+    "Ddsv5": LocalDisks(0, 37.5, _D96_SIZES),
+}
+# From v4 on, a size has a temp disk only if its name has a `d` ("diskful", MicrosoftDocs/
+# azure-compute-docs articles/virtual-machines/vm-naming-conventions.md); the `s`-only sizes
+# (Dsv5, Esv5, Dasv5, Dsv6, ...) have neither temp disk nor cache and cannot host ephemeral OS.
+_DISKLESS_FROM_VERSION = 4
+_FAMILY_KEY = re.compile(r"^(?P<series>[A-Z]+)(?P<features>[a-z]*)v(?P<version>\d+)$")
+
+
+def placement_disk_gib(size: VmSize) -> tuple[str, float] | None:
+    """("cache" | "temp" | "no", GiB) an ephemeral OS disk could use; None when unknown."""
+    disks = LOCAL_DISKS.get(size.family)
+    if disks is not None and size.vcpus in disks.vcpus:
+        if disks.cache_gib_per_vcpu:
+            return "cache", disks.cache_gib_per_vcpu * size.vcpus
+        return "temp", disks.temp_gib_per_vcpu * size.vcpus
+    m = _FAMILY_KEY.match(size.family)
+    if m and int(m["version"]) >= _DISKLESS_FROM_VERSION and "d" not in m["features"]:
+        return "no", 0
+    return None
+
+
+def ephemeral_sizes(min_gib: float, families: tuple[str, ...] | None = None) -> list[str]:
+    """Sizes with known local disks that hold an ephemeral OS disk of `min_gib`, smallest first."""
+    found = []
+    for family, disks in LOCAL_DISKS.items():
+        if families is not None and family not in families:
+            continue
+        m = _FAMILY_KEY.match(family)
+        if m is None:
+            continue
+        for vcpus in disks.vcpus:
+            name = f"Standard_{m['series']}{vcpus}{m['features']}_v{m['version']}"
+            where = placement_disk_gib(VmSize(name, family, vcpus))
+            if where is not None and where[1] >= min_gib:
+                found.append((vcpus, name))
+    return [name for _, name in sorted(found)]

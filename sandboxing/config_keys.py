@@ -9,6 +9,7 @@ allowed. Every number comes from `catalog`. Nothing here imports Pulumi.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -266,6 +267,70 @@ CONFIG_KEYS: tuple[ConfigKey, ...] = (
         "CIDRs allowed to reach the API server (empty: any).",
         EachItem(is_ipv4_range, "a list of IPv4 CIDRs",
                  "IPv4 addresses or CIDRs, e.g. 203.0.113.0/24"),
+    ),
+    ConfigKey(
+        "enableEncryptionAtHost", "boolean", False,
+        "Encrypt the nodes' temp disks and OS disk caches on the VM host, on every pool the "
+        "program creates (needs the subscription feature Microsoft.Compute/EncryptionAtHost; "
+        "set at pool creation only).",
+    ),
+    ConfigKey(
+        "osDiskType", "string", "",
+        "OS disk type of every pool the program creates (empty: AKS picks, Ephemeral when the "
+        "size's cache or temp disk holds the OS disk).",
+        Matches(re.compile("^(?:" + "|".join(catalog.OS_DISK_TYPES) + ")$"),
+                ", ".join(f"`{t}`" for t in catalog.OS_DISK_TYPES) + ", or empty (AKS picks)",
+                "one of " + ", ".join(catalog.OS_DISK_TYPES) + ", or empty (AKS picks)",
+                empty_ok=True),
+        also="`Ephemeral` only on sizes whose cache (else temp) disk holds the OS disk",
+    ),
+    ConfigKey(
+        "osDiskSizeGB", "integer", 0,
+        "OS disk size of every pool the program creates (0: the AKS default, "
+        f"{catalog.DEFAULT_OS_DISK_GIB} GiB for an ephemeral disk on a cache).",
+        also=f"0, or {catalog.MIN_OS_DISK_GIB}-{catalog.MAX_OS_DISK_GIB}",
+    ),
+    ConfigKey(
+        "enableAzureMonitor", "boolean", False,
+        "Container Insights and control-plane diagnostic settings (kube-audit-admin, "
+        "kube-apiserver, guard) to a Log Analytics workspace (new mode).",
+    ),
+    ConfigKey(
+        "logAnalyticsWorkspaceId", "string", "",
+        "Resource ID of the Log Analytics workspace for enableAzureMonitor (empty: the program "
+        "creates one).",
+        Matches(names.LOG_ANALYTICS_WORKSPACE_ID,
+                "`/subscriptions/<id>/resourceGroups/<rg>/providers/"
+                "Microsoft.OperationalInsights/workspaces/<name>`, or empty",
+                "a Log Analytics workspace resource ID: /subscriptions/<subscription id>/"
+                "resourceGroups/<group>/providers/Microsoft.OperationalInsights/workspaces/<name>",
+                empty_ok=True),
+    ),
+    ConfigKey(
+        "logAnalyticsRetentionDays", "integer", 30,
+        "Retention of the workspace the program creates (enableAzureMonitor without "
+        "logAnalyticsWorkspaceId).",
+        Between(*catalog.LOG_ANALYTICS_RETENTION_DAYS, unit="days"),
+    ),
+    ConfigKey(
+        "enableAzurePolicy", "boolean", False,
+        "The Azure Policy add-on (azurepolicy), which enforces Azure Policy assignments in the "
+        "cluster (new mode).",
+    ),
+    ConfigKey(
+        "systemPoolCriticalAddonsOnly", "boolean", False,
+        "Taint the System pool CriticalAddonsOnly=true:NoSchedule and add a User pool for the "
+        "trusted pod and other ordinary workloads (new mode, dedicated placement).",
+    ),
+    ConfigKey(
+        "userNodeVmSize", "string", "Standard_D2s_v5",
+        "VM size of the User pool (systemPoolCriticalAddonsOnly).",
+        also="an Azure VM size name",
+    ),
+    ConfigKey(
+        "userNodeCount", "integer", 1,
+        "Node count of the User pool (systemPoolCriticalAddonsOnly).",
+        also=f"1-{catalog.MAX_NODES_PER_POOL}",
     ),
 )  # fmt: skip
 

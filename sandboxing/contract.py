@@ -8,6 +8,7 @@ constraints) and is pure: raw strings in (as the Pulumi engine hands them over),
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, fields, replace
 from typing import Any, Literal
 
@@ -66,6 +67,16 @@ class Settings:
     enable_azure_rbac: bool
     disable_local_accounts: bool
     api_server_authorized_ip_ranges: tuple[str, ...]
+    enable_encryption_at_host: bool
+    os_disk_type: str
+    os_disk_size_gb: int
+    enable_azure_monitor: bool
+    log_analytics_workspace_id: str
+    log_analytics_retention_days: int
+    enable_azure_policy: bool
+    system_pool_critical_addons_only: bool
+    user_node_vm_size: str
+    user_node_count: int
     # azure-native:environment (public, usgovernment, china; empty: public), like `location`
     # a provider setting rather than a key of this project.
     azure_environment: str = ""
@@ -99,9 +110,15 @@ class Settings:
     def entra_enabled(self) -> bool:
         return bool(self.entra_admin_group_object_ids)
 
+    @property
+    def user_pool(self) -> bool:
+        """A User pool beside a System pool reserved for system pods (new mode)."""
+        return self.system_pool_critical_addons_only and not self.existing_cluster
+
 
 def _snake(name: str) -> str:
-    return "".join("_" + char.lower() if char.isupper() else char for char in name)
+    """`kataNodeVmSize` -> `kata_node_vm_size`; a run of capitals is one word (`osDiskSizeGB`)."""
+    return re.sub(r"(?<=[a-z0-9])([A-Z])", r"_\1", name).lower()
 
 
 _FIELD_NAMES = {field.name for field in fields(Settings)}

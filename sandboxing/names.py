@@ -33,3 +33,12 @@ def parse_kubernetes_version(text: str) -> tuple[int, int] | None:
     """ "1.33" or "1.33.2" -> (1, 33); None when it is neither."""
     match = KUBERNETES_VERSION.match(text)
     return (int(match[1]), int(match[2])) if match else None
+
+
+# A Log Analytics workspace's resource ID (workspace names: 4-63 letters, digits and '-',
+# starting and ending alphanumeric).
+LOG_ANALYTICS_WORKSPACE_ID = re.compile(
+    r"^/subscriptions/[0-9a-fA-F-]{36}/resourceGroups/[-\w.()]{1,90}/providers/"
+    r"Microsoft\.OperationalInsights/workspaces/[A-Za-z0-9][A-Za-z0-9-]{2,61}[A-Za-z0-9]$",
+    re.IGNORECASE,
+)

@@ -22,6 +22,7 @@ from sandboxing.pool_rules import (
     check_system_vm_size,
     check_workload_runtime,
 )
+from sandboxing.production import PRODUCTION_RULES
 
 Rule = Callable[[Settings], Iterable[Problem]]
 
@@ -87,6 +88,7 @@ RULES: tuple[Rule, ...] = (
     check_keys, check_kata_pool_placement, check_location, check_os_sku, check_kata_vm_size,
     check_system_vm_size, check_kubernetes_version, check_upgrade_drift, check_workload_runtime,
     check_runtime_class, check_kata_pool_name, check_pod_fits_node, check_entra_options,
+    *PRODUCTION_RULES,
 )  # fmt: skip
 
 

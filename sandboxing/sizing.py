@@ -41,6 +41,7 @@ class StackNodes:
     oci_system_nodes: int  # the small OCI System pool of a new cluster (dedicated placement)
     vcpus: int | None  # over all of them; None when a VM size name cannot be read
     system_pods_on_kata_nodes: bool  # placement system: they share the Kata nodes
+    user_nodes: int = 0  # the User pool of systemPoolCriticalAddonsOnly
 
 
 @dataclass(frozen=True)
@@ -128,16 +129,24 @@ def stack_nodes(settings: Settings) -> StackNodes:
         oci_nodes = settings.system_node_count
     kata_size = catalog.parse_vm_size(settings.kata_node_vm_size)
     oci_size = catalog.parse_vm_size(settings.system_node_vm_size)
+    user_nodes = settings.user_node_count if settings.user_pool else 0
+    user_size = catalog.parse_vm_size(settings.user_node_vm_size)
     vcpus = None
-    if kata_size is not None and (oci_size is not None or oci_nodes == 0):
+    if (
+        kata_size is not None
+        and (oci_size is not None or oci_nodes == 0)
+        and (user_size is not None or user_nodes == 0)
+    ):
         vcpus = settings.kata_node_count * kata_size.vcpus
         vcpus += oci_nodes * oci_size.vcpus if oci_size is not None else 0
+        vcpus += user_nodes * user_size.vcpus if user_size is not None else 0
     return StackNodes(
         kata_pool_placement=settings.kata_pool_placement,
         kata_nodes=settings.kata_node_count,
         oci_system_nodes=oci_nodes,
         vcpus=vcpus,
         system_pods_on_kata_nodes=settings.kata_on_system_pool,
+        user_nodes=user_nodes,
     )
 
 

@@ -186,6 +186,15 @@ class CloudMocks(pulumi_mocks.Mocks):
                     f"agentPools/{pool}", "provisioningState": "Succeeded",
                     "currentOrchestratorVersion": version,
                     "orchestratorVersion": version}  # fmt: skip
+        if typ == "azure-native:operationalinsights:Workspace":
+            workspace = inputs.get("workspaceName") or f"{name}{_suffix(name)}"
+            return {"name": workspace, "customerId": f"ws-{_suffix(workspace)}",
+                    "id": f"/subscriptions/{SUBSCRIPTION}/resourceGroups/{rg}/providers/"
+                    f"Microsoft.OperationalInsights/workspaces/{workspace}"}  # fmt: skip
+        if typ == "azure-native:monitor:DataCollectionRule":
+            rule = inputs.get("dataCollectionRuleName") or f"{name}{_suffix(name)}"
+            return {"name": rule, "id": f"/subscriptions/{SUBSCRIPTION}/resourceGroups/{rg}/"
+                    f"providers/Microsoft.Insights/dataCollectionRules/{rule}"}  # fmt: skip
         return {"name": inputs.get("name", name), "id": f"{base}/{name}"}
 
     def _kubernetes_state(

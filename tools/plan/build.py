@@ -29,11 +29,20 @@ KEY_PROPERTIES: dict[str, tuple[str, ...]] = {
         "resourceName", "kubernetesVersion", "agentPoolProfiles", "networkProfile.networkPlugin",
         "networkProfile.networkPluginMode", "networkProfile.networkPolicy",
         "autoUpgradeProfile", "sku.tier", "aadProfile", "disableLocalAccounts",
-        "apiServerAccessProfile",
+        "apiServerAccessProfile", "addonProfiles",
     ),
     "azure-native:containerservice:AgentPool": (
         "agentPoolName", "mode", "osType", "osSKU", "vmSize", "count", "workloadRuntime",
-        "orchestratorVersion", "nodeTaints",
+        "orchestratorVersion", "nodeTaints", "enableEncryptionAtHost", "osDiskType",
+        "osDiskSizeGB",
+    ),
+    "azure-native:operationalinsights:Workspace": ("sku.name", "retentionInDays"),
+    "azure-native:monitor:DataCollectionRule": ("kind", "dataSources.extensions[0].streams"),
+    "azure-native:monitor:DataCollectionRuleAssociation": (
+        "associationName", "resourceUri", "dataCollectionRuleId",
+    ),
+    "azure-native:monitor:DiagnosticSetting": (
+        "resourceUri", "workspaceId", "logAnalyticsDestinationType", "logs",
     ),
     "kubernetes:core/v1:Namespace": ("metadata.name", "metadata.labels"),
     "kubernetes:core/v1:ServiceAccount": ("metadata.name", "automountServiceAccountToken"),

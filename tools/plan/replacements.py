@@ -31,6 +31,18 @@ POOL_SIZE_REFUSED = (
     "azure-native updates inline pools in place (pulumi-azure-native#2774): add a new pool instead"
 )
 
+# Set when a pool is created, never changed: host encryption "can only be set at cluster or
+# node pool creation time" (AKS docs, articles/aks/enable-host-encryption.md), and "you can't
+# change the OS disk size after cluster or node pool creation" (articles/aks/concepts-storage.md;
+# the OS disk type likewise, ARM's osDiskType description: "May not be changed after creation").
+# azure-native sends the change as an update (inline pools: pulumi-azure-native#2774; neither
+# property is in its forceNewMap), which AKS refuses.
+_POOL_CREATE_ONLY = ("enableEncryptionAtHost", "osDiskType", "osDiskSizeGB")
+POOL_CREATE_ONLY = (
+    "AKS sets this only when a pool is created and refuses to change it, and azure-native "
+    "updates the pool in place: create a new pool (for the inline System pool, a new cluster)"
+)
+
 _POD_SPEC = (
     "affinity", "automountServiceAccountToken", "dnsConfig", "dnsPolicy", "enableServiceLinks",
     "hostAliases", "hostIPC", "hostNetwork", "hostPID", "hostname", "imagePullSecrets",
@@ -73,6 +85,11 @@ RULES: tuple[ReplaceRule, ...] = (
                 "networkProfile.outboundType")),
     ReplaceRule("azure-native:containerservice:ManagedCluster", "agentPoolProfiles[*].vmSize",
                 "refused", POOL_SIZE_REFUSED),
+    *(ReplaceRule("azure-native:containerservice:ManagedCluster", f"agentPoolProfiles[*].{p}",
+                  "refused", POOL_CREATE_ONLY)
+      for p in _POOL_CREATE_ONLY),
+    *(ReplaceRule("azure-native:containerservice:AgentPool", p, "refused", POOL_CREATE_ONLY)
+      for p in _POOL_CREATE_ONLY),
     *(ReplaceRule("azure-native:containerservice:AgentPool", p, "replace", AZURE_FORCE_NEW)
       for p in ("vmSize", "gpuInstanceProfile")),
 )  # fmt: skip

@@ -130,7 +130,9 @@ def test_every_stack_file_plans_offline(capsys: pytest.CaptureFixture[str], stac
     assert plan["stack"] == stack and plan["warnings"] == []
     placement = plan["sandboxSizing"]["stackNodes"]["kataPoolPlacement"]
     pools = [r for r in plan["resources"] if r["type"].endswith(":AgentPool")]
-    assert len(pools) == (1 if placement == "dedicated" else 0)
+    kata = [p for p in pools if p["properties"].get("workloadRuntime") == "KataVmIsolation"]
+    assert len(kata) == (1 if placement == "dedicated" else 0)
+    assert len(pools) - len(kata) == (1 if plan["sandboxSizing"]["stackNodes"]["userNodes"] else 0)
 
 
 def test_unknown_stack_exits_2(capsys: pytest.CaptureFixture[str]) -> None:
