@@ -9,28 +9,23 @@ import pulumi
 
 from components.azure_linux_cluster import AzureLinuxCluster
 from components.cluster_reconcile import ClusterReconcile
-from components.existing_cluster import ExistingCluster, look_up_cluster
-from components.kata_node_pool import MANAGED_BY_TAG, KataNodePool
+from components.existing_cluster import ExistingCluster, connect_existing_cluster
+from components.kata_node_pool import KataNodePool
 from components.kata_runtime_class import KataRuntimeClass
 from components.sandbox_pods import SandboxPods
 from components.sandbox_tenant import SandboxTenant
-from components.stack_settings import load_settings
 from components.tenant_admission import TenantAdmission
-from sandboxing.existing_cluster import check_existing_cluster
-from sandboxing.rules import format_errors
+from components.user_node_pool import UserNodePool
 from sandboxing.sizing import stack_sizing
 from sandboxing.tenants import tenants_of
+from stack_settings import load_settings
 
 settings = load_settings()
 managed_by = f"{pulumi.get_project()}/{pulumi.get_stack()}"
 
+cluster: AzureLinuxCluster | ExistingCluster
 if settings.existing_cluster:
-    found = look_up_cluster(settings)
-    if problems := check_existing_cluster(settings, found, managed_by, MANAGED_BY_TAG):
-        raise pulumi.RunError(format_errors(problems))
-    cluster: AzureLinuxCluster | ExistingCluster = ExistingCluster(
-        "cluster", settings, found["id"], entra=bool(found.get("aadProfile"))
-    )
+    cluster = connect_existing_cluster("cluster", settings, managed_by)
 else:
     cluster = AzureLinuxCluster("cluster", settings)
 
@@ -50,6 +45,19 @@ else:
     if settings.reconcile_after_kata_pool:
         reconcile = ClusterReconcile("kata-reconcile", cluster.cluster_id, after=[kata_pool.pool])
         class_after.append(reconcile.resource)
+# systemPoolCriticalAddonsOnly: the User pool for the trusted pod. AKS refuses a pool operation
+# while another one runs on the cluster (OperationNotAllowed, "Another agentpool operation ... is
+# in progress"), so it follows the Kata pool and its reconcile; only the trusted pod waits for it.
+trusted_after: list[pulumi.Resource] = []
+if isinstance(cluster, AzureLinuxCluster) and settings.user_pool:
+    user_pool = UserNodePool(
+        "user",
+        settings,
+        cluster.resource_group_name,
+        cluster.cluster_name,
+        after=class_after,
+    )
+    trusted_after = [user_pool.pool]
 runtime_class = KataRuntimeClass(
     "kata-runtime-class",
     settings.effective_runtime_class,
@@ -59,7 +67,9 @@ runtime_class = KataRuntimeClass(
     settings.runtime_class_wait_seconds,
     after=class_after,
 )
-pods = SandboxPods("sandbox", settings, cluster.provider, runtime_class.class_name)
+pods = SandboxPods(
+    "sandbox", settings, cluster.provider, runtime_class.class_name, trusted_after=trusted_after
+)
 
 # Tenants need only the API server: admission policy first, then each tenant's namespace.
 tenant_namespaces: list[pulumi.Output[str]] = []

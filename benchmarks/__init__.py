@@ -1,1 +1,1 @@
-"""Benchmarks of the offline evaluation (issue 7): `python -m benchmarks.run`."""
+"""Benchmarks of the offline evaluation: `python -m benchmarks.run`."""

@@ -1,7 +1,9 @@
 """Yardstick: the same cloud objects as `__main__.py`, registered directly.
 
 No validation, no ComponentResources, no sizing: the least Pulumi code that asks for the same
-deployment (same types, names, inputs, providers and dependencies). It reads only the config keys
+deployment (same types, names, inputs, providers and dependencies). The two dynamic resources
+(the reconcile and the runtime-class wait) and the pods' command are the program's own: they
+are what gets deployed, not the code around it. It reads only the config keys
 the dev stack sets and spells every other value as the program's default, so the two register
 identical inputs; `benchmarks.run` checks that before it times anything, so a drift in either
 file fails loudly instead of skewing the ratio.
@@ -18,13 +20,12 @@ import pulumi
 import pulumi_kubernetes as k8s
 from pulumi_azure_native import containerservice, resources
 
+from components.cluster_reconcile import ClusterReconcileResource
+from components.kata_runtime_class import RuntimeClassWait
+from sandboxing.workload import POD_COMMAND
+
 PROJECT = "aks-pod-sandboxing"
 NAMESPACE = "pod-sandboxing"
-POD_COMMAND = [
-    "/bin/sh",
-    "-ec",
-    "echo \"kernel=$(uname -r)\"; while :; do echo '.'; sleep 5 ; done",
-]
 TAINT_KEY = "pod-sandboxing.aks.io/kata"
 TAINT = f"{TAINT_KEY}=true:NoSchedule"
 PSA = {
@@ -145,10 +146,22 @@ def main() -> None:
     kubeconfig = secret.apply(_decode)
     provider = k8s.Provider("cluster-k8s", kubeconfig=kubeconfig, cluster_identifier=cluster.id)
 
-    runtime_class = k8s.node.v1.RuntimeClass.get(
-        "kata-runtime-class-read",
-        id="kata-vm-isolation",
-        opts=pulumi.ResourceOptions(provider=provider, depends_on=[pool]),
+    reconcile = ClusterReconcileResource(
+        "kata-reconcile-run",
+        cluster.id,
+        pulumi.ResourceOptions(depends_on=[pool], replace_with=[pool]),
+    )
+    runtime_class = RuntimeClassWait(
+        "kata-runtime-class-wait",
+        {
+            "class_name": "kata-vm-isolation",
+            "handler": "kata",
+            "cluster_name": cluster.name,
+            "resource_group_name": group.name,
+            "timeout_seconds": config.get_int("runtimeClassWaitSeconds") or 300,
+            "kubeconfig": kubeconfig,
+        },
+        pulumi.ResourceOptions(depends_on=[pool, reconcile], replace_with=[pool, reconcile]),
     )
     on_cluster = pulumi.ResourceOptions(provider=provider)
     namespace = k8s.core.v1.Namespace(
@@ -175,8 +188,8 @@ def main() -> None:
     )
     untrusted_spec: Any = {
         **_pod_spec("untrusted"),
-        # The class name comes from the read, as in the program: same dependency edge.
-        "runtimeClassName": runtime_class.metadata.name,
+        # The class name comes from the wait, as in the program: same dependency edge.
+        "runtimeClassName": runtime_class.class_name,
         "tolerations": [
             {"key": TAINT_KEY, "operator": "Equal", "value": "true", "effect": "NoSchedule"}
         ],
@@ -190,7 +203,7 @@ def main() -> None:
     pulumi.export("resourceGroupName", group.name)
     pulumi.export("clusterName", cluster.name)
     pulumi.export("kataNodePoolName", pool.name)
-    pulumi.export("runtimeClassName", runtime_class.metadata.name)
+    pulumi.export("runtimeClassName", runtime_class.class_name)
     pulumi.export("podNamespace", namespace.metadata.name)
     pulumi.export("trustedPodName", trusted.metadata.name)
     pulumi.export("untrustedPodName", untrusted.metadata.name)

@@ -6,10 +6,18 @@ import pulumi
 from pulumi_azure_native import containerservice, resources
 
 from components.kubernetes_access import ClusterAccess
-from sandboxing.catalog import SYSTEM_POOL_NAME
+from components.monitoring import (
+    OMS_AGENT,
+    ClusterMonitoring,
+    LogAnalyticsWorkspace,
+    oms_agent_addon,
+)
+from components.pool_options import host_and_disk
+from sandboxing.catalog import CRITICAL_ADDONS_ONLY_TAINT, SYSTEM_POOL_NAME
 from sandboxing.contract import Settings
 
 DNS_PREFIX_MAX = 54
+AZURE_POLICY = "azurepolicy"  # the add-on's key in addonProfiles (azure-cli `azure-policy`)
 
 
 def dns_prefix(settings: Settings) -> str:
@@ -57,7 +65,22 @@ def system_pool(settings: Settings) -> containerservice.ManagedClusterAgentPoolP
         vm_size=settings.kata_node_vm_size if kata else settings.system_node_vm_size,
         count=settings.kata_node_count if kata else settings.system_node_count,
         workload_runtime=settings.workload_runtime if kata else None,
+        # systemPoolCriticalAddonsOnly: only system pods (they tolerate it) run here.
+        node_taints=[CRITICAL_ADDONS_ONLY_TAINT] if settings.user_pool else None,
+        **host_and_disk(settings),
     )
+
+
+def addon_profiles(
+    settings: Settings, workspace_id: pulumi.Input[str] | None
+) -> dict[str, containerservice.ManagedClusterAddonProfileArgs] | None:
+    """Container Insights (with a workspace) and the Azure Policy add-on, as far as asked for."""
+    addons = {}
+    if workspace_id is not None:
+        addons[OMS_AGENT] = oms_agent_addon(workspace_id)
+    if settings.enable_azure_policy:
+        addons[AZURE_POLICY] = containerservice.ManagedClusterAddonProfileArgs(enabled=True)
+    return addons or None
 
 
 def api_server_access(
@@ -87,6 +110,13 @@ class AzureLinuxCluster(ClusterAccess):
             location=settings.location,
             opts=child,
         )
+        self.resource_group = group
+        # The add-on names the workspace, so it exists before the cluster.
+        workspace = (
+            LogAnalyticsWorkspace(f"{name}-logs", settings, group.name, group.location, child)
+            if settings.enable_azure_monitor
+            else None
+        )
         cluster = containerservice.ManagedCluster(
             f"{name}-aks",
             resource_group_name=group.name,
@@ -112,8 +142,12 @@ class AzureLinuxCluster(ClusterAccess):
             aad_profile=entra_profile(settings),
             disable_local_accounts=settings.disable_local_accounts or None,
             api_server_access_profile=api_server_access(settings),
+            addon_profiles=addon_profiles(settings, workspace.workspace_id if workspace else None),
             opts=child,
         )
+        if workspace is not None:
+            ClusterMonitoring(f"{name}-monitoring", cluster.id, cluster.name, group.name,
+                              group.location, workspace.workspace_id, child)  # fmt: skip
         # What waits for the cluster's own nodes (with kataPoolPlacement system, the Kata nodes).
         self.managed_cluster = cluster
         # From the cluster's own answer, so the name is known once the pool exists.

@@ -1,40 +1,14 @@
-"""An AKS cluster the user already runs: looked up, never created, never deleted."""
+"""An AKS cluster the user already runs: looked up, checked, never created, never deleted."""
 
 from __future__ import annotations
-
-from typing import Any
 
 import pulumi
 from pulumi_azure_native import containerservice
 
 from components.kubernetes_access import ClusterAccess
 from sandboxing.contract import Settings
-
-
-def look_up_cluster(settings: Settings) -> dict[str, Any]:
-    """The cluster as ARM describes it (camelCase), or a RunError that says what to fix.
-
-    A plain (blocking) invoke on purpose: its answer is validated before any resource is
-    registered, so a wrong cluster never leaves a half-created Kata pool behind. A cluster that
-    does not exist fails the invoke itself; the engine then stops the run with ARM's own
-    `ResourceNotFound` message, which names the cluster and its resource group (the SDK reports
-    a failed invoke even when the program catches it, so there is no point in wrapping it).
-    """
-    result = containerservice.get_managed_cluster(
-        resource_group_name=settings.resource_group_name,
-        resource_name=settings.cluster_name,
-    )
-    pools = [
-        {"name": p.name, "tags": dict(p.tags or {}), "workloadRuntime": p.workload_runtime}
-        for p in result.agent_pool_profiles or []
-    ]
-    return {
-        "id": result.id,
-        "currentKubernetesVersion": result.current_kubernetes_version,
-        "kubernetesVersion": result.kubernetes_version,
-        "agentPoolProfiles": pools,
-        "aadProfile": {"managed": True} if result.aad_profile else None,
-    }
+from sandboxing.existing_cluster import check_existing_cluster
+from sandboxing.rules import format_errors
 
 
 class ExistingCluster(ClusterAccess):
@@ -50,3 +24,32 @@ class ExistingCluster(ClusterAccess):
     ) -> None:
         super().__init__("aks-pod-sandboxing:azure:ExistingCluster", name, None, opts)
         self._connect(name, settings.resource_group_name, settings.cluster_name, cluster_id, entra)
+
+
+def connect_existing_cluster(name: str, settings: Settings, managed_by: str) -> ExistingCluster:
+    """Look the configured cluster up, check it, and connect to it, or stop the run.
+
+    A plain (blocking) invoke on purpose: its answer is checked before any resource is
+    registered, so a wrong cluster never leaves a half-created Kata pool behind; every problem
+    (too old, a foreign pool of the Kata pool's name) comes in one RunError. A cluster that does
+    not exist fails the invoke itself; the engine then stops the run with ARM's own
+    `ResourceNotFound` message, which names the cluster and its resource group (the SDK reports
+    a failed invoke even when the program catches it, so there is no point in wrapping it).
+    `managed_by` is this stack's tag value on the Kata pool it creates.
+    """
+    found = containerservice.get_managed_cluster(
+        resource_group_name=settings.resource_group_name,
+        resource_name=settings.cluster_name,
+    )
+    # The check is pure and reads ARM's camelCase shape, as the offline plan hands it over.
+    cluster = {
+        "currentKubernetesVersion": found.current_kubernetes_version,
+        "kubernetesVersion": found.kubernetes_version,
+        "agentPoolProfiles": [
+            {"name": pool.name, "tags": dict(pool.tags or {})}
+            for pool in found.agent_pool_profiles or []
+        ],
+    }
+    if problems := check_existing_cluster(settings, cluster, managed_by):
+        raise pulumi.RunError(format_errors(problems))
+    return ExistingCluster(name, settings, found.id, entra=bool(found.aad_profile))

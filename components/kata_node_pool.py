@@ -5,9 +5,9 @@ from __future__ import annotations
 import pulumi
 from pulumi_azure_native import containerservice
 
+from components.pool_options import host_and_disk
+from sandboxing.catalog import MANAGED_BY_TAG
 from sandboxing.contract import Settings
-
-MANAGED_BY_TAG = "pod-sandboxing-stack"
 
 
 class KataNodePool(pulumi.ComponentResource):
@@ -42,6 +42,7 @@ class KataNodePool(pulumi.ComponentResource):
             node_taints=[settings.kata_node_taint] if settings.kata_node_taint else None,
             # Lets a later run on an existing cluster tell our pool from someone else's.
             tags={MANAGED_BY_TAG: managed_by},
+            **host_and_disk(settings),
             opts=pulumi.ResourceOptions(parent=self),
         )
         self.pool = pool

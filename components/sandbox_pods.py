@@ -37,6 +37,7 @@ class SandboxPods(pulumi.ComponentResource):
         settings: Settings,
         provider: pulumi.ProviderResource,
         runtime_class_name: pulumi.Input[str],
+        trusted_after: list[pulumi.Resource] | None = None,
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
         super().__init__("aks-pod-sandboxing:kubernetes:SandboxPods", name, None, opts)
@@ -67,11 +68,16 @@ class SandboxPods(pulumi.ComponentResource):
             child, pulumi.ResourceOptions(depends_on=[namespace, account])
         )
         trusted = workload.pod(settings, workload.TRUSTED_POD, None)
+        # `trusted_after`: the nodes the trusted pod can run on, when they come after the
+        # cluster (the User pool with systemPoolCriticalAddonsOnly); sent earlier, it would sit
+        # Pending while pulumi-kubernetes waits for it to be Ready.
         trusted_pod = k8s.core.v1.Pod(
             workload.TRUSTED_POD,
             metadata=wire(trusted["metadata"]),
             spec=wire(trusted["spec"]),
-            opts=pod_opts,
+            opts=pulumi.ResourceOptions.merge(
+                pod_opts, pulumi.ResourceOptions(depends_on=trusted_after or [])
+            ),
         )
         untrusted = workload.pod(settings, workload.UNTRUSTED_POD, settings.effective_runtime_class)
         # The class name comes from the readiness read: that data edge is what holds the pod

@@ -30,8 +30,10 @@ from pulumi_policy import (
     ResourceValidationPolicy,
 )
 
-from sandboxing import catalog, rules, workload
-from sandboxing.contract import KEYS_BY_NAME, PROJECT, default_settings
+from sandboxing import catalog, workload
+from sandboxing.config_keys import KEYS_BY_NAME
+from sandboxing.contract import PROJECT, default_settings
+from sandboxing.pool_rules import check_kata_vm_size, check_os_sku
 from sandboxing.tenants import parse_tenants
 
 AGENT_POOL = "azure-native:containerservice:AgentPool"
@@ -234,7 +236,7 @@ def kata_pools(args: ResourceValidationArgs) -> Iterator[tuple[str, Mapping[str,
 
 
 def kata_pool_problems(pool: Mapping[str, Any], allow_unlisted_vm_size: bool) -> list[str]:
-    """The program's own os_sku and kata_vm_size rules, applied to a pool's wire inputs.
+    """The program's own check_os_sku and check_kata_vm_size, applied to a pool's wire inputs.
 
     Errors only: what the program merely warns about (osSKU AzureLinux3) passes here too.
     """
@@ -244,7 +246,7 @@ def kata_pool_problems(pool: Mapping[str, Any], allow_unlisted_vm_size: bool) ->
         kata_node_vm_size=str(vm_size or ""),
         allow_unlisted_vm_size=allow_unlisted_vm_size,
     )
-    checks = (("osSKU", os_sku, rules.os_sku), ("vmSize", vm_size, rules.kata_vm_size))
+    checks = (("osSKU", os_sku, check_os_sku), ("vmSize", vm_size, check_kata_vm_size))
     return [
         f"{field} {_shown(value)}: {problem.message}"
         for field, value, rule in checks

@@ -1,9 +1,14 @@
 """Domain facts about AKS Pod Sandboxing, as data.
 
 Everything the program, the validation rules, the sizing math and the policy pack know about
-Kata on AKS lives here, so a new VM family or runtime name is a one-line change.
-Sources: Microsoft Learn (MicrosoftDocs/azure-aks-docs articles/aks/use-pod-sandboxing.md), the
-Azure REST API specs, the AKS changelog, and the VM size pages cited next to the families below.
+Kata on AKS lives here, so a new VM family or runtime name is a one-line change; the README's
+config table and every message read these values rather than retyping them.
+Sources: Microsoft Learn "Pod Sandboxing with Azure Kubernetes Service" (use-pod-sandboxing),
+"Manage system node pools" (use-system-pools), "Node resource reservations"
+(node-resource-reservations) and "AKS quotas and regional limits" (quotas-skus-regions); the
+WorkloadRuntime and agent-pool count in Azure/azure-rest-api-specs
+specification/containerservice/resource-manager/Microsoft.ContainerService/aks/stable/2025-09-01/
+managedClusters.json; new Kata VM families in Azure/AKS CHANGELOG.md.
 """
 
 from __future__ import annotations
@@ -40,11 +45,17 @@ KATA_PREVIEW = SandboxRuntime(
     in_stable_api=False,
 )
 SANDBOX_RUNTIMES: dict[str, SandboxRuntime] = {
-    r.workload_runtime: r for r in (KATA_GA, KATA_PREVIEW)
+    runtime.workload_runtime: runtime for runtime in (KATA_GA, KATA_PREVIEW)
 }
 # Every runtime class a Kata pool may serve (preview-era pools keep the old name).
-KATA_RUNTIME_CLASSES = frozenset(r.runtime_class for r in SANDBOX_RUNTIMES.values())
+KATA_RUNTIME_CLASSES = frozenset(runtime.runtime_class for runtime in SANDBOX_RUNTIMES.values())
 KATA_HANDLER = "kata"
+
+
+def version_text(version: tuple[int, int]) -> str:
+    """(1, 27) -> "1.27", as messages and the README write a minimum version."""
+    return ".".join(str(part) for part in version)
+
 
 # Workload runtimes that exist but are not pod sandboxing, with the reason we refuse them.
 NOT_SANDBOXING: dict[str, str] = {
@@ -56,6 +67,13 @@ NOT_SANDBOXING: dict[str, str] = {
 # --- Node OS ---------------------------------------------------------------------------------
 
 SYSTEM_POOL_NAME = "system"
+# AKS refuses smaller System pools (use-system-pools: "at least 2 vCPUs and 4 GB memory").
+SYSTEM_POOL_MIN_VCPUS = 2
+SYSTEM_POOL_MIN_MEMORY_GIB = 4
+MAX_NODES_PER_POOL = 1000  # agentPoolProfile count maximum in the ARM spec
+# Tag this program puts on the Kata pools it creates, so that a later run on an existing cluster
+# tells its own pool (tag value "<project>/<stack>") from someone else's of the same name.
+MANAGED_BY_TAG = "pod-sandboxing-stack"
 KATA_OS_SKUS: dict[str, str | None] = {
     "AzureLinux": None,
     "AzureLinux3": "the Pod Sandboxing docs name only osSKU AzureLinux; AzureLinux3 is not "
@@ -104,38 +122,38 @@ class VmFamily:
         return dict(self.memory_overrides).get(vcpus, vcpus * self.gib_per_vcpu)
 
 
-_D = (2, 4, 8, 16, 32, 48, 64)
-_D96 = (*_D, 96)
-_E = (2, 4, 8, 16, 20, 32, 48, 64)
+_D_SIZES = (2, 4, 8, 16, 32, 48, 64)
+_D96_SIZES = (*_D_SIZES, 96)
+_E_SIZES = (2, 4, 8, 16, 20, 32, 48, 64)
 # Keyed by "<series><features>v<version>", which is how a size name maps to its family.
 # Evidence for the v6/v7 families: Azure's size pages, MicrosoftDocs/azure-compute-docs
 # articles/virtual-machines/sizes/<category>/<family>-series.md, whose "Feature support" reads
 # "Generation 2 VMs: Supported", "Generation 1 VMs: Not Supported", "Nested Virtualization:
 # Supported"; the vCPU counts below are those pages' size tables.
 KATA_VM_FAMILIES: dict[str, VmFamily] = {
-    f.name: f
-    for f in (
-        VmFamily("Dsv3", _D, 4),  # the Pod Sandboxing page's own example
-        VmFamily("Dsv4", _D, 4),
-        VmFamily("Ddsv4", _D, 4),
-        VmFamily("Dsv5", _D96, 4),
-        VmFamily("Ddsv5", _D96, 4),
-        VmFamily("Esv3", _E, 8, ((64, 432),)),
-        VmFamily("Esv4", _E, 8, ((64, 504),)),
-        VmFamily("Edsv4", _E, 8, ((64, 504),)),
-        VmFamily("Esv5", (*_E, 96, 104), 8, ((96, 672), (104, 672))),
-        VmFamily("Edsv5", (*_E, 96, 104), 8, ((96, 672), (104, 672))),
-        VmFamily("Dasv5", _D96, 4),
-        VmFamily("Dadsv5", _D96, 4),
-        VmFamily("Dadsv7", (*_D96, 128, 160), 4),  # AKS changelog 2026-06-19
+    family.name: family
+    for family in (
+        VmFamily("Dsv3", _D_SIZES, 4),  # the Pod Sandboxing page's own example
+        VmFamily("Dsv4", _D_SIZES, 4),
+        VmFamily("Ddsv4", _D_SIZES, 4),
+        VmFamily("Dsv5", _D96_SIZES, 4),
+        VmFamily("Ddsv5", _D96_SIZES, 4),
+        VmFamily("Esv3", _E_SIZES, 8, ((64, 432),)),
+        VmFamily("Esv4", _E_SIZES, 8, ((64, 504),)),
+        VmFamily("Edsv4", _E_SIZES, 8, ((64, 504),)),
+        VmFamily("Esv5", (*_E_SIZES, 96, 104), 8, ((96, 672), (104, 672))),
+        VmFamily("Edsv5", (*_E_SIZES, 96, 104), 8, ((96, 672), (104, 672))),
+        VmFamily("Dasv5", _D96_SIZES, 4),
+        VmFamily("Dadsv5", _D96_SIZES, 4),
+        VmFamily("Dadsv7", (*_D96_SIZES, 128, 160), 4),  # AKS changelog 2026-06-19
         # general-purpose/dsv6-series.md; Standard_D4s_v6 runs Kata nodes in the field
         # (microsoft/azurelinux#18251, node image AKSAzureLinux-V3katagen2-202607.09.0).
-        VmFamily("Dsv6", (*_D96, 128, 192), 4),
-        VmFamily("Dasv6", _D96, 4),  # general-purpose/dasv6-series.md
-        VmFamily("Dasv7", (*_D96, 128, 160), 4),  # general-purpose/dasv7-series.md
+        VmFamily("Dsv6", (*_D96_SIZES, 128, 192), 4),
+        VmFamily("Dasv6", _D96_SIZES, 4),  # general-purpose/dasv6-series.md
+        VmFamily("Dasv7", (*_D96_SIZES, 128, 160), 4),  # general-purpose/dasv7-series.md
         # memory-optimized/esv6-series.md. Its Standard_E192is_v6 (isolated) parses as family
         # Eisv6 and stays unlisted.
-        VmFamily("Esv6", (*_E, 96, 128), 8),
+        VmFamily("Esv6", (*_E_SIZES, 96, 128), 8),
     )
 }
 
@@ -171,11 +189,12 @@ class VmSize:
 
 def parse_vm_size(name: str) -> VmSize | None:
     """Split an Azure size name into family key and vCPUs; None when it is not one."""
-    m = VM_SIZE_PATTERN.match(name)
-    if not m:
+    match = VM_SIZE_PATTERN.match(name)
+    if not match:
         return None
-    version = f"v{m['version']}" if m["version"] else ""
-    return VmSize(name, f"{m['series']}{m['features']}{version}", int(m["vcpus"]))
+    version = f"v{match['version']}" if match["version"] else ""
+    family = f"{match['series']}{match['features']}{version}"
+    return VmSize(name, family, int(match["vcpus"]))
 
 
 def unsupported_reason(size: VmSize) -> str | None:
@@ -204,3 +223,95 @@ EVICTION_THRESHOLD_MIB = 100
 KUBE_RESERVED_MIB_PER_POD = 20
 KUBE_RESERVED_MIB_BASE = 50
 KUBE_RESERVED_MEMORY_CAP = 0.25
+
+# --- Local disks and the OS disk (osDiskType, osDiskSizeGB) ----------------------------------
+
+# AKS's OS disk when osDiskSizeGB is not set: "The default node OS disk configuration in AKS uses
+# 128 GB, which means that you need a VM size that has a cache larger than 128 GB" (AKS docs,
+# MicrosoftDocs/azure-aks-docs articles/aks/create-node-pools.md); the smallest AKS image is 30 GB.
+DEFAULT_OS_DISK_GIB = 128
+MIN_OS_DISK_GIB = 30
+MAX_OS_DISK_GIB = 2048  # the ARM schema's maximum of osDiskSizeGB
+OS_DISK_TYPES = ("Managed", "Ephemeral")
+
+# --- Azure Monitor ---------------------------------------------------------------------------
+
+# Interactive retention of a Log Analytics workspace on the PerGB2018 tier, in days.
+LOG_ANALYTICS_RETENTION_DAYS = (30, 730)
+LOG_ANALYTICS_SKU = "PerGB2018"
+# Control-plane log categories sent to the workspace (AKS docs, articles/aks/monitor-aks.md and
+# monitor-aks-reference.md "Resource logs"): kube-audit-admin is the audit log without the
+# get/list events, guard the Entra ID and Azure RBAC authorization decisions.
+CONTROL_PLANE_LOG_CATEGORIES = ("kube-audit-admin", "kube-apiserver", "guard")
+# Container Insights' data collection rule, as Microsoft's managed-identity onboarding template
+# creates it (microsoft/Docker-Provider scripts/onboarding/aks/onboarding-using-msi-auth/
+# existingClusterOnboarding.json and existingClusterParam.json): these streams, minus the legacy
+# ContainerLog (v1) table and the network flow logs, which need a data collection endpoint.
+CONTAINER_INSIGHTS_STREAMS = (
+    "Microsoft-ContainerLogV2", "Microsoft-KubeEvents", "Microsoft-KubePodInventory",
+    "Microsoft-KubeNodeInventory", "Microsoft-KubePVInventory", "Microsoft-KubeServices",
+    "Microsoft-KubeMonAgentEvents", "Microsoft-InsightsMetrics", "Microsoft-ContainerInventory",
+    "Microsoft-ContainerNodeInventory", "Microsoft-Perf",
+)  # fmt: skip
+CONTAINER_INSIGHTS_INTERVAL = "1m"
+
+# --- System pool for system pods only --------------------------------------------------------
+
+CRITICAL_ADDONS_ONLY_TAINT = "CriticalAddonsOnly=true:NoSchedule"
+USER_POOL_NAME = "userpool"
+
+
+@dataclass(frozen=True)
+class LocalDisks:
+    """GiB per vCPU of a family's host cache and temp disk (0: none), from its size page."""
+
+    cache_gib_per_vcpu: float
+    temp_gib_per_vcpu: float
+    vcpus: tuple[int, ...]
+
+
+# An ephemeral OS disk lives on the cache disk when the size has one, else on the temp disk
+# (AKS docs articles/aks/concepts-storage.md "Ephemeral OS disks in AKS": sizes with a cache
+# use it "instead of temporary storage"). Figures: Azure's size pages, MicrosoftDocs/
+# azure-compute-docs articles/virtual-machines/sizes/general-purpose/<family>-series.md, tab
+# "Local Storage" (Dsv3: temp 16 GiB and cache 50 GiB at 2 vCPUs, linear; Ddsv5: temp 75 GiB at
+# 2 vCPUs, linear, no cache).
+LOCAL_DISKS: dict[str, LocalDisks] = {
+    "Dsv3": LocalDisks(25, 8, _D_SIZES),
+    "Ddsv5": LocalDisks(0, 37.5, _D96_SIZES),
+}
+# From v4 on, a size has a temp disk only if its name has a `d` ("diskful", MicrosoftDocs/
+# azure-compute-docs articles/virtual-machines/vm-naming-conventions.md); the `s`-only sizes
+# (Dsv5, Esv5, Dasv5, Dsv6, ...) have neither temp disk nor cache and cannot host ephemeral OS.
+_DISKLESS_FROM_VERSION = 4
+_FAMILY_KEY = re.compile(r"^(?P<series>[A-Z]+)(?P<features>[a-z]*)v(?P<version>\d+)$")
+
+
+def placement_disk_gib(size: VmSize) -> tuple[str, float] | None:
+    """("cache" | "temp" | "no", GiB) an ephemeral OS disk could use; None when unknown."""
+    disks = LOCAL_DISKS.get(size.family)
+    if disks is not None and size.vcpus in disks.vcpus:
+        if disks.cache_gib_per_vcpu:
+            return "cache", disks.cache_gib_per_vcpu * size.vcpus
+        return "temp", disks.temp_gib_per_vcpu * size.vcpus
+    m = _FAMILY_KEY.match(size.family)
+    if m and int(m["version"]) >= _DISKLESS_FROM_VERSION and "d" not in m["features"]:
+        return "no", 0
+    return None
+
+
+def ephemeral_sizes(min_gib: float, families: tuple[str, ...] | None = None) -> list[str]:
+    """Sizes with known local disks that hold an ephemeral OS disk of `min_gib`, smallest first."""
+    found = []
+    for family, disks in LOCAL_DISKS.items():
+        if families is not None and family not in families:
+            continue
+        m = _FAMILY_KEY.match(family)
+        if m is None:
+            continue
+        for vcpus in disks.vcpus:
+            name = f"Standard_{m['series']}{vcpus}{m['features']}_v{m['version']}"
+            where = placement_disk_gib(VmSize(name, family, vcpus))
+            if where is not None and where[1] >= min_gib:
+                found.append((vcpus, name))
+    return [name for _, name in sorted(found)]

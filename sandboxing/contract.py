@@ -1,256 +1,22 @@
-"""The stack configuration contract: every key, its type, default and meaning, in one table.
+"""The stack configuration as the program uses it: `Settings`, `Problem` and the parser.
 
-`Pulumi.yaml`'s config schema, the README's config table and the parser below all follow
-`CONFIG_KEYS` (tests keep them in sync). Parsing is pure: raw strings in (as the Pulumi engine
-hands them over), a typed `Settings` plus a list of problems out. Nothing here imports Pulumi.
+Parsing follows `config_keys.CONFIG_KEYS` (the one table of keys, types, defaults and
+constraints) and is pure: raw strings in (as the Pulumi engine hands them over), a typed
+`Settings` plus a list of problems out. Nothing here imports Pulumi.
 """
 
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, fields, replace
 from typing import Any, Literal
 
-from sandboxing.catalog import KATA_GA, KATA_VM_FAMILIES, SANDBOX_RUNTIMES, SandboxRuntime
+from sandboxing.catalog import KATA_GA, SANDBOX_RUNTIMES, SandboxRuntime
+from sandboxing.config_keys import CONFIG_KEYS, Condition, ConfigKey
+from sandboxing.constraints import refusal
 
 PROJECT = "aks-pod-sandboxing"
-KATA_POOL_PLACEMENTS = ("dedicated", "system")
-
-ConfigType = Literal["string", "integer", "boolean", "array", "object"]
-
-
-@dataclass(frozen=True)
-class ConfigKey:
-    name: str
-    type: ConfigType
-    default: Any
-    description: str
-    allowed: str  # what the README's table says is allowed
-    items: ConfigType = "string"  # of an array: "object" for a list of maps
-
-
-CONFIG_KEYS: tuple[ConfigKey, ...] = (
-    ConfigKey(
-        "clusterMode",
-        "string",
-        "new",
-        "Create a new AKS cluster (new) or add the Kata pool to an existing one (existing).",
-        "`new`, `existing`",
-    ),
-    ConfigKey(
-        "kataPoolPlacement",
-        "string",
-        "dedicated",
-        "Where Kata runs: a Kata User pool beside a small OCI System pool (dedicated), or the "
-        "new cluster's one System pool itself (system, the docs' one-pool cluster).",
-        "`dedicated`, `system` (new mode only)",
-    ),
-    ConfigKey(
-        "resourceGroupName",
-        "string",
-        "",
-        "Resource group to create (new mode; empty: auto-named) or of the existing cluster.",
-        "1-90 chars: letters, digits, `._-()`, not ending in `.`; required when existing",
-    ),
-    ConfigKey(
-        "clusterName",
-        "string",
-        "",
-        "Managed cluster name (new mode; empty: auto-named) or the existing cluster's name.",
-        "1-63 chars: letters, digits, `_-`, starting and ending alphanumeric; required "
-        "when existing",
-    ),
-    ConfigKey(
-        "kubernetesVersion",
-        "string",
-        "",
-        "Kubernetes version of the cluster and the Kata pool (empty: AKS default).",
-        "`MAJOR.MINOR` or `MAJOR.MINOR.PATCH`, at least 1.27 for KataVmIsolation",
-    ),
-    ConfigKey(
-        "systemNodeVmSize",
-        "string",
-        "Standard_D2s_v5",
-        "VM size of the inline System pool (OCI runtime, AzureLinux; dedicated placement).",
-        "a well-formed Azure VM size name",
-    ),
-    ConfigKey(
-        "systemNodeCount",
-        "integer",
-        1,
-        "Node count of the OCI System pool (dedicated placement).",
-        "1-1000",
-    ),
-    ConfigKey(
-        "kataNodePoolName",
-        "string",
-        "katapool",
-        "Name of the Kata node pool (dedicated placement; with system it is the System pool, "
-        "named system).",
-        "`^[a-z][a-z0-9]{0,11}$`, not `system`",
-    ),
-    ConfigKey(
-        "kataNodeVmSize",
-        "string",
-        "Standard_D4s_v3",
-        "VM size of the Kata pool (with placement system: of the System pool): Gen2 with "
-        "nested virtualization.",
-        f"a size of a listed family ({', '.join(KATA_VM_FAMILIES)})",
-    ),
-    ConfigKey(
-        "kataNodeCount",
-        "integer",
-        1,
-        "Node count of the Kata pool (with placement system: of the System pool).",
-        "1-1000",
-    ),
-    ConfigKey(
-        "allowUnlistedVmSize",
-        "boolean",
-        False,
-        "Accept a Kata VM size whose family is not in the known list (warning only).",
-        "`true`, `false`",
-    ),
-    ConfigKey(
-        "kataOsSku",
-        "string",
-        "AzureLinux",
-        "OS SKU of the Kata pool.",
-        "`AzureLinux` (`AzureLinux3` with a warning)",
-    ),
-    ConfigKey(
-        "workloadRuntime",
-        "string",
-        KATA_GA.workload_runtime,
-        "Workload runtime of the Kata pool.",
-        "`KataVmIsolation`",
-    ),
-    ConfigKey(
-        "runtimeClassName",
-        "string",
-        "",
-        "RuntimeClass of the untrusted pod (empty: the class of workloadRuntime, "
-        "kata-vm-isolation).",
-        "a DNS-1123 subdomain; `kata-mshv-vm-isolation` for preview-era pools",
-    ),
-    ConfigKey(
-        "reconcileAfterKataPool",
-        "boolean",
-        True,
-        "Reconcile the cluster (the docs' `az aks update`) once after the Kata pool is created "
-        "or replaced.",
-        "`true`, `false`",
-    ),
-    ConfigKey(
-        "runtimeClassWaitSeconds",
-        "integer",
-        300,
-        "How long to wait for the cluster to serve the Kata RuntimeClass before the untrusted "
-        "pod is sent.",
-        "10-3600",
-    ),
-    ConfigKey(
-        "kataNodeTaint",
-        "string",
-        "pod-sandboxing.aks.io/kata=true:NoSchedule",
-        "Taint on the Kata nodes so ordinary pods stay off them (empty: no taint; dedicated "
-        "placement only).",
-        "`key=value:Effect` with Effect NoSchedule, PreferNoSchedule or NoExecute, or empty",
-    ),
-    ConfigKey(
-        "podNamespace",
-        "string",
-        "pod-sandboxing",
-        "Namespace the trusted/untrusted pair runs in (created by the program).",
-        "a DNS-1123 label",
-    ),
-    ConfigKey(
-        "podImage",
-        "string",
-        "mcr.microsoft.com/aks/fundamental/base-ubuntu:v0.0.11",
-        "Container image of both pods (needs /bin/sh and uname).",
-        "an image reference",
-    ),
-    ConfigKey(
-        "podCpuLimit",
-        "string",
-        "1",
-        "CPU limit (= request) of each pod; the Kata VM gets it rounded up to whole vCPUs.",
-        "a Kubernetes CPU quantity > 0, e.g. `500m`, `1`, `2`",
-    ),
-    ConfigKey(
-        "podMemoryLimit",
-        "string",
-        "1Gi",
-        "Memory limit (= request) of each pod; it is the Kata VM's memory.",
-        "a Kubernetes memory quantity >= 128Mi that fits the Kata node with 600Mi overhead",
-    ),
-    ConfigKey(
-        "networkPolicyEngine",
-        "string",
-        "cilium",
-        "Network policy engine of a new cluster (Azure CNI Overlay).",
-        "`cilium`, `calico`",
-    ),
-    ConfigKey(
-        "autoUpgradeChannel",
-        "string",
-        "patch",
-        "Cluster auto-upgrade channel (new mode).",
-        "`none`, `patch`, `stable`, `rapid`, `node-image`",
-    ),
-    ConfigKey(
-        "nodeOsUpgradeChannel",
-        "string",
-        "NodeImage",
-        "Node OS upgrade channel (new mode).",
-        "`None`, `Unmanaged`, `NodeImage`, `SecurityPatch`",
-    ),
-    ConfigKey(
-        "skuTier", "string", "Free", "Cluster SKU tier (new mode).", "`Free`, `Standard`, `Premium`"
-    ),
-    ConfigKey(
-        "entraAdminGroupObjectIds",
-        "array",
-        [],
-        "Microsoft Entra group object IDs made cluster admins; non-empty turns on Entra "
-        "integration (new mode).",
-        "a list of GUIDs",
-    ),
-    ConfigKey(
-        "enableAzureRbac",
-        "boolean",
-        False,
-        "Authorize Kubernetes access with Azure RBAC (needs Entra integration).",
-        "`true`, `false`",
-    ),
-    ConfigKey(
-        "disableLocalAccounts",
-        "boolean",
-        False,
-        "Disable local accounts; the user kubeconfig then needs kubelogin (needs Entra "
-        "integration).",
-        "`true`, `false`",
-    ),
-    ConfigKey(
-        "apiServerAuthorizedIpRanges",
-        "array",
-        [],
-        "CIDRs allowed to reach the API server (empty: any).",
-        "a list of IPv4 CIDRs",
-    ),
-    ConfigKey(
-        "tenants",
-        "array",
-        [],
-        "Tenant sandboxes: one namespace each whose pods the API server keeps in Kata VMs, with "
-        "quota, default pod size, egress and deployers (see Tenants).",
-        "a list of objects, each with at least a `name`",
-        items="object",
-    ),
-)
-
-KEYS_BY_NAME = {k.name: k for k in CONFIG_KEYS}
 
 
 @dataclass(frozen=True)
@@ -301,6 +67,16 @@ class Settings:
     enable_azure_rbac: bool
     disable_local_accounts: bool
     api_server_authorized_ip_ranges: tuple[str, ...]
+    enable_encryption_at_host: bool
+    os_disk_type: str
+    os_disk_size_gb: int
+    enable_azure_monitor: bool
+    log_analytics_workspace_id: str
+    log_analytics_retention_days: int
+    enable_azure_policy: bool
+    system_pool_critical_addons_only: bool
+    user_node_vm_size: str
+    user_node_count: int
     tenants: tuple[Any, ...]  # raw tenant objects; sandboxing.tenants parses and checks them
     # azure-native:environment (public, usgovernment, china; empty: public), like `location`
     # a provider setting rather than a key of this project.
@@ -335,13 +111,19 @@ class Settings:
     def entra_enabled(self) -> bool:
         return bool(self.entra_admin_group_object_ids)
 
+    @property
+    def user_pool(self) -> bool:
+        """A User pool beside a System pool reserved for system pods (new mode)."""
+        return self.system_pool_critical_addons_only and not self.existing_cluster
+
 
 def _snake(name: str) -> str:
-    return "".join("_" + c.lower() if c.isupper() else c for c in name)
+    """`kataNodeVmSize` -> `kata_node_vm_size`; a run of capitals is one word (`osDiskSizeGB`)."""
+    return re.sub(r"(?<=[a-z0-9])([A-Z])", r"_\1", name).lower()
 
 
-_FIELD_NAMES = {f.name for f in fields(Settings)}
-assert all(_snake(k.name) in _FIELD_NAMES for k in CONFIG_KEYS), "contract and Settings differ"
+_FIELD_NAMES = {field.name for field in fields(Settings)}
+assert all(_snake(key.name) in _FIELD_NAMES for key in CONFIG_KEYS), "contract and Settings differ"
 
 
 def _convert(key: ConfigKey, raw: Any) -> tuple[Any, Problem | None]:
@@ -376,9 +158,9 @@ def _convert(key: ConfigKey, raw: Any) -> tuple[Any, Problem | None]:
             return None, Problem(key.name, raw, f"must be a JSON list of strings ({key.allowed})")
     if key.items == "object" and isinstance(value, list):
         return tuple(value), None  # each item is checked by its own module (sandboxing.tenants)
-    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+    if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
         return None, Problem(key.name, raw, f"must be a list of strings ({key.allowed})")
-    return tuple(v.strip() for v in value), None
+    return tuple(item.strip() for item in value), None
 
 
 def parse_settings(
@@ -404,6 +186,31 @@ def parse_settings(
             value = tuple(value)
         values[_snake(key.name)] = value
     return Settings(**values), problems
+
+
+def value_of(settings: Settings, key: str) -> Any:
+    """The setting of a config key, by the key's name ("kataNodeCount")."""
+    return getattr(settings, _snake(key))
+
+
+def _holds(settings: Settings, condition: Condition) -> bool:
+    key, value = condition
+    return bool(value_of(settings, key) == value)
+
+
+def check_keys(settings: Settings) -> list[Problem]:
+    """Every key against its own constraint: required, allowed values, shape, range."""
+    problems: list[Problem] = []
+    for key in CONFIG_KEYS:
+        if key.unused_when and _holds(settings, key.unused_when):
+            continue  # not used; `placement` warns about a value set anyway
+        value = value_of(settings, key.name)
+        if key.required_when and _holds(settings, key.required_when) and not value:
+            problems.append(Problem(key.name, value, "is required when {} is {}".format(
+                *key.required_when)))  # fmt: skip
+        elif key.constraint and (refused := refusal(key.constraint, value)):
+            problems.append(Problem(key.name, *refused))
+    return problems
 
 
 def default_settings(**overrides: Any) -> Settings:

@@ -6,19 +6,20 @@ from typing import Any
 
 from sandboxing import catalog
 from sandboxing.contract import Problem, Settings
-from sandboxing.rules import parse_kubernetes_version
+from sandboxing.names import parse_kubernetes_version
 from sandboxing.tenants import existing_cluster_problems
 
 
 def check_existing_cluster(
-    settings: Settings, cluster: dict[str, Any], managed_by: str, managed_by_tag: str
+    settings: Settings, cluster: dict[str, Any], managed_by: str
 ) -> list[Problem]:
-    """Problems with the looked-up cluster (`cluster` in ARM's camelCase shape)."""
+    """Problems with the looked-up cluster (`cluster` in ARM's camelCase shape); `managed_by`
+    is this stack's value of the catalog's MANAGED_BY_TAG."""
     problems: list[Problem] = []
     version_text = cluster.get("currentKubernetesVersion") or cluster.get("kubernetesVersion") or ""
     version = parse_kubernetes_version(version_text)
     runtime = catalog.KATA_GA  # the pool this program adds is always a GA Kata pool
-    minimum = "{}.{}".format(*runtime.min_kubernetes)
+    minimum = catalog.version_text(runtime.min_kubernetes)
     if version is None or version < runtime.min_kubernetes:
         problems.append(Problem(
             "clusterName", settings.cluster_name,
@@ -30,7 +31,7 @@ def check_existing_cluster(
     for pool in cluster.get("agentPoolProfiles") or []:
         if pool.get("name") != settings.kata_node_pool_name:
             continue
-        if (pool.get("tags") or {}).get(managed_by_tag) == managed_by:
+        if (pool.get("tags") or {}).get(catalog.MANAGED_BY_TAG) == managed_by:
             continue  # our own pool from an earlier `pulumi up`
         problems.append(Problem(
             "kataNodePoolName", settings.kata_node_pool_name,

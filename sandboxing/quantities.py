@@ -14,14 +14,14 @@ _DECIMAL = {"n": Decimal("1e-9"), "u": Decimal("1e-6"), "m": Decimal("1e-3"), ""
 
 def parse_quantity(text: str) -> Decimal | None:
     """The quantity's value in base units (cores, bytes); None when it is not a quantity."""
-    m = _QUANTITY.match(text.strip()) if isinstance(text, str) else None
-    if not m:
+    match = _QUANTITY.match(text.strip()) if isinstance(text, str) else None
+    if not match:
         return None
     try:
-        number = Decimal(m["number"])
+        number = Decimal(match["number"])
     except InvalidOperation:
         return None
-    suffix = m["suffix"]
+    suffix = match["suffix"]
     if suffix in _BINARY:
         return number * _BINARY[suffix]
     if suffix in _DECIMAL:

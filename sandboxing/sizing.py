@@ -1,9 +1,10 @@
 """What one sandboxed pod costs, and how many fit on a Kata node (GA semantics).
 
-- The pod's VM gets the memory limit (512Mi when unset) and the CPU limit rounded up to whole
-  vCPUs (1 when unset).
-- The host additionally holds the RuntimeClass overhead (600Mi: shim, Cloud Hypervisor,
-  virtiofsd); the scheduler counts request + overhead against the node's allocatable.
+- The pod's VM gets the memory limit (catalog.DEFAULT_POD_VM_MEMORY_MIB when unset) and the CPU
+  limit rounded up to whole vCPUs (catalog.DEFAULT_POD_VCPUS when unset).
+- The host additionally holds the RuntimeClass overhead (catalog.RUNTIME_CLASS_OVERHEAD_MIB:
+  shim, Cloud Hypervisor, virtiofsd); the scheduler counts request + overhead against the node's
+  allocatable.
 - Allocatable follows AKS's reservations for Kubernetes 1.29+ (see catalog). The pods-per-node
   figure is an upper bound: DaemonSets on the node take their share too, and with
   kataPoolPlacement system so do the cluster's system pods (CoreDNS, metrics-server, ...).
@@ -40,6 +41,7 @@ class StackNodes:
     oci_system_nodes: int  # the small OCI System pool of a new cluster (dedicated placement)
     vcpus: int | None  # over all of them; None when a VM size name cannot be read
     system_pods_on_kata_nodes: bool  # placement system: they share the Kata nodes
+    user_nodes: int = 0  # the User pool of systemPoolCriticalAddonsOnly
 
 
 @dataclass(frozen=True)
@@ -71,7 +73,7 @@ def _camel_keys(data: dict[str, Any]) -> dict[str, Any]:
             return [convert(item) for item in value]
         return value
 
-    return {camel(k): convert(v) for k, v in data.items()}
+    return {camel(key): convert(value) for key, value in data.items()}
 
 
 def kube_reserved_millicpu(vcpus: int) -> int:
@@ -133,16 +135,24 @@ def stack_nodes(settings: Settings) -> StackNodes:
         oci_nodes = settings.system_node_count
     kata_size = catalog.parse_vm_size(settings.kata_node_vm_size)
     oci_size = catalog.parse_vm_size(settings.system_node_vm_size)
+    user_nodes = settings.user_node_count if settings.user_pool else 0
+    user_size = catalog.parse_vm_size(settings.user_node_vm_size)
     vcpus = None
-    if kata_size is not None and (oci_size is not None or oci_nodes == 0):
+    if (
+        kata_size is not None
+        and (oci_size is not None or oci_nodes == 0)
+        and (user_size is not None or user_nodes == 0)
+    ):
         vcpus = settings.kata_node_count * kata_size.vcpus
         vcpus += oci_nodes * oci_size.vcpus if oci_size is not None else 0
+        vcpus += user_nodes * user_size.vcpus if user_size is not None else 0
     return StackNodes(
         kata_pool_placement=settings.kata_pool_placement,
         kata_nodes=settings.kata_node_count,
         oci_system_nodes=oci_nodes,
         vcpus=vcpus,
         system_pods_on_kata_nodes=settings.kata_on_system_pool,
+        user_nodes=user_nodes,
     )
 
 

@@ -1,15 +1,16 @@
 """The whole stack configuration checked at once, as the program reads it: pure data in and out.
 
 `config` is what the engine hands the program ("namespace:key" -> text). The program reads it
-from the engine (components.stack_settings), the offline plan from the stack file
-(tools.plan_problems); both get the same settings and the same problems, in the same order.
+from the engine (stack_settings.py), the offline plan from the stack file
+(tools.plan.problems); both get the same settings and the same problems, in the same order.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 
-from sandboxing.contract import CONFIG_KEYS, PROJECT, Problem, Settings, parse_settings
+from sandboxing.config_keys import CONFIG_KEYS
+from sandboxing.contract import PROJECT, Problem, Settings, parse_settings
 from sandboxing.rules import check_settings
 from sandboxing.unknown_keys import unknown_keys
 

@@ -152,7 +152,7 @@ def _tenant_problems(index: int, t: Tenant, c: TenantCapacity, pool: TenantPool)
     return problems
 
 
-def capacity_problems(settings: Settings) -> list[Problem]:
+def check_tenant_capacity(settings: Settings) -> list[Problem]:
     """Errors: a tenant's default pod or quota that cannot fit; warning: oversubscription."""
     pool = tenant_pool(settings)
     if pool is None or any(c.cpu_quota_millicores == 0 for c in pool.tenants):

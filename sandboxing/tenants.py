@@ -183,7 +183,7 @@ def parse_tenants(raw: Any) -> tuple[tuple[Tenant, ...], list[Problem]]:
 
 
 def tenants_of(settings: Settings) -> tuple[Tenant, ...]:
-    """The configured tenants (the checks in `tenant_problems` ran before anything uses them)."""
+    """The configured tenants (the checks in `check_tenants` ran before anything uses them)."""
     return parse_tenants(list(settings.tenants))[0]
 
 
@@ -277,7 +277,7 @@ def version_problems(settings: Settings, version_text: str, key: str, value: str
                     f"/v1, GA in {wanted}); upgrade, or remove the tenants")]  # fmt: skip
 
 
-def tenant_problems(settings: Settings) -> list[Problem]:
+def check_tenants(settings: Settings) -> list[Problem]:
     """Every problem of every tenant, then the cluster version they need."""
     tenants, problems = parse_tenants(list(settings.tenants))
     seen: set[str] = set()

@@ -10,7 +10,8 @@ from __future__ import annotations
 import difflib
 from collections.abc import Mapping
 
-from sandboxing.contract import CONFIG_KEYS, PROJECT, Problem
+from sandboxing.config_keys import CONFIG_KEYS
+from sandboxing.contract import PROJECT, Problem
 
 _KNOWN = {key.name.lower(): key.name for key in CONFIG_KEYS}
 

@@ -155,7 +155,9 @@ _HOST_FIELDS = ("hostNetwork", "hostPID", "hostIPC")
 
 def sandboxed_pod_violations(spec: Mapping[str, Any]) -> list[str]:
     """What a pod spec that uses a Kata runtime class must not do (empty: fine)."""
-    problems = [f"{f} is not allowed for a sandboxed pod" for f in _HOST_FIELDS if spec.get(f)]
+    problems = [
+        f"{field} is not allowed for a sandboxed pod" for field in _HOST_FIELDS if spec.get(field)
+    ]
     for volume in spec.get("volumes") or []:
         if volume.get("hostPath") is not None:
             problems.append(f"volume {volume.get('name')!r} uses hostPath, which weakens isolation")

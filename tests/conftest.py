@@ -1,4 +1,4 @@
-"""Session fixtures; helpers are in tests/support.py, the mock engine in tools/harness.py."""
+"""Session fixtures; helpers are in tests/support.py, the mock engine in tools/harness/."""
 
 from __future__ import annotations
 
@@ -14,8 +14,8 @@ from tools.harness import RunResult, run_program, stack_config
 def _frozen_sdk_heap() -> None:
     # After a first run the SDKs hold ~140k long-lived objects (pulumi_kubernetes loads core/v1
     # lazily on that run); every full GC walks them (~150 ms), dozens of times per suite.
-    # Freezing them cut the suite from ~10 s to ~6.6 s (python -m benchmarks.pytest_gc, which
-    # sets TESTS_FREEZE_SDK_HEAP=0 for its baseline).
+    # Freezing them cut the suite from ~10 s to ~6.6 s (python -m benchmarks.run also times the
+    # suite with TESTS_FREEZE_SDK_HEAP=0).
     if os.environ.get("TESTS_FREEZE_SDK_HEAP", "1") == "0":
         return
     run_program(stack_config("dev"))

@@ -1,71 +1,23 @@
 """Local stand-in servers speaking real protocols (HTTPS with a throwaway CA), on 127.0.0.1 only.
 
 A test gives a `route` function (method, path, query, headers, body) -> Reply; the server records
-every request so the test can assert on what the real client sent. The certificate is made per
-test session with `cryptography` (an EC key: quick to generate) for 127.0.0.1 and localhost.
+every request so the test can assert on what the real client sent. The certificate is
+tests/tls_material.py's server certificate, signed by its session CA.
 """
 
 from __future__ import annotations
 
-import datetime
 import http.server
-import ipaddress
 import json
 import ssl
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
-HOST = "127.0.0.1"
-
-
-@dataclass(frozen=True)
-class Certificate:
-    cert_file: Path  # PEM; also the CA a client trusts (self-signed)
-    key_file: Path
-
-
-def make_certificate(directory: Path) -> Certificate:
-    """A self-signed server certificate for 127.0.0.1 and localhost, valid for a day."""
-    from cryptography import x509
-    from cryptography.hazmat.primitives import hashes, serialization
-    from cryptography.hazmat.primitives.asymmetric import ec
-    from cryptography.x509.oid import NameOID
-
-    key = ec.generate_private_key(ec.SECP256R1())
-    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "stand-in")])
-    now = datetime.datetime.now(datetime.UTC)
-    cert = (
-        x509.CertificateBuilder()
-        .subject_name(name)
-        .issuer_name(name)
-        .public_key(key.public_key())
-        .serial_number(x509.random_serial_number())
-        .not_valid_before(now - datetime.timedelta(minutes=5))
-        .not_valid_after(now + datetime.timedelta(days=1))
-        .add_extension(
-            x509.SubjectAlternativeName(
-                [x509.IPAddress(ipaddress.ip_address(HOST)), x509.DNSName("localhost")]
-            ),
-            critical=False,
-        )
-        .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
-        .sign(key, hashes.SHA256())
-    )
-    cert_file, key_file = directory / "standin.crt", directory / "standin.key"
-    cert_file.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
-    key_file.write_bytes(
-        key.private_bytes(
-            serialization.Encoding.PEM,
-            serialization.PrivateFormat.PKCS8,
-            serialization.NoEncryption(),
-        )
-    )
-    return Certificate(cert_file, key_file)
+from tls_material import LOCALHOST, ServerFiles
 
 
 @dataclass
@@ -142,10 +94,10 @@ def _handler(route: Route, requests: list[Request]) -> type[http.server.BaseHTTP
 
 
 @contextmanager
-def serve(route: Route, certificate: Certificate | None = None) -> Iterator[StandIn]:
+def serve(route: Route, certificate: ServerFiles | None = None) -> Iterator[StandIn]:
     """Serve `route` on 127.0.0.1 (HTTPS when a certificate is given) until the block ends."""
     requests: list[Request] = []
-    server = http.server.ThreadingHTTPServer((HOST, 0), _handler(route, requests))
+    server = http.server.ThreadingHTTPServer((LOCALHOST, 0), _handler(route, requests))
     server.daemon_threads = True
     scheme = "http"
     if certificate is not None:
@@ -157,7 +109,7 @@ def serve(route: Route, certificate: Certificate | None = None) -> Iterator[Stan
     thread.daemon = True
     thread.start()
     try:
-        yield StandIn(f"{scheme}://{HOST}:{server.server_address[1]}", requests)
+        yield StandIn(f"{scheme}://{LOCALHOST}:{server.server_address[1]}", requests)
     finally:
         server.shutdown()
         server.server_close()

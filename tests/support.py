@@ -1,4 +1,4 @@
-"""Helpers shared by the tests; the mock engine itself lives once, in tools.harness."""
+"""Helpers shared by the tests; the mock engine itself lives once, in tools/harness/."""
 
 from __future__ import annotations
 
@@ -6,9 +6,8 @@ import json
 from collections.abc import Callable
 from typing import Any
 
+from sandboxing.contract import PROJECT
 from tools.harness import RunResult, run_program, stack_config
-
-PROJECT = "aks-pod-sandboxing"
 
 
 def dev_config(**overrides: object) -> dict[str, str]:
@@ -41,8 +40,9 @@ def engine_struct(inputs: dict[str, Any]) -> Any:
     harness records it as an `Unknown` object).
     """
     from google.protobuf import struct_pb2
-    from pulumi.output import Unknown
     from pulumi_policy.proxy import UNKNOWN_STRING_VALUE
+
+    from tools.harness.sdk_internals import Unknown
 
     def wire(value: Any) -> Any:
         if isinstance(value, Unknown):

@@ -1,6 +1,8 @@
-"""Every configuration AKS would refuse is refused before any resource is registered.
+"""Every configuration AKS would refuse is refused, naming every bad key, before anything is sent.
 
-Each case runs the whole program (the dev stack plus the bad values) under the mock engine.
+The matrix runs at the rules level, on the dev stack's config plus the bad values, exactly as the
+program reads it (`check_stack_config`, no engine). A few cases run the whole program under the
+mock engine to prove that nothing is registered and that every problem comes in one message.
 """
 
 from __future__ import annotations
@@ -8,7 +10,8 @@ from __future__ import annotations
 import pytest
 from support import dev_config, run_dev
 
-from tools.harness import CloudMocks, run_program
+from sandboxing.rules import errors, format_errors, warnings
+from sandboxing.stack_config import check_stack_config
 
 # (case id, config overrides, config keys the error must name)
 BAD_CONFIGS: list[tuple[str, dict[str, object], set[str]]] = [
@@ -116,92 +119,85 @@ def _named_keys(error: str) -> set[str]:
     return keys
 
 
-def test_matrix_is_large_and_distinct() -> None:
-    assert len(BAD_CONFIGS) >= 25
-    assert len({case for case, _, _ in BAD_CONFIGS}) == len(BAD_CONFIGS)
-    assert sum(1 for _, _, keys in BAD_CONFIGS if len(keys) > 1) >= 3
+def refusal(**overrides: object) -> str:
+    """The one error message the program would stop with; empty when it would go on."""
+    _, problems = check_stack_config(dev_config(**overrides))
+    found = errors(problems)
+    return format_errors(found) if found else ""
 
 
 @pytest.mark.parametrize(
     ("overrides", "keys"), [(o, k) for _, o, k in BAD_CONFIGS], ids=[c for c, _, _ in BAD_CONFIGS]
 )
-def test_bad_config_is_refused_before_any_resource(overrides: dict, keys: set[str]) -> None:
-    result = run_dev(**overrides)
-    assert result.error is not None, "the program accepted a bad configuration"
-    assert result.resources == [], "something was registered before the error"
-    assert result.invokes == []
-    assert "nothing was deployed" in result.error
-    assert _named_keys(result.error) == keys
+def test_bad_config_is_refused_naming_every_bad_key_and_value(
+    overrides: dict, keys: set[str]
+) -> None:
+    error = refusal(**overrides)
+    assert "nothing was deployed" in error, "the configuration was accepted"
+    assert _named_keys(error) == keys
     for key in keys:
         bad = overrides.get(key)
         if isinstance(bad, str) and bad:
-            assert repr(bad) in result.error, f"the bad value of {key} is not shown"
+            assert repr(bad) in error, f"the bad value of {key} is not shown"
 
 
-GOOD_SIZES = [
-    "Standard_D4s_v3", "Standard_D8s_v4", "Standard_D4ds_v4", "Standard_D4s_v5",
-    "Standard_D16ds_v5", "Standard_E4s_v3", "Standard_E8s_v4", "Standard_E4ds_v4",
-    "Standard_E8s_v5", "Standard_E16ds_v5", "Standard_D4as_v5", "Standard_D8ads_v5",
-    "Standard_D4ads_v7",
-]  # fmt: skip
-
-
-@pytest.mark.parametrize("vm_size", GOOD_SIZES)
-def test_good_vm_families_deploy(vm_size: str) -> None:
-    result = run_dev(kataNodeVmSize=vm_size)
-    assert result.error is None, result.error
-    pool = result.one("azure-native:containerservice:AgentPool").inputs
-    assert pool["vmSize"] == vm_size
-    assert result.warnings == []
-
-
-def test_good_config_with_everything_set_deploys() -> None:
-    result = run_dev(
+def test_good_config_with_everything_set_has_no_problem() -> None:
+    config = dev_config(
         kataOsSku="AzureLinux", kubernetesVersion="1.31", kataNodePoolName="sandbox1",
         kataNodeCount=3, systemNodeCount=2, podCpuLimit="500m", podMemoryLimit="768Mi",
         podNamespace="untrusted-code", runtimeClassName="kata-vm-isolation",
         networkPolicyEngine="calico", skuTier="Standard",
     )  # fmt: skip
-    assert result.error is None, result.error
-    assert result.warnings == []
+    assert check_stack_config(config)[1] == []
 
 
-def test_unlisted_size_is_a_warning_when_allowed() -> None:
-    result = run_dev(kataNodeVmSize="Standard_D4ls_v6", allowUnlistedVmSize=True)
-    assert result.error is None, result.error
-    assert any("kataNodeVmSize" in w and "allowUnlistedVmSize" in w for w in result.warnings)
-    assert result.one("azure-native:containerservice:AgentPool").inputs["vmSize"] == (
-        "Standard_D4ls_v6"
-    )
-
-
-def test_azure_linux_3_is_a_warning() -> None:
-    result = run_dev(kataOsSku="AzureLinux3")
-    assert result.error is None, result.error
-    assert any("kataOsSku" in w and "AzureLinux" in w for w in result.warnings)
-
-
-def test_runtime_class_override_that_differs_is_a_warning() -> None:
-    # The user made a class of their own (handler kata) on the cluster.
-    mocks = CloudMocks(served_runtime_classes=frozenset({"my-kata"}))
-    result = run_program(dev_config(runtimeClassName="my-kata"), mocks=mocks)
-    assert result.error is None, result.error
-    assert any("runtimeClassName" in w and "kata-vm-isolation" in w for w in result.warnings)
-    pod = result.one("kubernetes:core/v1:Pod", "untrusted").inputs
-    assert pod["spec"]["runtimeClassName"] == "my-kata"
-
-
-def test_pinned_patch_with_auto_upgrade_is_a_warning_not_an_error() -> None:
-    result = run_dev(kubernetesVersion="1.33.2")
-    assert result.error is None, result.error
-    assert any(
-        "kubernetesVersion" in w and "autoUpgradeChannel patch" in w for w in result.warnings
-    )
+@pytest.mark.parametrize(
+    ("overrides", "key", "words"),
+    [({"kataNodeVmSize": "Standard_D4ls_v6", "allowUnlistedVmSize": True}, "kataNodeVmSize",
+      "allowUnlistedVmSize"),
+     ({"kataOsSku": "AzureLinux3"}, "kataOsSku", "AzureLinux"),
+     ({"runtimeClassName": "my-kata"}, "runtimeClassName", "kata-vm-isolation"),
+     ({"kubernetesVersion": "1.33.2"}, "kubernetesVersion", "autoUpgradeChannel patch")],
+)  # fmt: skip
+def test_what_aks_may_accept_is_a_warning_not_an_error(
+    overrides: dict, key: str, words: str
+) -> None:
+    _, problems = check_stack_config(dev_config(**overrides))
+    assert errors(problems) == []
+    (warning,) = warnings(problems)
+    assert warning.key == key and words in warning.message
 
 
 def test_a_sovereign_cloud_region_passes_when_the_provider_names_that_cloud() -> None:
     gov = {"azure-native:location": "usgovvirginia"}
-    refused = run_dev(**gov)
-    assert refused.error is not None and "usgovvirginia" in refused.error
-    accepted = run_dev(**gov, **{"azure-native:environment": "usgovernment"})
-    assert accepted.error is None, accepted.error
+    assert "usgovvirginia" in refusal(**gov)
+    assert refusal(**gov, **{"azure-native:environment": "usgovernment"}) == ""
+
+
+# --- End to end, under the mock engine ---------------------------------------------------------
+
+
+def test_the_program_registers_nothing_and_reports_every_problem_at_once() -> None:
+    overrides: dict[str, object] = {
+        "kataNodeCount": "two", "kataOsSku": "Ubuntu", "kataNodeVmSize": "Standard_D2_v3",
+        "podMemoryLimit": "100Mi", "kataNodeVMSize": "Standard_D4s_v5",
+        "azure-native:location": None,
+    }  # fmt: skip
+    result = run_dev(**overrides)
+    assert result.error is not None, "the program accepted a bad configuration"
+    assert result.resources == [], "something was registered before the error"
+    assert result.invokes == []
+    assert result.error.splitlines()[0] == "6 configuration problem(s); nothing was deployed:"
+    assert _named_keys(result.error) == {
+        "kataNodeCount", "kataOsSku", "kataNodeVmSize", "podMemoryLimit", "kataNodeVMSize",
+        "azure-native:location",
+    }  # fmt: skip
+    assert result.error == refusal(**overrides), "the program and the rules disagree"
+
+
+def test_the_program_logs_warnings_and_deploys() -> None:
+    result = run_dev(kataNodeVmSize="Standard_D4ls_v6", allowUnlistedVmSize=True)
+    assert result.error is None, result.error
+    assert any("kataNodeVmSize" in w and "allowUnlistedVmSize" in w for w in result.warnings)
+    pool = result.one("azure-native:containerservice:AgentPool").inputs
+    assert pool["vmSize"] == "Standard_D4ls_v6"

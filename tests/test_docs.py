@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tools.harness import REPO
+from tools.repo import REPO
 
 PAGES = [REPO / "README.md", *sorted((REPO / "docs").glob("*.md"))]
 FENCE = re.compile(r"^```.*?^```", re.S | re.M)

@@ -86,23 +86,6 @@ def test_names_are_required_in_existing_mode() -> None:
     assert result.resources == [] and result.invokes == []
 
 
-def test_too_old_cluster_is_refused_with_its_version_and_how_to_upgrade() -> None:
-    result = run_existing(existing_cluster_state(RG, NAME, kubernetes_version="1.26.6"))
-    assert result.error is not None
-    assert "1.26.6" in result.error and "1.27" in result.error and "az aks upgrade" in result.error
-    assert result.resources == []
-
-
-def test_pool_name_taken_by_someone_else_is_refused() -> None:
-    pools = [{"name": "system", "mode": "System"}, {"name": "katapool", "mode": "User",
-                                                     "tags": {"owner": "team-b"}}]  # fmt: skip
-    result = run_existing(existing_cluster_state(RG, NAME, pools=pools))
-    assert result.error is not None
-    assert "aks-pod-sandboxing:kataNodePoolName = 'katapool'" in result.error
-    assert "already exists" in result.error
-    assert result.resources == []
-
-
 def test_our_own_pool_from_an_earlier_up_is_accepted() -> None:
     ours = {"name": "katapool", "tags": {"pod-sandboxing-stack": "aks-pod-sandboxing/dev"}}
     result = run_existing(existing_cluster_state(RG, NAME, pools=[ours]))

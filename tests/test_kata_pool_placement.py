@@ -75,7 +75,7 @@ def test_outputs_name_the_system_pool_and_size_one_node(one_pool: RunResult) -> 
     assert one_pool.outputs["kataNodePoolName"].value == "system"
     nodes = one_pool.outputs["sandboxSizing"].value["stackNodes"]
     assert nodes == {"kataPoolPlacement": "system", "kataNodes": 1, "ociSystemNodes": 0,
-                     "vcpus": 4, "systemPodsOnKataNodes": True}  # fmt: skip
+                     "vcpus": 4, "systemPodsOnKataNodes": True, "userNodes": 0}  # fmt: skip
     assert one_pool.warnings == []
 
 

@@ -5,9 +5,11 @@ from __future__ import annotations
 import base64
 
 import yaml
-from support import run_dev
+from support import dev_config, run_dev
 
-from tools.harness import RunResult, is_secret_value, unwrap_secret
+from components.cluster_reconcile import RECONCILE_TYPE
+from components.kata_runtime_class import WAIT_TYPE
+from tools.harness import CloudMocks, RunResult, is_secret_value, run_program, unwrap_secret
 
 AGENT_POOL = "azure-native:containerservice:AgentPool"
 CLUSTER = "azure-native:containerservice:ManagedCluster"
@@ -100,11 +102,42 @@ def test_kubernetes_provider_has_stable_cluster_identifier(dev_run: RunResult) -
     assert "apiVersion: v1" in unwrap_secret(provider["kubeconfig"])
 
 
-def test_untrusted_pod_waits_for_kata_pool_and_trusted_pod_does_not(dev_run: RunResult) -> None:
-    pool = dev_run.one(AGENT_POOL).urn
-    assert pool in dev_run.waits_for(dev_run.one(POD, "untrusted"))
-    assert pool not in dev_run.waits_for(dev_run.one(POD, "trusted"))
-    assert pool not in dev_run.waits_for(dev_run.one(NAMESPACE))
+def test_chain_pool_then_reconcile_then_wait_then_untrusted_pod(dev_run: RunResult) -> None:
+    pool = dev_run.one(AGENT_POOL)
+    reconcile = dev_run.one(RECONCILE_TYPE)
+    wait = dev_run.one(WAIT_TYPE)
+    untrusted = dev_run.one(POD, "untrusted")
+    assert pool.urn in reconcile.dependencies and reconcile.options["replaceWith"] == [pool.urn]
+    # A replaced pool (or reconcile) makes the wait run again.
+    assert {pool.urn, reconcile.urn} <= set(wait.dependencies)
+    assert set(wait.options["replaceWith"]) == {pool.urn, reconcile.urn}
+    assert wait.urn in untrusted.dependencies
+    # The pod's class is the wait's output, i.e. the name the cluster actually served.
+    assert untrusted.inputs["spec"]["runtimeClassName"] == wait.state["class_name"]
+    assert wait.inputs["cluster_name"] == dev_run.one(CLUSTER).inputs["resourceName"]
+    assert wait.inputs["resource_group_name"] == dev_run.one(CLUSTER).inputs["resourceGroupName"]
+
+
+def test_trusted_side_never_waits_for_the_kata_side(dev_run: RunResult) -> None:
+    kata_side = {dev_run.one(r).urn for r in (AGENT_POOL, RECONCILE_TYPE, WAIT_TYPE)}
+    for resource in (
+        dev_run.one(POD, "trusted"),
+        dev_run.one(NAMESPACE),
+        dev_run.one("kubernetes:core/v1:ServiceAccount"),
+        dev_run.one("kubernetes:networking.k8s.io/v1:NetworkPolicy"),
+    ):
+        assert not kata_side & dev_run.waits_for(resource), resource.name
+
+
+def test_class_not_served_in_the_configured_time_stops_only_the_untrusted_pod() -> None:
+    mocks = CloudMocks(served_runtime_classes=frozenset())
+    result = run_program(dev_config(runtimeClassWaitSeconds="45"), mocks=mocks)
+    assert result.error is not None
+    assert 'RuntimeClass "kata-vm-isolation" (handler kata) was not served' in result.error
+    assert "within 45 s" in result.error  # the configured wait reached the component
+    names = {r.name for r in result.by_type(POD)}
+    assert "untrusted" not in names
+    assert "trusted" in names  # the shared-kernel side is unaffected
 
 
 def test_kubernetes_objects_go_through_the_cluster_provider(dev_run: RunResult) -> None:

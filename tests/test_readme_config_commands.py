@@ -13,11 +13,11 @@ import re
 import shlex
 from typing import Any
 
-from support import PROJECT
-
-from tools.cli_config import cli_refusal, engine_config, read_project_file
-from tools.harness import REPO, run_program
-from tools.stack_file import StackValue, go_json, read_stack_file, read_stack_values
+from sandboxing.contract import PROJECT
+from tools.harness import run_program
+from tools.harness.cli_config import cli_refusal, engine_config, read_project_file
+from tools.harness.stack_file import StackValue, go_json, read_stack_file, read_stack_values
+from tools.repo import REPO
 
 README = (REPO / "README.md").read_text()
 PLACEHOLDERS = {

@@ -23,7 +23,7 @@ from kube_standin import Cluster, Pem
 from sandboxing.catalog import KATA_GA, KATA_HANDLER
 from sandboxing.contract import default_settings
 from sandboxing.workload import POD_COMMAND, TRUSTED_POD, UNTRUSTED_POD, pod
-from tools import verify
+from tools.verify import cli as verify
 
 TOKEN = "test-token-0123456789"
 NS = "pod-sandboxing"

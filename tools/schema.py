@@ -1,7 +1,10 @@
-"""Keep Pulumi.yaml's config schema and the README's config table in step with the contract.
+"""Keep the generated parts of the docs in step with the code that is their one home.
 
-python -m tools.schema            # rewrite both from sandboxing.contract.CONFIG_KEYS
-python -m tools.schema --check    # change nothing; exit 1 when either is out of date
+- Pulumi.yaml's config schema and the README's config table: sandboxing.config_keys.CONFIG_KEYS;
+- docs/offline-plan.md's table of typical create times: tools.plan.critical_path.STEP_TIMES.
+
+python -m tools.schema            # rewrite what is out of date
+python -m tools.schema --check    # change nothing; exit 1 when anything is out of date
 """
 
 from __future__ import annotations
@@ -15,8 +18,9 @@ from typing import Any
 
 import yaml
 
-from sandboxing.contract import CONFIG_KEYS, PROJECT
-from tools.harness import REPO
+from sandboxing.config_keys import CONFIG_KEYS
+from sandboxing.contract import PROJECT
+from tools.repo import REPO
 
 HEADER = {
     "name": PROJECT,
@@ -26,12 +30,17 @@ HEADER = {
 }
 TABLE_START = "<!-- config-table:start (python -m tools.schema) -->"
 TABLE_END = "<!-- config-table:end -->"
+TIMES_START = "<!-- step-times:start (python -m tools.schema) -->"
+TIMES_END = "<!-- step-times:end -->"
 
 
 def config_schema() -> dict[str, Any]:
     schema: dict[str, Any] = {}
     for key in CONFIG_KEYS:
-        entry: dict[str, Any] = {"type": key.type, "description": key.description}
+        # The project schema has no enum or pattern (pulumi/pulumi sdk/go/common/workspace/
+        # project.json `configTypeDeclaration`): what is allowed goes into the description.
+        description = f"{key.description} Allowed: {key.allowed}."
+        entry: dict[str, Any] = {"type": key.type, "description": description}
         if key.type == "array":
             entry["items"] = {"type": key.items}
         entry["default"] = list(key.default) if key.type == "array" else key.default
@@ -59,15 +68,25 @@ def readme_table() -> str:
     return "\n".join([TABLE_START, *rows, TABLE_END])
 
 
-TABLE_PATTERN = re.compile(re.escape(TABLE_START) + ".*?" + re.escape(TABLE_END), re.S)
+def _between(start: str, end: str) -> re.Pattern[str]:
+    return re.compile(re.escape(start) + ".*?" + re.escape(end), re.S)
+
+
+TABLE_PATTERN = _between(TABLE_START, TABLE_END)
+TIMES_PATTERN = _between(TIMES_START, TIMES_END)
 
 
 def generated_files(repo: Path = REPO) -> dict[Path, str]:
-    """What Pulumi.yaml and README.md should contain, by path."""
-    readme = repo / "README.md"
+    """What each generated file should contain, by path."""
+    # Imported here: it loads the Pulumi SDK, which `--help` should not wait for.
+    from tools.plan.critical_path import step_times_table
+
+    readme, plan_doc = repo / "README.md", repo / "docs" / "offline-plan.md"
+    times = "\n".join([TIMES_START, step_times_table(), TIMES_END])
     return {
         repo / "Pulumi.yaml": yaml.safe_dump(project_file(), sort_keys=False, width=100),
         readme: TABLE_PATTERN.sub(lambda _: readme_table(), readme.read_text()),
+        plan_doc: TIMES_PATTERN.sub(lambda _: times, plan_doc.read_text()),
     }
 
 
@@ -75,7 +94,8 @@ def main(argv: list[str] | None = None, repo: Path = REPO) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m tools.schema",
         description="Write Pulumi.yaml's config schema and the README's config table from "
-        "sandboxing/contract.py CONFIG_KEYS.",
+        "sandboxing/config_keys.py CONFIG_KEYS, and docs/offline-plan.md's create times from "
+        "tools/plan/critical_path.py STEP_TIMES.",
     )
     parser.add_argument(
         "--check",

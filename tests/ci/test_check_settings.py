@@ -5,7 +5,8 @@ from __future__ import annotations
 import subprocess
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parents[2]
+from tools.repo import REPO
+
 SCRIPT = REPO / ".github" / "actions" / "pulumi-stack" / "check-settings.sh"
 GUID = "00000000-0000-0000-0000-000000000001"
 COMPLETE = {

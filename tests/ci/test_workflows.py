@@ -10,8 +10,8 @@ import pytest
 import yaml
 
 from tools.harness import run_program, stack_config
+from tools.repo import REPO
 
-REPO = Path(__file__).resolve().parents[2]
 WORKFLOWS = sorted((REPO / ".github" / "workflows").glob("*.yml"))
 STACK_ACTION = "./.github/actions/pulumi-stack"
 PULUMI_ACTION = "pulumi/actions@"
@@ -96,3 +96,14 @@ def test_e2e_tears_down_always_and_bounds_the_job() -> None:
     assert set(job["permissions"]) == {"contents", "id-token"}
     verify = by_name["Verify the isolation"]["run"]
     assert "--wait 600 --format json" in verify
+
+
+def test_ci_and_the_local_run_share_one_gate_script() -> None:
+    (job,) = load(REPO / ".github/workflows/checks.yml")["jobs"].values()
+    runs = [str(step.get("run", "")).strip() for step in job["steps"]]
+    assert runs[-1] == ".ci/gates"
+    assert ".ci/gates" in (REPO / ".ci" / "run").read_text().splitlines()[-1]
+    gates = (REPO / ".ci" / "gates").read_text()
+    for gate in ("ruff check .", "ruff format --check .", "mypy", "check-jsonschema", "zizmor",
+                 "python -m pytest"):  # fmt: skip
+        assert gate in gates, gate

@@ -15,7 +15,8 @@ from typing import Any
 
 import pytest
 from azure.core.credentials import AccessToken
-from standins import Certificate, Reply, Request, StandIn, make_certificate, serve
+from standins import Reply, Request, StandIn, serve
+from tls_material import ServerFiles, server_files
 
 from cloud.cluster_reconcile import ReconcileError, parse_cluster_id, reconcile_cluster
 
@@ -142,25 +143,25 @@ class Arm:
 
 
 @pytest.fixture(scope="module")
-def certificate(tmp_path_factory: pytest.TempPathFactory) -> Certificate:
-    return make_certificate(Path(tmp_path_factory.mktemp("arm-tls")))
+def certificate(tmp_path_factory: pytest.TempPathFactory) -> ServerFiles:
+    return server_files(Path(tmp_path_factory.mktemp("arm-tls")))
 
 
 @pytest.fixture
-def arm(certificate: Certificate) -> Iterator[tuple[Arm, StandIn]]:
+def arm(certificate: ServerFiles) -> Iterator[tuple[Arm, StandIn]]:
     behaviour = Arm()
     with serve(lambda request: behaviour.route(request), certificate) as standin:
         yield behaviour, standin
 
 
-def run(standin: StandIn, certificate: Certificate, **kwargs: Any) -> str:
+def run(standin: StandIn, certificate: ServerFiles, **kwargs: Any) -> str:
     return reconcile_cluster(
         CLUSTER_PATH,
         StaticCredential(),  # type: ignore[arg-type]
         login="service principal c0ffee (secret)",
         base_url=standin.url,
         poll_interval=0,
-        client_options={"connection_verify": str(certificate.cert_file)},
+        client_options={"connection_verify": str(certificate.ca_file)},
         **kwargs,
     )
 
@@ -247,7 +248,7 @@ def test_login_that_cannot_get_a_token_is_named(certificate) -> None:
                 NotLoggedIn(),  # type: ignore[arg-type]
                 login="the Azure CLI login (az login)",
                 base_url=standin.url,
-                client_options={"connection_verify": str(certificate.cert_file)},
+                client_options={"connection_verify": str(certificate.ca_file)},
             )
         assert standin.requests == []  # ARM was never asked
     message = str(caught.value)

@@ -1,98 +1,47 @@
-"""The runtime-class wait against a local stand-in Kubernetes API server (HTTPS, bearer token).
+"""The runtime-class wait against the stand-in Kubernetes API server (tests/kube_standin.py).
 
-The official client reads a real kubeconfig (CA data, token) and GETs
-/apis/node.k8s.io/v1/runtimeclasses/<name>; the stand-in answers with real Status bodies.
-Time is a fake clock advanced by the injected sleep, so no test really waits.
+The official client reads a real kubeconfig (TLS with the cluster CA, a bearer token) and GETs
+/apis/node.k8s.io/v1/runtimeclasses/<name>; the stand-in answers as kube-apiserver does, with
+real Status bodies. Time is a fake clock advanced by the injected sleep, so no test really waits.
 """
 
 from __future__ import annotations
 
-import base64
 from collections.abc import Iterator
-from pathlib import Path
-from typing import Any
 
 import pytest
-import yaml
-from standins import Certificate, Reply, Request, StandIn, make_certificate, serve
+from kube_standin import StandIn, pki, refused_port, serving, status_body
+from verify_cluster import CLASS, TOKEN, kubeconfig_text, runtime_class_json
 
 from cloud.runtime_class_wait import RuntimeClassWaitError, WaitFor, wait_for_runtime_class
-from sandboxing.catalog import KATA_GA, KATA_HANDLER
+from sandboxing.catalog import KATA_HANDLER
 
-TOKEN = "test-k8s-token-0123456789"
-CLASS = KATA_GA.runtime_class
 PATH = f"/apis/node.k8s.io/v1/runtimeclasses/{CLASS}"
 TARGET = WaitFor(CLASS, "aks-team", "rg-team", timeout_seconds=60)
-
-
-def status(code: int, reason: str, message: str) -> dict[str, Any]:
-    return {"kind": "Status", "apiVersion": "v1", "metadata": {}, "status": "Failure",
-            "message": message, "reason": reason, "code": code,
-            "details": {"name": CLASS, "group": "node.k8s.io",
-                        "kind": "runtimeclasses"}}  # fmt: skip
-
-
-def runtime_class(handler: str = KATA_HANDLER) -> dict[str, Any]:
-    return {"kind": "RuntimeClass", "apiVersion": "node.k8s.io/v1",
-            "metadata": {"name": CLASS, "uid": "4f7c0a58-2d7e-4d6e-9d55-1a2b3c4d5e6f",
-                         "resourceVersion": "1234"},
-            "handler": handler, "overhead": {"podFixed": {"memory": "600Mi"}},
-            "scheduling": {"nodeSelector": {KATA_GA.node_label: "true"}}}  # fmt: skip
-
-
-class ApiServer:
-    def __init__(self) -> None:
-        self.missing_for = 0  # answer 404 this many times, then serve the class
-        self.forbidden = False
-        self.handler = KATA_HANDLER
-
-    def route(self, request: Request) -> Reply:
-        if request.headers.get("authorization") != f"Bearer {TOKEN}":
-            return Reply(401, status(401, "Unauthorized", "Unauthorized"))
-        if request.method != "GET" or request.path != PATH:
-            return Reply(404, status(404, "NotFound", "the server could not find the resource"))
-        if self.forbidden:
-            return Reply(
-                403,
-                status(
-                    403,
-                    "Forbidden",
-                    (
-                        f'runtimeclasses.node.k8s.io "{CLASS}" is forbidden: User "ci-deployer" '
-                        'cannot get resource "runtimeclasses" in API group "node.k8s.io" at the '
-                        "cluster scope"
-                    ),
-                ),
-            )
-        if self.missing_for > 0:
-            self.missing_for -= 1
-            return Reply(404, status(404, "NotFound", f'runtimeclasses.node.k8s.io "{CLASS}" '
-                                     "not found"))  # fmt: skip
-        return Reply(200, runtime_class(self.handler))
-
-
-def kubeconfig(server: str, certificate: Certificate) -> str:
-    ca = base64.b64encode(certificate.cert_file.read_bytes()).decode()
-    return yaml.safe_dump({
-        "apiVersion": "v1", "kind": "Config", "current-context": "aks-team",
-        "clusters": [{"name": "aks-team", "cluster": {"server": server,
-                                                      "certificate-authority-data": ca}}],
-        "users": [{"name": "clusterUser", "user": {"token": TOKEN}}],
-        "contexts": [{"name": "aks-team", "context": {"cluster": "aks-team",
-                                                      "user": "clusterUser"}}],
-    })  # fmt: skip
-
-
-@pytest.fixture(scope="module")
-def certificate(tmp_path_factory: pytest.TempPathFactory) -> Certificate:
-    return make_certificate(Path(tmp_path_factory.mktemp("k8s-tls")))
+FORBIDDEN = (
+    f'runtimeclasses.node.k8s.io "{CLASS}" is forbidden: User "ci-deployer" cannot get resource '
+    '"runtimeclasses" in API group "node.k8s.io" at the cluster scope'
+)
 
 
 @pytest.fixture
-def cluster(certificate: Certificate) -> Iterator[tuple[ApiServer, StandIn, str]]:
-    api = ApiServer()
-    with serve(lambda request: api.route(request), certificate) as standin:
-        yield api, standin, kubeconfig(standin.url, certificate)
+def api() -> Iterator[StandIn]:
+    with serving(TOKEN, pki().server) as server:
+        yield server
+
+
+def config_for(server: StandIn) -> str:
+    return kubeconfig_text(server.url, ca=pki().ca.cert)
+
+
+def appear_after(server: StandIn, polls: int) -> None:
+    """Serve the class from the poll after the `polls`-th (AKS installs it meanwhile)."""
+
+    def count(path: str) -> None:
+        if path == PATH and server.count(PATH) >= polls:
+            server.cluster.runtime_classes[CLASS] = runtime_class_json()
+
+    server.after_request = count
 
 
 class FakeTime:
@@ -111,21 +60,18 @@ def wait(config: str, clock: FakeTime, target: WaitFor = TARGET) -> dict[str, st
     )
 
 
-def test_class_that_appears_after_a_few_polls_is_returned(cluster) -> None:
-    api, standin, config = cluster
-    api.missing_for = 3
+def test_class_that_appears_after_a_few_polls_is_returned(api: StandIn) -> None:
+    appear_after(api, 3)
     clock = FakeTime()
-    assert wait(config, clock) == {"class_name": CLASS, "handler": KATA_HANDLER}
-    assert len(standin.sent("GET", PATH)) == 4
+    assert wait(config_for(api), clock) == {"class_name": CLASS, "handler": KATA_HANDLER}
+    assert api.count(PATH) == 4
     assert clock.sleeps == [2, 4, 8]  # backoff doubles up to its cap
 
 
-def test_class_never_served_times_out_naming_class_cluster_and_remedy(cluster) -> None:
-    api, _, config = cluster
-    api.missing_for = 10**6
+def test_class_never_served_times_out_naming_class_cluster_and_remedy(api: StandIn) -> None:
     clock = FakeTime()
     with pytest.raises(RuntimeClassWaitError) as caught:
-        wait(config, clock)
+        wait(config_for(api), clock)
     message = str(caught.value)
     assert f'RuntimeClass "{CLASS}" (handler kata)' in message
     assert "cluster aks-team (resource group rg-team) within 60 s" in message
@@ -137,30 +83,28 @@ def test_class_never_served_times_out_naming_class_cluster_and_remedy(cluster) -
     assert TOKEN not in message
 
 
-def test_forbidden_names_the_permission(cluster) -> None:
-    api, standin, config = cluster
-    api.forbidden = True
+def test_forbidden_names_the_permission(api: StandIn) -> None:
+    api.cluster.overrides[PATH] = (403, status_body(403, "Forbidden", FORBIDDEN))
     with pytest.raises(RuntimeClassWaitError) as caught:
-        wait(config, FakeTime())
+        wait(config_for(api), FakeTime())
     message = str(caught.value)
     assert "HTTP 403" in message
     assert "`get` on runtimeclasses.node.k8s.io" in message
     assert 'User "ci-deployer" cannot get resource "runtimeclasses"' in message
-    assert len(standin.sent("GET", PATH)) == 1  # no point in retrying a permission
+    assert api.count(PATH) == 1  # no point in retrying a permission
 
 
-def test_class_with_another_handler_is_refused(cluster) -> None:
-    api, _, config = cluster
-    api.handler = "runc"
+def test_class_with_another_handler_is_refused(api: StandIn) -> None:
+    api.cluster.runtime_classes[CLASS] = runtime_class_json(handler="runc")
     with pytest.raises(RuntimeClassWaitError, match="handler 'runc', not 'kata'"):
-        wait(config, FakeTime())
+        wait(config_for(api), FakeTime())
 
 
-def test_unreachable_api_server_is_retried_until_the_deadline(certificate) -> None:
-    with serve(lambda request: Reply(200), certificate) as standin:
-        url = standin.url  # the port is closed again once the block ends
+def test_unreachable_api_server_is_retried_until_the_deadline() -> None:
     clock = FakeTime()
-    with pytest.raises(RuntimeClassWaitError, match="API server unreachable"):
-        wait(kubeconfig(url, certificate), clock, WaitFor(CLASS, "aks-team", "rg-team",
-                                                          timeout_seconds=10))  # fmt: skip
+    with (
+        refused_port() as url,
+        pytest.raises(RuntimeClassWaitError, match="API server unreachable"),
+    ):
+        wait(kubeconfig_text(url), clock, WaitFor(CLASS, "aks-team", "rg-team", timeout_seconds=10))
     assert clock.sleeps == [2, 4, 4]

@@ -1,30 +1,50 @@
-"""ExistingCluster on its own: access only, nothing created in Azure."""
+"""The existing-cluster component on its own: look-up, check and access; nothing created."""
 
 from __future__ import annotations
 
 from support import run_component
 
-from components.existing_cluster import ExistingCluster
+from components.existing_cluster import ExistingCluster, connect_existing_cluster
 from sandboxing.contract import default_settings
+from tools.harness import CloudMocks, RunResult, existing_cluster_state, run_program
+
+RG, NAME = "rg", "aks"
+SETTINGS = default_settings(cluster_mode="existing", resource_group_name=RG, cluster_name=NAME)
+CLUSTER_ID = f"/subscriptions/s/resourceGroups/{RG}/providers/Microsoft.ContainerService" \
+    f"/managedClusters/{NAME}"  # fmt: skip
 
 
 def test_existing_cluster_creates_only_the_provider() -> None:
-    cluster_id = (
-        "/subscriptions/s/resourceGroups/rg/providers/Microsoft.ContainerService"
-        "/managedClusters/aks"
-    )
-
-    def program() -> None:
-        settings = default_settings(cluster_mode="existing", resource_group_name="rg",
-                                    cluster_name="aks")  # fmt: skip
-        ExistingCluster("cluster", settings, cluster_id)
-
-    result = run_component(program)
+    result = run_component(lambda: ExistingCluster("cluster", SETTINGS, CLUSTER_ID))
     assert {r.type for r in result.resources} == {
         "aks-pod-sandboxing:azure:ExistingCluster", "pulumi:providers:kubernetes",
     }  # fmt: skip
-    assert result.one("pulumi:providers:kubernetes").inputs["clusterIdentifier"] == cluster_id
+    assert result.one("pulumi:providers:kubernetes").inputs["clusterIdentifier"] == CLUSTER_ID
     creds = [
         i.args for i in result.invokes if i.token.endswith("listManagedClusterUserCredentials")
     ]
-    assert creds == [{"resourceGroupName": "rg", "resourceName": "aks"}]
+    assert creds == [{"resourceGroupName": RG, "resourceName": NAME}]
+
+
+def connect(cluster: dict) -> RunResult:
+    def program() -> None:
+        connect_existing_cluster("cluster", SETTINGS, "aks-pod-sandboxing/dev")
+
+    return run_program({}, mocks=CloudMocks({(RG, NAME): cluster}), program=program)
+
+
+def test_a_cluster_that_passes_is_connected_to() -> None:
+    result = connect(existing_cluster_state(RG, NAME))
+    assert result.error is None, result.error
+    provider = result.one("pulumi:providers:kubernetes").inputs
+    assert provider["clusterIdentifier"] == existing_cluster_state(RG, NAME)["id"]
+
+
+def test_every_problem_of_the_cluster_stops_the_run_before_anything_is_registered() -> None:
+    foreign = [{"name": "katapool", "tags": {"owner": "team-b"}}]
+    result = connect(existing_cluster_state(RG, NAME, kubernetes_version="1.26.6", pools=foreign))
+    assert result.error is not None
+    assert result.error.startswith("2 configuration problem(s); nothing was deployed:")
+    assert "1.26.6" in result.error and "already exists" in result.error
+    assert result.resources == []
+    assert [i.token for i in result.invokes] == ["azure-native:containerservice:getManagedCluster"]

@@ -14,7 +14,7 @@ from sandboxing import tenant_admission, tenant_manifests
 from sandboxing.stack_config import check_stack_config
 from sandboxing.tenants import tenants_of
 from tools.harness import Registered, RunResult, run_program, stack_config
-from tools.manifests import write_manifests
+from tools.plan.manifests import write_manifests
 
 NAMESPACE = "kubernetes:core/v1:Namespace"
 TENANT = "aks-pod-sandboxing:kubernetes:SandboxTenant"

@@ -15,19 +15,18 @@ import select
 import subprocess
 import sys
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import grpc
 import pytest
 from google.protobuf import empty_pb2
-from pulumi.output import Unknown
 from pulumi.runtime.proto import analyzer_pb2, analyzer_pb2_grpc
 from support import engine_struct
 
 from tools.harness import Registered, RunResult
+from tools.harness.sdk_internals import Unknown
+from tools.repo import REPO
 
-REPO = Path(__file__).resolve().parents[2]
 POD = "kubernetes:core/v1:Pod"
 STACK_CONFIG = {"aks-pod-sandboxing:podNamespace": "team-sandbox"}
 

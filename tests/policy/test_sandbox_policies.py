@@ -19,7 +19,6 @@ from typing import Any
 import pulumi.runtime
 import pytest
 from google.protobuf import json_format
-from pulumi.runtime import config as runtime_config
 from pulumi_policy import (
     EnforcementLevel,
     PolicyCustomTimeouts,
@@ -32,23 +31,23 @@ from pulumi_policy.proxy import UNKNOWN_STRING_VALUE, UnknownValueError, unknown
 from support import dev_config, engine_struct
 
 from policy import sandbox_policies as sp
-from sandboxing import catalog, rules, workload
+from sandboxing import catalog, pool_rules, workload
 from sandboxing.contract import default_settings
 from tools.harness import Registered, RunResult, run_program, stack_config
+from tools.harness.sdk_internals import no_stack_config
+from tools.repo import REPO
 
-REPO = Path(__file__).resolve().parents[2]
 POD = "kubernetes:core/v1:Pod"
 MANDATORY = [p for p in sp.POLICIES if p.enforcement_level == EnforcementLevel.MANDATORY]
 
 
 @pytest.fixture(autouse=True)
-def no_stack_config(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+def without_stack_config(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     """Start every test without stack config: harness runs elsewhere leave theirs behind, and
     sandbox-pods-use-kata reads the stack's podNamespace."""
     monkeypatch.delenv("PULUMI_CONFIG", raising=False)
-    token = runtime_config.CONFIG.set({})
-    yield
-    runtime_config.CONFIG.reset(token)
+    with no_stack_config():
+        yield
 
 
 def engine_props(inputs: dict[str, Any]) -> Any:
@@ -236,7 +235,7 @@ def pool_violations(inputs: dict[str, Any], config: dict[str, Any] | None = None
 
 def test_kata_pool_on_ubuntu_or_without_os_sku_is_refused(dev_run: RunResult) -> None:
     pool = copy.deepcopy(dev_run.one(sp.AGENT_POOL).inputs)
-    expected = rules.os_sku(default_settings(kata_os_sku="Ubuntu"))[0].message
+    expected = pool_rules.check_os_sku(default_settings(kata_os_sku="Ubuntu"))[0].message
     assert pool_violations({**pool, "osSKU": "Ubuntu"}) == [
         f"AgentPool 'kata-pool': osSKU 'Ubuntu': {expected}"
     ]
@@ -246,7 +245,10 @@ def test_kata_pool_on_ubuntu_or_without_os_sku_is_refused(dev_run: RunResult) ->
 
 def test_azure_linux_3_passes_like_the_program_which_only_warns(dev_run: RunResult) -> None:
     pool = dev_run.one(sp.AGENT_POOL).inputs
-    assert rules.os_sku(default_settings(kata_os_sku="AzureLinux3"))[0].severity == "warning"
+    assert (
+        pool_rules.check_os_sku(default_settings(kata_os_sku="AzureLinux3"))[0].severity
+        == "warning"
+    )
     assert pool_violations({**pool, "osSKU": "AzureLinux3"}) == []
 
 
@@ -264,7 +266,7 @@ def test_kata_pool_on_an_unsupported_size_is_refused(
     vm_size: str, reason: str, dev_run: RunResult
 ) -> None:
     pool = {**dev_run.one(sp.AGENT_POOL).inputs, "vmSize": vm_size}
-    program = rules.kata_vm_size(default_settings(kata_node_vm_size=vm_size))
+    program = pool_rules.check_kata_vm_size(default_settings(kata_node_vm_size=vm_size))
     assert [p.severity for p in program] == ["error"]
     found = pool_violations(pool)
     assert found == [f"AgentPool 'kata-pool': vmSize {vm_size!r}: {program[0].message}"]

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from sandboxing.contract import CONFIG_KEYS, Problem, default_settings, parse_settings
+from sandboxing.contract import Problem, default_settings, parse_settings
 
 
 def test_raw_strings_are_typed() -> None:
@@ -31,17 +31,3 @@ def test_runtime_class_follows_the_runtime_unless_overridden() -> None:
     assert default_settings().effective_runtime_class == "kata-vm-isolation"
     override = default_settings(runtime_class_name="kata-mshv-vm-isolation")
     assert override.effective_runtime_class == "kata-mshv-vm-isolation"
-
-
-def test_issue_defaults() -> None:
-    defaults = {k.name: k.default for k in CONFIG_KEYS}
-    assert defaults["systemNodeVmSize"] == "Standard_D2s_v5"
-    assert defaults["systemNodeCount"] == 1
-    assert defaults["kataNodePoolName"] == "katapool"
-    assert defaults["kataNodeVmSize"] == "Standard_D4s_v3"
-    assert defaults["kataNodeCount"] == 1
-    assert defaults["kataOsSku"] == "AzureLinux"
-    assert defaults["workloadRuntime"] == "KataVmIsolation"
-    assert defaults["podNamespace"] == "pod-sandboxing"
-    assert defaults["podImage"] == "mcr.microsoft.com/aks/fundamental/base-ubuntu:v0.0.11"
-    assert (defaults["podCpuLimit"], defaults["podMemoryLimit"]) == ("1", "1Gi")

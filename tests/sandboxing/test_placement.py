@@ -6,9 +6,9 @@ from typing import Any
 
 import pytest
 
-from sandboxing import rules
-from sandboxing.contract import KEYS_BY_NAME, Problem, default_settings
-from sandboxing.placement import kata_pool_placement
+from sandboxing import pool_rules, rules
+from sandboxing.config_keys import KEYS_BY_NAME
+from sandboxing.contract import Problem, check_keys, default_settings
 
 
 def system(**overrides: Any) -> list[Problem]:
@@ -23,7 +23,7 @@ def test_both_placements_with_defaults_have_no_problem() -> None:
 
 
 def test_unknown_placement_names_what_is_allowed() -> None:
-    (problem,) = kata_pool_placement(default_settings(kata_pool_placement="onepool"))
+    (problem,) = check_keys(default_settings(kata_pool_placement="onepool"))
     assert (problem.key, problem.value, problem.severity) == ("kataPoolPlacement", "onepool",
                                                               "error")  # fmt: skip
     assert "dedicated" in problem.message and "system" in problem.message
@@ -97,4 +97,4 @@ def test_the_system_pool_minimum_applies_to_the_kata_size() -> None:
     unused_small = default_settings(
         kata_pool_placement="system", system_node_vm_size="Standard_B1s"
     )
-    assert rules.system_vm_size(unused_small) == []
+    assert pool_rules.check_system_vm_size(unused_small) == []

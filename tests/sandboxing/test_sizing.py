@@ -124,5 +124,14 @@ def test_stack_sizing_is_the_pod_sizing_plus_the_nodes() -> None:
     assert replace(sizing, stack_nodes=None) == sandbox_sizing("1", "1Gi", "Standard_D4s_v3")
     assert sizing.as_output()["stackNodes"] == {
         "kataPoolPlacement": "system", "kataNodes": 1, "ociSystemNodes": 0, "vcpus": 4,
-        "systemPodsOnKataNodes": True,
+        "systemPodsOnKataNodes": True, "userNodes": 0,
     }  # fmt: skip
+
+
+def test_the_user_pool_counts_with_critical_addons_only() -> None:
+    settings = default_settings(system_pool_critical_addons_only=True, user_node_count=3,
+                                user_node_vm_size="Standard_D8ds_v5")  # fmt: skip
+    nodes = stack_nodes(settings)
+    # 1 x 2 (System) + 1 x 4 (Kata) + 3 x 8 (User)
+    assert (nodes.user_nodes, nodes.vcpus) == (3, 30)
+    assert stack_nodes(default_settings(user_node_count=3)).user_nodes == 0  # key not used

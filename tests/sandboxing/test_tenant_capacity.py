@@ -5,7 +5,7 @@ from __future__ import annotations
 from sandboxing import catalog
 from sandboxing.contract import Settings, default_settings
 from sandboxing.sizing import node_capacity, stack_sizing
-from sandboxing.tenant_capacity import capacity_problems, tenant_pool
+from sandboxing.tenant_capacity import check_tenant_capacity, tenant_pool
 
 OVERHEAD = catalog.RUNTIME_CLASS_OVERHEAD_MIB
 
@@ -53,18 +53,18 @@ def test_oversubscription_is_a_warning_with_the_numbers() -> None:
     s = settings({"name": "a", "cpuQuota": "3500m"}, {"name": "b", "cpuQuota": "3500m"}, nodes=2)
     pool = tenant_pool(s)
     assert pool is not None and pool.fits is False
-    (warning,) = capacity_problems(s)
+    (warning,) = check_tenant_capacity(s)
     assert warning.severity == "warning" and warning.key == "tenants"
     assert "add up to 7000m CPU and 8192Mi memory" in warning.message
     assert (
         f"{pool.allocatable_millicpu}m CPU and {pool.allocatable_memory_mib}Mi" in warning.message
     )
-    assert capacity_problems(settings({"name": "a"}, {"name": "b"}, nodes=2)) == []
+    assert check_tenant_capacity(settings({"name": "a"}, {"name": "b"}, nodes=2)) == []
 
 
 def test_one_tenant_larger_than_the_whole_pool_is_an_error() -> None:
     s = settings({"name": "a", "memoryQuota": "64Gi"}, nodes=2)
-    errors = [p for p in capacity_problems(s) if p.severity == "error"]
+    errors = [p for p in check_tenant_capacity(s) if p.severity == "error"]
     assert [(p.key, p.value) for p in errors] == [("tenants[0].memoryQuota", "64Gi")]
     assert "more than the whole Kata pool" in errors[0].message
 
@@ -72,7 +72,7 @@ def test_one_tenant_larger_than_the_whole_pool_is_an_error() -> None:
 def test_a_default_pod_that_fits_no_node_or_no_quota_is_an_error() -> None:
     s = settings({"name": "a", "podMemory": "12Gi", "memoryQuota": "14Gi"},
                  {"name": "b", "podCpu": "2", "cpuQuota": "1"}, nodes=4)  # fmt: skip
-    found = {p.key: p.message for p in capacity_problems(s) if p.severity == "error"}
+    found = {p.key: p.message for p in check_tenant_capacity(s) if p.severity == "error"}
     assert "does not fit one Kata node" in found["tenants[0].podMemory"]
     assert "holds no pod of the default size" in found["tenants[1]"]
 

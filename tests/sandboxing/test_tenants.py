@@ -9,9 +9,9 @@ import pytest
 from sandboxing.contract import default_settings
 from sandboxing.stack_config import check_stack_config
 from sandboxing.tenants import EgressPort, Tenant, existing_cluster_problems, parse_tenants
-from tools.cli_config import cli_refusal, engine_config, read_project_file
-from tools.harness import REPO
-from tools.stack_file import read_stack_values
+from tools.harness.cli_config import cli_refusal, engine_config, read_project_file
+from tools.harness.stack_file import read_stack_values
+from tools.repo import REPO
 
 GUID = "0f4b8c4e-1a2b-4c3d-8e9f-0123456789ab"
 

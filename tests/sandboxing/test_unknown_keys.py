@@ -2,8 +2,9 @@ from __future__ import annotations
 
 import pytest
 
-from sandboxing import rules
-from sandboxing.contract import CONFIG_KEYS, PROJECT, default_settings
+from sandboxing import pool_rules
+from sandboxing.config_keys import CONFIG_KEYS
+from sandboxing.contract import PROJECT, default_settings
 from sandboxing.unknown_keys import closest_key, unknown_keys
 
 
@@ -37,7 +38,7 @@ def test_only_unknown_keys_of_this_project_are_problems() -> None:
 def test_a_version_that_was_an_unquoted_yaml_number_says_quote_it(
     version: str, hint: str | None
 ) -> None:
-    (problem,) = rules.kubernetes_version(default_settings(kubernetes_version=version))
+    (problem,) = pool_rules.check_kubernetes_version(default_settings(kubernetes_version=version))
     assert problem.value == version
     if hint:
         assert problem.message.endswith(f"quote it: {hint}")

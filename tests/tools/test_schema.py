@@ -7,8 +7,10 @@ from pathlib import Path
 import pytest
 import yaml
 
-from sandboxing.contract import CONFIG_KEYS, parse_settings
-from tools.harness import REPO, list_stacks
+from sandboxing.config_keys import CONFIG_KEYS
+from sandboxing.contract import parse_settings
+from tools.harness import list_stacks
+from tools.repo import REPO
 from tools.schema import main as schema_main
 from tools.schema import project_file, readme_table
 
@@ -56,7 +58,8 @@ def test_every_stack_file_only_sets_known_keys(stack: str) -> None:
 
 
 def copy_of_the_generated_files(tmp_path: Path) -> Path:
-    for name in ("Pulumi.yaml", "README.md"):
+    for name in ("Pulumi.yaml", "README.md", "docs/offline-plan.md"):
+        (tmp_path / name).parent.mkdir(exist_ok=True)
         (tmp_path / name).write_text((REPO / name).read_text())
     return tmp_path
 
@@ -89,3 +92,17 @@ def test_check_exits_1_on_stale_files_without_writing_and_0_when_current(
     assert schema_main([], repo=repo) == 0  # the plain run repairs it
     assert (repo / "README.md").read_text() == readme
     assert schema_main(["--check"], repo=repo) == 0
+
+
+def test_create_times_in_the_docs_are_the_estimates_own(tmp_path: Path) -> None:
+    from tools.plan.critical_path import CREATE_SECONDS
+
+    seconds = CREATE_SECONDS["azure-native:containerservice:AgentPool"]
+    row = f"| Kata AgentPool | {seconds} s |"
+    repo = copy_of_the_generated_files(tmp_path)
+    doc = repo / "docs" / "offline-plan.md"
+    assert row in doc.read_text()
+    doc.write_text(doc.read_text().replace(row, f"| Kata AgentPool | {seconds + 60} s |"))
+    assert schema_main(["--check"], repo=repo) == 1
+    assert schema_main([], repo=repo) == 0
+    assert row in doc.read_text()

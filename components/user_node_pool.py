@@ -1,0 +1,52 @@
+"""The User pool for ordinary workloads, when the System pool is kept for system pods."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import pulumi
+from pulumi_azure_native import containerservice
+
+from components.pool_options import host_and_disk
+from sandboxing.catalog import USER_POOL_NAME
+from sandboxing.contract import Settings
+
+
+class UserNodePool(pulumi.ComponentResource):
+    """An untainted AzureLinux User pool (OCI runtime): with the System pool tainted
+    CriticalAddonsOnly and the Kata pool tainted for sandboxed pods, it is where the trusted pod
+    and every other pod without a toleration are scheduled."""
+
+    pool: containerservice.AgentPool  # what the trusted pod waits for
+    pool_name: pulumi.Output[str]
+
+    def __init__(
+        self,
+        name: str,
+        settings: Settings,
+        resource_group_name: pulumi.Input[str],
+        cluster_name: pulumi.Input[str],
+        after: Sequence[pulumi.Resource] = (),
+        opts: pulumi.ResourceOptions | None = None,
+    ) -> None:
+        super().__init__("aks-pod-sandboxing:azure:UserNodePool", name, None, opts)
+        pool = containerservice.AgentPool(
+            f"{name}-pool",
+            resource_group_name=resource_group_name,
+            resource_name_=cluster_name,
+            agent_pool_name=USER_POOL_NAME,
+            mode=containerservice.AgentPoolMode.USER,
+            type=containerservice.AgentPoolType.VIRTUAL_MACHINE_SCALE_SETS,
+            os_type=containerservice.OSType.LINUX,
+            os_sku=containerservice.OSSKU.AZURE_LINUX,
+            vm_size=settings.user_node_vm_size,
+            count=settings.user_node_count,
+            orchestrator_version=settings.kubernetes_version or None,
+            **host_and_disk(settings),
+            # `after`: the pool operations it must not overlap (a component's depends_on does
+            # not hold its children back, so it is passed here).
+            opts=pulumi.ResourceOptions(parent=self, depends_on=list(after)),
+        )
+        self.pool = pool
+        self.pool_name = pool.name
+        self.register_outputs({"poolName": self.pool_name})

@@ -1,0 +1,228 @@
+"""Rules of the production options: host encryption, OS disks, Azure Monitor, Azure Policy and a
+System pool for system pods only. Pure, like `rules`, which runs them with the others.
+
+Pool-level options (enableEncryptionAtHost, osDiskType, osDiskSizeGB) apply to every pool the
+program creates, so with clusterMode existing to the Kata pool alone; cluster-level options
+(enableAzureMonitor, enableAzurePolicy, systemPoolCriticalAddonsOnly) change the cluster itself
+and need clusterMode new.
+"""
+
+from __future__ import annotations
+
+from sandboxing import catalog
+from sandboxing.config_keys import KEYS_BY_NAME
+from sandboxing.contract import Problem, Settings
+
+MAX_NODE_COUNT = catalog.MAX_NODES_PER_POOL
+
+
+def _changed(key: str, value: object) -> bool:
+    return value != KEYS_BY_NAME[key].default
+
+
+def pools(s: Settings) -> list[tuple[str, str]]:
+    """(key naming its VM size, size) of every pool the program creates."""
+    if s.existing_cluster:
+        return [("kataNodeVmSize", s.kata_node_vm_size)]
+    if s.kata_on_system_pool:
+        return [("kataNodeVmSize", s.kata_node_vm_size)]
+    found = [("systemNodeVmSize", s.system_node_vm_size), ("kataNodeVmSize", s.kata_node_vm_size)]
+    if s.user_pool:
+        found.append(("userNodeVmSize", s.user_node_vm_size))
+    return found
+
+
+def os_disk(s: Settings) -> list[Problem]:
+    """osDiskType/osDiskSizeGB, and an ephemeral OS disk only where a local disk can hold it."""
+    problems: list[Problem] = []
+    size_gb = s.os_disk_size_gb
+    low, high = catalog.MIN_OS_DISK_GIB, catalog.MAX_OS_DISK_GIB
+    if size_gb != 0 and not low <= size_gb <= high:
+        problems.append(
+            Problem("osDiskSizeGB", size_gb, f"must be 0 (the AKS default) or {low}-{high} GiB")
+        )
+    if s.os_disk_type != "Ephemeral":
+        return problems
+    needed = size_gb if low <= size_gb <= high else catalog.DEFAULT_OS_DISK_GIB
+    for key, name in pools(s):
+        size = catalog.parse_vm_size(name)
+        if size is None:
+            continue  # the size's own rule reports it
+        where = catalog.placement_disk_gib(size)
+        if where is None:
+            problems.append(
+                Problem(
+                    "osDiskType",
+                    s.os_disk_type,
+                    (
+                        f"{key} {name}: the catalog has no cache/temp disk figures for "
+                        f"family {size.family}; AKS refuses an ephemeral OS disk of {needed} "
+                        "GiB unless its cache (or, without one, its temp disk) holds it"
+                    ),
+                    "warning",
+                )
+            )
+            continue
+        disk, gib = where
+        if gib >= needed:
+            continue
+        families = tuple(catalog.KATA_VM_FAMILIES) if key == "kataNodeVmSize" else None
+        fits = [
+            n
+            for n in catalog.ephemeral_sizes(needed, families)
+            if (p := catalog.parse_vm_size(n)) and p.vcpus >= size.vcpus
+        ]
+        suggestion = f"; a size that would work: {fits[0]}" if fits else ""
+        has = "has no temp disk and no cache" if disk == "no" else f"has a {gib:g} GiB {disk} disk"
+        smaller = (
+            f", or set osDiskSizeGB to at most {int(gib)} (minimum {low})" if gib >= low else ""
+        )
+        problems.append(
+            Problem(
+                "osDiskType",
+                s.os_disk_type,
+                (
+                    f"{key} {name} {has}, too small for an ephemeral OS disk of {needed} GiB"
+                    f"{' (osDiskSizeGB)' if size_gb else ' (the AKS default size)'}{suggestion}"
+                    f"{smaller}; or use osDiskType Managed"
+                ),
+            )
+        )
+    return problems
+
+
+def azure_monitor(s: Settings) -> list[Problem]:
+    """Keys that only matter with enableAzureMonitor (their shapes are the keys' own checks)."""
+    problems: list[Problem] = []
+    workspace = s.log_analytics_workspace_id
+    days = s.log_analytics_retention_days
+    if not s.enable_azure_monitor:
+        for key, value in (
+            ("logAnalyticsWorkspaceId", workspace),
+            ("logAnalyticsRetentionDays", days),
+        ):
+            if _changed(key, value):
+                problems.append(
+                    Problem(key, value, "is not used without enableAzureMonitor: true", "warning")
+                )
+    elif workspace and _changed("logAnalyticsRetentionDays", days):
+        problems.append(
+            Problem(
+                "logAnalyticsRetentionDays",
+                days,
+                (
+                    "is not used with logAnalyticsWorkspaceId: the program creates no "
+                    "workspace; set the retention on your own workspace"
+                ),
+                "warning",
+            )
+        )
+    return problems
+
+
+def cluster_options(s: Settings) -> list[Problem]:
+    """Options that change the cluster itself need a cluster the program creates."""
+    if not s.existing_cluster:
+        return []
+    return [
+        Problem(
+            key,
+            True,
+            "needs clusterMode new: the program does not change an existing "
+            f"cluster; turn it on there ({how})",
+        )
+        for key, on, how in (
+            (
+                "enableAzureMonitor",
+                s.enable_azure_monitor,
+                "az aks enable-addons --addons monitoring, and a diagnostic setting",
+            ),
+            (
+                "enableAzurePolicy",
+                s.enable_azure_policy,
+                "az aks enable-addons --addons azure-policy",
+            ),
+            (
+                "systemPoolCriticalAddonsOnly",
+                s.system_pool_critical_addons_only,
+                "az aks nodepool add --mode System --node-taints "
+                f"{catalog.CRITICAL_ADDONS_ONLY_TAINT}, then a User pool",
+            ),
+        )
+        if on
+    ]
+
+
+def user_pool(s: Settings) -> list[Problem]:
+    """systemPoolCriticalAddonsOnly: the User pool's keys, and what it cannot be combined with."""
+    problems: list[Problem] = []
+    if s.system_pool_critical_addons_only and s.kata_on_system_pool:
+        problems.append(
+            Problem(
+                "systemPoolCriticalAddonsOnly",
+                True,
+                (
+                    "cannot be combined with kataPoolPlacement system: the System pool is "
+                    "then the Kata pool, and a CriticalAddonsOnly taint would keep the "
+                    "untrusted pod off it; use kataPoolPlacement dedicated"
+                ),
+            )
+        )
+    if not s.user_pool:
+        for key, value in (
+            ("userNodeVmSize", s.user_node_vm_size),
+            ("userNodeCount", s.user_node_count),
+        ):
+            if _changed(key, value):
+                problems.append(
+                    Problem(
+                        key,
+                        value,
+                        "is not used without systemPoolCriticalAddonsOnly: true",
+                        "warning",
+                    )
+                )
+        return problems
+    if catalog.parse_vm_size(s.user_node_vm_size) is None:
+        problems.append(
+            Problem(
+                "userNodeVmSize",
+                s.user_node_vm_size,
+                "is not an Azure VM size name (e.g. Standard_D2s_v5)",
+            )
+        )
+    if not 1 <= s.user_node_count <= MAX_NODE_COUNT:
+        problems.append(
+            Problem(
+                "userNodeCount",
+                s.user_node_count,
+                (f"must be between 1 and {MAX_NODE_COUNT} (the trusted pod needs a node)"),
+            )
+        )
+    if not s.kata_on_system_pool and s.kata_node_pool_name == catalog.USER_POOL_NAME:
+        problems.append(
+            Problem(
+                "kataNodePoolName",
+                s.kata_node_pool_name,
+                (
+                    "is the User pool's name with systemPoolCriticalAddonsOnly; choose another "
+                    "(default katapool)"
+                ),
+            )
+        )
+    if not s.kata_on_system_pool and not s.kata_node_taint:
+        problems.append(
+            Problem(
+                "kataNodeTaint",
+                s.kata_node_taint,
+                (
+                    "is empty with systemPoolCriticalAddonsOnly: ordinary pods, the trusted "
+                    "pod too, may then be scheduled on the Kata nodes instead of the User pool"
+                ),
+                "warning",
+            )
+        )
+    return problems
+
+
+PRODUCTION_RULES = (os_disk, azure_monitor, cluster_options, user_pool)

@@ -1,0 +1,234 @@
+"""`python -m tools.plan`: the plan data, the JSON and text formats, exit codes."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+from support import dev_config, run_dev
+
+import tools.plan
+import tools.plan.cli
+from tools.harness import OutputValue, RunResult, list_stacks
+from tools.plan.build import SCHEMA_VERSION, build_plan
+from tools.plan.cli import main
+from tools.plan.recorded_values import SECRET_MASK, UNKNOWN
+from tools.plan.text import render_text
+from tools.repo import REPO
+
+FORMATS = ("text", "markdown", "json")
+MOCK_TOKEN = "mock-secret-token"  # what the harness's kubeconfig carries
+BAD_SIZE = "Standard_B2s"  # burstable: no nested virtualization
+
+
+def run_main(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    code = main(list(argv))
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err
+
+
+@pytest.fixture(scope="module")
+def printed(dev_run: RunResult) -> dict[str, str]:
+    """What `python -m tools.plan --format <fmt>` prints for the dev stack, per format."""
+    plan = build_plan(dev_run, "dev")
+    return {fmt: tools.plan.cli.RENDERERS[fmt](plan) for fmt in FORMATS}
+
+
+@pytest.fixture
+def bad_config(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(
+        tools.plan.cli, "stack_config", lambda stack: dev_config(kataNodeVmSize=BAD_SIZE)
+    )
+
+
+def test_json_is_versioned_and_every_field_is_documented(printed: dict[str, str]) -> None:
+    plan = json.loads(printed["json"])
+    assert plan["schemaVersion"] == SCHEMA_VERSION == 2
+    assert list(plan) == [
+        "schemaVersion", "stack", "preview", "error", "errorSummary", "warnings",
+        "existingCluster", "resources", "outputs", "sandboxSizing", "estimate", "diff",
+    ]  # fmt: skip
+    doc = (REPO / "docs" / "offline-plan.md").read_text()
+    documented = doc.split("## JSON fields", 1)[1]
+    fields = {*plan, *plan["resources"][0], *plan["estimate"], *plan["estimate"]["criticalPath"][0]}
+    for field in fields:
+        assert re.search(rf"`{field}`", documented), f"{field} is not in docs/offline-plan.md"
+
+
+def test_json_carries_resources_estimate_and_sizing(printed: dict[str, str]) -> None:
+    plan = json.loads(printed["json"])
+    assert plan["error"] == [] and plan["errorSummary"] is None
+    assert [r["urn"] for r in plan["resources"]] == sorted(r["urn"] for r in plan["resources"])
+    wait = next(r for r in plan["resources"] if r["name"] == "kata-runtime-class-wait")
+    assert wait["operation"] == "create"
+    assert wait["properties"] == {"class_name": "kata-vm-isolation", "handler": "kata",
+                                  "timeout_seconds": 300}  # fmt: skip
+    reconcile = next(r for r in plan["resources"] if r["name"] == "kata-reconcile-run")
+    assert reconcile["properties"]["cluster_id"].endswith("/managedClusters/aks-pod-sandboxing-dev")
+    assert "__provider" not in printed["json"] and 'kubeconfig": "apiVersion' not in printed["json"]
+    pool = next(r for r in plan["resources"] if r["name"] == "kata-pool")
+    assert pool["properties"]["count"] == 1 and isinstance(pool["properties"]["count"], int)
+    assert plan["estimate"]["summary"].endswith("= ~17 min")
+    assert plan["estimate"]["criticalPath"][-1]["label"] == "Pod untrusted"
+    assert plan["sandboxSizing"]["podsPerNode"] == 3
+    assert plan["outputs"]["kubeconfig"] == SECRET_MASK
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_no_format_ever_prints_the_kubeconfig(printed: dict[str, str], fmt: str) -> None:
+    out = printed[fmt]
+    assert MOCK_TOKEN not in out
+    assert "certificate-authority-data" not in out
+    assert SECRET_MASK in out
+
+
+def test_a_kubeconfig_output_is_masked_even_without_its_secret_flag() -> None:
+    result = RunResult(
+        resources=[], invokes=[], warnings=[],
+        outputs={
+            "kubeconfig": OutputValue(f"users: [{{user: {{token: {MOCK_TOKEN}}}}}]", False, True),
+            "adminKubeconfigPath": OutputValue("/tmp/k", False, True),
+            "clusterName": OutputValue(None, False, False),
+            "ratio": OutputValue(2.0, False, True),
+        },
+    )  # fmt: skip
+    outputs = build_plan(result, "dev")["outputs"]
+    assert outputs == {
+        "kubeconfig": SECRET_MASK, "adminKubeconfigPath": SECRET_MASK,
+        "clusterName": UNKNOWN, "ratio": 2,
+    }  # fmt: skip
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_bad_config_exits_1_with_the_errors_in_every_format(
+    capsys: pytest.CaptureFixture[str], bad_config: None, tmp_path: Path, fmt: str
+) -> None:
+    code, out, _ = run_main(capsys, "--format", fmt, "--manifests", str(tmp_path / "out"))
+    assert code == 1
+    assert BAD_SIZE in out and "nested virtualization" in out
+    assert not (tmp_path / "out").exists()  # nothing written for a plan that cannot deploy
+    if fmt == "json":
+        plan = json.loads(out)
+        (problem,) = plan["error"]
+        assert problem["key"] == "aks-pod-sandboxing:kataNodeVmSize"
+        assert problem["value"] == BAD_SIZE and "nested virtualization" in problem["message"]
+        assert BAD_SIZE in plan["errorSummary"]
+        assert plan["resources"] == [] and plan["estimate"] is None
+
+
+def test_the_example_stacks_are_there() -> None:
+    assert {"dev", "onepool"} <= set(list_stacks())
+
+
+@pytest.mark.parametrize("stack", list_stacks())
+def test_every_stack_file_plans_offline(capsys: pytest.CaptureFixture[str], stack: str) -> None:
+    code, out, _ = run_main(capsys, "--stack", stack, "--format", "json")
+    plan = json.loads(out)
+    assert code == 0, plan["error"]
+    assert plan["stack"] == stack and plan["warnings"] == []
+    placement = plan["sandboxSizing"]["stackNodes"]["kataPoolPlacement"]
+    pools = [r for r in plan["resources"] if r["type"].endswith(":AgentPool")]
+    kata = [p for p in pools if p["properties"].get("workloadRuntime") == "KataVmIsolation"]
+    assert len(kata) == (1 if placement == "dedicated" else 0)
+    assert len(pools) - len(kata) == (1 if plan["sandboxSizing"]["stackNodes"]["userNodes"] else 0)
+
+
+def test_unknown_stack_exits_2(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = run_main(capsys, "--stack", "nosuchstack")
+    assert code == 2
+    assert out == "" and "nosuchstack" in err
+
+
+def test_cli_prints_the_plan_and_writes_manifests_apart(
+    capsys: pytest.CaptureFixture[str], printed: dict[str, str], tmp_path: Path
+) -> None:
+    code, out, err = run_main(capsys, "--format", "json", "--manifests", str(tmp_path))
+    assert code == 0
+    assert out == printed["json"] + "\n"  # stdout is the plan alone: it must parse
+    assert len(list(tmp_path.glob("*.yaml"))) == 5
+    assert f"wrote 5 manifests to {tmp_path}" in err
+
+
+def test_text_shows_the_estimate_and_marks_the_critical_path(dev_run: RunResult) -> None:
+    text = render_text(build_plan(dev_run, "dev"))
+    assert "Estimated `pulumi up` from empty" in text
+    assert (
+        "-> AgentPool kata-pool (360s) -> ClusterReconcile kata-reconcile-run (180s) -> "
+        "RuntimeClassWait kata-runtime-class-wait (5s) -> Pod untrusted (45s) = ~17 min"
+    ) in text
+    lines = text.splitlines()
+
+    def timeline_line(label: str) -> str:
+        return next(line for line in lines if line.endswith(f"  {label}"))
+
+    assert timeline_line("Pod untrusted").lstrip().startswith("*")
+    assert not timeline_line("Pod trusted").lstrip().startswith("*")
+    assert "16:15 ->  17:00  Pod untrusted" in timeline_line("Pod untrusted")
+
+
+def test_preview_is_flagged_and_unknown_values_are_marked() -> None:
+    plan = build_plan(run_dev(preview=True), "dev", preview=True)
+    assert plan["preview"] is True
+    assert plan["outputs"]["kubeconfig"] == SECRET_MASK
+    # The cluster's ARM id comes from Azure: unknown until the cluster exists.
+    reconcile = next(r for r in plan["resources"] if r["name"] == "kata-reconcile-run")
+    assert reconcile["properties"]["cluster_id"] == UNKNOWN
+    # The class name is the wait's own input, which the engine echoes for a dynamic resource in
+    # a preview (pulumi/pulumi provider_plugin.go: no preview support -> the inputs as state).
+    untrusted = next(r for r in plan["resources"] if r["name"] == "untrusted")
+    assert untrusted["properties"]["spec.runtimeClassName"] == "kata-vm-isolation"
+    # The estimate does not depend on values, only on the waits.
+    assert plan["estimate"]["summary"].endswith("= ~17 min")
+    text, markdown = render_text(plan), tools.plan.cli.RENDERERS["markdown"](plan)
+    assert text.splitlines()[0].endswith(
+        "run as `pulumi preview`: values not known before apply show as (known after apply)"
+    )
+    assert f"cluster_id: {UNKNOWN}" in text
+    assert markdown.startswith("## Offline preview: stack `dev`")
+    assert f"cluster_id: {UNKNOWN}" in markdown
+
+
+@pytest.mark.parametrize("fmt", ["text", "markdown"])
+def test_nothing_is_hidden_and_values_read_as_yaml(printed: dict[str, str], fmt: str) -> None:
+    out = printed[fmt]
+    assert "..." not in out
+    assert "True" not in out and "False" not in out
+    assert ": '" not in out and "{'" not in out and "['" not in out  # no Python reprs
+    for line in (
+        "agentPoolProfiles[0].vmSize: Standard_D2s_v5",
+        'kubernetesVersion: "1.33"',  # a string YAML would read as a number stays quoted
+        "automountServiceAccountToken: false",
+        "spec.containers[0].resources.limits.memory: 1Gi",
+        "spec.tolerations[0].effect: NoSchedule",
+        "spec.podSelector: {}",
+        "metadata.labels.pod-security.kubernetes.io/enforce: restricted",
+    ):
+        assert line in out, line
+    if fmt == "text":
+        assert "    sandboxSizing.node.vmSize: Standard_D4s_v3" in out
+
+
+def test_json_properties_are_leaves(printed: dict[str, str]) -> None:
+    plan = json.loads(printed["json"])
+    for resource in plan["resources"]:
+        for path, value in resource["properties"].items():
+            assert not isinstance(value, dict | list) or value in ({}, []), (path, value)
+    cluster = next(r for r in plan["resources"] if r["name"] == "cluster-aks")
+    assert cluster["properties"]["agentPoolProfiles[0].vmSize"] == "Standard_D2s_v5"
+
+
+def test_plan_data_is_plain_json_and_repeatable(dev_run: RunResult) -> None:
+    plan = build_plan(dev_run, "dev")
+    assert json.loads(json.dumps(plan)) == plan
+    assert build_plan(dev_run, "dev") == plan
+
+
+def test_text_is_the_default_format(
+    capsys: pytest.CaptureFixture[str], printed: dict[str, str]
+) -> None:
+    code, out, _ = run_main(capsys)
+    assert code == 0
+    assert out == printed["text"] + "\n"
+    assert out.startswith("Offline plan for stack 'dev'")

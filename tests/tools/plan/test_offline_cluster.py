@@ -1,0 +1,99 @@
+"""An existing-cluster stack plans offline: against an assumed cluster, or a described one."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from support import dev_config
+
+import tools.plan.build
+import tools.plan.cli
+from tools.plan.cli import main
+
+TEAM = {"clusterMode": "existing", "resourceGroupName": "rg-team", "clusterName": "aks-team"}
+
+
+def run_main(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    code = main(list(argv))
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err
+
+
+@pytest.mark.parametrize("fmt", ["text", "markdown", "json"])
+def test_the_team_stack_plans_offline_and_says_what_it_assumed(
+    capsys: pytest.CaptureFixture[str], fmt: str
+) -> None:
+    code, out, _ = run_main(capsys, "--stack", "team", "--format", fmt)
+    assert code == 0
+    if fmt == "json":
+        plan = json.loads(out)
+        assert plan["error"] == []
+        assert plan["existingCluster"] == {
+            "source": "assumed", "assumed": True, "resourceGroupName": "rg-team",
+            "clusterName": "aks-team", "kubernetesVersion": "1.27", "pools": ["nodepool1"],
+            "entra": False,
+        }  # fmt: skip
+        pool = next(r for r in plan["resources"] if r["name"] == "kata-pool")
+        assert pool["properties"]["vmSize"] == "Standard_D4s_v5"
+        return
+    assert (
+        "Existing cluster rg-team/aks-team ASSUMED, not looked up (no Azure offline): "
+        "Kubernetes 1.27, node pools: nodepool1, Microsoft Entra integration: off." in out
+    )
+    assert "ResourceNotFound" not in out
+
+
+def test_the_assumption_follows_the_config(monkeypatch: pytest.MonkeyPatch) -> None:
+    config = dev_config(**TEAM, kubernetesVersion="1.31", kataNodePoolName="nodepool1")
+    monkeypatch.setattr(tools.plan.cli, "stack_config", lambda stack: config)
+    _, plan = tools.plan.build.plan_stack(config, "team")
+    assert plan["error"] == []
+    assert plan["existingCluster"]["kubernetesVersion"] == "1.31"
+    assert plan["existingCluster"]["pools"] == ["nodepool2"]  # the Kata pool's name stays free
+
+
+def test_a_described_old_cluster_fails_with_the_programs_message(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    described = tmp_path / "cluster.json"
+    described.write_text(json.dumps({"kubernetesVersion": "1.26.10", "pools": ["nodepool1"]}))
+    code, out, _ = run_main(
+        capsys, "--stack", "team", "--format", "json", "--existing-cluster", str(described)
+    )
+    assert code == 1
+    plan = json.loads(out)
+    (problem,) = plan["error"]
+    assert problem["key"] == "aks-pod-sandboxing:clusterName"
+    assert problem["message"].startswith("runs Kubernetes 1.26.10; KataVmIsolation needs 1.27")
+    assert plan["errorSummary"].startswith("1 configuration problem(s); nothing was deployed")
+    assert plan["existingCluster"]["source"] == str(described)
+    assert plan["existingCluster"]["assumed"] is False
+
+
+def test_a_described_cluster_with_the_pool_name_taken_and_entra(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    described = tmp_path / "cluster.json"
+    described.write_text(json.dumps(
+        {"kubernetesVersion": "1.32.4", "pools": ["nodepool1", "katapool"], "entra": True}
+    ))  # fmt: skip
+    code, out, _ = run_main(capsys, "--stack", "team", "--existing-cluster", str(described))
+    assert code == 1
+    assert f"as described in {described}: Kubernetes 1.32.4" in out
+    assert "Microsoft Entra integration: on" in out
+    assert "kataNodePoolName = 'katapool': a node pool of that name already exists" in out
+
+
+@pytest.mark.parametrize(
+    "content", ["not json", "{}", '{"kubernetesVersion": "1.31", "pools": [3]}']
+)
+def test_a_bad_cluster_file_exits_2_and_says_why(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, content: str
+) -> None:
+    described = tmp_path / "cluster.json"
+    described.write_text(content)
+    code, out, err = run_main(capsys, "--stack", "team", "--existing-cluster", str(described))
+    assert code == 2 and out == ""
+    assert f"--existing-cluster {described}" in err

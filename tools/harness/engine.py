@@ -1,0 +1,141 @@
+"""Run the real `__main__.py` under the Pulumi mock engine and record what it would deploy.
+
+Shared by the offline plan (`python -m tools.plan`), the benchmarks and the tests. The stack's
+config is read as the Pulumi CLI reads it (tools.harness.cli_config); the cloud answers come
+from tools.harness.mock_cloud.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import runpy
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pulumi
+import pulumi.runtime
+
+from sandboxing.contract import PROJECT
+from tools.harness.cli_config import Refusal, cli_refusal, engine_config, read_project_file
+from tools.harness.mock_cloud import CloudMocks
+from tools.harness.recording import RecordingMonitor
+from tools.harness.records import OutputValue, RunResult
+from tools.harness.sdk_internals import (
+    exported_outputs,
+    reset_engine_state,
+    run_program_function,
+    sync_await,
+)
+from tools.harness.stack_file import StackValue, read_stack_file
+from tools.repo import REPO
+
+
+def _stack_values(stack: str, stack_dir: Path) -> dict[str, StackValue]:
+    path = stack_dir / f"Pulumi.{stack}.yaml"
+    if not path.exists():
+        raise FileNotFoundError(f"no stack file {path.name} (stacks: {', '.join(list_stacks())})")
+    return read_stack_file(path, PROJECT)
+
+
+def stack_config(stack: str = "dev", stack_dir: Path = REPO) -> dict[str, str]:
+    """The stack's config as the engine hands it to the program ("ns:key" -> text): read as
+    the CLI reads the file, with Pulumi.yaml's defaults for unset keys (harness.cli_config)."""
+    project = read_project_file(REPO / "Pulumi.yaml")
+    return engine_config(project, _stack_values(stack, stack_dir))
+
+
+def stack_refusal(stack: str = "dev", stack_dir: Path = REPO) -> Refusal | None:
+    """Why the CLI would refuse the stack's config before running the program, or None."""
+    project = read_project_file(REPO / "Pulumi.yaml")
+    return cli_refusal(stack, project, _stack_values(stack, stack_dir))
+
+
+def list_stacks() -> list[str]:
+    return sorted(p.name[len("Pulumi.") : -len(".yaml")] for p in REPO.glob("Pulumi.*.yaml"))
+
+
+class _WarningCollector(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if record.levelno == logging.WARNING:
+            self.messages.append(record.getMessage())
+
+
+def run_program(
+    config: dict[str, str],
+    *,
+    stack: str = "dev",
+    preview: bool = False,
+    mocks: CloudMocks | None = None,
+    program: Callable[[], Any] | None = None,
+) -> RunResult:
+    """Run the program (default: the repo's `__main__.py`) under mocks with this stack config.
+
+    A program error (e.g. a configuration RunError) is returned in `error`, with whatever was
+    registered before it, so callers can check that nothing was.
+    """
+    mocks = mocks or CloudMocks(preview=preview)
+    monitor = RecordingMonitor(mocks)
+    collector = _WarningCollector()
+    logger = logging.getLogger(f"{PROJECT}.mock.{id(collector)}")
+    logger.propagate = False
+    logger.addHandler(collector)
+
+    reset_engine_state()
+    pulumi.runtime.set_all_config(dict(config))
+    pulumi.runtime.set_mocks(
+        mocks, project=PROJECT, stack=stack, preview=preview, logger=logger, monitor=monitor
+    )
+
+    def run() -> None:
+        if program is not None:
+            program()
+        else:
+            runpy.run_path(str(REPO / "__main__.py"), run_name="__main__")
+
+    error = None
+    try:
+        run_program_function(run)
+    except pulumi.RunError as exc:
+        error = str(exc)
+    except Exception as exc:
+        error = f"{type(exc).__name__}: {exc}"
+    outputs = _resolve_outputs()
+    _drain_leftover_tasks()
+    return RunResult(monitor.registered, mocks.invokes, outputs, collector.messages, error)
+
+
+def _quiet_failed_run(loop: asyncio.AbstractEventLoop, context: dict[str, Any]) -> None:
+    # A failed run leaves futures whose error was already reported as the run's error.
+    if context.get("message") != "Future exception was never retrieved":
+        loop.default_exception_handler(context)
+
+
+def _drain_leftover_tasks() -> None:
+    """Finish what a failed run left pending, so it cannot leak into the next run's RPCs."""
+    loop = asyncio.get_event_loop()
+    loop.set_exception_handler(_quiet_failed_run)
+    pending = [task for task in asyncio.all_tasks(loop) if not task.done()]
+    for task in pending:
+        task.cancel()
+    if pending:
+        loop.run_until_complete(asyncio.gather(*pending, return_exceptions=True))
+
+
+def _resolve_outputs() -> dict[str, OutputValue]:
+    resolved: dict[str, OutputValue] = {}
+    for name, value in exported_outputs().items():
+        output = pulumi.Output.from_input(value)
+        try:
+            known = sync_await(output.is_known())
+            secret = sync_await(output.is_secret())
+            result = sync_await(output.future()) if known else None
+        except Exception:
+            known, secret, result = False, False, None
+        resolved[name] = OutputValue(result, secret, known)
+    return resolved

@@ -1,0 +1,58 @@
+"""A mock resource monitor that also keeps what the SDK's plain one throws away: each resource's
+inputs, parent, dependencies, provider and resource options."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tools.harness.mock_cloud import CloudMocks
+from tools.harness.records import Registered
+from tools.harness.sdk_internals import InterceptingMonitor, deserialize
+
+
+class RecordingMonitor(InterceptingMonitor):
+    def __init__(self, mocks: CloudMocks):
+        super().__init__(mocks)
+        self.registered: list[Registered] = []
+
+    def on_register(self, request: Any, urn: str, id_: str, state: dict[str, Any]) -> None:
+        options = {
+            "protect": request.protect,
+            "deleteBeforeReplace": request.deleteBeforeReplace,
+            "ignoreChanges": list(request.ignoreChanges),
+            "retainOnDelete": request.retainOnDelete,
+            "additionalSecretOutputs": list(request.additionalSecretOutputs),
+            "replaceWith": list(request.replace_with),
+            "provider": request.provider,
+        }
+        self._record(request, urn, id_, request.object, state, options, read=False)
+
+    def on_read(self, request: Any, urn: str, id_: str, state: dict[str, Any]) -> None:
+        options = {"provider": request.provider}
+        self._record(request, urn, id_, request.properties, state, options, read=True)
+
+    def _record(
+        self,
+        request: Any,
+        urn: str,
+        id_: str,
+        properties: Any,
+        state: dict[str, Any],
+        options: dict[str, Any],
+        read: bool,
+    ) -> None:
+        self.registered.append(
+            Registered(
+                type=request.type,
+                name=request.name,
+                urn=urn,
+                parent=request.parent,
+                custom=bool(getattr(request, "custom", True)),
+                inputs=deserialize(properties),
+                dependencies=list(getattr(request, "dependencies", [])),
+                options=options,
+                id=id_ or "",
+                state=state,
+                read=read,
+            )
+        )

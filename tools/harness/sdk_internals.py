@@ -1,0 +1,187 @@
+"""Every part of the Pulumi Python SDK the mock engine uses that the SDK does not publish.
+
+The SDK's own test helper (`pulumi.runtime.mocks`, `pulumi.runtime.test`) stops at what a unit
+test of one resource needs; running a whole program repeatedly, keeping what the engine received
+and reading it back needs a few internals. They are named here and nowhere else in the tools, so
+an SDK upgrade that moves one breaks one module, and `internal_api_problems()` (run by
+tests/tools/harness/test_sdk_internals.py) says which one and under which SDK version.
+
+The program itself reads one more internal, `pulumi.runtime.config.CONFIG`, in its settings
+loader (`received_config`): the program cannot import the tools, so that use stays there, but it
+is checked here too.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import contextvars
+import inspect
+from collections.abc import Awaitable, Callable, Iterator
+from importlib import metadata
+from typing import Any, TypeVar
+
+import pulumi.runtime
+from pulumi.output import Unknown
+from pulumi.runtime import config as runtime_config
+from pulumi.runtime import mocks as pulumi_mocks
+from pulumi.runtime import rpc
+from pulumi.runtime import settings as runtime_settings
+from pulumi.runtime import stack as runtime_stack
+from pulumi.runtime.sync_await import _sync_await
+
+T = TypeVar("T")
+
+# The engine's wire sentinel for a value not known before apply (what `pulumi up` sends); a
+# preview's unknowns are deserialized to `Unknown` objects instead.
+UNKNOWN = rpc.UNKNOWN
+
+__all__ = [
+    "UNKNOWN",
+    "InterceptingMonitor",
+    "Unknown",
+    "deserialize",
+    "exported_outputs",
+    "internal_api_problems",
+    "is_secret_value",
+    "no_stack_config",
+    "reset_engine_state",
+    "run_program_function",
+    "sdk_version",
+    "sync_await",
+    "unwrap_secret",
+]
+
+
+def sdk_version() -> str:
+    return metadata.version("pulumi")
+
+
+def sync_await(awaitable: Awaitable[T]) -> T:
+    """Wait for `awaitable` on the SDK's event loop from synchronous code (as `pulumi.runtime.test`
+    and the mock monitor do)."""
+    return _sync_await(awaitable)
+
+
+def reset_engine_state() -> None:
+    """A fresh engine state per run, as `pulumi.runtime.test` does: outputs left by an earlier,
+    failed run would otherwise be awaited, and fail, in the next one; the root stack resource
+    is created anew by `set_mocks` only when none is set."""
+    runtime_settings.ROOT.set(None)
+    runtime_settings.SETTINGS.outputs.clear()
+
+
+def run_program_function(function: Callable[[], Any]) -> None:
+    """Run `function` as the language host runs a program: inside the root stack resource,
+    waiting for every output and resource registration it started."""
+    sync_await(runtime_stack.run_pulumi_func(function))
+
+
+@contextlib.contextmanager
+def no_stack_config() -> Iterator[None]:
+    """Inside: no config set by `set_all_config` (an earlier mock run leaves its own behind);
+    restored on exit."""
+    token = runtime_config.CONFIG.set({})
+    try:
+        yield
+    finally:
+        runtime_config.CONFIG.reset(token)
+
+
+def exported_outputs() -> dict[str, Any]:
+    """What the program passed to `pulumi.export`, by name (kept on the root stack resource)."""
+    root = pulumi.runtime.get_root_resource()
+    return dict(getattr(root, "outputs", None) or {})
+
+
+def deserialize(properties: Any) -> dict[str, Any]:
+    """A protobuf Struct the engine received, as Python values (secrets stay wrapped as the
+    signature dict `is_secret_value` recognises; resource references need the event loop)."""
+
+    async def read() -> dict[str, Any]:
+        return rpc.deserialize_properties(properties)
+
+    return sync_await(read())
+
+
+def is_secret_value(value: Any) -> bool:
+    """True for an input the engine received wrapped as a secret."""
+    return isinstance(value, dict) and value.get(rpc._special_sig_key) == rpc._special_secret_sig
+
+
+def unwrap_secret(value: Any) -> Any:
+    return value["value"] if is_secret_value(value) else value
+
+
+class InterceptingMonitor(pulumi_mocks.MockMonitor):
+    """The SDK's mock resource monitor, with a hook after each registration and each read.
+
+    `RegisterResource` and `ReadResource` are the gRPC methods of the engine's resource monitor
+    (pulumi/pulumi proto/pulumi/resource.proto) that `MockMonitor` implements; `request` is the
+    protobuf request the SDK sent, `state` what the mocks answered for the resource.
+    """
+
+    def RegisterResource(self, request):  # noqa: N802 (gRPC method name)
+        response = super().RegisterResource(request)
+        if request.type != "pulumi:pulumi:Stack":
+            self.on_register(request, response.urn, response.id, self._state(response.urn))
+        return response
+
+    def ReadResource(self, request):  # noqa: N802
+        response = super().ReadResource(request)
+        self.on_read(request, response.urn, request.id, self._state(response.urn))
+        return response
+
+    def on_register(self, request: Any, urn: str, id_: str, state: dict[str, Any]) -> None:
+        """Called for each resource registered (created), except the root stack."""
+
+    def on_read(self, request: Any, urn: str, id_: str, state: dict[str, Any]) -> None:
+        """Called for each lookup of an existing resource (`Resource.get`)."""
+
+    def _state(self, urn: str) -> dict[str, Any]:
+        registration = self.get_registered_resources().get(urn)
+        return dict(registration.state) if registration else {}
+
+
+def _parameters(function: Callable[..., Any]) -> list[str]:
+    return list(inspect.signature(function).parameters)
+
+
+def internal_api_problems() -> list[str]:
+    """What no longer matches in the installed SDK, one line per internal; [] when all is there."""
+    checks: list[tuple[str, Callable[[], bool]]] = [
+        ("pulumi.runtime.sync_await._sync_await(awaitable)",
+         lambda: _parameters(_sync_await)[:1] == ["awaitable"]),
+        ("pulumi.runtime.settings.ROOT is a ContextVar",
+         lambda: isinstance(runtime_settings.ROOT, contextvars.ContextVar)),
+        ("pulumi.runtime.settings.SETTINGS.outputs is a set of tasks",
+         lambda: isinstance(runtime_settings.SETTINGS.outputs, set)),
+        ("pulumi.runtime.stack.run_pulumi_func(func) is a coroutine function",
+         lambda: inspect.iscoroutinefunction(runtime_stack.run_pulumi_func)
+         and _parameters(runtime_stack.run_pulumi_func)[:1] == ["func"]),
+        ("pulumi.runtime.rpc.deserialize_properties(props_struct, ...)",
+         lambda: _parameters(rpc.deserialize_properties)[:1] == ["props_struct"]),
+        ("pulumi.runtime.rpc.UNKNOWN is a string", lambda: isinstance(rpc.UNKNOWN, str)),
+        ("pulumi.runtime.rpc._special_sig_key and _special_secret_sig are strings",
+         lambda: isinstance(rpc._special_sig_key, str)
+         and isinstance(rpc._special_secret_sig, str)),
+        ("pulumi.runtime.stack.Stack.outputs holds the exports",
+         lambda: "outputs" in inspect.get_annotations(runtime_stack.Stack)),
+        ("pulumi.output.Unknown is a class", lambda: inspect.isclass(Unknown)),
+        ("pulumi.runtime.mocks.MockMonitor has RegisterResource, ReadResource and "
+         "get_registered_resources",
+         lambda: all(callable(getattr(pulumi_mocks.MockMonitor, name, None)) for name in
+                     ("RegisterResource", "ReadResource", "get_registered_resources"))),
+        ("pulumi.runtime.mocks.set_mocks(..., monitor=...)",
+         lambda: "monitor" in _parameters(pulumi.runtime.set_mocks)),
+        ("pulumi.runtime.config.CONFIG is a ContextVar (the program's received_config)",
+         lambda: isinstance(getattr(runtime_config, "CONFIG", None), contextvars.ContextVar)),
+    ]  # fmt: skip
+    problems = []
+    for description, holds in checks:
+        try:
+            ok = holds()
+        except Exception as exc:  # an attribute gone or renamed
+            ok, description = False, f"{description} ({type(exc).__name__}: {exc})"
+        if not ok:
+            problems.append(description)
+    return problems

@@ -1,0 +1,162 @@
+"""The plan as plain data: run the program on a stack config offline and record what it
+would deploy (the fields are documented in tools/plan/__init__.py, the JSON format as is).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from components.cluster_reconcile import RECONCILE_TYPE
+from components.kata_runtime_class import WAIT_TYPE
+from sandboxing.contract import Problem
+from sandboxing.stack_config import check_stack_config
+from tools.harness import CloudMocks, OutputValue, Registered, RunResult, run_program
+from tools.harness.cli_config import Refusal
+from tools.plan.critical_path import estimate, resource_waits_for
+from tools.plan.offline_cluster import OfflineCluster, assumed_cluster, described_cluster
+from tools.plan.problems import error_entries, expected_errors, refusal_entries
+from tools.plan.recorded_values import SECRET_MASK, UNKNOWN, leaf_paths, lookup, plain, sorted_keys
+
+SCHEMA_VERSION = 2
+SIZING_OUTPUT = "sandboxSizing"
+
+# Which inputs are worth a reviewer's eye, per resource type (paths into the inputs; each is
+# shown leaf by leaf). A path added here shows as an added property in the next PR's diff.
+KEY_PROPERTIES: dict[str, tuple[str, ...]] = {
+    "azure-native:resources:ResourceGroup": ("resourceGroupName", "location"),
+    "azure-native:containerservice:ManagedCluster": (
+        "resourceName", "kubernetesVersion", "agentPoolProfiles", "networkProfile.networkPlugin",
+        "networkProfile.networkPluginMode", "networkProfile.networkPolicy",
+        "autoUpgradeProfile", "sku.tier", "aadProfile", "disableLocalAccounts",
+        "apiServerAccessProfile", "addonProfiles",
+    ),
+    "azure-native:containerservice:AgentPool": (
+        "agentPoolName", "mode", "osType", "osSKU", "vmSize", "count", "workloadRuntime",
+        "orchestratorVersion", "nodeTaints", "enableEncryptionAtHost", "osDiskType",
+        "osDiskSizeGB",
+    ),
+    "azure-native:operationalinsights:Workspace": ("sku.name", "retentionInDays"),
+    "azure-native:monitor:DataCollectionRule": ("kind", "dataSources.extensions[0].streams"),
+    "azure-native:monitor:DataCollectionRuleAssociation": (
+        "associationName", "resourceUri", "dataCollectionRuleId",
+    ),
+    "azure-native:monitor:DiagnosticSetting": (
+        "resourceUri", "workspaceId", "logAnalyticsDestinationType", "logs",
+    ),
+    "kubernetes:core/v1:Namespace": ("metadata.name", "metadata.labels"),
+    "kubernetes:core/v1:ServiceAccount": ("metadata.name", "automountServiceAccountToken"),
+    "kubernetes:networking.k8s.io/v1:NetworkPolicy": ("metadata.name", "spec"),
+    "kubernetes:core/v1:Pod": (
+        "metadata.name", "spec.runtimeClassName", "spec.containers[0].image",
+        "spec.containers[0].resources.limits", "spec.tolerations",
+    ),
+    "kubernetes:node.k8s.io/v1:RuntimeClass": ("metadata.name",),
+    "kubernetes:core/v1:LimitRange": ("metadata.name", "spec.limits"),
+    "kubernetes:core/v1:ResourceQuota": ("metadata.name", "spec.hard"),
+    "kubernetes:rbac.authorization.k8s.io/v1:Role": ("metadata.name",),
+    "kubernetes:rbac.authorization.k8s.io/v1:RoleBinding": ("metadata.name", "subjects"),
+    "kubernetes:admissionregistration.k8s.io/v1:ValidatingAdmissionPolicy": (
+        "metadata.name", "spec.failurePolicy", "spec.matchConstraints"),
+    "kubernetes:admissionregistration.k8s.io/v1:ValidatingAdmissionPolicyBinding": (
+        "metadata.name", "spec.validationActions", "spec.matchResources"),
+    RECONCILE_TYPE: ("cluster_id",),
+    WAIT_TYPE: ("class_name", "handler", "timeout_seconds"),
+}  # fmt: skip
+
+
+def key_properties(resource: Registered) -> dict[str, Any]:
+    props: dict[str, Any] = {}
+    for path in KEY_PROPERTIES.get(resource.type, ()):
+        value = lookup(resource.inputs, path)
+        if value is not None:
+            props.update(leaf_paths(sorted_keys(plain(value)), path))
+    if resource.read:
+        props["id"] = resource.id
+    return props
+
+
+def output_value(name: str, out: OutputValue) -> Any:
+    # A PR comment is widely read: a kubeconfig stays masked even if a regression dropped its
+    # secret flag.
+    if out.secret or "kubeconfig" in name.lower():
+        return SECRET_MASK
+    return plain(out.value) if out.known else UNKNOWN
+
+
+def build_plan(
+    result: RunResult,
+    stack: str,
+    preview: bool = False,
+    problems: list[Problem] | None = None,
+    existing_cluster: OfflineCluster | None = None,
+) -> dict[str, Any]:
+    """The plan as plain data (what every output format renders; the JSON format as is).
+
+    `problems`: the errors the pure checks expect for this config (tools.plan.problems); they
+    become the `error` list when they are what stopped the program.
+    """
+    custom = {r.urn for r in result.resources if r.custom}
+    outputs = {name: output_value(name, out) for name, out in result.outputs.items()}
+    sizing = outputs.get(SIZING_OUTPUT)
+    return {
+        "schemaVersion": SCHEMA_VERSION,
+        "stack": stack,
+        "preview": preview,
+        "error": error_entries(result.error, problems or []),
+        "errorSummary": result.error,
+        "warnings": list(result.warnings),
+        "existingCluster": existing_cluster.describe() if existing_cluster else None,
+        "resources": [
+            {
+                "urn": r.urn,
+                "type": r.type,
+                "name": r.name,
+                "parent": r.parent,
+                "custom": r.custom,
+                "operation": "read" if r.read else "create",
+                "properties": key_properties(r),
+                "dependsOn": sorted(set(resource_waits_for(r, custom))),
+            }
+            for r in sorted(result.resources, key=lambda r: r.urn)
+        ],
+        "outputs": outputs,
+        SIZING_OUTPUT: sizing if isinstance(sizing, dict) else None,
+        "estimate": None if result.error else estimate(result.resources).as_dict(),
+        "diff": None,
+    }
+
+
+def plan_stack(
+    config: dict[str, str],
+    stack: str,
+    preview: bool = False,
+    existing_cluster_file: Path | None = None,
+    refusal: Refusal | None = None,
+) -> tuple[RunResult, dict[str, Any]]:
+    """Run the program on a stack config offline; ValueError for a bad cluster file.
+
+    With a `refusal` (the CLI's type check fails) nothing is planned, as the CLI never runs the
+    program, but the program's own checks still report every problem with the other keys.
+    """
+    full_config = config
+    if refusal:
+        config = refusal.without(config)
+    settings, _ = check_stack_config(config)
+    cluster = None
+    if settings.existing_cluster:
+        cluster = (
+            described_cluster(settings, existing_cluster_file)
+            if existing_cluster_file
+            else assumed_cluster(settings)
+        )
+    mocks = CloudMocks(cluster.mock_clusters() if cluster else None, preview=preview)
+    result = run_program(config, stack=stack, preview=preview, mocks=mocks)
+    problems = expected_errors(config, stack, cluster.state() if cluster else None)
+    if not refusal:
+        return result, build_plan(result, stack, preview, problems, cluster)
+    program_error = result.error
+    result = RunResult([], [], {}, result.warnings, refusal.report(program_error))
+    plan = build_plan(result, stack, preview, [], cluster)
+    plan["error"] = refusal_entries(refusal, full_config) + error_entries(program_error, problems)
+    return result, plan

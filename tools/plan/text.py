@@ -1,0 +1,128 @@
+"""The offline plan as human-readable text (the default format of `python -m tools.plan`).
+
+Renders the plan data of tools.plan.build_plan; the resource tree and the timeline are shared
+with the Markdown format.
+"""
+
+from __future__ import annotations
+
+from typing import Any, NamedTuple
+
+from tools.plan.critical_path import clock, type_label
+from tools.plan.diff import diff_text_lines
+from tools.plan.offline_cluster import existing_cluster_text
+from tools.plan.recorded_values import UNKNOWN, leaf_paths, scalar_text
+
+
+def short(urn: str) -> str:
+    """`type::name` of a URN, the way reviewers recognise a resource."""
+    parts = urn.split("::")
+    return f"{parts[2].split('$')[-1]}::{parts[3]}" if len(parts) >= 4 else urn
+
+
+def run_mode(plan: dict[str, Any]) -> str:
+    """How the program was run, for the headline of every format."""
+    if plan.get("preview"):
+        return f"as `pulumi preview`: values not known before apply show as {UNKNOWN}"
+    return "as `pulumi up`"
+
+
+def output_leaves(plan: dict[str, Any]) -> dict[str, Any]:
+    """Stack outputs one leaf per line (`sandboxSizing.node.vmSize`), nothing cut."""
+    return leaf_paths(plan["outputs"]) if plan["outputs"] else {}
+
+
+class ResourceCounts(NamedTuple):
+    create: int
+    read: int
+    components: int
+
+    def text(self) -> str:
+        return f"{self.create} to create, {self.read} to read, in {self.components} components"
+
+
+def resource_counts(plan: dict[str, Any]) -> ResourceCounts:
+    """The counts every summary and its details state (so they cannot disagree)."""
+    custom = [r for r in plan["resources"] if r["custom"]]
+    reads = sum(r["operation"] == "read" for r in custom)
+    return ResourceCounts(len(custom) - reads, reads, len(plan["resources"]) - len(custom))
+
+
+def resource_tree_lines(plan: dict[str, Any]) -> list[str]:
+    """Resources nested under their components, with key properties and direct waits."""
+    lines: list[str] = []
+    children: dict[str, list[dict[str, Any]]] = {}
+    urns = {r["urn"] for r in plan["resources"]}
+    for r in plan["resources"]:
+        parent = r["parent"] if r["parent"] in urns else ""
+        children.setdefault(parent, []).append(r)
+
+    def walk(parent: str, depth: int) -> None:
+        for r in sorted(children.get(parent, []), key=lambda x: (x["type"], x["name"])):
+            mark = ">" if r["operation"] == "read" else "+"
+            lines.append(f"{'    ' * depth}{mark} {r['type']}  {r['name']}")
+            pad = "    " * depth + "      "
+            for key, value in r["properties"].items():
+                lines.append(f"{pad}{key}: {scalar_text(value)}")
+            if r["dependsOn"]:
+                lines.append(f"{pad}waits for: {', '.join(short(d) for d in r['dependsOn'])}")
+            walk(r["urn"], depth + 1)
+
+    walk("", 0)
+    return lines
+
+
+class TimelineRow(NamedTuple):
+    start: int
+    finish: int
+    label: str
+    critical: bool
+
+
+def timeline(plan: dict[str, Any]) -> list[TimelineRow]:
+    """Every custom resource's estimated start and ready time, in order of start."""
+    estimate = plan.get("estimate")
+    if not estimate:
+        return []
+    critical = {step["urn"] for step in estimate["criticalPath"]}
+    rows = []
+    for r in plan["resources"]:
+        slot = estimate["timeline"].get(r["urn"])
+        if r["custom"] and slot:
+            read = " (read)" if r["operation"] == "read" else ""
+            label = f"{type_label(r['type'])} {r['name']}{read}"
+            rows.append(TimelineRow(slot["start"], slot["finish"], label, r["urn"] in critical))
+    return sorted(rows, key=lambda row: (row.start, row.finish, row.label))
+
+
+ESTIMATE_TITLE = "Estimated `pulumi up` from empty"
+ESTIMATE_BASIS = "critical path, typical create times of tools/plan/critical_path.py"
+
+
+def render_text(plan: dict[str, Any]) -> str:
+    lines = [
+        f"Offline plan for stack '{plan['stack']}' (Pulumi mock engine, no cloud calls), "
+        f"run {run_mode(plan)}"
+    ]
+    if plan.get("existingCluster"):
+        lines.append(existing_cluster_text(plan["existingCluster"]))
+    if plan.get("diff"):
+        lines += ["", *diff_text_lines(plan["diff"])]
+    if plan["error"]:
+        lines += ["", "ERROR: stopped before deploying anything:"]
+        lines.append(plan["errorSummary"])
+        return "\n".join(lines)
+    for warning in plan["warnings"]:
+        lines.append(f"warning: {warning}")
+    counts = resource_counts(plan)
+    lines += ["", f"Resources ({counts.text()}; + create, > read):", *resource_tree_lines(plan)]
+    if estimate := plan.get("estimate"):
+        lines += ["", f"{ESTIMATE_TITLE} ({ESTIMATE_BASIS}):", f"    {estimate['summary']}"]
+        lines += ["", "Timeline (start -> ready, m:ss; * = on the critical path):"]
+        for row in timeline(plan):
+            mark = "*" if row.critical else " "
+            lines.append(f"  {mark} {clock(row.start):>6} -> {clock(row.finish):>6}  {row.label}")
+    lines += ["", "Outputs:"]
+    for name, value in output_leaves(plan).items():
+        lines.append(f"    {name}: {scalar_text(value)}")
+    return "\n".join(lines)
