@@ -29,6 +29,15 @@ if settings.existing_cluster:
 else:
     cluster = AzureLinuxCluster("cluster", settings)
 
+# systemPoolCriticalAddonsOnly: the User pool for the trusted pod. AKS runs one pool operation per
+# cluster at a time (a second gets OperationNotAllowed, "Another agentpool operation ... is in
+# progress"), so the Kata pool follows it: the trusted pod then waits for the User pool only, and
+# nothing but the untrusted pod waits for the Kata pool.
+trusted_after: list[pulumi.Resource] = []
+if isinstance(cluster, AzureLinuxCluster) and settings.user_pool:
+    user_pool = UserNodePool("user", settings, cluster.resource_group_name, cluster.cluster_name)
+    trusted_after = [user_pool.pool]
+
 # Kata nodes -> (reconcile) -> runtime class served -> untrusted pod; nothing else waits for these.
 class_after: list[pulumi.Resource]
 if isinstance(cluster, AzureLinuxCluster) and settings.kata_on_system_pool:
@@ -38,26 +47,14 @@ if isinstance(cluster, AzureLinuxCluster) and settings.kata_on_system_pool:
     kata_pool_name = cluster.system_pool_name
 else:
     kata_pool = KataNodePool(
-        "kata", settings, cluster.resource_group_name, cluster.cluster_name, managed_by
-    )
+        "kata", settings, cluster.resource_group_name, cluster.cluster_name, managed_by,
+        after=trusted_after,
+    )  # fmt: skip
     class_after = [kata_pool.pool]
     kata_pool_name = kata_pool.pool_name
     if settings.reconcile_after_kata_pool:
         reconcile = ClusterReconcile("kata-reconcile", cluster.cluster_id, after=[kata_pool.pool])
         class_after.append(reconcile.resource)
-# systemPoolCriticalAddonsOnly: the User pool for the trusted pod. AKS refuses a pool operation
-# while another one runs on the cluster (OperationNotAllowed, "Another agentpool operation ... is
-# in progress"), so it follows the Kata pool and its reconcile; only the trusted pod waits for it.
-trusted_after: list[pulumi.Resource] = []
-if isinstance(cluster, AzureLinuxCluster) and settings.user_pool:
-    user_pool = UserNodePool(
-        "user",
-        settings,
-        cluster.resource_group_name,
-        cluster.cluster_name,
-        after=class_after,
-    )
-    trusted_after = [user_pool.pool]
 runtime_class = KataRuntimeClass(
     "kata-runtime-class",
     settings.effective_runtime_class,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import pulumi
 from pulumi_azure_native import containerservice
 
@@ -23,6 +25,7 @@ class KataNodePool(pulumi.ComponentResource):
         resource_group_name: pulumi.Input[str],
         cluster_name: pulumi.Input[str],
         managed_by: str,
+        after: Sequence[pulumi.Resource] = (),
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
         super().__init__("aks-pod-sandboxing:azure:KataNodePool", name, None, opts)
@@ -43,7 +46,8 @@ class KataNodePool(pulumi.ComponentResource):
             # Lets a later run on an existing cluster tell our pool from someone else's.
             tags={MANAGED_BY_TAG: managed_by},
             **host_and_disk(settings),
-            opts=pulumi.ResourceOptions(parent=self),
+            # `after`: pool operations it must not overlap (AKS runs one at a time per cluster).
+            opts=pulumi.ResourceOptions(parent=self, depends_on=list(after)),
         )
         self.pool = pool
         self.pool_name = pool.name

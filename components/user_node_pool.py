@@ -43,8 +43,7 @@ class UserNodePool(pulumi.ComponentResource):
             count=settings.user_node_count,
             orchestrator_version=settings.kubernetes_version or None,
             **host_and_disk(settings),
-            # `after`: the pool operations it must not overlap (a component's depends_on does
-            # not hold its children back, so it is passed here).
+            # `after`: pool operations it must not overlap (AKS runs one at a time per cluster).
             opts=pulumi.ResourceOptions(parent=self, depends_on=list(after)),
         )
         self.pool = pool

@@ -137,19 +137,20 @@ def test_three_pools_system_tainted_user_untainted_kata_tainted(prod: RunResult)
     assert "tolerations" not in trusted  # so it can only land on the User pool
 
 
-def test_only_the_untrusted_pod_waits_for_kata_and_only_the_trusted_for_the_user_pool(
+def test_only_the_untrusted_pod_waits_for_kata_and_the_trusted_pod_for_the_user_pool_only(
     prod: RunResult,
 ) -> None:
     kata, user = (prod.one(AGENT_POOL, n) for n in ("kata-pool", "user-pool"))
     trusted, untrusted = prod.one(POD, "trusted"), prod.one(POD, "untrusted")
     assert user.urn in prod.waits_for(trusted)
-    assert user.urn not in prod.waits_for(untrusted)
     assert kata.urn in prod.waits_for(untrusted)
-    # The User pool follows the Kata pool and its reconcile: AKS runs one pool operation at a time.
-    assert kata.urn in user.dependencies
-    assert prod.one("pulumi-python:dynamic/aks-pod-sandboxing:ClusterReconcile").urn in (
-        user.dependencies)  # fmt: skip
-    assert user.urn not in prod.waits_for(prod.one(WAIT_TYPE))
+    # AKS runs one pool operation at a time: the Kata pool follows the User pool, so the
+    # trusted pod waits for the User pool only, never for the Kata pool or what follows it.
+    assert user.urn in kata.dependencies
+    assert kata.urn not in prod.waits_for(trusted)
+    reconcile = prod.one("pulumi-python:dynamic/aks-pod-sandboxing:ClusterReconcile")
+    assert reconcile.urn not in prod.waits_for(trusted)
+    assert prod.one(WAIT_TYPE).urn not in prod.waits_for(trusted)
 
 
 def test_bad_values_stop_the_program_before_any_resource() -> None:
