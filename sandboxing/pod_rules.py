@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from sandboxing import catalog, names
 from sandboxing.contract import Problem, Settings
+from sandboxing.node_capacity import node_capacity
 from sandboxing.quantities import cpu_millicores, memory_mib
-from sandboxing.sizing import node_capacity
 
 
 def check_runtime_class(settings: Settings) -> list[Problem]:

@@ -20,16 +20,9 @@ from typing import Any
 
 from sandboxing import catalog
 from sandboxing.contract import Settings
+from sandboxing.node_capacity import NodeCapacity, node_capacity
 from sandboxing.quantities import cpu_millicores, memory_mib
-
-
-@dataclass(frozen=True)
-class NodeCapacity:
-    vm_size: str
-    vcpus: int
-    memory_mib: int
-    allocatable_millicpu: int
-    allocatable_memory_mib: int
+from sandboxing.tenant_capacity import TenantPool, tenant_pool
 
 
 @dataclass(frozen=True)
@@ -53,8 +46,7 @@ class SandboxSizing:
     node: NodeCapacity | None
     pods_per_node: int | None
     stack_nodes: StackNodes | None = None
-    # The tenants' quotas against the Kata pool (sandboxing.tenant_capacity.TenantPool).
-    tenants: Any = None
+    tenants: TenantPool | None = None  # the tenants' quotas against the Kata pool
 
     def as_output(self) -> dict[str, Any]:
         """camelCase keys, like every other stack output."""
@@ -74,35 +66,6 @@ def _camel_keys(data: dict[str, Any]) -> dict[str, Any]:
         return value
 
     return {camel(key): convert(value) for key, value in data.items()}
-
-
-def kube_reserved_millicpu(vcpus: int) -> int:
-    reserved = catalog.KUBE_RESERVED_MILLICPU[0][1]
-    for cores, millis in catalog.KUBE_RESERVED_MILLICPU:
-        if vcpus >= cores:
-            reserved = millis
-    return reserved
-
-
-def node_capacity(vm_size: str) -> NodeCapacity | None:
-    """Capacity of a node of a known Kata VM size; None for sizes we have no data on."""
-    size = catalog.parse_vm_size(vm_size)
-    family = catalog.kata_vm_family(size) if size else None
-    if size is None or family is None:
-        return None
-    memory = family.memory_gib(size.vcpus) * 1024
-    kube_reserved = min(
-        catalog.KUBE_RESERVED_MIB_PER_POD * catalog.MAX_PODS_PER_NODE
-        + catalog.KUBE_RESERVED_MIB_BASE,
-        int(memory * catalog.KUBE_RESERVED_MEMORY_CAP),
-    )
-    return NodeCapacity(
-        vm_size=vm_size,
-        vcpus=size.vcpus,
-        memory_mib=memory,
-        allocatable_millicpu=size.vcpus * 1000 - kube_reserved_millicpu(size.vcpus),
-        allocatable_memory_mib=memory - kube_reserved - catalog.EVICTION_THRESHOLD_MIB,
-    )
 
 
 def sandbox_sizing(cpu_limit: str | None, memory_limit: str | None, vm_size: str) -> SandboxSizing:
@@ -161,7 +124,4 @@ def stack_sizing(settings: Settings) -> SandboxSizing:
     sizing = sandbox_sizing(
         settings.pod_cpu_limit, settings.pod_memory_limit, settings.kata_node_vm_size
     )
-    # Imported here: tenant_capacity builds on this module's node_capacity.
-    from sandboxing.tenant_capacity import tenant_pool
-
     return replace(sizing, stack_nodes=stack_nodes(settings), tenants=tenant_pool(settings))

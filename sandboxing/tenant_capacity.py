@@ -19,8 +19,8 @@ from dataclasses import dataclass
 
 from sandboxing import catalog
 from sandboxing.contract import Problem, Settings
+from sandboxing.node_capacity import node_capacity
 from sandboxing.quantities import cpu_millicores, memory_mib
-from sandboxing.sizing import node_capacity
 from sandboxing.tenants import Tenant, field_key, tenants_of
 
 OVERHEAD_MIB = catalog.RUNTIME_CLASS_OVERHEAD_MIB

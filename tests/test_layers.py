@@ -36,3 +36,42 @@ def test_no_upward_imports(package: str) -> None:
     assert modules, package
     upward = {m: sorted(imported_roots(m) & FORBIDDEN[package]) for m in modules}
     assert {m: found for m, found in upward.items() if found} == {}
+
+
+def module_name(path: str) -> str:
+    return path.removesuffix(".py").removesuffix("/__init__").replace("/", ".")
+
+
+def imported_modules(path: str, known: set[str]) -> set[str]:
+    """The repository's own modules `path` imports, at the top or inside a function."""
+    tree = ast.parse((REPO / path).read_text(), path)
+    found = set()
+    for node in ast.walk(tree):
+        names = []
+        if isinstance(node, ast.Import):
+            names = [alias.name for alias in node.names]
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            names = [node.module] + [f"{node.module}.{alias.name}" for alias in node.names]
+        found |= {name for name in names if name in known}
+    return found
+
+
+def test_no_import_cycles() -> None:
+    paths = [
+        str(p.relative_to(REPO)) for package in FORBIDDEN for p in (REPO / package).rglob("*.py")
+    ]
+    paths += [str(p.relative_to(REPO)) for p in (REPO / "tools").rglob("*.py")]
+    known = {module_name(path): path for path in paths}
+    graph = {name: imported_modules(path, set(known)) - {name} for name, path in known.items()}
+    cycles = []
+    for start in graph:
+        todo, seen = list(graph[start]), set()
+        while todo:
+            current = todo.pop()
+            if current == start:
+                cycles.append(start)
+                break
+            if current not in seen:
+                seen.add(current)
+                todo.extend(graph.get(current, ()))
+    assert cycles == []

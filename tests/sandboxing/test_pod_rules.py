@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sandboxing import catalog, pod_rules
 from sandboxing.contract import default_settings
-from sandboxing.sizing import node_capacity
+from sandboxing.node_capacity import node_capacity
 
 
 def test_memory_must_fit_the_kata_node_with_overhead() -> None:

@@ -6,7 +6,7 @@ import pytest
 
 from sandboxing import catalog, pool_rules
 from sandboxing.contract import default_settings
-from sandboxing.sizing import node_capacity
+from sandboxing.node_capacity import node_capacity
 
 GOOD_SIZES = [
     "Standard_D4s_v3", "Standard_D8s_v4", "Standard_D4ds_v4", "Standard_D4s_v5",

@@ -7,7 +7,8 @@ from dataclasses import replace
 import pytest
 
 from sandboxing.contract import default_settings
-from sandboxing.sizing import node_capacity, sandbox_sizing, stack_nodes, stack_sizing
+from sandboxing.node_capacity import node_capacity
+from sandboxing.sizing import sandbox_sizing, stack_nodes, stack_sizing
 
 
 def test_node_capacity_d4s_v3_by_hand() -> None:

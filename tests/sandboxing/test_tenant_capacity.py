@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from sandboxing import catalog
 from sandboxing.contract import Settings, default_settings
-from sandboxing.sizing import node_capacity, stack_sizing
+from sandboxing.node_capacity import node_capacity
+from sandboxing.sizing import stack_sizing
 from sandboxing.tenant_capacity import check_tenant_capacity, tenant_pool
 
 OVERHEAD = catalog.RUNTIME_CLASS_OVERHEAD_MIB
