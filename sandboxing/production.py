@@ -20,31 +20,34 @@ def _changed(key: str, value: object) -> bool:
     return value != KEYS_BY_NAME[key].default
 
 
-def pools(s: Settings) -> list[tuple[str, str]]:
+def pools_to_check(settings: Settings) -> list[tuple[str, str]]:
     """(key naming its VM size, size) of every pool the program creates."""
-    if s.existing_cluster:
-        return [("kataNodeVmSize", s.kata_node_vm_size)]
-    if s.kata_on_system_pool:
-        return [("kataNodeVmSize", s.kata_node_vm_size)]
-    found = [("systemNodeVmSize", s.system_node_vm_size), ("kataNodeVmSize", s.kata_node_vm_size)]
-    if s.user_pool:
-        found.append(("userNodeVmSize", s.user_node_vm_size))
+    if settings.existing_cluster:
+        return [("kataNodeVmSize", settings.kata_node_vm_size)]
+    if settings.kata_on_system_pool:
+        return [("kataNodeVmSize", settings.kata_node_vm_size)]
+    found = [
+        ("systemNodeVmSize", settings.system_node_vm_size),
+        ("kataNodeVmSize", settings.kata_node_vm_size),
+    ]
+    if settings.user_pool:
+        found.append(("userNodeVmSize", settings.user_node_vm_size))
     return found
 
 
-def os_disk(s: Settings) -> list[Problem]:
+def check_os_disk(settings: Settings) -> list[Problem]:
     """osDiskType/osDiskSizeGB, and an ephemeral OS disk only where a local disk can hold it."""
     problems: list[Problem] = []
-    size_gb = s.os_disk_size_gb
+    size_gb = settings.os_disk_size_gb
     low, high = catalog.MIN_OS_DISK_GIB, catalog.MAX_OS_DISK_GIB
     if size_gb != 0 and not low <= size_gb <= high:
         problems.append(
             Problem("osDiskSizeGB", size_gb, f"must be 0 (the AKS default) or {low}-{high} GiB")
         )
-    if s.os_disk_type != "Ephemeral":
+    if settings.os_disk_type != "Ephemeral":
         return problems
     needed = size_gb if low <= size_gb <= high else catalog.DEFAULT_OS_DISK_GIB
-    for key, name in pools(s):
+    for key, name in pools_to_check(settings):
         size = catalog.parse_vm_size(name)
         if size is None:
             continue  # the size's own rule reports it
@@ -53,7 +56,7 @@ def os_disk(s: Settings) -> list[Problem]:
             problems.append(
                 Problem(
                     "osDiskType",
-                    s.os_disk_type,
+                    settings.os_disk_type,
                     (
                         f"{key} {name}: the catalog has no cache/temp disk figures for "
                         f"family {size.family}; AKS refuses an ephemeral OS disk of {needed} "
@@ -80,7 +83,7 @@ def os_disk(s: Settings) -> list[Problem]:
         problems.append(
             Problem(
                 "osDiskType",
-                s.os_disk_type,
+                settings.os_disk_type,
                 (
                     f"{key} {name} {has}, too small for an ephemeral OS disk of {needed} GiB"
                     f"{' (osDiskSizeGB)' if size_gb else ' (the AKS default size)'}{suggestion}"
@@ -91,12 +94,12 @@ def os_disk(s: Settings) -> list[Problem]:
     return problems
 
 
-def azure_monitor(s: Settings) -> list[Problem]:
+def check_azure_monitor(settings: Settings) -> list[Problem]:
     """Keys that only matter with enableAzureMonitor (their shapes are the keys' own checks)."""
     problems: list[Problem] = []
-    workspace = s.log_analytics_workspace_id
-    days = s.log_analytics_retention_days
-    if not s.enable_azure_monitor:
+    workspace = settings.log_analytics_workspace_id
+    days = settings.log_analytics_retention_days
+    if not settings.enable_azure_monitor:
         for key, value in (
             ("logAnalyticsWorkspaceId", workspace),
             ("logAnalyticsRetentionDays", days),
@@ -120,9 +123,9 @@ def azure_monitor(s: Settings) -> list[Problem]:
     return problems
 
 
-def cluster_options(s: Settings) -> list[Problem]:
+def check_cluster_options(settings: Settings) -> list[Problem]:
     """Options that change the cluster itself need a cluster the program creates."""
-    if not s.existing_cluster:
+    if not settings.existing_cluster:
         return []
     return [
         Problem(
@@ -134,17 +137,17 @@ def cluster_options(s: Settings) -> list[Problem]:
         for key, on, how in (
             (
                 "enableAzureMonitor",
-                s.enable_azure_monitor,
+                settings.enable_azure_monitor,
                 "az aks enable-addons --addons monitoring, and a diagnostic setting",
             ),
             (
                 "enableAzurePolicy",
-                s.enable_azure_policy,
+                settings.enable_azure_policy,
                 "az aks enable-addons --addons azure-policy",
             ),
             (
                 "systemPoolCriticalAddonsOnly",
-                s.system_pool_critical_addons_only,
+                settings.system_pool_critical_addons_only,
                 "az aks nodepool add --mode System --node-taints "
                 f"{catalog.CRITICAL_ADDONS_ONLY_TAINT}, then a User pool",
             ),
@@ -153,10 +156,10 @@ def cluster_options(s: Settings) -> list[Problem]:
     ]
 
 
-def user_pool(s: Settings) -> list[Problem]:
+def check_user_pool(settings: Settings) -> list[Problem]:
     """systemPoolCriticalAddonsOnly: the User pool's keys, and what it cannot be combined with."""
     problems: list[Problem] = []
-    if s.system_pool_critical_addons_only and s.kata_on_system_pool:
+    if settings.system_pool_critical_addons_only and settings.kata_on_system_pool:
         problems.append(
             Problem(
                 "systemPoolCriticalAddonsOnly",
@@ -168,10 +171,10 @@ def user_pool(s: Settings) -> list[Problem]:
                 ),
             )
         )
-    if not s.user_pool:
+    if not settings.user_pool:
         for key, value in (
-            ("userNodeVmSize", s.user_node_vm_size),
-            ("userNodeCount", s.user_node_count),
+            ("userNodeVmSize", settings.user_node_vm_size),
+            ("userNodeCount", settings.user_node_count),
         ):
             if _changed(key, value):
                 problems.append(
@@ -183,38 +186,38 @@ def user_pool(s: Settings) -> list[Problem]:
                     )
                 )
         return problems
-    if catalog.parse_vm_size(s.user_node_vm_size) is None:
+    if catalog.parse_vm_size(settings.user_node_vm_size) is None:
         problems.append(
             Problem(
                 "userNodeVmSize",
-                s.user_node_vm_size,
+                settings.user_node_vm_size,
                 "is not an Azure VM size name (e.g. Standard_D2s_v5)",
             )
         )
-    if not 1 <= s.user_node_count <= MAX_NODE_COUNT:
+    if not 1 <= settings.user_node_count <= MAX_NODE_COUNT:
         problems.append(
             Problem(
                 "userNodeCount",
-                s.user_node_count,
+                settings.user_node_count,
                 (f"must be between 1 and {MAX_NODE_COUNT} (the trusted pod needs a node)"),
             )
         )
-    if not s.kata_on_system_pool and s.kata_node_pool_name == catalog.USER_POOL_NAME:
+    if not settings.kata_on_system_pool and settings.kata_node_pool_name == catalog.USER_POOL_NAME:
         problems.append(
             Problem(
                 "kataNodePoolName",
-                s.kata_node_pool_name,
+                settings.kata_node_pool_name,
                 (
                     "is the User pool's name with systemPoolCriticalAddonsOnly; choose another "
                     "(default katapool)"
                 ),
             )
         )
-    if not s.kata_on_system_pool and not s.kata_node_taint:
+    if not settings.kata_on_system_pool and not settings.kata_node_taint:
         problems.append(
             Problem(
                 "kataNodeTaint",
-                s.kata_node_taint,
+                settings.kata_node_taint,
                 (
                     "is empty with systemPoolCriticalAddonsOnly: ordinary pods, the trusted "
                     "pod too, may then be scheduled on the Kata nodes instead of the User pool"
@@ -225,4 +228,4 @@ def user_pool(s: Settings) -> list[Problem]:
     return problems
 
 
-PRODUCTION_RULES = (os_disk, azure_monitor, cluster_options, user_pool)
+PRODUCTION_RULES = (check_os_disk, check_azure_monitor, check_cluster_options, check_user_pool)
