@@ -25,7 +25,10 @@ from typing import Any
 import pulumi
 from pulumi import dynamic
 
-MODULE = "aks-pod-sandboxing"
+from sandboxing.contract import PROJECT
+
+# The dynamic resources' type tokens: pulumi-python:dynamic/<project>:<Name>.
+MODULE = PROJECT
 RECONCILE_TYPE = f"pulumi-python:dynamic/{MODULE}:ClusterReconcile"
 
 

@@ -18,7 +18,8 @@ from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
 from packaging.version import Version
 
-REPO = Path(__file__).resolve().parent.parent
+from tools.repo import REPO
+
 # (ranges, lock) pairs; the dev lock is the superset the other two take their versions from.
 DEV = ("requirements-dev.in", "requirements-dev.txt")
 RUNTIME = ("requirements.in", "requirements.txt")
