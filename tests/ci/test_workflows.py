@@ -72,10 +72,16 @@ def test_jobs_reach_the_backend_only_through_the_stack_action(path: Path) -> Non
                 assert not {"upsert", "secrets-provider", "cloud-url"} & set(step.get("with", {}))
 
 
-def test_destroy_installs_no_program_because_destroy_does_not_run_it() -> None:
-    (job_steps,) = [s for name, s in steps_of(REPO / ".github/workflows/destroy.yml") if s][1:]
-    text = yaml.safe_dump(job_steps)
-    assert "requirements.txt" not in text and "setup-python" not in text
+def test_destroy_installs_the_venv_its_dynamic_providers_start_from() -> None:
+    # destroy does not run the program, but deleting a dynamic resource starts the Python
+    # provider from Pulumi.yaml's virtualenv, so it must exist before `pulumi destroy`.
+    steps = load(REPO / ".github/workflows/destroy.yml")["jobs"]["destroy"]["steps"]
+    names = [step.get("name", step.get("uses", "")) for step in steps]
+    install = next(i for i, step in enumerate(steps) if "requirements.txt" in step.get("run", ""))
+    assert "python -m venv venv" in steps[install]["run"]
+    assert install < names.index("pulumi destroy")
+    virtualenv = yaml.safe_load((REPO / "Pulumi.yaml").read_text())["runtime"]["options"]
+    assert virtualenv["virtualenv"] == "venv"
 
 
 def test_e2e_stack_file_plans_offline_with_the_smallest_sizes() -> None:
