@@ -30,7 +30,9 @@ class Problem:
 
     def __str__(self) -> str:
         key = self.key if ":" in self.key else f"{PROJECT}:{self.key}"
-        return f"{key} = {self.value!r}: {self.message}"
+        # Booleans as the stack file spells them: `True` is what the CLI refuses.
+        value = str(self.value).lower() if isinstance(self.value, bool) else repr(self.value)
+        return f"{key} = {value}: {self.message}"
 
 
 @dataclass(frozen=True)

@@ -31,3 +31,13 @@ def test_runtime_class_follows_the_runtime_unless_overridden() -> None:
     assert default_settings().effective_runtime_class == "kata-vm-isolation"
     override = default_settings(runtime_class_name="kata-mshv-vm-isolation")
     assert override.effective_runtime_class == "kata-mshv-vm-isolation"
+
+
+def test_a_problem_names_the_full_key_and_spells_booleans_as_the_stack_file_does() -> None:
+    from sandboxing.contract import Problem
+
+    assert (
+        str(Problem("enableAzurePolicy", True, "x"))
+        == "aks-pod-sandboxing:enableAzurePolicy = true: x"
+    )
+    assert str(Problem("azure-native:location", "", "y")) == "azure-native:location = '': y"
