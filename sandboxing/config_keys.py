@@ -304,7 +304,8 @@ CONFIG_KEYS: tuple[ConfigKey, ...] = (
                 "`/subscriptions/<id>/resourceGroups/<rg>/providers/"
                 "Microsoft.OperationalInsights/workspaces/<name>`, or empty",
                 "a Log Analytics workspace resource ID: /subscriptions/<subscription id>/"
-                "resourceGroups/<group>/providers/Microsoft.OperationalInsights/workspaces/<name>",
+                "resourceGroups/<group>/providers/Microsoft.OperationalInsights/workspaces/<name>, "
+                "<name> 4-63 letters, digits and '-', starting and ending with a letter or digit",
                 empty_ok=True),
     ),
     ConfigKey(
