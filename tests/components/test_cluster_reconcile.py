@@ -2,8 +2,15 @@
 
 from __future__ import annotations
 
+import os
+from typing import Any
+
+import pytest
+from azure import identity
 from support import run_dev
 
+import cloud.cluster_reconcile
+from cloud.arm_credentials import CredentialConfigError
 from components.cluster_reconcile import RECONCILE_TYPE, ClusterReconcileProvider
 from components.kata_runtime_class import WAIT_TYPE, RuntimeClassWaitProvider
 from tools.harness import RunResult
@@ -58,3 +65,78 @@ def test_only_another_cluster_or_class_replaces_the_steps() -> None:
     assert not wait.diff("id", old, {**old, "kubeconfig": "rotated", "timeout_seconds": 9}).changes
     renamed = wait.diff("id", old, {**old, "class_name": "kata-mshv-vm-isolation"})
     assert renamed.changes and renamed.replaces == ["class_name"]
+
+
+# --- create(), as the dynamic provider process runs it ----------------------------------------
+# reconcile_cluster is replaced by a recorder: create() passes it no base_url, so the SDK client
+# goes to the public ARM endpoint (azure-core's AZURE_SDK_CLOUD_CONF names only the sovereign
+# clouds), and a service principal's token would come from login.microsoftonline.com. The
+# reconcile itself runs against the local ARM stand-in in tests/cloud/test_cluster_reconcile.py.
+
+CLUSTER_ID = (
+    "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg"
+    "/providers/Microsoft.ContainerService/managedClusters/aks"
+)
+TENANT = "72f988bf-0000-0000-0000-000000000000"
+CLIENT = "c0ffee00-0000-0000-0000-000000000001"
+SECRET = "s3cret-value-never-in-state"
+
+
+@pytest.fixture
+def reconciles(monkeypatch: pytest.MonkeyPatch) -> list[dict[str, Any]]:
+    """The calls create() makes to reconcile_cluster, with an environment free of Azure logins."""
+    for name in list(os.environ):
+        if name.startswith(("ARM_", "ACTIONS_ID_TOKEN_")):
+            monkeypatch.delenv(name)
+    calls: list[dict[str, Any]] = []
+
+    def record(cluster_id: str, credential: Any, **kwargs: Any) -> str:
+        calls.append({"cluster_id": cluster_id, "credential": credential, **kwargs})
+        return "Succeeded"
+
+    monkeypatch.setattr(cloud.cluster_reconcile, "reconcile_cluster", record)
+    return calls
+
+
+def test_create_reconciles_the_cluster_with_the_environments_login(
+    reconciles: list[dict[str, Any]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for name, value in {"ARM_TENANT_ID": TENANT, "ARM_CLIENT_ID": CLIENT,
+                        "ARM_CLIENT_SECRET": SECRET}.items():  # fmt: skip
+        monkeypatch.setenv(name, value)
+    props = {"cluster_id": CLUSTER_ID, "provisioning_state": None, "login": None}
+    created = ClusterReconcileProvider().create(props)
+    login = f"service principal {CLIENT} (secret)"
+    (call,) = reconciles
+    assert call["cluster_id"] == CLUSTER_ID
+    credential = call["credential"]
+    assert isinstance(credential, identity.ClientSecretCredential)
+    # azure-identity keeps no public accessor for these; the locks pin its version.
+    assert (credential._tenant_id, credential._client_id) == (TENANT, CLIENT)
+    assert call["login"] == login
+    assert created.outs == {
+        "cluster_id": CLUSTER_ID, "provisioning_state": "Succeeded", "login": login,
+    }  # fmt: skip
+    assert SECRET not in repr(created.outs)
+    # A fresh id per create: the engine sees a new reconcile each time it is replaced.
+    again = ClusterReconcileProvider().create(props)
+    assert created.id.startswith("reconcile-") and again.id != created.id
+
+
+def test_create_without_a_login_setting_uses_the_azure_cli_login(
+    reconciles: list[dict[str, Any]],
+) -> None:
+    created = ClusterReconcileProvider().create({"cluster_id": CLUSTER_ID})
+    (call,) = reconciles
+    assert isinstance(call["credential"], identity.AzureCliCredential)
+    assert created.outs["login"] == call["login"] == "the Azure CLI login (az login)"
+
+
+def test_create_with_an_incomplete_login_fails_before_reconciling(
+    reconciles: list[dict[str, Any]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("ARM_CLIENT_SECRET", SECRET)
+    with pytest.raises(CredentialConfigError, match="ARM_CLIENT_SECRET needs ARM_TENANT_ID") as e:
+        ClusterReconcileProvider().create({"cluster_id": CLUSTER_ID})
+    assert SECRET not in str(e.value)
+    assert reconciles == []

@@ -9,11 +9,18 @@ import base64
 import os
 import subprocess
 import sys
+import time
+from collections.abc import Iterator
+from typing import Any
 
 import dill
 import pulumi
+import pytest
+from kube_standin import StandIn, pki, serving
 from pulumi.dynamic.dynamic import serialize_provider
+from verify_cluster import CLASS, TOKEN, kubeconfig_text, runtime_class_json
 
+from cloud.runtime_class_wait import RuntimeClassWaitError
 from components.cluster_reconcile import ClusterReconcileProvider
 from components.kata_runtime_class import (
     WAIT_TYPE,
@@ -21,6 +28,7 @@ from components.kata_runtime_class import (
     RuntimeClassWait,
     RuntimeClassWaitProvider,
 )
+from sandboxing.catalog import KATA_HANDLER
 from tools.harness import CloudMocks, RunResult, is_secret_value, run_program, unwrap_secret
 from tools.repo import REPO
 
@@ -111,3 +119,58 @@ def test_providers_pickle_by_reference_and_load_where_the_engine_starts_them() -
     )  # fmt: skip
     assert done.returncode == 0, done.stderr
     assert done.stdout.split() == ["ClusterReconcileProvider", "RuntimeClassWaitProvider"]
+
+
+# --- create(), as the dynamic provider process runs it, against the stand-in API server ------
+
+
+@pytest.fixture
+def api() -> Iterator[StandIn]:
+    with serving(TOKEN, pki().server) as server:
+        yield server
+
+
+def engine_props(server: StandIn, timeout_seconds: float) -> dict[str, Any]:
+    """The inputs as the engine hands them to `create`: numbers arrive as floats (a protobuf
+    Struct) and the kubeconfig unwrapped (the dynamic provider accepts no secrets)."""
+    return {
+        "class_name": CLASS, "handler": KATA_HANDLER, "cluster_name": "aks",
+        "resource_group_name": "rg", "timeout_seconds": timeout_seconds,
+        "kubeconfig": kubeconfig_text(server.url, ca=pki().ca.cert),
+    }  # fmt: skip
+
+
+def test_create_returns_the_served_class_and_no_kubeconfig(api: StandIn) -> None:
+    api.cluster.runtime_classes[CLASS] = runtime_class_json()
+    props = engine_props(api, 45.0)
+    created = RuntimeClassWaitProvider().create(props)
+    assert created.id == f"runtimeclass/{CLASS}"
+    assert created.outs == {
+        "class_name": CLASS, "handler": KATA_HANDLER, "cluster_name": "aks",
+        "resource_group_name": "rg",
+    }  # fmt: skip
+    assert TOKEN not in repr(created.outs)
+    assert api.count(f"/apis/node.k8s.io/v1/runtimeclasses/{CLASS}") == 1
+
+
+def test_create_with_a_class_of_another_handler_fails(api: StandIn) -> None:
+    api.cluster.runtime_classes[CLASS] = runtime_class_json(handler="runc")
+    with pytest.raises(RuntimeClassWaitError, match="has handler 'runc', not 'kata'"):
+        RuntimeClassWaitProvider().create(engine_props(api, 45.0))
+
+
+def test_create_times_out_on_a_class_never_served_without_the_kubeconfig_in_the_error(
+    api: StandIn,
+) -> None:
+    # create() cannot inject the wait's clock: a 0.05 s timeout keeps the real wait short.
+    props = engine_props(api, 0.05)
+    started = time.monotonic()
+    with pytest.raises(RuntimeClassWaitError) as caught:
+        RuntimeClassWaitProvider().create(props)
+    assert time.monotonic() - started < 1
+    message = str(caught.value)
+    assert f'RuntimeClass "{CLASS}" (handler kata) was not served' in message
+    assert "cluster aks (resource group rg)" in message
+    assert "last answer: not found (HTTP 404)" in message
+    assert TOKEN not in message and "certificate-authority-data" not in message
+    assert api.count(f"/apis/node.k8s.io/v1/runtimeclasses/{CLASS}") >= 1
