@@ -81,8 +81,8 @@ class SandboxTenant(pulumi.ComponentResource):
         )
         if binding := tenant_manifests.role_binding(tenant):
             # Deployers get in last: on the first `up` a pod created before the network
-            # policies, quota or limit range would start with open egress, pass no quota check
-            # (quota is checked when a pod is created) or miss the default size.
+            # policies or the quota would start with open egress or uncounted (quota is checked
+            # when a pod is created); before the limit range, one without limits is refused.
             k8s.rbac.v1.RoleBinding(
                 f"{name}-rolebinding",
                 metadata=wire(binding["metadata"]),
