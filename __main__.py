@@ -75,7 +75,7 @@ if tenants := tenants_of(settings):
                                 cluster.provider)  # fmt: skip
     for tenant in tenants:
         sandbox = SandboxTenant(f"tenant-{tenant.name}", tenant, settings, cluster.provider,
-                                after=[admission.binding])  # fmt: skip
+                                after=admission.bindings)  # fmt: skip
         tenant_namespaces.append(sandbox.namespace)
     pulumi.export("tenantNamespaces", tenant_namespaces)
 

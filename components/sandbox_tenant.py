@@ -18,7 +18,8 @@ class SandboxTenant(pulumi.ComponentResource):
     LimitRange, ResourceQuota, Role and RoleBinding.
 
     Nothing here waits for the Kata pool: tenants exist while the pool is being created, and
-    their pods are held to Kata by the admission policy, which `after` (its binding) precedes.
+    their pods are held to Kata by the admission policies, whose bindings (`after`) precede the
+    namespace and the RoleBinding.
     """
 
     namespace: pulumi.Output[str]
@@ -43,23 +44,33 @@ class SandboxTenant(pulumi.ComponentResource):
         )
         inside = pulumi.ResourceOptions.merge(child, pulumi.ResourceOptions(depends_on=[namespace]))
         policies = [tenant_manifests.default_deny(tenant), tenant_manifests.egress_policy(tenant)]
+        fences: list[pulumi.Resource] = []  # what must exist before anybody may deploy
         for policy in filter(None, policies):
-            k8s.networking.v1.NetworkPolicy(
-                f"{name}-{policy['metadata']['name']}",
-                metadata=wire(policy["metadata"]),
-                spec=wire(policy["spec"]),
-                opts=inside,
+            fences.append(
+                k8s.networking.v1.NetworkPolicy(
+                    f"{name}-{policy['metadata']['name']}",
+                    metadata=wire(policy["metadata"]),
+                    spec=wire(policy["spec"]),
+                    opts=inside,
+                )
             )
         limits = tenant_manifests.limit_range(tenant, settings)
-        k8s.core.v1.LimitRange(
-            f"{name}-limitrange",
-            metadata=wire(limits["metadata"]),
-            spec=wire(limits["spec"]),
-            opts=inside,
+        fences.append(
+            k8s.core.v1.LimitRange(
+                f"{name}-limitrange",
+                metadata=wire(limits["metadata"]),
+                spec=wire(limits["spec"]),
+                opts=inside,
+            )
         )
         quota = tenant_manifests.resource_quota(tenant)
-        k8s.core.v1.ResourceQuota(
-            f"{name}-quota", metadata=wire(quota["metadata"]), spec=wire(quota["spec"]), opts=inside
+        fences.append(
+            k8s.core.v1.ResourceQuota(
+                f"{name}-quota",
+                metadata=wire(quota["metadata"]),
+                spec=wire(quota["spec"]),
+                opts=inside,
+            )
         )
         role_manifest = tenant_manifests.role(tenant)
         role = k8s.rbac.v1.Role(
@@ -69,13 +80,17 @@ class SandboxTenant(pulumi.ComponentResource):
             opts=inside,
         )
         if binding := tenant_manifests.role_binding(tenant):
+            # Deployers get in last: on the first `up` a pod created before the network
+            # policies or the quota would start with open egress or uncounted (quota is checked
+            # when a pod is created); before the limit range, one without limits is refused.
             k8s.rbac.v1.RoleBinding(
                 f"{name}-rolebinding",
                 metadata=wire(binding["metadata"]),
                 role_ref=wire(binding["roleRef"]),
                 subjects=wire(binding["subjects"]),
                 opts=pulumi.ResourceOptions.merge(
-                    child, pulumi.ResourceOptions(depends_on=[namespace, role])
+                    child,
+                    pulumi.ResourceOptions(depends_on=[namespace, role, *fences, *after]),
                 ),
             )
         self.namespace = namespace.metadata.name

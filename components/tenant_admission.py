@@ -1,4 +1,4 @@
-"""The cluster-wide admission policy that keeps tenant pods in Kata VMs, and its binding."""
+"""The cluster-wide admission policies that fence tenant namespaces in, and their bindings."""
 
 from __future__ import annotations
 
@@ -6,16 +6,17 @@ import pulumi
 import pulumi_kubernetes as k8s
 
 from components.sandbox_pods import wire
-from sandboxing import tenant_admission
+from sandboxing import tenant_admission, tenant_service_admission
 
 
 class TenantAdmission(pulumi.ComponentResource):
-    """ValidatingAdmissionPolicy + binding on every namespace with the tenant label.
+    """ValidatingAdmissionPolicies + bindings on every namespace with the tenant label: pods in
+    Kata VMs, Services inside the cluster (`-services-`).
 
-    It needs only the API server, not the Kata pool: it deploys while the pool is created.
+    They need only the API server, not the Kata pool: they deploy while the pool is created.
     """
 
-    binding: k8s.admissionregistration.v1.ValidatingAdmissionPolicyBinding
+    bindings: list[k8s.admissionregistration.v1.ValidatingAdmissionPolicyBinding]
 
     def __init__(
         self,
@@ -26,17 +27,25 @@ class TenantAdmission(pulumi.ComponentResource):
     ) -> None:
         super().__init__("aks-pod-sandboxing:kubernetes:TenantAdmission", name, None, opts)
         child = pulumi.ResourceOptions(parent=self, provider=provider)
-        manifest = tenant_admission.policy(runtime_class)
-        policy = k8s.admissionregistration.v1.ValidatingAdmissionPolicy(
-            f"{name}-policy", metadata=wire(manifest["metadata"]), spec=wire(manifest["spec"]),
-            opts=child,
-        )  # fmt: skip
-        bound = tenant_admission.binding()
-        # A binding whose policy does not exist yet is accepted but enforces nothing.
-        self.binding = k8s.admissionregistration.v1.ValidatingAdmissionPolicyBinding(
-            f"{name}-binding",
-            metadata=wire(bound["metadata"]),
-            spec=wire(bound["spec"]),
-            opts=pulumi.ResourceOptions.merge(child, pulumi.ResourceOptions(depends_on=[policy])),
-        )
-        self.register_outputs({"policyName": policy.metadata.name})
+        self.bindings = []
+        policy_names = []
+        # The pod policy keeps its first resource names: a new URN would replace it in place.
+        for prefix, manifest in (
+            (name, tenant_admission.policy(runtime_class)),
+            (f"{name}-services", tenant_service_admission.policy()),
+        ):
+            policy = k8s.admissionregistration.v1.ValidatingAdmissionPolicy(
+                f"{prefix}-policy", metadata=wire(manifest["metadata"]),
+                spec=wire(manifest["spec"]), opts=child,
+            )  # fmt: skip
+            bound = tenant_admission.binding(manifest["metadata"]["name"])
+            # A binding whose policy does not exist yet is accepted but enforces nothing.
+            after_policy = pulumi.ResourceOptions(depends_on=[policy])
+            self.bindings.append(k8s.admissionregistration.v1.ValidatingAdmissionPolicyBinding(
+                f"{prefix}-binding",
+                metadata=wire(bound["metadata"]),
+                spec=wire(bound["spec"]),
+                opts=pulumi.ResourceOptions.merge(child, after_policy),
+            ))  # fmt: skip
+            policy_names.append(policy.metadata.name)
+        self.register_outputs({"policyNames": policy_names})

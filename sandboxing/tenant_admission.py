@@ -105,34 +105,52 @@ def validations(runtime_class: str) -> tuple[Validation, ...]:
     )
 
 
-def policy(runtime_class: str) -> Manifest:
+def policy_manifest(
+    name: str,
+    resources: list[str],
+    validations: tuple[Validation, ...],
+    variables: dict[str, str] | None = None,
+) -> Manifest:
+    """A policy on CREATE and UPDATE of core/v1 `resources`; a refused object is denied."""
+    spec: Manifest = {
+        "failurePolicy": "Fail",
+        "matchConstraints": {
+            "resourceRules": [
+                {
+                    "apiGroups": [""],
+                    "apiVersions": ["v1"],
+                    "operations": ["CREATE", "UPDATE"],
+                    "resources": resources,
+                }
+            ],
+        },
+    }
+    if variables:
+        spec["variables"] = [{"name": n, "expression": e} for n, e in variables.items()]
+    spec["validations"] = [v.as_manifest() for v in validations]
     return {
         "apiVersion": API_VERSION,
         "kind": "ValidatingAdmissionPolicy",
-        "metadata": {"name": POLICY, "labels": {"app.kubernetes.io/part-of": "aks-pod-sandboxing"}},
-        "spec": {
-            "failurePolicy": "Fail",
-            "matchConstraints": {
-                "resourceRules": [{
-                    "apiGroups": [""], "apiVersions": ["v1"],
-                    "operations": ["CREATE", "UPDATE"],
-                    "resources": ["pods", "pods/ephemeralcontainers"],
-                }],
-            },
-            "variables": [{"name": n, "expression": e} for n, e in VARIABLES.items()],
-            "validations": [v.as_manifest() for v in validations(runtime_class)],
-        },
+        "metadata": {"name": name, "labels": {"app.kubernetes.io/part-of": "aks-pod-sandboxing"}},
+        "spec": spec,
     }  # fmt: skip
 
 
-def binding() -> Manifest:
+def policy(runtime_class: str) -> Manifest:
+    return policy_manifest(
+        POLICY, ["pods", "pods/ephemeralcontainers"], validations(runtime_class), VARIABLES
+    )
+
+
+def binding(policy_name: str = POLICY) -> Manifest:
+    """The policy bound to every namespace with the tenant label (a binding per policy)."""
     return {
         "apiVersion": API_VERSION,
         "kind": "ValidatingAdmissionPolicyBinding",
-        "metadata": {"name": BINDING,
+        "metadata": {"name": policy_name,
                      "labels": {"app.kubernetes.io/part-of": "aks-pod-sandboxing"}},
         "spec": {
-            "policyName": POLICY,
+            "policyName": policy_name,
             "validationActions": ["Deny"],
             "matchResources": {"namespaceSelector": {"matchExpressions": [
                 {"key": catalog.TENANT_LABEL, "operator": "Exists"}]}},

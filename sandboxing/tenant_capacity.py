@@ -15,6 +15,7 @@ system the cluster's system pods) take their share too.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 from sandboxing import catalog
@@ -124,19 +125,22 @@ def _tenant_problems(index: int, t: Tenant, c: TenantCapacity, pool: TenantPool)
             f"does not fit one Kata node ({pool.kata_node_vm_size}): at most "
             f"{c.max_pod_cpu_millicores}m",
         ))  # fmt: skip
-    if (
-        c.cpu_quota_millicores
-        and c.memory_quota_mib
-        and c.default_pod_cpu_millicores
-        and (c.default_pods_allowed == 0)
-    ):
-        problems.append(Problem(
-            field_key(index), c.name,
-            f"its quota ({c.cpu_quota_millicores}m CPU, {c.memory_quota_mib}Mi memory) holds no "
-            f"pod of the default size ({c.default_pod_cpu_millicores}m CPU, "
-            f"{c.default_pod_charged_memory_mib}Mi memory with the Kata overhead): raise "
-            "cpuQuota/memoryQuota or lower podCpu/podMemory",
-        ))  # fmt: skip
+    # Exact figures, not c's rounded ones: memoryQuota "10" (bytes) is 0Mi there. A quantity
+    # that does not parse is reported by sandboxing.tenants.
+    pod_memory_text = f"podMemory {t.pod_memory} plus the {OVERHEAD_MIB}Mi Kata overhead"
+    for field, text, quota, pod, pod_text, extra, unit in (
+        ("cpuQuota", t.cpu_quota, cpu_millicores(t.cpu_quota), cpu_millicores(t.pod_cpu),
+         f"podCpu {t.pod_cpu}", 0, "m"),
+        ("memoryQuota", t.memory_quota, memory_mib(t.memory_quota), memory_mib(t.pod_memory),
+         pod_memory_text, OVERHEAD_MIB, "Mi"),
+    ):  # fmt: skip
+        if quota is not None and pod is not None and 0 < quota < pod + extra:
+            needed = f"{math.ceil(pod + extra)}{unit}"
+            problems.append(Problem(
+                field_key(index, field), text,
+                f"holds no pod of the default size: one needs {needed} ({pod_text}); raise "
+                f"{field} to at least {needed} or lower {pod_text.split()[0]}",
+            ))  # fmt: skip
     for field, text, quota, available, unit in (
         ("cpuQuota", t.cpu_quota, c.cpu_quota_millicores, pool.allocatable_millicpu, "m"),
         ("memoryQuota", t.memory_quota, c.memory_quota_mib, pool.allocatable_memory_mib, "Mi"),

@@ -108,7 +108,9 @@ def limit_range(tenant: Tenant, settings: Settings) -> Manifest:
 
 def resource_quota(tenant: Tenant) -> Manifest:
     """Kubernetes charges each Kata pod's 600Mi overhead to requests.memory and limits.memory
-    (sandboxing.tenant_capacity), so memoryQuota covers the pods and their overhead."""
+    (sandboxing.tenant_capacity), so memoryQuota covers the pods and their overhead. No
+    LoadBalancer or NodePort Service (the service admission policy refuses them too; quota names:
+    kubernetes.io/docs/concepts/policy/resource-quotas, object count quota)."""
     return {
         "apiVersion": "v1",
         "kind": "ResourceQuota",
@@ -117,6 +119,7 @@ def resource_quota(tenant: Tenant) -> Manifest:
             "requests.cpu": tenant.cpu_quota, "limits.cpu": tenant.cpu_quota,
             "requests.memory": tenant.memory_quota, "limits.memory": tenant.memory_quota,
             "pods": str(tenant.max_pods),
+            "services.loadbalancers": "0", "services.nodeports": "0",
         }},
     }  # fmt: skip
 

@@ -6,6 +6,7 @@ import re
 from pathlib import Path
 
 import pytest
+import yaml
 
 from tools.repo import REPO
 
@@ -77,3 +78,27 @@ def test_stack_rm_keeps_the_tracked_stack_file() -> None:
     assert (REPO / "Pulumi.dev.yaml").is_file()
     for command in re.findall(r"pulumi stack rm [^`\n#]*", text):
         assert "--preserve-config" in command, command
+
+
+def _version(text: str) -> tuple[int, ...]:
+    return tuple(int(part) for part in text.split("."))
+
+
+def test_readme_names_the_pulumi_cli_that_reads_pulumi_yaml_and_ci_uses_one() -> None:
+    # `items: {type: object}` (the tenants key) is a config type since Pulumi CLI v3.186.0
+    # (pulumi/pulumi#20129, sdk/go/common/workspace/project.json); older CLIs refuse Pulumi.yaml.
+    project = yaml.safe_load((REPO / "Pulumi.yaml").read_text())
+    object_items = [
+        k for k, v in project["config"].items() if v.get("items", {}).get("type") == "object"
+    ]
+    assert object_items, "no config key needs the object item type any more: relax the README"
+    found = re.search(
+        r"\[Pulumi CLI\]\([^)]*\) v(\d+\.\d+\.\d+) or later", prose(REPO / "README.md")
+    )
+    assert found, "README 'What you need' states no minimum Pulumi CLI version"
+    assert _version(found[1]) >= (3, 186, 0)
+    # The SDK's own minimum (replace_with needs an engine of the same release) is no newer.
+    sdk = re.search(r"^pulumi>=(\d+\.\d+\.\d+)", (REPO / "requirements.in").read_text(), re.M)
+    assert sdk and _version(found[1]) >= _version(sdk[1])
+    pinned = (REPO / ".pulumi-version").read_text().strip()
+    assert _version(pinned) >= _version(found[1]), "CI's .pulumi-version is older than the README's"

@@ -10,7 +10,7 @@ import kubernetes_validate
 import pytest
 import yaml
 
-from sandboxing import tenant_admission, tenant_manifests
+from sandboxing import tenant_admission, tenant_manifests, tenant_service_admission
 from sandboxing.stack_config import check_stack_config
 from sandboxing.tenants import tenants_of
 from tools.harness import Registered, RunResult, run_program, stack_config
@@ -20,6 +20,9 @@ NAMESPACE = "kubernetes:core/v1:Namespace"
 TENANT = "aks-pod-sandboxing:kubernetes:SandboxTenant"
 POLICY = "kubernetes:admissionregistration.k8s.io/v1:ValidatingAdmissionPolicy"
 BINDING = "kubernetes:admissionregistration.k8s.io/v1:ValidatingAdmissionPolicyBinding"
+ROLE_BINDING = "kubernetes:rbac.authorization.k8s.io/v1:RoleBinding"
+# Pulumi names of the admission objects: the pod policy's, then the service policy's.
+ADMISSION = ("tenant-admission", "tenant-admission-services")
 # What the Kata pool's creation consists of: nothing of the tenant layer may wait for these.
 KATA_POOL_TYPES = (
     "azure-native:containerservice:AgentPool",
@@ -70,27 +73,43 @@ def test_nothing_of_the_tenant_layer_waits_for_the_kata_pool(run: RunResult) -> 
     tenant_layer = [r for r in run.resources if r.type in (POLICY, BINDING)]
     for component in run.by_type(TENANT):
         tenant_layer += children(run, component)
-    assert len(tenant_layer) == 2 + sum(len(kinds) for kinds in PER_TENANT.values())
+    assert len(tenant_layer) == 4 + sum(len(kinds) for kinds in PER_TENANT.values())
     for resource in tenant_layer:
         assert run.waits_for(resource) & kata == set(), resource.name
 
 
-def test_no_tenant_namespace_before_its_admission_policy_is_bound(run: RunResult) -> None:
-    binding = run.one(BINDING)
-    policy = run.one(POLICY)
-    assert policy.urn in binding.dependencies
+def test_no_tenant_namespace_before_its_admission_policies_are_bound(run: RunResult) -> None:
+    bindings = [run.one(BINDING, f"{prefix}-binding") for prefix in ADMISSION]
+    for prefix, binding in zip(ADMISSION, bindings, strict=True):
+        assert run.one(POLICY, f"{prefix}-policy").urn in binding.dependencies
     for name in PER_TENANT:
         namespace = run.one(NAMESPACE, f"tenant-{name}-namespace")
-        assert binding.urn in namespace.dependencies
+        assert {b.urn for b in bindings} <= set(namespace.dependencies)
         for resource in children(run, run.one(TENANT, f"tenant-{name}")):
             if resource is not namespace:
                 assert namespace.urn in run.waits_for(resource), resource.name
 
 
-def test_the_policy_names_the_stacks_kata_class(run: RunResult) -> None:
-    spec = run.one(POLICY).inputs["spec"]
+def test_nobody_may_deploy_before_the_tenant_is_fenced_in(run: RunResult) -> None:
+    # On the first `up` the RoleBinding is what lets deployers in: it comes after the network
+    # policies, the quota, the limit range, the Role and the admission policies' bindings.
+    bindings = {run.one(BINDING, f"{prefix}-binding").urn for prefix in ADMISSION}
+    for name, kinds in PER_TENANT.items():
+        objects = children(run, run.one(TENANT, f"tenant-{name}"))
+        role_binding = run.one(ROLE_BINDING, f"tenant-{name}-rolebinding")
+        fences = {r.urn for r in objects if r is not role_binding}
+        assert len(fences) == len(kinds) - 1
+        assert fences | bindings <= set(role_binding.dependencies), name
+
+
+def test_the_policies_are_the_builders_and_name_the_stacks_kata_class(run: RunResult) -> None:
+    spec = run.one(POLICY, "tenant-admission-policy").inputs["spec"]
     assert spec["validations"][0]["expression"].endswith("== 'kata-vm-isolation'")
     assert spec == tenant_admission.policy("kata-vm-isolation")["spec"]
+    services = run.one(POLICY, "tenant-admission-services-policy").inputs
+    assert services["spec"] == tenant_service_admission.policy()["spec"]
+    bound = tenant_admission.binding(tenant_service_admission.POLICY)
+    assert run.one(BINDING, "tenant-admission-services-binding").inputs["spec"] == bound["spec"]
 
 
 def test_outputs_list_the_tenant_namespaces(run: RunResult) -> None:
@@ -122,7 +141,9 @@ def test_every_manifest_is_valid_in_strict_mode_and_is_what_the_builders_make(
     settings, problems = check_stack_config(stack_config("tenants"))
     assert [p for p in problems if p.severity == "error"] == []
     expected = [m for t in tenants_of(settings) for m in tenant_manifests.manifests(t, settings)]
-    expected += [tenant_admission.policy("kata-vm-isolation"), tenant_admission.binding()]
+    expected += [tenant_admission.policy("kata-vm-isolation"), tenant_admission.binding(),
+                 tenant_service_admission.policy(),
+                 tenant_admission.binding(tenant_service_admission.POLICY)]  # fmt: skip
 
     def key(o: dict[str, Any]) -> tuple[str, str, str]:
         return o["kind"], o["metadata"].get("namespace", ""), o["metadata"]["name"]
@@ -130,6 +151,17 @@ def test_every_manifest_is_valid_in_strict_mode_and_is_what_the_builders_make(
     written = {key(o): o for o in objects}
     for manifest in expected:
         assert written[key(manifest)] == manifest, key(manifest)
+
+
+def test_the_quota_allows_no_load_balancer_or_node_port_service(tmp_path: Path) -> None:
+    result = run_program(stack_config("tenants"), stack="tenants")
+    write_manifests(result, tmp_path, "tenants")
+    quotas = [o for o in _load(tmp_path) if o["kind"] == "ResourceQuota"]
+    assert len(quotas) == len(PER_TENANT)
+    for quota in quotas:
+        kubernetes_validate.validate(quota, "1.33.0", strict=True)
+        hard = quota["spec"]["hard"]
+        assert (hard["services.loadbalancers"], hard["services.nodeports"]) == ("0", "0")
 
 
 def test_strict_validation_catches_a_misspelt_policy_field() -> None:

@@ -1,82 +1,28 @@
 """The tenant admission policy's CEL, evaluated on good and bad pods with cel-python (celpy).
 
-celpy implements the CEL language (macros `all`/`exists`/`filter`/`map`, `has()`, `in`, the
-conditional) but not the Kubernetes libraries. Two functions the policy uses come from them and
-are stood in for here: `quantity(...)`/`isLessThan` (k8s.io/apiserver pkg/cel/library
-quantity.go, compared here with sandboxing.quantities) and the strings extension's `join`
-(cel-go ext/strings.go). Not checked here: the API server's type check of the expressions against
-the Pod schema, the cost limits, and that mutating admission (the LimitRange's defaults) runs
-before this policy; kubernetes-validate checks the policy object's own shape
-(tests/components/test_sandbox_tenant.py).
+tests/cel_policy.py evaluates it and stands in for the Kubernetes CEL libraries celpy lacks
+(`quantity()`/`isLessThan`, the strings extension's `join`). Not checked here: the API server's
+type check of the expressions against the Pod schema, the cost limits, and that mutating
+admission (the LimitRange's defaults) runs before this policy; kubernetes-validate checks the
+policy object's own shape (tests/components/test_sandbox_tenant.py).
 """
 
 from __future__ import annotations
 
 import copy
-from decimal import Decimal
 from typing import Any
 
-import celpy
+import cel_policy
 import pytest
-from celpy import celtypes
 
-from sandboxing.quantities import parse_quantity
 from sandboxing.tenant_admission import VARIABLES, binding, policy, validations
 
 KATA = "kata-vm-isolation"
-ENV = celpy.Environment()
-
-
-class Quantity(celtypes.StringType):
-    """A stand-in for the Kubernetes CEL Quantity: its value in base units."""
-
-    @property
-    def value(self) -> Decimal:
-        parsed = parse_quantity(str(self))
-        assert parsed is not None, f"quantity({str(self)!r}) fails in Kubernetes too"
-        return parsed
-
-
-def _quantity(text: celtypes.StringType) -> Quantity:
-    return Quantity(str(text))
-
-
-def _is_less_than(a: Quantity, b: Quantity) -> celtypes.BoolType:
-    return celtypes.BoolType(a.value < b.value)
-
-
-def _join(items: celtypes.ListType, separator: celtypes.StringType) -> celtypes.StringType:
-    return celtypes.StringType(str(separator).join(str(i) for i in items))
-
-
-FUNCTIONS = {"quantity": _quantity, "isLessThan": _is_less_than, "join": _join}
-
-
-def evaluate(expression: str, activation: dict[str, Any]) -> Any:
-    return ENV.program(ENV.compile(expression), functions=FUNCTIONS).evaluate(activation)
 
 
 def admit(pod: dict[str, Any]) -> list[str]:
     """The messages of every validation the pod fails, as the API server would list them."""
-    spec = policy(KATA)["spec"]
-    activation: dict[str, Any] = {"object": celpy.json_to_cel(pod)}
-    variables: dict[str, Any] = {}
-    for variable in spec["variables"]:  # in order: later ones may use earlier ones
-        activation["variables"] = celtypes.MapType(
-            {celtypes.StringType(k): v for k, v in variables.items()}
-        )
-        variables[variable["name"]] = evaluate(variable["expression"], activation)
-    activation["variables"] = celtypes.MapType(
-        {celtypes.StringType(k): v for k, v in variables.items()}
-    )
-    failed = []
-    for validation in spec["validations"]:
-        result = evaluate(validation["expression"], activation)
-        assert isinstance(result, celtypes.BoolType), (validation["expression"], result)
-        if not result:
-            message = validation.get("messageExpression")
-            failed.append(str(evaluate(message, activation)) if message else validation["message"])
-    return failed
+    return cel_policy.admit(policy(KATA)["spec"], pod)
 
 
 def good_pod() -> dict[str, Any]:

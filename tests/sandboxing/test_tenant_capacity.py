@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import pytest
+
 from sandboxing import catalog
 from sandboxing.contract import Settings, default_settings
 from sandboxing.node_capacity import node_capacity
+from sandboxing.rules import check_settings
 from sandboxing.sizing import stack_sizing
 from sandboxing.tenant_capacity import check_tenant_capacity, tenant_pool
 
@@ -75,7 +78,40 @@ def test_a_default_pod_that_fits_no_node_or_no_quota_is_an_error() -> None:
                  {"name": "b", "podCpu": "2", "cpuQuota": "1"}, nodes=4)  # fmt: skip
     found = {p.key: p.message for p in check_tenant_capacity(s) if p.severity == "error"}
     assert "does not fit one Kata node" in found["tenants[0].podMemory"]
-    assert "holds no pod of the default size" in found["tenants[1]"]
+    assert found["tenants[1].cpuQuota"] == (
+        "holds no pod of the default size: one needs 2000m (podCpu 2); raise cpuQuota to at "
+        "least 2000m or lower podCpu"
+    )
+
+
+@pytest.mark.parametrize(
+    ("quota", "refused"),
+    [("10", True), ("1023Ki", True), ("1Mi", True), ("1623Mi", True), ("1624Mi", False),
+     ("1702887424", False), ("1702887423", True)],
+)  # fmt: skip
+def test_a_memory_quota_below_one_default_pod_with_overhead_is_an_error(
+    quota: str, refused: bool
+) -> None:
+    # 1Gi + the Kata overhead = 1624Mi = 1702887424 bytes; "10" is ten bytes, not 10Mi.
+    s = settings({"name": "a", "memoryQuota": quota, "podMemory": "1Gi"})
+    found = [(p.key, p.value, p.message) for p in check_tenant_capacity(s)]
+    expected = [(
+        "tenants[0].memoryQuota", quota,
+        f"holds no pod of the default size: one needs {1024 + OVERHEAD}Mi (podMemory 1Gi plus the "
+        f"{OVERHEAD}Mi Kata overhead); raise memoryQuota to at least {1024 + OVERHEAD}Mi or lower "
+        "podMemory",
+    )]  # fmt: skip
+    assert found == (expected if refused else [])
+
+
+def test_cpu_and_memory_quota_too_small_are_both_reported() -> None:
+    s = settings({"name": "a", "cpuQuota": "1m", "memoryQuota": "10"})
+    keys = [p.key for p in check_tenant_capacity(s) if p.severity == "error"]
+    assert keys == ["tenants[0].cpuQuota", "tenants[0].memoryQuota"]
+    # and the whole config check reports them too (nothing else refuses "10" bytes)
+    assert {"tenants[0].cpuQuota", "tenants[0].memoryQuota"} <= {
+        p.key for p in check_settings(s) if p.severity == "error"
+    }
 
 
 def test_sandbox_sizing_output_carries_the_tenants() -> None:

@@ -2,7 +2,8 @@
 
 Offline there is no Azure to look the cluster up in. Without a description the plan assumes a
 cluster that passes the program's checks (sandboxing.existing_cluster): the configured
-`kubernetesVersion`, else the lowest version the Kata runtime supports; one System pool whose
+`kubernetesVersion`, else the highest of the minimums that apply (the Kata runtime's; with
+tenants, the admission policy's); one System pool whose
 name differs from the Kata pool's; Microsoft Entra integration only when configured. The plan
 says so in every format. `--existing-cluster FILE.json` describes the real cluster instead:
 
@@ -39,6 +40,7 @@ class OfflineCluster:
     kubernetes_version: str
     pools: tuple[dict[str, Any], ...]
     entra: bool
+    version_reason: str = ""  # why an assumed cluster runs kubernetes_version
 
     @property
     def assumed(self) -> bool:
@@ -67,15 +69,30 @@ class OfflineCluster:
             "kubernetesVersion": self.kubernetes_version,
             "pools": [p["name"] for p in self.pools],
             "entra": self.entra,
+            "kubernetesVersionReason": self.version_reason,
         }
 
 
+def assumed_version(settings: Settings) -> tuple[str, str]:
+    """The Kubernetes version an assumed cluster runs, and why: the configured one, else the
+    highest minimum that applies, so the assumption passes every version check."""
+    if settings.kubernetes_version:
+        return settings.kubernetes_version, "the configured kubernetesVersion"
+    runtime = catalog.KATA_GA  # the pool this program adds is always a GA Kata pool
+    minimums = [(runtime.min_kubernetes, f"the lowest version {runtime.workload_runtime} supports")]
+    if settings.tenants:
+        tenants = "the lowest version tenants need (ValidatingAdmissionPolicy v1)"
+        minimums.append((catalog.ADMISSION_POLICY_MIN_KUBERNETES, tenants))
+    version, reason = max(minimums)
+    return catalog.version_text(version), reason
+
+
 def assumed_cluster(settings: Settings) -> OfflineCluster:
-    version = settings.kubernetes_version or "{}.{}".format(*catalog.KATA_GA.min_kubernetes)
+    version, reason = assumed_version(settings)
     pool_name = "nodepool1" if settings.kata_node_pool_name != "nodepool1" else "nodepool2"
     return OfflineCluster(
         ASSUMED, settings.resource_group_name, settings.cluster_name, version,
-        ({"name": pool_name, **SYSTEM_POOL},), settings.entra_enabled,
+        ({"name": pool_name, **SYSTEM_POOL},), settings.entra_enabled, reason,
     )  # fmt: skip
 
 
@@ -114,8 +131,10 @@ def described_cluster(settings: Settings, path: Path) -> OfflineCluster:
 
 def existing_cluster_text(described: dict[str, Any]) -> str:
     """One sentence for the text and Markdown formats."""
+    reason = described.get("kubernetesVersionReason")
+    why = f" ({reason})" if described["assumed"] and reason else ""
     what = (
-        f"Kubernetes {described['kubernetesVersion']}, node pools: "
+        f"Kubernetes {described['kubernetesVersion']}{why}, node pools: "
         f"{', '.join(described['pools']) or 'none'}, Microsoft Entra integration: "
         f"{'on' if described['entra'] else 'off'}"
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 from pathlib import Path
 
@@ -10,6 +11,8 @@ from support import dev_config
 
 import tools.plan.build
 import tools.plan.cli
+from sandboxing import catalog
+from tools.harness import stack_config, stack_refusal
 from tools.plan.cli import main
 
 TEAM = {"clusterMode": "existing", "resourceGroupName": "rg-team", "clusterName": "aks-team"}
@@ -34,13 +37,15 @@ def test_the_team_stack_plans_offline_and_says_what_it_assumed(
             "source": "assumed", "assumed": True, "resourceGroupName": "rg-team",
             "clusterName": "aks-team", "kubernetesVersion": "1.27", "pools": ["nodepool1"],
             "entra": False,
+            "kubernetesVersionReason": "the lowest version KataVmIsolation supports",
         }  # fmt: skip
         pool = next(r for r in plan["resources"] if r["name"] == "kata-pool")
         assert pool["properties"]["vmSize"] == "Standard_D4s_v5"
         return
     assert (
         "Existing cluster rg-team/aks-team ASSUMED, not looked up (no Azure offline): "
-        "Kubernetes 1.27, node pools: nodepool1, Microsoft Entra integration: off." in out
+        "Kubernetes 1.27 (the lowest version KataVmIsolation supports), node pools: nodepool1, "
+        "Microsoft Entra integration: off." in out
     )
     assert "ResourceNotFound" not in out
 
@@ -51,7 +56,42 @@ def test_the_assumption_follows_the_config(monkeypatch: pytest.MonkeyPatch) -> N
     _, plan = tools.plan.build.plan_stack(config, "team")
     assert plan["error"] == []
     assert plan["existingCluster"]["kubernetesVersion"] == "1.31"
+    assert plan["existingCluster"]["kubernetesVersionReason"] == "the configured kubernetesVersion"
     assert plan["existingCluster"]["pools"] == ["nodepool2"]  # the Kata pool's name stays free
+
+
+TENANTS_STACK = """config:
+  azure-native:location: westeurope
+  aks-pod-sandboxing:clusterMode: existing
+  aks-pod-sandboxing:resourceGroupName: rg-team
+  aks-pod-sandboxing:clusterName: aks-team
+  aks-pod-sandboxing:tenants:
+    - name: team-a
+"""
+
+
+def test_an_existing_cluster_stack_with_tenants_assumes_the_admission_policy_minimum(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # No kubernetesVersion: the Kata minimum (1.27) would fail the tenants' own version check.
+    (tmp_path / "Pulumi.teamtenants.yaml").write_text(TENANTS_STACK)
+    monkeypatch.setattr(tools.plan.cli, "stack_config",
+                        functools.partial(stack_config, stack_dir=tmp_path))  # fmt: skip
+    monkeypatch.setattr(tools.plan.cli, "stack_refusal",
+                        functools.partial(stack_refusal, stack_dir=tmp_path))  # fmt: skip
+    minimum = catalog.version_text(catalog.ADMISSION_POLICY_MIN_KUBERNETES)
+    assert catalog.KATA_GA.min_kubernetes < catalog.ADMISSION_POLICY_MIN_KUBERNETES
+    code, out, _ = run_main(capsys, "--stack", "teamtenants")
+    assert code == 0, out
+    assert (
+        f"ASSUMED, not looked up (no Azure offline): Kubernetes {minimum} (the lowest version "
+        "tenants need (ValidatingAdmissionPolicy v1)), node pools: nodepool1" in out
+    )
+    code, out, _ = run_main(capsys, "--stack", "teamtenants", "--format", "json")
+    plan = json.loads(out)
+    assert code == 0 and plan["error"] == []
+    assert plan["existingCluster"]["kubernetesVersion"] == minimum
+    assert any(r["type"].endswith(":SandboxTenant") for r in plan["resources"])
 
 
 def test_a_described_old_cluster_fails_with_the_programs_message(
