@@ -108,31 +108,33 @@ def tenant_pool(settings: Settings) -> TenantPool | None:
     )
 
 
-def _tenant_problems(index: int, t: Tenant, c: TenantCapacity, pool: TenantPool) -> list[Problem]:
+def _tenant_problems(
+    index: int, tenant: Tenant, capacity: TenantCapacity, pool: TenantPool
+) -> list[Problem]:
     problems = []
-    pod_memory = c.default_pod_charged_memory_mib - OVERHEAD_MIB
-    if c.max_pod_memory_mib is not None and pod_memory > c.max_pod_memory_mib:
+    pod_memory = capacity.default_pod_charged_memory_mib - OVERHEAD_MIB
+    if capacity.max_pod_memory_mib is not None and pod_memory > capacity.max_pod_memory_mib:
         problems.append(Problem(
-            field_key(index, "podMemory"), t.pod_memory,
+            field_key(index, "podMemory"), tenant.pod_memory,
             f"plus the {OVERHEAD_MIB}Mi Kata overhead does not fit one Kata node "
-            f"({pool.kata_node_vm_size}): at most {c.max_pod_memory_mib}Mi",
+            f"({pool.kata_node_vm_size}): at most {capacity.max_pod_memory_mib}Mi",
         ))  # fmt: skip
-    if c.max_pod_cpu_millicores is not None and (
-        c.default_pod_cpu_millicores > c.max_pod_cpu_millicores
+    if capacity.max_pod_cpu_millicores is not None and (
+        capacity.default_pod_cpu_millicores > capacity.max_pod_cpu_millicores
     ):
         problems.append(Problem(
-            field_key(index, "podCpu"), t.pod_cpu,
+            field_key(index, "podCpu"), tenant.pod_cpu,
             f"does not fit one Kata node ({pool.kata_node_vm_size}): at most "
-            f"{c.max_pod_cpu_millicores}m",
+            f"{capacity.max_pod_cpu_millicores}m",
         ))  # fmt: skip
-    # Exact figures, not c's rounded ones: memoryQuota "10" (bytes) is 0Mi there. A quantity
-    # that does not parse is reported by sandboxing.tenants.
-    pod_memory_text = f"podMemory {t.pod_memory} plus the {OVERHEAD_MIB}Mi Kata overhead"
+    # Exact figures, not the capacity's rounded ones: memoryQuota "10" (bytes) is 0Mi there. A
+    # quantity that does not parse is reported by sandboxing.tenants.
+    pod_memory_text = f"podMemory {tenant.pod_memory} plus the {OVERHEAD_MIB}Mi Kata overhead"
     for field, text, quota, pod, pod_text, extra, unit in (
-        ("cpuQuota", t.cpu_quota, cpu_millicores(t.cpu_quota), cpu_millicores(t.pod_cpu),
-         f"podCpu {t.pod_cpu}", 0, "m"),
-        ("memoryQuota", t.memory_quota, memory_mib(t.memory_quota), memory_mib(t.pod_memory),
-         pod_memory_text, OVERHEAD_MIB, "Mi"),
+        ("cpuQuota", tenant.cpu_quota, cpu_millicores(tenant.cpu_quota),
+         cpu_millicores(tenant.pod_cpu), f"podCpu {tenant.pod_cpu}", 0, "m"),
+        ("memoryQuota", tenant.memory_quota, memory_mib(tenant.memory_quota),
+         memory_mib(tenant.pod_memory), pod_memory_text, OVERHEAD_MIB, "Mi"),
     ):  # fmt: skip
         if quota is not None and pod is not None and 0 < quota < pod + extra:
             needed = f"{math.ceil(pod + extra)}{unit}"
@@ -142,8 +144,20 @@ def _tenant_problems(index: int, t: Tenant, c: TenantCapacity, pool: TenantPool)
                 f"{field} to at least {needed} or lower {pod_text.split()[0]}",
             ))  # fmt: skip
     for field, text, quota, available, unit in (
-        ("cpuQuota", t.cpu_quota, c.cpu_quota_millicores, pool.allocatable_millicpu, "m"),
-        ("memoryQuota", t.memory_quota, c.memory_quota_mib, pool.allocatable_memory_mib, "Mi"),
+        (
+            "cpuQuota",
+            tenant.cpu_quota,
+            capacity.cpu_quota_millicores,
+            pool.allocatable_millicpu,
+            "m",
+        ),
+        (
+            "memoryQuota",
+            tenant.memory_quota,
+            capacity.memory_quota_mib,
+            pool.allocatable_memory_mib,
+            "Mi",
+        ),
     ):
         if available is not None and quota > available:
             problems.append(Problem(
@@ -170,7 +184,7 @@ def check_tenant_capacity(settings: Settings) -> list[Problem]:
     ]
     if pool.fits is False:
         problems.append(Problem(
-            "tenants", [c.name for c in pool.tenants],
+            "tenants", [each.name for each in pool.tenants],
             f"the tenants' quotas add up to {pool.quota_millicpu}m CPU and "
             f"{pool.quota_memory_mib}Mi memory (pods plus Kata overhead), more than the Kata pool "
             f"gives them: {pool.allocatable_millicpu}m CPU and {pool.allocatable_memory_mib}Mi "
