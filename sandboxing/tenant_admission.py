@@ -20,9 +20,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from sandboxing import catalog
+from sandboxing.contract import PROJECT
+from sandboxing.workload import APP_LABEL
 
 Manifest = dict[str, Any]
-POLICY = "aks-pod-sandboxing-tenant-pods"
+POLICY = f"{PROJECT}-tenant-pods"
 BINDING = POLICY
 API_VERSION = "admissionregistration.k8s.io/v1"
 MIN_MEMORY = f"{catalog.MIN_POD_VM_MEMORY_MIB}Mi"
@@ -131,7 +133,7 @@ def policy_manifest(
     return {
         "apiVersion": API_VERSION,
         "kind": "ValidatingAdmissionPolicy",
-        "metadata": {"name": name, "labels": {"app.kubernetes.io/part-of": "aks-pod-sandboxing"}},
+        "metadata": {"name": name, "labels": {APP_LABEL: PROJECT}},
         "spec": spec,
     }  # fmt: skip
 
@@ -148,7 +150,7 @@ def binding(policy_name: str = POLICY) -> Manifest:
         "apiVersion": API_VERSION,
         "kind": "ValidatingAdmissionPolicyBinding",
         "metadata": {"name": policy_name,
-                     "labels": {"app.kubernetes.io/part-of": "aks-pod-sandboxing"}},
+                     "labels": {APP_LABEL: PROJECT}},
         "spec": {
             "policyName": policy_name,
             "validationActions": ["Deny"],

@@ -16,9 +16,10 @@ sets `services.loadbalancers` and `services.nodeports` to 0 (sandboxing.tenant_m
 
 from __future__ import annotations
 
+from sandboxing.contract import PROJECT
 from sandboxing.tenant_admission import Manifest, Validation, policy_manifest
 
-POLICY = "aks-pod-sandboxing-tenant-services"
+POLICY = f"{PROJECT}-tenant-services"
 REFUSED_TYPES = ("LoadBalancer", "NodePort")
 _TYPES = "[" + ", ".join(f"'{t}'" for t in REFUSED_TYPES) + "]"
 

@@ -10,7 +10,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from sandboxing import catalog
-from sandboxing.contract import Settings
+from sandboxing.contract import PROJECT, Settings
 from sandboxing.quantities import memory_mib
 
 TRUSTED_POD = "trusted"
@@ -40,7 +40,7 @@ Manifest = dict[str, Any]
 def restricted_namespace(name: str, extra_labels: Mapping[str, str] | None = None) -> Manifest:
     """A namespace where Pod Security Admission enforces (and audits, warns) `restricted`."""
     version = catalog.POD_SECURITY_VERSION
-    labels = {APP_LABEL: "aks-pod-sandboxing", **(extra_labels or {})}
+    labels = {APP_LABEL: PROJECT, **(extra_labels or {})}
     for mode in ("enforce", "audit", "warn"):
         labels[f"pod-security.kubernetes.io/{mode}"] = "restricted"
         labels[f"pod-security.kubernetes.io/{mode}-version"] = version
@@ -132,7 +132,7 @@ def pod(settings: Settings, name: str, runtime_class: str | None) -> Manifest:
         "metadata": {
             "name": name,
             "namespace": settings.pod_namespace,
-            "labels": {APP_LABEL: "aks-pod-sandboxing", "sandbox": name},
+            "labels": {APP_LABEL: PROJECT, "sandbox": name},
         },
         "spec": spec,
     }
