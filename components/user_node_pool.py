@@ -7,7 +7,7 @@ from collections.abc import Sequence
 import pulumi
 from pulumi_azure_native import containerservice
 
-from components.pool_options import host_and_disk
+from components.pool_options import added_linux_pool
 from sandboxing.catalog import USER_POOL_NAME
 from sandboxing.contract import Settings
 
@@ -30,22 +30,13 @@ class UserNodePool(pulumi.ComponentResource):
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
         super().__init__("aks-pod-sandboxing:azure:UserNodePool", name, None, opts)
-        pool = containerservice.AgentPool(
-            f"{name}-pool",
-            resource_group_name=resource_group_name,
-            resource_name_=cluster_name,
+        pool = added_linux_pool(
+            f"{name}-pool", settings, resource_group_name, cluster_name, self, after,
             agent_pool_name=USER_POOL_NAME,
-            mode=containerservice.AgentPoolMode.USER,
-            type=containerservice.AgentPoolType.VIRTUAL_MACHINE_SCALE_SETS,
-            os_type=containerservice.OSType.LINUX,
             os_sku=containerservice.OSSKU.AZURE_LINUX,
             vm_size=settings.user_node_vm_size,
             count=settings.user_node_count,
-            orchestrator_version=settings.kubernetes_version or None,
-            **host_and_disk(settings),
-            # `after`: pool operations it must not overlap (AKS runs one at a time per cluster).
-            opts=pulumi.ResourceOptions(parent=self, depends_on=list(after)),
-        )
+        )  # fmt: skip
         self.pool = pool
         self.pool_name = pool.name
         self.register_outputs({"poolName": self.pool_name})
