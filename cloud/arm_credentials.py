@@ -28,6 +28,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from sandboxing.azure_regions import PUBLIC_CLOUD_ENVIRONMENTS
+
 if TYPE_CHECKING:
     from azure.core.credentials import TokenCredential
 
@@ -64,7 +66,18 @@ def _require(env: Mapping[str, str], method: str, names: tuple[str, ...]) -> Non
 
 
 def choose_credential(env: Mapping[str, str]) -> CredentialChoice:
-    """The method the azure-native provider would pick for this environment."""
+    """The method the azure-native provider would pick for this environment.
+
+    Public cloud only: ARM_ENVIRONMENT (azure-native's sovereign-cloud switch) naming another
+    cloud is refused rather than sending that cloud's credentials to public Resource Manager.
+    """
+    cloud = env.get("ARM_ENVIRONMENT", "").strip().lower()
+    if cloud not in PUBLIC_CLOUD_ENVIRONMENTS:
+        raise CredentialConfigError(
+            f"ARM_ENVIRONMENT is {cloud!r}: the reconcile after the Kata pool supports the Azure "
+            "public cloud only; set reconcileAfterKataPool: false and run `az aks update "
+            "--resource-group <group> --name <cluster>` yourself once the Kata pool exists"
+        )
     tenant, client = env.get("ARM_TENANT_ID", ""), env.get("ARM_CLIENT_ID", "")
     if _true(env, "ARM_USE_DEFAULT_AZURE_CREDENTIAL"):
         return CredentialChoice("default", "DefaultAzureCredential", tenant, client)

@@ -86,11 +86,28 @@ def check_entra_options(settings: Settings) -> list[Problem]:
     ]  # fmt: skip
 
 
+def check_reconcile_cloud(settings: Settings) -> list[Problem]:
+    """The reconcile calls Azure public cloud's Resource Manager (cloud.cluster_reconcile)."""
+    environment = settings.azure_environment
+    if (
+        environment in azure_regions.PUBLIC_CLOUD_ENVIRONMENTS
+        or not settings.reconcile_after_kata_pool
+        or settings.kata_on_system_pool
+    ):
+        return []
+    return [
+        Problem("reconcileAfterKataPool", True, f"the reconcile after the Kata pool supports the "
+                f"Azure public cloud only, and azure-native:environment is {environment!r}: set "
+                "reconcileAfterKataPool: false and run the docs' `az aks update --resource-group "
+                "<group> --name <cluster>` yourself once the Kata pool exists")
+    ]  # fmt: skip
+
+
 RULES: tuple[Rule, ...] = (
     check_keys, check_kata_pool_placement, check_location, check_os_sku, check_kata_vm_size,
     check_system_vm_size, check_kubernetes_version, check_upgrade_drift, check_workload_runtime,
     check_runtime_class, check_kata_pool_name, check_pod_fits_node, check_entra_options,
-    *PRODUCTION_RULES, check_tenants, check_tenant_capacity,
+    check_reconcile_cloud, *PRODUCTION_RULES, check_tenants, check_tenant_capacity,
 )  # fmt: skip
 
 

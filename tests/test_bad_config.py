@@ -171,7 +171,10 @@ def test_what_aks_may_accept_is_a_warning_not_an_error(
 def test_a_sovereign_cloud_region_passes_when_the_provider_names_that_cloud() -> None:
     gov = {"azure-native:location": "usgovvirginia"}
     assert "usgovvirginia" in refusal(**gov)
-    assert refusal(**gov, **{"azure-native:environment": "usgovernment"}) == ""
+    # The region passes; the reconcile (public cloud only) is what is left to switch off.
+    sovereign = {**gov, "azure-native:environment": "usgovernment"}
+    assert "usgovvirginia" not in refusal(**sovereign)
+    assert refusal(**sovereign, reconcileAfterKataPool="false") == ""
 
 
 # --- End to end, under the mock engine ---------------------------------------------------------

@@ -89,3 +89,20 @@ def test_github_token_is_fetched_anew_on_every_call() -> None:
         assert [fetch(), fetch()] == ["id-token-1", "id-token-2"]
     assert issued[0].query == {"api-version": ["2.0"], "audience": [GITHUB_AUDIENCE]}
     assert issued[0].headers["authorization"] == "Bearer runtime-bearer"
+
+
+@pytest.mark.parametrize("cloud", ["", "public", "Public"])
+def test_the_public_cloud_is_the_one_supported(cloud: str) -> None:
+    assert choose_credential({"ARM_ENVIRONMENT": cloud}).method == "cli"
+
+
+@pytest.mark.parametrize("cloud", ["usgovernment", "china"])
+def test_a_sovereign_cloud_is_refused_with_what_to_do_instead(cloud: str) -> None:
+    env = {"ARM_ENVIRONMENT": cloud, "ARM_CLIENT_SECRET": "s3cret", "ARM_TENANT_ID": "t",
+           "ARM_CLIENT_ID": "c"}  # fmt: skip
+    with pytest.raises(CredentialConfigError) as caught:
+        choose_credential(env)
+    message = str(caught.value)
+    assert f"ARM_ENVIRONMENT is '{cloud}'" in message
+    assert "reconcileAfterKataPool: false" in message and "az aks update" in message
+    assert "s3cret" not in message

@@ -87,3 +87,21 @@ def test_sovereign_clouds_are_not_checked_against_the_public_region_list() -> No
     gov = default_settings(location="usgovvirginia", azure_environment="usgovernment")
     assert rules.check_location(gov) == []
     assert rules.check_location(default_settings(location="usgovvirginia")) != []
+
+
+def test_the_reconcile_outside_the_public_cloud_is_refused_naming_the_way_out() -> None:
+    sovereign = default_settings(azure_environment="usgovernment")
+    (problem,) = rules.check_reconcile_cloud(sovereign)
+    assert (problem.key, problem.value, problem.severity) == (
+        "reconcileAfterKataPool",
+        True,
+        "error",
+    )
+    assert "'usgovernment'" in problem.message and "az aks update" in problem.message
+    # Off, or nothing to reconcile (the one-pool cluster), or the public cloud: nothing to say.
+    for settings in (
+        default_settings(azure_environment="usgovernment", reconcile_after_kata_pool=False),
+        default_settings(azure_environment="usgovernment", kata_pool_placement="system"),
+        default_settings(azure_environment="public"),
+    ):
+        assert rules.check_reconcile_cloud(settings) == []
