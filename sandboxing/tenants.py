@@ -17,13 +17,11 @@ from typing import Any
 
 from sandboxing import catalog
 from sandboxing.contract import Problem, Settings
+from sandboxing.names import DNS1123_LABEL, DNS1123_LABEL_MAX, GUID, parse_kubernetes_version
 from sandboxing.quantities import cpu_millicores, memory_mib
 
 KEY = "tenants"
-DNS1123_LABEL = re.compile(r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$")
-GUID = re.compile(r"^[0-9a-fA-F]{8}-([0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}$")
 PORT = re.compile(r"^(\d{1,5})(?:/(TCP|UDP|SCTP))?$")
-KUBERNETES_VERSION = re.compile(r"^(\d+)\.(\d+)(?:\.\d+)?$")
 RESERVED_NAMESPACES = ("default", "kube-system", "kube-public", "kube-node-lease")
 # Subjects that would hand a tenant's namespace to everybody.
 EVERYBODY = ("system:unauthenticated", "system:anonymous", "system:authenticated")
@@ -191,7 +189,7 @@ def _name_problems(index: int, tenant: Tenant, settings: Settings, seen: set[str
     key, name = field_key(index, "name"), tenant.name
     if not name:
         return [Problem(key, name, "is required: " + ALLOWED["name"])]
-    if len(name) > 63 or not DNS1123_LABEL.match(name):
+    if len(name) > DNS1123_LABEL_MAX or not DNS1123_LABEL.match(name):
         return [Problem(key, name, "must be " + ALLOWED["name"])]
     if name in RESERVED_NAMESPACES or name.startswith("kube-"):
         return [Problem(key, name, "is a namespace Kubernetes itself uses; choose another")]
@@ -265,11 +263,11 @@ def _subject_problems(index: int, tenant: Tenant, entra: bool) -> list[Problem]:
 def version_problems(settings: Settings, version_text: str, key: str, value: str) -> list[Problem]:
     """Tenants need ValidatingAdmissionPolicy v1; an empty version is AKS's default, which is
     newer than 1.30 in every supported AKS release."""
-    m = KUBERNETES_VERSION.match(version_text)
-    if not settings.tenants or not m:
+    version = parse_kubernetes_version(version_text)
+    if not settings.tenants or version is None:
         return []  # no tenants, AKS's default version, or a malformed one (reported elsewhere)
     minimum = catalog.ADMISSION_POLICY_MIN_KUBERNETES
-    if (int(m[1]), int(m[2])) >= minimum:
+    if version >= minimum:
         return []
     wanted = "{}.{}".format(*minimum)
     return [Problem(key, value, f"tenants need Kubernetes {wanted} or later: their pods are "
