@@ -25,7 +25,6 @@ from sandboxing.workload import APP_LABEL
 
 Manifest = dict[str, Any]
 POLICY = f"{PROJECT}-tenant-pods"
-BINDING = POLICY
 API_VERSION = "admissionregistration.k8s.io/v1"
 MIN_MEMORY = f"{catalog.MIN_POD_VM_MEMORY_MIB}Mi"
 
