@@ -21,7 +21,7 @@ from typing import Any
 
 from sandboxing import catalog
 from sandboxing.contract import PROJECT
-from sandboxing.workload import APP_LABEL
+from sandboxing.workload import APP_LABEL, HOST_FIELDS
 
 Manifest = dict[str, Any]
 POLICY = f"{PROJECT}-tenant-pods"
@@ -43,7 +43,6 @@ _MEMORY_OK = (
     "has(c.resources) && has(c.resources.limits) && 'memory' in c.resources.limits && "
     f"!quantity(c.resources.limits.memory).isLessThan(quantity('{MIN_MEMORY}'))"
 )
-_HOST = ("hostNetwork", "hostPID", "hostIPC")
 
 
 @dataclass(frozen=True)
@@ -72,7 +71,7 @@ def validations(runtime_class: str) -> tuple[Validation, ...]:
         ),
         Validation(
             "no-host-namespaces",
-            " && ".join(f"!(has(object.spec.{f}) && object.spec.{f})" for f in _HOST),
+            " && ".join(f"!(has(object.spec.{f}) && object.spec.{f})" for f in HOST_FIELDS),
             "no-host-namespaces: hostNetwork, hostPID and hostIPC are not allowed in a tenant "
             f"namespace: remove them {fix_template}",
         ),

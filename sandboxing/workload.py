@@ -150,13 +150,13 @@ def manifests(settings: Settings) -> list[Manifest]:
 
 
 # Host-level features that break or weaken the Kata boundary (docs: not supported / avoid).
-_HOST_FIELDS = ("hostNetwork", "hostPID", "hostIPC")
+HOST_FIELDS = ("hostNetwork", "hostPID", "hostIPC")
 
 
 def sandboxed_pod_violations(spec: Mapping[str, Any]) -> list[str]:
     """What a pod spec that uses a Kata runtime class must not do (empty: fine)."""
     problems = [
-        f"{field} is not allowed for a sandboxed pod" for field in _HOST_FIELDS if spec.get(field)
+        f"{field} is not allowed for a sandboxed pod" for field in HOST_FIELDS if spec.get(field)
     ]
     for volume in spec.get("volumes") or []:
         if volume.get("hostPath") is not None:
