@@ -13,8 +13,6 @@ from sandboxing import catalog
 from sandboxing.config_keys import KEYS_BY_NAME
 from sandboxing.contract import Problem, Settings
 
-MAX_NODE_COUNT = catalog.MAX_NODES_PER_POOL
-
 
 def _changed(key: str, value: object) -> bool:
     return value != KEYS_BY_NAME[key].default
@@ -22,9 +20,7 @@ def _changed(key: str, value: object) -> bool:
 
 def pools_to_check(settings: Settings) -> list[tuple[str, str]]:
     """(key naming its VM size, size) of every pool the program creates."""
-    if settings.existing_cluster:
-        return [("kataNodeVmSize", settings.kata_node_vm_size)]
-    if settings.kata_on_system_pool:
+    if settings.existing_cluster or settings.kata_on_system_pool:
         return [("kataNodeVmSize", settings.kata_node_vm_size)]
     found = [
         ("systemNodeVmSize", settings.system_node_vm_size),
@@ -194,12 +190,13 @@ def check_user_pool(settings: Settings) -> list[Problem]:
                 "is not an Azure VM size name (e.g. Standard_D2s_v5)",
             )
         )
-    if not 1 <= settings.user_node_count <= MAX_NODE_COUNT:
+    most = catalog.MAX_NODES_PER_POOL
+    if not 1 <= settings.user_node_count <= most:
         problems.append(
             Problem(
                 "userNodeCount",
                 settings.user_node_count,
-                (f"must be between 1 and {MAX_NODE_COUNT} (the trusted pod needs a node)"),
+                f"must be between 1 and {most} (the trusted pod needs a node)",
             )
         )
     if not settings.kata_on_system_pool and settings.kata_node_pool_name == catalog.USER_POOL_NAME:
