@@ -110,7 +110,6 @@ class AzureLinuxCluster(ClusterAccess):
             location=settings.location,
             opts=child,
         )
-        self.resource_group = group
         # The add-on names the workspace, so it exists before the cluster.
         workspace = (
             LogAnalyticsWorkspace(f"{name}-logs", settings, group.name, group.location, child)

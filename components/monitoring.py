@@ -136,5 +136,4 @@ class ClusterMonitoring(pulumi.ComponentResource):
             ],
             opts=child,
         )
-        self.data_collection_rule_id = rule.id
         self.register_outputs({"dataCollectionRuleId": rule.id})
