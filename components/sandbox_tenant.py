@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 import pulumi
 import pulumi_kubernetes as k8s
@@ -10,6 +11,7 @@ import pulumi_kubernetes as k8s
 from components.sandbox_pods import wire
 from sandboxing import tenant_manifests
 from sandboxing.contract import Settings
+from sandboxing.tenant_manifests import Manifest
 from sandboxing.tenants import Tenant
 
 
@@ -43,35 +45,17 @@ class SandboxTenant(pulumi.ComponentResource):
             opts=pulumi.ResourceOptions.merge(child, pulumi.ResourceOptions(depends_on=after)),
         )
         inside = pulumi.ResourceOptions.merge(child, pulumi.ResourceOptions(depends_on=[namespace]))
-        policies = [tenant_manifests.default_deny(tenant), tenant_manifests.egress_policy(tenant)]
         fences: list[pulumi.Resource] = []  # what must exist before anybody may deploy
+
+        def fence(kind: type[Any], suffix: str, manifest: Manifest) -> None:
+            fences.append(kind(f"{name}-{suffix}", metadata=wire(manifest["metadata"]),
+                               spec=wire(manifest["spec"]), opts=inside))  # fmt: skip
+
+        policies = [tenant_manifests.default_deny(tenant), tenant_manifests.egress_policy(tenant)]
         for policy in filter(None, policies):
-            fences.append(
-                k8s.networking.v1.NetworkPolicy(
-                    f"{name}-{policy['metadata']['name']}",
-                    metadata=wire(policy["metadata"]),
-                    spec=wire(policy["spec"]),
-                    opts=inside,
-                )
-            )
-        limits = tenant_manifests.limit_range(tenant, settings)
-        fences.append(
-            k8s.core.v1.LimitRange(
-                f"{name}-limitrange",
-                metadata=wire(limits["metadata"]),
-                spec=wire(limits["spec"]),
-                opts=inside,
-            )
-        )
-        quota = tenant_manifests.resource_quota(tenant)
-        fences.append(
-            k8s.core.v1.ResourceQuota(
-                f"{name}-quota",
-                metadata=wire(quota["metadata"]),
-                spec=wire(quota["spec"]),
-                opts=inside,
-            )
-        )
+            fence(k8s.networking.v1.NetworkPolicy, policy["metadata"]["name"], policy)
+        fence(k8s.core.v1.LimitRange, "limitrange", tenant_manifests.limit_range(tenant, settings))
+        fence(k8s.core.v1.ResourceQuota, "quota", tenant_manifests.resource_quota(tenant))
         role_manifest = tenant_manifests.role(tenant)
         role = k8s.rbac.v1.Role(
             f"{name}-role",
