@@ -124,6 +124,12 @@ def _snake(name: str) -> str:
     return re.sub(r"(?<=[a-z0-9])([A-Z])", r"_\1", name).lower()
 
 
+def camel(name: str) -> str:
+    """`max_pods` -> `maxPods`: a snake_case field as the config and the outputs spell it."""
+    first, *rest = name.split("_")
+    return first + "".join(part.title() for part in rest)
+
+
 _FIELD_NAMES = {field.name for field in fields(Settings)}
 assert all(_snake(key.name) in _FIELD_NAMES for key in CONFIG_KEYS), "contract and Settings differ"
 

@@ -19,7 +19,7 @@ from dataclasses import asdict, dataclass, replace
 from typing import Any
 
 from sandboxing import catalog
-from sandboxing.contract import Settings
+from sandboxing.contract import Settings, camel
 from sandboxing.node_capacity import NodeCapacity, node_capacity
 from sandboxing.quantities import cpu_millicores, memory_mib
 from sandboxing.tenant_capacity import TenantPool, tenant_pool
@@ -54,10 +54,6 @@ class SandboxSizing:
 
 
 def _camel_keys(data: dict[str, Any]) -> dict[str, Any]:
-    def camel(key: str) -> str:
-        first, *rest = key.split("_")
-        return first + "".join(part.title() for part in rest)
-
     def convert(value: Any) -> Any:
         if isinstance(value, dict):
             return _camel_keys(value)

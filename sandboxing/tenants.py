@@ -16,7 +16,7 @@ from dataclasses import dataclass, fields, replace
 from typing import Any
 
 from sandboxing import catalog
-from sandboxing.contract import Problem, Settings
+from sandboxing.contract import Problem, Settings, camel
 from sandboxing.names import DNS1123_LABEL, DNS1123_LABEL_MAX, GUID, parse_kubernetes_version
 from sandboxing.quantities import cpu_millicores, memory_mib
 
@@ -55,13 +55,8 @@ class Tenant:
         return self.name
 
 
-def _camel(name: str) -> str:
-    first, *rest = name.split("_")
-    return first + "".join(part.title() for part in rest)
-
-
 # Config field name -> Tenant field name, in the order the README documents them.
-FIELDS = {_camel(f.name): f.name for f in fields(Tenant)}
+FIELDS = {camel(f.name): f.name for f in fields(Tenant)}
 DEFAULTS = Tenant(name="")
 # What each field allows, for the messages and the docs.
 ALLOWED = {
