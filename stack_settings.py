@@ -10,7 +10,7 @@ from __future__ import annotations
 import pulumi
 import pulumi.runtime
 
-from sandboxing.contract import Problem, Settings
+from sandboxing.contract import Settings
 from sandboxing.rules import errors, format_errors, warnings
 from sandboxing.stack_config import check_stack_config
 
@@ -31,14 +31,9 @@ def received_config() -> dict[str, str]:
     return values or dict(pulumi.runtime.get_config_env())
 
 
-def read_settings() -> tuple[Settings, list[Problem]]:
-    """Parse and check the stack config; returns settings and every problem found."""
-    return check_stack_config(received_config())
-
-
 def load_settings() -> Settings:
     """Settings for the program: warnings are logged, errors end the run with one message."""
-    settings, problems = read_settings()
+    settings, problems = check_stack_config(received_config())
     for problem in warnings(problems):
         pulumi.log.warn(str(problem))
     if errs := errors(problems):
