@@ -11,8 +11,8 @@ import pulumi_kubernetes as k8s
 from components.sandbox_pods import wire
 from sandboxing import tenant_manifests
 from sandboxing.contract import Settings
-from sandboxing.tenant_manifests import Manifest
 from sandboxing.tenants import Tenant
+from sandboxing.workload import Manifest
 
 
 class SandboxTenant(pulumi.ComponentResource):

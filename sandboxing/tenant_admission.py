@@ -17,13 +17,11 @@ library (k8s.io/apiserver pkg/cel/library/quantity.go, in the CEL environment si
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
 from sandboxing import catalog
 from sandboxing.contract import PROJECT
-from sandboxing.workload import APP_LABEL, HOST_FIELDS
+from sandboxing.workload import APP_LABEL, HOST_FIELDS, Manifest
 
-Manifest = dict[str, Any]
 POLICY = f"{PROJECT}-tenant-pods"
 API_VERSION = "admissionregistration.k8s.io/v1"
 MIN_MEMORY = f"{catalog.MIN_POD_VM_MEMORY_MIB}Mi"

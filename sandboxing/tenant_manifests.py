@@ -12,8 +12,8 @@ from sandboxing import catalog, workload
 from sandboxing.contract import Settings
 from sandboxing.tenant_capacity import tenant_capacity
 from sandboxing.tenants import Tenant
+from sandboxing.workload import Manifest
 
-Manifest = dict[str, Any]
 EGRESS_POLICY = "allow-egress"
 LIMIT_RANGE = "tenant-pod-size"
 RESOURCE_QUOTA = "tenant-quota"

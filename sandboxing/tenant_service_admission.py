@@ -17,7 +17,8 @@ sets `services.loadbalancers` and `services.nodeports` to 0 (sandboxing.tenant_m
 from __future__ import annotations
 
 from sandboxing.contract import PROJECT
-from sandboxing.tenant_admission import Manifest, Validation, policy_manifest
+from sandboxing.tenant_admission import Validation, policy_manifest
+from sandboxing.workload import Manifest
 
 POLICY = f"{PROJECT}-tenant-services"
 REFUSED_TYPES = ("LoadBalancer", "NodePort")
