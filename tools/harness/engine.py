@@ -52,6 +52,13 @@ def stack_refusal(stack: str = "dev", stack_dir: Path = REPO) -> Refusal | None:
     return cli_refusal(stack, project, _stack_values(stack, stack_dir))
 
 
+def read_stack(stack: str = "dev", stack_dir: Path = REPO) -> tuple[dict[str, str], Refusal | None]:
+    """`stack_config` and `stack_refusal` together, from one read of each file."""
+    project = read_project_file(REPO / "Pulumi.yaml")
+    values = _stack_values(stack, stack_dir)
+    return engine_config(project, values), cli_refusal(stack, project, values)
+
+
 def list_stacks() -> list[str]:
     return sorted(p.name[len("Pulumi.") : -len(".yaml")] for p in REPO.glob("Pulumi.*.yaml"))
 

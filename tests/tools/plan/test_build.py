@@ -39,7 +39,7 @@ def printed(dev_run: RunResult) -> dict[str, str]:
 @pytest.fixture
 def bad_config(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(
-        tools.plan.cli, "stack_config", lambda stack: dev_config(kataNodeVmSize=BAD_SIZE)
+        tools.plan.cli, "read_stack", lambda stack: (dev_config(kataNodeVmSize=BAD_SIZE), None)
     )
 
 

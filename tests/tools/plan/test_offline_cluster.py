@@ -12,7 +12,7 @@ from support import dev_config
 import tools.plan.build
 import tools.plan.cli
 from sandboxing import catalog
-from tools.harness import stack_config, stack_refusal
+from tools.harness import read_stack
 from tools.plan.cli import main
 
 TEAM = {"clusterMode": "existing", "resourceGroupName": "rg-team", "clusterName": "aks-team"}
@@ -50,9 +50,8 @@ def test_the_team_stack_plans_offline_and_says_what_it_assumed(
     assert "ResourceNotFound" not in out
 
 
-def test_the_assumption_follows_the_config(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_assumption_follows_the_config() -> None:
     config = dev_config(**TEAM, kubernetesVersion="1.31", kataNodePoolName="nodepool1")
-    monkeypatch.setattr(tools.plan.cli, "stack_config", lambda stack: config)
     _, plan = tools.plan.build.plan_stack(config, "team")
     assert plan["error"] == []
     assert plan["existingCluster"]["kubernetesVersion"] == "1.31"
@@ -75,10 +74,9 @@ def test_an_existing_cluster_stack_with_tenants_assumes_the_admission_policy_min
 ) -> None:
     # No kubernetesVersion: the Kata minimum (1.27) would fail the tenants' own version check.
     (tmp_path / "Pulumi.teamtenants.yaml").write_text(TENANTS_STACK)
-    monkeypatch.setattr(tools.plan.cli, "stack_config",
-                        functools.partial(stack_config, stack_dir=tmp_path))  # fmt: skip
-    monkeypatch.setattr(tools.plan.cli, "stack_refusal",
-                        functools.partial(stack_refusal, stack_dir=tmp_path))  # fmt: skip
+    monkeypatch.setattr(
+        tools.plan.cli, "read_stack", functools.partial(read_stack, stack_dir=tmp_path)
+    )
     minimum = catalog.version_text(catalog.ADMISSION_POLICY_MIN_KUBERNETES)
     assert catalog.KATA_GA.min_kubernetes < catalog.ADMISSION_POLICY_MIN_KUBERNETES
     code, out, _ = run_main(capsys, "--stack", "teamtenants")
