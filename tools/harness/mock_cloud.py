@@ -239,11 +239,16 @@ class CloudMocks(pulumi_mocks.Mocks):
 
 def aks_runtime_class(name: str) -> dict[str, Any]:
     """The RuntimeClass AKS installs with a Kata pool (handler kata, Kata node selector)."""
-    from sandboxing.catalog import KATA_HANDLER, RUNTIME_CLASS_OVERHEAD_MIB, SANDBOX_RUNTIMES
+    from sandboxing.catalog import (
+        KATA_GA,
+        KATA_HANDLER,
+        RUNTIME_CLASS_OVERHEAD_MIB,
+        SANDBOX_RUNTIMES,
+    )
 
     label = next(
         (r.node_label for r in SANDBOX_RUNTIMES.values() if r.runtime_class == name),
-        "kubernetes.azure.com/kata-vm-isolation",
+        KATA_GA.node_label,
     )
     return {
         "apiVersion": "node.k8s.io/v1",
