@@ -63,6 +63,11 @@ def list_stacks() -> list[str]:
     return sorted(p.name[len("Pulumi.") : -len(".yaml")] for p in REPO.glob("Pulumi.*.yaml"))
 
 
+def repo_program() -> None:
+    """The repository's `__main__.py`, run as the Pulumi language host runs it."""
+    runpy.run_path(str(REPO / "__main__.py"), run_name="__main__")
+
+
 class _WarningCollector(logging.Handler):
     def __init__(self) -> None:
         super().__init__(logging.WARNING)
@@ -99,15 +104,9 @@ def run_program(
         mocks, project=PROJECT, stack=stack, preview=preview, logger=logger, monitor=monitor
     )
 
-    def run() -> None:
-        if program is not None:
-            program()
-        else:
-            runpy.run_path(str(REPO / "__main__.py"), run_name="__main__")
-
     error = None
     try:
-        run_program_function(run)
+        run_program_function(program or repo_program)
     except pulumi.RunError as exc:
         error = str(exc)
     except Exception as exc:
