@@ -18,7 +18,7 @@ from sandboxing import catalog
 from tools.verify.checks import CANNOT_CHECK, ISOLATED, KATA_LABEL_VALUE, NOT_ISOLATED
 from tools.verify.diagnosis import Access
 from tools.verify.facts import CannotCheckError
-from tools.verify.read import _Reader
+from tools.verify.read import ClusterReader
 
 if TYPE_CHECKING:
     from kubernetes.client import ApiClient
@@ -64,7 +64,7 @@ def kata_node_label(runtime_class: str) -> str:
 
 
 def check_tenant(api_client: ApiClient, namespace: str, runtime_class: str) -> TenantReport:
-    reader = _Reader(api_client, namespace)
+    reader = ClusterReader(api_client, namespace)
     listed = reader.read(Access("pods", "*", namespace), lambda: (
         reader.core.list_namespaced_pod(namespace, _request_timeout=reader.timeout)))  # fmt: skip
     label = kata_node_label(runtime_class)
