@@ -28,7 +28,6 @@ from __future__ import annotations
 
 import argparse
 import copy
-import runpy
 import statistics
 import sys
 import time
@@ -55,7 +54,7 @@ from benchmarks.measure import (
 )
 from benchmarks.same_deployment import same_deployment
 from tools.harness import RunResult, run_program, stack_config
-from tools.repo import REPO
+from tools.harness.engine import repo_program
 
 TARGET_RATIO = 1.25
 STACK = "dev"
@@ -92,10 +91,6 @@ def without_aliases(program: Callable[[], object]) -> Callable[[], None]:
         program()
 
     return run
-
-
-def main_program() -> None:
-    runpy.run_path(str(REPO / "__main__.py"), run_name="__main__")
 
 
 def log(message: str) -> None:
@@ -151,7 +146,7 @@ def main(argv: list[str] | None = None) -> int:
     unaliased = interleaved_in_process(
         {
             "program": lambda: run_program(
-                config, stack=STACK, program=without_aliases(main_program)
+                config, stack=STACK, program=without_aliases(repo_program)
             ),
             "yardstick": lambda: run_program(
                 config, stack=STACK, program=without_aliases(yardstick.main)

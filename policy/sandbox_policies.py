@@ -14,7 +14,6 @@ mandatory policies run in full before the resource is sent to Azure or Kubernete
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
@@ -32,7 +31,7 @@ from pulumi_policy import (
 
 from sandboxing import catalog, workload
 from sandboxing.config_keys import KEYS_BY_NAME
-from sandboxing.contract import PROJECT, default_settings
+from sandboxing.contract import PROJECT, default_settings, parse_settings
 from sandboxing.pool_rules import check_kata_vm_size, check_os_sku
 from sandboxing.tenants import parse_tenants
 
@@ -163,12 +162,9 @@ def sandbox_namespaces(config: Mapping[str, Any]) -> set[str]:
 def tenant_namespaces() -> set[str]:
     """The namespaces of the stack's tenants (its `aks-pod-sandboxing:tenants`): sandbox
     namespaces in which no pod is exempt, not even one named like a trusted pod."""
-    raw = pulumi.runtime.get_config(STACK_TENANTS_KEY)
-    try:
-        items = json.loads(raw) if raw else []
-    except json.JSONDecodeError:
-        return set()  # the program itself refuses it
-    tenants, _ = parse_tenants(items)
+    # Read as the program reads it; a value it refuses counts as no tenants here.
+    raw = {KEYS_BY_NAME["tenants"].name: pulumi.runtime.get_config(STACK_TENANTS_KEY)}
+    tenants, _ = parse_tenants(parse_settings(raw)[0].tenants)
     return {tenant.namespace for tenant in tenants if tenant.name}
 
 

@@ -6,6 +6,8 @@ import json
 from collections.abc import Callable
 from typing import Any
 
+import pytest
+
 from sandboxing.contract import PROJECT
 from tools.harness import RunResult, run_program, stack_config
 
@@ -20,6 +22,15 @@ def dev_config(**overrides: object) -> dict[str, str]:
         else:
             config[full] = value if isinstance(value, str) else json.dumps(value)
     return config
+
+
+def run_plan(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    """`python -m tools.plan` with these arguments: exit code, stdout, stderr."""
+    from tools.plan.cli import main
+
+    code = main(list(argv))
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err
 
 
 def run_dev(preview: bool = False, **overrides: object) -> RunResult:

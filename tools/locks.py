@@ -34,7 +34,6 @@ class Locked:
     name: str  # canonical
     version: Version
     hashes: tuple[str, ...]
-    line: str
 
 
 def _logical_lines(text: str) -> list[str]:
@@ -70,7 +69,7 @@ def read_lock(path: Path) -> tuple[dict[str, Locked], list[str]]:
             continue
         if not hashes:
             problems.append(f"{path.name}: {requirement.name} has no sha256 hash")
-        entries[name] = Locked(name, Version(specifiers[0].version), hashes, line)
+        entries[name] = Locked(name, Version(specifiers[0].version), hashes)
     return entries, problems
 
 

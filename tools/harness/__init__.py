@@ -1,7 +1,8 @@
 """The mock engine: run the real `__main__.py` offline and record what it would deploy.
 
 Used by the offline plan, the benchmarks and the tests. Its parts:
-    engine         run_program, stack_config/stack_refusal (the stack's config as the CLI reads it)
+    engine         run_program, stack_config/stack_refusal/read_stack (the stack's config as the
+                   CLI reads it)
     records        RunResult and what it holds (Registered, Invoke, OutputValue)
     recording      RecordingMonitor, the mock resource monitor that keeps every registration
     mock_cloud     CloudMocks: what the fake Azure and Kubernetes answer
@@ -9,7 +10,13 @@ Used by the offline plan, the benchmarks and the tests. Its parts:
     sdk_internals  the one home of the Pulumi SDK internals the engine relies on
 """
 
-from tools.harness.engine import list_stacks, run_program, stack_config, stack_refusal
+from tools.harness.engine import (
+    list_stacks,
+    read_stack,
+    run_program,
+    stack_config,
+    stack_refusal,
+)
 from tools.harness.mock_cloud import (
     CloudMocks,
     aks_runtime_class,
@@ -30,6 +37,7 @@ __all__ = [
     "is_secret_value",
     "list_stacks",
     "mock_kubeconfig",
+    "read_stack",
     "run_program",
     "stack_config",
     "stack_refusal",

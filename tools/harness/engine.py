@@ -52,8 +52,20 @@ def stack_refusal(stack: str = "dev", stack_dir: Path = REPO) -> Refusal | None:
     return cli_refusal(stack, project, _stack_values(stack, stack_dir))
 
 
+def read_stack(stack: str = "dev", stack_dir: Path = REPO) -> tuple[dict[str, str], Refusal | None]:
+    """`stack_config` and `stack_refusal` together, from one read of each file."""
+    project = read_project_file(REPO / "Pulumi.yaml")
+    values = _stack_values(stack, stack_dir)
+    return engine_config(project, values), cli_refusal(stack, project, values)
+
+
 def list_stacks() -> list[str]:
     return sorted(p.name[len("Pulumi.") : -len(".yaml")] for p in REPO.glob("Pulumi.*.yaml"))
+
+
+def repo_program() -> None:
+    """The repository's `__main__.py`, run as the Pulumi language host runs it."""
+    runpy.run_path(str(REPO / "__main__.py"), run_name="__main__")
 
 
 class _WarningCollector(logging.Handler):
@@ -92,15 +104,9 @@ def run_program(
         mocks, project=PROJECT, stack=stack, preview=preview, logger=logger, monitor=monitor
     )
 
-    def run() -> None:
-        if program is not None:
-            program()
-        else:
-            runpy.run_path(str(REPO / "__main__.py"), run_name="__main__")
-
     error = None
     try:
-        run_program_function(run)
+        run_program_function(program or repo_program)
     except pulumi.RunError as exc:
         error = str(exc)
     except Exception as exc:

@@ -72,6 +72,13 @@ def mock_kubeconfig(cluster: str, exec_format: bool = False) -> str:
     )  # fmt: skip
 
 
+# The one System pool of a cluster someone already runs (its name aside).
+SYSTEM_POOL = {
+    "mode": "System", "osType": "Linux", "osSKU": "AzureLinux", "vmSize": "Standard_D2s_v5",
+    "count": 1, "workloadRuntime": "OCIContainer",
+}  # fmt: skip
+
+
 def existing_cluster_state(
     resource_group: str,
     name: str,
@@ -87,11 +94,8 @@ def existing_cluster_state(
         "kubernetesVersion": kubernetes_version,
         "currentKubernetesVersion": kubernetes_version,
         "provisioningState": "Succeeded",
-        "agentPoolProfiles": pools
-        if pools is not None
-        else [{"name": "nodepool1", "mode": "System", "osType": "Linux", "osSKU": "AzureLinux",
-               "vmSize": "Standard_D2s_v5", "count": 1, "workloadRuntime": "OCIContainer"}],
-    }  # fmt: skip
+        "agentPoolProfiles": pools if pools is not None else [{"name": "nodepool1", **SYSTEM_POOL}],
+    }
 
 
 class CloudMocks(pulumi_mocks.Mocks):
@@ -239,11 +243,16 @@ class CloudMocks(pulumi_mocks.Mocks):
 
 def aks_runtime_class(name: str) -> dict[str, Any]:
     """The RuntimeClass AKS installs with a Kata pool (handler kata, Kata node selector)."""
-    from sandboxing.catalog import KATA_HANDLER, RUNTIME_CLASS_OVERHEAD_MIB, SANDBOX_RUNTIMES
+    from sandboxing.catalog import (
+        KATA_GA,
+        KATA_HANDLER,
+        RUNTIME_CLASS_OVERHEAD_MIB,
+        SANDBOX_RUNTIMES,
+    )
 
     label = next(
         (r.node_label for r in SANDBOX_RUNTIMES.values() if r.runtime_class == name),
-        "kubernetes.azure.com/kata-vm-isolation",
+        KATA_GA.node_label,
     )
     return {
         "apiVersion": "node.k8s.io/v1",

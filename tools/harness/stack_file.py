@@ -35,7 +35,6 @@ from typing import Any
 import yaml
 
 _PLAIN = "!go-plain"  # a plain (unquoted, untagged) scalar, resolved by `resolve_plain`
-_STR = "tag:yaml.org,2002:str"
 _YAML_STYLE_FLOAT = re.compile(r"^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$")
 _GO_PREFIXED_INT = re.compile(
     r"^[-+]?(0[xX][0-9a-fA-F]+|0[oO][0-7]+|0[bB][01]+|0[0-7]*|[1-9][0-9]*)$"

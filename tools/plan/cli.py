@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import tools.plan
-from tools.harness import stack_config, stack_refusal
+from tools.harness import read_stack
 from tools.plan.build import plan_stack
 from tools.plan.diff import diff_plans
 from tools.plan.manifests import write_manifests
@@ -72,8 +72,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     args = parser.parse_args(argv)
     try:
-        config = stack_config(args.stack)
-        refusal = stack_refusal(args.stack)
+        config, refusal = read_stack(args.stack)
         base = load_plan(args.diff_against) if args.diff_against else None
         result, plan = plan_stack(config, args.stack, args.preview, args.existing_cluster, refusal)
     except (FileNotFoundError, ValueError) as exc:

@@ -22,12 +22,9 @@ from typing import Any
 from sandboxing import catalog
 from sandboxing.contract import Settings
 from tools.harness import existing_cluster_state
+from tools.harness.mock_cloud import SYSTEM_POOL
 
 ASSUMED = "assumed"
-SYSTEM_POOL = {
-    "mode": "System", "osType": "Linux", "osSKU": "AzureLinux", "vmSize": "Standard_D2s_v5",
-    "count": 1, "workloadRuntime": "OCIContainer",
-}  # fmt: skip
 
 
 @dataclass(frozen=True)

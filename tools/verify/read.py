@@ -116,7 +116,7 @@ def _waiting_reason(pod: V1Pod, container: ContainerFacts | None) -> str:
     return ""
 
 
-class _Reader:
+class ClusterReader:
     """The reads of one check; nodes are kept because they cannot change under a pod."""
 
     def __init__(self, api_client: ApiClient, namespace: str) -> None:
@@ -222,7 +222,7 @@ def gather(
     After it, the last reads are returned as they are: deciding what a Pending pod means is the
     checks' job, not the reader's.
     """
-    reader = _Reader(api_client, target.namespace)
+    reader = ClusterReader(api_client, target.namespace)
     # Read once: pods that use a RuntimeClass can only exist while it does.
     runtime_class = reader.runtime_class(target.runtime_class)
     start = time.monotonic()

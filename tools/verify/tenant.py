@@ -15,10 +15,10 @@ from dataclasses import asdict, dataclass
 from typing import TYPE_CHECKING
 
 from sandboxing import catalog
-from tools.verify.checks import CANNOT_CHECK, ISOLATED, NOT_ISOLATED
+from tools.verify.checks import CANNOT_CHECK, ISOLATED, KATA_LABEL_VALUE, NOT_ISOLATED
 from tools.verify.diagnosis import Access
 from tools.verify.facts import CannotCheckError
-from tools.verify.read import _Reader
+from tools.verify.read import ClusterReader
 
 if TYPE_CHECKING:
     from kubernetes.client import ApiClient
@@ -64,7 +64,7 @@ def kata_node_label(runtime_class: str) -> str:
 
 
 def check_tenant(api_client: ApiClient, namespace: str, runtime_class: str) -> TenantReport:
-    reader = _Reader(api_client, namespace)
+    reader = ClusterReader(api_client, namespace)
     listed = reader.read(Access("pods", "*", namespace), lambda: (
         reader.core.list_namespaced_pod(namespace, _request_timeout=reader.timeout)))  # fmt: skip
     label = kata_node_label(runtime_class)
@@ -75,12 +75,13 @@ def check_tenant(api_client: ApiClient, namespace: str, runtime_class: str) -> T
         spec = pod.spec
         pod_class = (spec.runtime_class_name if spec else None) or None
         node_name = (spec.node_name if spec else None) or None
-        kata_node = bool(node_name) and reader.node(str(node_name)).labels.get(label) == "true"
+        labels = reader.node(str(node_name)).labels if node_name else {}
+        kata_node = labels.get(label) == KATA_LABEL_VALUE
         problem = ""
         if pod_class != runtime_class:
             problem = f"runtimeClassName is {pod_class or 'not set'}, not {runtime_class}"
         elif node_name and not kata_node:
-            problem = f"node {node_name} has no {label}=true label"
+            problem = f"node {node_name} has no {label}={KATA_LABEL_VALUE} label"
         pods.append(TenantPod(name, phase, pod_class, node_name, kata_node, problem))
     return TenantReport(reader.server, namespace, runtime_class, tuple(pods))
 

@@ -239,10 +239,8 @@ def test_plan_refuses_like_the_cli_then_lists_the_programs_problems(
         tmp_path, f"{PROJECT}:kataNodeCount: two", f"{PROJECT}:kataOsSku: Ubuntu",
         f"{PROJECT}:kataNodeVMSize: Standard_D4s_v5",
     )  # fmt: skip
-    monkeypatch.setattr(tools.plan.cli, "stack_config",
-                        functools.partial(harness.stack_config, stack_dir=directory))  # fmt: skip
-    monkeypatch.setattr(tools.plan.cli, "stack_refusal",
-                        functools.partial(harness.stack_refusal, stack_dir=directory))  # fmt: skip
+    monkeypatch.setattr(tools.plan.cli, "read_stack",
+                        functools.partial(harness.read_stack, stack_dir=directory))  # fmt: skip
     assert tools.plan.cli.main(["--stack", "t", "--format", "json"]) == 1
     plan = json.loads(capsys.readouterr().out)
     assert plan["resources"] == [] and plan["estimate"] is None

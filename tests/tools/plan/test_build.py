@@ -7,13 +7,12 @@ import re
 from pathlib import Path
 
 import pytest
-from support import dev_config, run_dev
+from support import dev_config, run_dev, run_plan
 
 import tools.plan
 import tools.plan.cli
 from tools.harness import OutputValue, RunResult, list_stacks
 from tools.plan.build import SCHEMA_VERSION, build_plan
-from tools.plan.cli import main
 from tools.plan.recorded_values import SECRET_MASK, UNKNOWN
 from tools.plan.text import render_text
 from tools.repo import REPO
@@ -21,12 +20,6 @@ from tools.repo import REPO
 FORMATS = ("text", "markdown", "json")
 MOCK_TOKEN = "mock-secret-token"  # what the harness's kubeconfig carries
 BAD_SIZE = "Standard_B2s"  # burstable: no nested virtualization
-
-
-def run_main(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
-    code = main(list(argv))
-    captured = capsys.readouterr()
-    return code, captured.out, captured.err
 
 
 @pytest.fixture(scope="module")
@@ -39,7 +32,7 @@ def printed(dev_run: RunResult) -> dict[str, str]:
 @pytest.fixture
 def bad_config(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(
-        tools.plan.cli, "stack_config", lambda stack: dev_config(kataNodeVmSize=BAD_SIZE)
+        tools.plan.cli, "read_stack", lambda stack: (dev_config(kataNodeVmSize=BAD_SIZE), None)
     )
 
 
@@ -105,7 +98,7 @@ def test_a_kubeconfig_output_is_masked_even_without_its_secret_flag() -> None:
 def test_bad_config_exits_1_with_the_errors_in_every_format(
     capsys: pytest.CaptureFixture[str], bad_config: None, tmp_path: Path, fmt: str
 ) -> None:
-    code, out, _ = run_main(capsys, "--format", fmt, "--manifests", str(tmp_path / "out"))
+    code, out, _ = run_plan(capsys, "--format", fmt, "--manifests", str(tmp_path / "out"))
     assert code == 1
     assert BAD_SIZE in out and "nested virtualization" in out
     assert not (tmp_path / "out").exists()  # nothing written for a plan that cannot deploy
@@ -124,7 +117,7 @@ def test_the_example_stacks_are_there() -> None:
 
 @pytest.mark.parametrize("stack", list_stacks())
 def test_every_stack_file_plans_offline(capsys: pytest.CaptureFixture[str], stack: str) -> None:
-    code, out, _ = run_main(capsys, "--stack", stack, "--format", "json")
+    code, out, _ = run_plan(capsys, "--stack", stack, "--format", "json")
     plan = json.loads(out)
     assert code == 0, plan["error"]
     assert plan["stack"] == stack and plan["warnings"] == []
@@ -136,7 +129,7 @@ def test_every_stack_file_plans_offline(capsys: pytest.CaptureFixture[str], stac
 
 
 def test_unknown_stack_exits_2(capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, err = run_main(capsys, "--stack", "nosuchstack")
+    code, out, err = run_plan(capsys, "--stack", "nosuchstack")
     assert code == 2
     assert out == "" and "nosuchstack" in err
 
@@ -144,7 +137,7 @@ def test_unknown_stack_exits_2(capsys: pytest.CaptureFixture[str]) -> None:
 def test_cli_prints_the_plan_and_writes_manifests_apart(
     capsys: pytest.CaptureFixture[str], printed: dict[str, str], tmp_path: Path
 ) -> None:
-    code, out, err = run_main(capsys, "--format", "json", "--manifests", str(tmp_path))
+    code, out, err = run_plan(capsys, "--format", "json", "--manifests", str(tmp_path))
     assert code == 0
     assert out == printed["json"] + "\n"  # stdout is the plan alone: it must parse
     assert len(list(tmp_path.glob("*.yaml"))) == 5
@@ -228,7 +221,7 @@ def test_plan_data_is_plain_json_and_repeatable(dev_run: RunResult) -> None:
 def test_text_is_the_default_format(
     capsys: pytest.CaptureFixture[str], printed: dict[str, str]
 ) -> None:
-    code, out, _ = run_main(capsys)
+    code, out, _ = run_plan(capsys)
     assert code == 0
     assert out == printed["text"] + "\n"
     assert out.startswith("Offline plan for stack 'dev'")

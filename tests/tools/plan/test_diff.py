@@ -72,7 +72,7 @@ def test_every_format_shows_exactly_the_changed_property(
     base_file = tmp_path / "base.json"
     base_file.write_text(json.dumps(base))
     changed = dev_config(systemNodeVmSize="Standard_D8s_v5")
-    monkeypatch.setattr(tools.plan.cli, "stack_config", lambda stack: changed)
+    monkeypatch.setattr(tools.plan.cli, "read_stack", lambda stack: (changed, None))
     assert main(["--format", fmt, "--diff-against", str(base_file)]) == 0
     out = capsys.readouterr().out
     if fmt == "json":

@@ -7,28 +7,21 @@ import json
 from pathlib import Path
 
 import pytest
-from support import dev_config
+from support import dev_config, run_plan
 
 import tools.plan.build
 import tools.plan.cli
 from sandboxing import catalog
-from tools.harness import stack_config, stack_refusal
-from tools.plan.cli import main
+from tools.harness import read_stack
 
 TEAM = {"clusterMode": "existing", "resourceGroupName": "rg-team", "clusterName": "aks-team"}
-
-
-def run_main(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
-    code = main(list(argv))
-    captured = capsys.readouterr()
-    return code, captured.out, captured.err
 
 
 @pytest.mark.parametrize("fmt", ["text", "markdown", "json"])
 def test_the_team_stack_plans_offline_and_says_what_it_assumed(
     capsys: pytest.CaptureFixture[str], fmt: str
 ) -> None:
-    code, out, _ = run_main(capsys, "--stack", "team", "--format", fmt)
+    code, out, _ = run_plan(capsys, "--stack", "team", "--format", fmt)
     assert code == 0
     if fmt == "json":
         plan = json.loads(out)
@@ -50,9 +43,8 @@ def test_the_team_stack_plans_offline_and_says_what_it_assumed(
     assert "ResourceNotFound" not in out
 
 
-def test_the_assumption_follows_the_config(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_assumption_follows_the_config() -> None:
     config = dev_config(**TEAM, kubernetesVersion="1.31", kataNodePoolName="nodepool1")
-    monkeypatch.setattr(tools.plan.cli, "stack_config", lambda stack: config)
     _, plan = tools.plan.build.plan_stack(config, "team")
     assert plan["error"] == []
     assert plan["existingCluster"]["kubernetesVersion"] == "1.31"
@@ -75,19 +67,18 @@ def test_an_existing_cluster_stack_with_tenants_assumes_the_admission_policy_min
 ) -> None:
     # No kubernetesVersion: the Kata minimum (1.27) would fail the tenants' own version check.
     (tmp_path / "Pulumi.teamtenants.yaml").write_text(TENANTS_STACK)
-    monkeypatch.setattr(tools.plan.cli, "stack_config",
-                        functools.partial(stack_config, stack_dir=tmp_path))  # fmt: skip
-    monkeypatch.setattr(tools.plan.cli, "stack_refusal",
-                        functools.partial(stack_refusal, stack_dir=tmp_path))  # fmt: skip
+    monkeypatch.setattr(
+        tools.plan.cli, "read_stack", functools.partial(read_stack, stack_dir=tmp_path)
+    )
     minimum = catalog.version_text(catalog.ADMISSION_POLICY_MIN_KUBERNETES)
     assert catalog.KATA_GA.min_kubernetes < catalog.ADMISSION_POLICY_MIN_KUBERNETES
-    code, out, _ = run_main(capsys, "--stack", "teamtenants")
+    code, out, _ = run_plan(capsys, "--stack", "teamtenants")
     assert code == 0, out
     assert (
         f"ASSUMED, not looked up (no Azure offline): Kubernetes {minimum} (the lowest version "
         "tenants need (ValidatingAdmissionPolicy v1)), node pools: nodepool1" in out
     )
-    code, out, _ = run_main(capsys, "--stack", "teamtenants", "--format", "json")
+    code, out, _ = run_plan(capsys, "--stack", "teamtenants", "--format", "json")
     plan = json.loads(out)
     assert code == 0 and plan["error"] == []
     assert plan["existingCluster"]["kubernetesVersion"] == minimum
@@ -99,7 +90,7 @@ def test_a_described_old_cluster_fails_with_the_programs_message(
 ) -> None:
     described = tmp_path / "cluster.json"
     described.write_text(json.dumps({"kubernetesVersion": "1.26.10", "pools": ["nodepool1"]}))
-    code, out, _ = run_main(
+    code, out, _ = run_plan(
         capsys, "--stack", "team", "--format", "json", "--existing-cluster", str(described)
     )
     assert code == 1
@@ -119,7 +110,7 @@ def test_a_described_cluster_with_the_pool_name_taken_and_entra(
     described.write_text(json.dumps(
         {"kubernetesVersion": "1.32.4", "pools": ["nodepool1", "katapool"], "entra": True}
     ))  # fmt: skip
-    code, out, _ = run_main(capsys, "--stack", "team", "--existing-cluster", str(described))
+    code, out, _ = run_plan(capsys, "--stack", "team", "--existing-cluster", str(described))
     assert code == 1
     assert f"as described in {described}: Kubernetes 1.32.4" in out
     assert "Microsoft Entra integration: on" in out
@@ -134,6 +125,6 @@ def test_a_bad_cluster_file_exits_2_and_says_why(
 ) -> None:
     described = tmp_path / "cluster.json"
     described.write_text(content)
-    code, out, err = run_main(capsys, "--stack", "team", "--existing-cluster", str(described))
+    code, out, err = run_plan(capsys, "--stack", "team", "--existing-cluster", str(described))
     assert code == 2 and out == ""
     assert f"--existing-cluster {described}" in err
