@@ -235,9 +235,15 @@ def gather(
         if untrusted is None or not untrusted.settled:
             untrusted = reader.pod(target.untrusted_pod)
         elapsed = time.monotonic() - start
-        if (trusted.settled and untrusted.settled) or elapsed >= wait_seconds:
+        settled = trusted.settled and untrusted.settled
+        if settled or elapsed >= wait_seconds:
             # Report a wait only when there was one, not the time the reads themselves took.
+            # Gave up: the whole `--wait`, also when slow first reads used it up (the reads'
+            # own timing must not change the report).
+            waited = round(elapsed, 1) if polled else 0.0
+            if not settled and wait_seconds > 0:
+                waited = float(wait_seconds)
             return ClusterFacts(reader.server, target.namespace, runtime_class, trusted,
-                                untrusted, round(elapsed, 1) if polled else 0.0)  # fmt: skip
+                                untrusted, waited)  # fmt: skip
         time.sleep(min(pause, wait_seconds - elapsed))
         pause, polled = min(pause * 2, max_poll_seconds), True
