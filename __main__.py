@@ -17,7 +17,7 @@ from components.sandbox_tenant import SandboxTenant
 from components.tenant_admission import TenantAdmission
 from components.user_node_pool import UserNodePool
 from sandboxing.sizing import stack_sizing
-from sandboxing.tenants import tenants_of
+from sandboxing.tenants.config import tenants_of
 from stack_settings import load_settings
 
 settings = load_settings()

@@ -10,9 +10,9 @@ from __future__ import annotations
 import pulumi
 import pulumi.runtime
 
-from sandboxing.contract import Settings
-from sandboxing.rules import errors, format_errors, warnings
-from sandboxing.stack_config import check_stack_config
+from sandboxing.config.contract import Settings
+from sandboxing.config.stack_config import check_stack_config
+from sandboxing.config.validate import errors, format_errors, warnings
 
 
 def received_config() -> dict[str, str]:

@@ -6,9 +6,9 @@ import pulumi
 from pulumi_azure_native import containerservice
 
 from components.kubernetes_access import ClusterAccess
-from sandboxing.contract import Settings
-from sandboxing.existing_cluster import check_existing_cluster
-from sandboxing.rules import format_errors
+from sandboxing.config.contract import Settings
+from sandboxing.config.validate import format_errors
+from sandboxing.rules.existing_cluster import check_existing_cluster
 
 
 class ExistingCluster(ClusterAccess):

@@ -6,7 +6,8 @@ import pulumi
 import pulumi_kubernetes as k8s
 
 from components.sandbox_pods import wire
-from sandboxing import tenant_admission, tenant_service_admission
+from sandboxing.tenants import admission as tenant_admission
+from sandboxing.tenants import service_admission as tenant_service_admission
 
 
 class TenantAdmission(pulumi.ComponentResource):

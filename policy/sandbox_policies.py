@@ -30,10 +30,10 @@ from pulumi_policy import (
 )
 
 from sandboxing import catalog, workload
-from sandboxing.config_keys import KEYS_BY_NAME
-from sandboxing.contract import PROJECT, default_settings, parse_settings
-from sandboxing.pool_rules import check_kata_vm_size, check_os_sku
-from sandboxing.tenants import parse_tenants
+from sandboxing.config.contract import PROJECT, default_settings, parse_settings
+from sandboxing.config.key import KEYS_BY_NAME
+from sandboxing.rules.pools import check_kata_vm_size, check_os_sku
+from sandboxing.tenants.config import parse_tenants
 
 AGENT_POOL = "azure-native:containerservice:AgentPool"
 MANAGED_CLUSTER = "azure-native:containerservice:ManagedCluster"

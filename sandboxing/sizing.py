@@ -19,10 +19,10 @@ from dataclasses import asdict, dataclass, replace
 from typing import Any
 
 from sandboxing import catalog
-from sandboxing.contract import Settings, camel
+from sandboxing.config.contract import Settings, camel
 from sandboxing.node_capacity import NodeCapacity, node_capacity
 from sandboxing.quantities import cpu_millicores, memory_mib
-from sandboxing.tenant_capacity import TenantPool, tenant_pool
+from sandboxing.tenants.capacity import TenantPool, tenant_pool
 
 
 @dataclass(frozen=True)

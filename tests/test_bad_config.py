@@ -10,8 +10,8 @@ from __future__ import annotations
 import pytest
 from support import dev_config, run_dev
 
-from sandboxing.rules import errors, format_errors, warnings
-from sandboxing.stack_config import check_stack_config
+from sandboxing.config.stack_config import check_stack_config
+from sandboxing.config.validate import errors, format_errors, warnings
 
 # (case id, config overrides, config keys the error must name)
 BAD_CONFIGS: list[tuple[str, dict[str, object], set[str]]] = [

@@ -7,8 +7,8 @@ from pathlib import Path
 
 from support import dev_config
 
-from sandboxing.rules import errors, format_errors
-from sandboxing.stack_config import check_stack_config
+from sandboxing.config.stack_config import check_stack_config
+from sandboxing.config.validate import errors, format_errors
 from tools.harness.cli_config import cli_refusal, read_project_file
 from tools.harness.stack_file import read_stack_file
 from tools.repo import REPO

@@ -21,7 +21,7 @@ import pytest
 from kube_standin import Cluster, Pem
 
 from sandboxing.catalog import KATA_GA, KATA_HANDLER
-from sandboxing.contract import default_settings
+from sandboxing.config.contract import default_settings
 from sandboxing.workload import POD_COMMAND, TRUSTED_POD, UNTRUSTED_POD, pod
 from tools.verify import cli as verify
 

@@ -18,8 +18,8 @@ from typing import Any
 
 import yaml
 
-from sandboxing.config_keys import CONFIG_KEYS
-from sandboxing.contract import PROJECT
+from sandboxing.config.contract import PROJECT
+from sandboxing.config.key import CONFIG_KEYS
 from tools.repo import REPO
 
 HEADER = {
@@ -94,7 +94,7 @@ def main(argv: list[str] | None = None, repo: Path = REPO) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m tools.schema",
         description="Write Pulumi.yaml's config schema and the README's config table from "
-        "sandboxing/config_keys.py CONFIG_KEYS, and docs/offline-plan.md's create times from "
+        "sandboxing/config/key.py CONFIG_KEYS, and docs/offline-plan.md's create times from "
         "tools/plan/critical_path.py STEP_TIMES.",
     )
     parser.add_argument(

@@ -9,7 +9,7 @@ import yaml
 from support import run_component
 
 from components.azure_linux_cluster import AzureLinuxCluster
-from sandboxing.contract import default_settings
+from sandboxing.config.contract import default_settings
 from tools.harness import RunResult, is_secret_value, unwrap_secret
 
 CLUSTER = "azure-native:containerservice:ManagedCluster"

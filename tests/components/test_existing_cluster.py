@@ -5,7 +5,7 @@ from __future__ import annotations
 from support import run_component
 
 from components.existing_cluster import ExistingCluster, connect_existing_cluster
-from sandboxing.contract import default_settings
+from sandboxing.config.contract import default_settings
 from tools.harness import CloudMocks, RunResult, existing_cluster_state, run_program
 
 RG, NAME = "rg", "aks"

@@ -7,7 +7,7 @@ from typing import Any
 from support import run_component
 
 from components.kata_node_pool import KataNodePool
-from sandboxing.contract import default_settings
+from sandboxing.config.contract import default_settings
 from tools.harness import RunResult
 
 POOL = "azure-native:containerservice:AgentPool"

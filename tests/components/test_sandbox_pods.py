@@ -9,7 +9,7 @@ import pytest
 from support import run_component
 
 from components.sandbox_pods import SandboxPods
-from sandboxing.contract import default_settings
+from sandboxing.config.contract import default_settings
 from sandboxing.workload import sandboxed_pod_violations
 from tools.harness import RunResult
 

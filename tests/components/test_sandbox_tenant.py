@@ -10,9 +10,11 @@ import kubernetes_validate
 import pytest
 import yaml
 
-from sandboxing import tenant_admission, tenant_manifests, tenant_service_admission
-from sandboxing.stack_config import check_stack_config
-from sandboxing.tenants import tenants_of
+from sandboxing.config.stack_config import check_stack_config
+from sandboxing.tenants import admission as tenant_admission
+from sandboxing.tenants import manifests as tenant_manifests
+from sandboxing.tenants import service_admission as tenant_service_admission
+from sandboxing.tenants.config import tenants_of
 from tools.harness import Registered, RunResult, run_program, stack_config
 from tools.plan.manifests import write_manifests
 

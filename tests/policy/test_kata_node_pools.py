@@ -10,8 +10,9 @@ import pytest
 from policy_requests import engine_args, violations
 
 from policy import sandbox_policies as sp
-from sandboxing import catalog, pool_rules
-from sandboxing.contract import default_settings
+from sandboxing import catalog
+from sandboxing.config.contract import default_settings
+from sandboxing.rules import pools as pool_rules
 from tools.harness import RunResult
 
 

@@ -11,7 +11,7 @@ from pulumi_policy import EnforcementLevel
 
 from policy import sandbox_policies as sp
 from sandboxing import workload
-from sandboxing.contract import default_settings
+from sandboxing.config.contract import default_settings
 from tools.repo import REPO
 
 

@@ -9,7 +9,7 @@ from pathlib import Path
 from pulumi_policy import EnforcementLevel
 
 from policy import sandbox_policies as sp
-from sandboxing.contract import default_settings
+from sandboxing.config.contract import default_settings
 from sandboxing.workload import UNTRUSTED_POD, pod
 
 CONFIG = Path(__file__).resolve().parents[2] / "policy" / "config.prod.json"

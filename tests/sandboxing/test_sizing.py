@@ -6,7 +6,7 @@ from dataclasses import replace
 
 import pytest
 
-from sandboxing.contract import default_settings
+from sandboxing.config.contract import default_settings
 from sandboxing.node_capacity import node_capacity
 from sandboxing.sizing import sandbox_sizing, stack_nodes, stack_sizing
 

@@ -1,7 +1,7 @@
 """The existing cluster an offline plan checks a `clusterMode: existing` stack against.
 
 Offline there is no Azure to look the cluster up in. Without a description the plan assumes a
-cluster that passes the program's checks (sandboxing.existing_cluster): the configured
+cluster that passes the program's checks (sandboxing.rules.existing_cluster): the configured
 `kubernetesVersion`, else the highest of the minimums that apply (the Kata runtime's; with
 tenants, the admission policy's); one System pool whose
 name differs from the Kata pool's; Microsoft Entra integration only when configured. The plan
@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from sandboxing import catalog
-from sandboxing.contract import Settings
+from sandboxing.config.contract import Settings
 from tools.harness import existing_cluster_state
 from tools.harness.mock_cloud import SYSTEM_POOL
 

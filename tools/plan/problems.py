@@ -1,8 +1,8 @@
 """The configuration problems of an offline plan, as data rather than the program's error text.
 
 The program stops a bad configuration with `pulumi.RunError(format_errors(problems))`. The plan
-runs the same pure checks on the same stack config (sandboxing.rules, and for an existing
-cluster sandboxing.existing_cluster against the cluster the plan serves), and uses their
+runs the same pure checks on the same stack config (sandboxing.config.validate, and for an existing
+cluster sandboxing.rules.existing_cluster against the cluster the plan serves), and uses their
 problems when they are exactly what stopped the program; any other error stays one entry with
 its text.
 """
@@ -11,10 +11,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from sandboxing.contract import PROJECT, Problem
-from sandboxing.existing_cluster import check_existing_cluster
-from sandboxing.rules import errors, format_errors
-from sandboxing.stack_config import check_stack_config
+from sandboxing.config.contract import PROJECT, Problem
+from sandboxing.config.stack_config import check_stack_config
+from sandboxing.config.validate import errors, format_errors
+from sandboxing.rules.existing_cluster import check_existing_cluster
 from tools.harness.cli_config import Refusal
 
 

@@ -11,7 +11,7 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
-from sandboxing.contract import default_settings
+from sandboxing.config.contract import default_settings
 from sandboxing.workload import TRUSTED_POD, UNTRUSTED_POD
 from tools.verify.checks import (
     CANNOT_CHECK,

@@ -12,7 +12,7 @@ from kubernetes_validate.utils import all_versions
 from support import run_dev
 
 from sandboxing import workload
-from sandboxing.contract import PROJECT, parse_settings
+from sandboxing.config.contract import PROJECT, parse_settings
 from tools.harness import RunResult, stack_config
 from tools.plan.manifests import applied_resources, write_manifests
 from tools.plan.recorded_values import SECRET_MASK, UNKNOWN, plain

@@ -1,0 +1,26 @@
+"""The whole stack configuration checked at once, as the program reads it: pure data in and out.
+
+`config` is what the engine hands the program ("namespace:key" -> text). The program reads it
+from the engine (stack_settings.py), the offline plan from the stack file
+(tools.plan.problems); both get the same settings and the same problems, in the same order.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from sandboxing.config.contract import PROJECT, Problem, Settings, parse_settings
+from sandboxing.config.key import CONFIG_KEYS
+from sandboxing.config.unknown_keys import unknown_keys
+from sandboxing.config.validate import check_settings
+
+
+def check_stack_config(config: Mapping[str, str]) -> tuple[Settings, list[Problem]]:
+    """Parse and check every key; returns the settings and every problem found."""
+    raw = {key.name: config.get(f"{PROJECT}:{key.name}") for key in CONFIG_KEYS}
+    settings, problems = parse_settings(
+        raw,
+        config.get("azure-native:location") or "",
+        config.get("azure-native:environment") or "",
+    )
+    return settings, unknown_keys(config) + problems + check_settings(settings)

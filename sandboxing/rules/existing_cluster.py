@@ -1,0 +1,41 @@
+"""Rules for adding the Kata pool to a cluster someone already runs (clusterMode: existing)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sandboxing import catalog
+from sandboxing.config.contract import Problem, Settings
+from sandboxing.names import parse_kubernetes_version
+from sandboxing.tenants.config import existing_cluster_problems
+
+
+def check_existing_cluster(
+    settings: Settings, cluster: dict[str, Any], managed_by: str
+) -> list[Problem]:
+    """Problems with the looked-up cluster (`cluster` in ARM's camelCase shape); `managed_by`
+    is this stack's value of the catalog's MANAGED_BY_TAG."""
+    problems: list[Problem] = []
+    version_text = cluster.get("currentKubernetesVersion") or cluster.get("kubernetesVersion") or ""
+    version = parse_kubernetes_version(version_text)
+    runtime = catalog.KATA_GA  # the pool this program adds is always a GA Kata pool
+    minimum = catalog.version_text(runtime.min_kubernetes)
+    if version is None or version < runtime.min_kubernetes:
+        problems.append(Problem(
+            "clusterName", settings.cluster_name,
+            f"runs Kubernetes {version_text or 'of unknown version'}; {runtime.workload_runtime} "
+            f"needs {minimum} or later. Upgrade it first: az aks upgrade --resource-group "
+            f"{settings.resource_group_name} --name {settings.cluster_name} "
+            f"--kubernetes-version <{minimum} or later>",
+        ))  # fmt: skip
+    for pool in cluster.get("agentPoolProfiles") or []:
+        if pool.get("name") != settings.kata_node_pool_name:
+            continue
+        if (pool.get("tags") or {}).get(catalog.MANAGED_BY_TAG) == managed_by:
+            continue  # our own pool from an earlier `pulumi up`
+        problems.append(Problem(
+            "kataNodePoolName", settings.kata_node_pool_name,
+            f"a node pool of that name already exists on {settings.cluster_name} and is not "
+            f"managed by this stack ({managed_by}); choose another name",
+        ))  # fmt: skip
+    return problems + existing_cluster_problems(settings, cluster)

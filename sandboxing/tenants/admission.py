@@ -1,0 +1,156 @@
+"""The admission policy that keeps every pod of a tenant namespace in a Kata VM. Pure data.
+
+A `ValidatingAdmissionPolicy` (admissionregistration.k8s.io/v1, GA since Kubernetes 1.30) runs
+in the API server itself, so it holds for every client: kubectl, Helm, a CI job, and the
+controllers that create the pods of Deployments, Jobs and StatefulSets (it matches the pods).
+It matches CREATE and UPDATE of pods and of `pods/ephemeralcontainers` (`kubectl debug`); the
+binding selects namespaces by the tenant label, which a tenant cannot change (namespaces are
+cluster-scoped, out of the tenant Role's reach).
+
+Admission order matters for the memory rule: mutating admission (the LimitRanger, which gives a
+container without limits the tenant's default pod size) runs before validating admission, so the
+rule sees the defaulted limits (kubernetes.io/docs/reference/access-authn-authz/
+admission-controllers: "mutating ... validating"). `quantity()` is the Kubernetes CEL quantity
+library (k8s.io/apiserver pkg/cel/library/quantity.go, in the CEL environment since 1.28).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sandboxing import catalog
+from sandboxing.config.contract import PROJECT
+from sandboxing.workload import APP_LABEL, HOST_FIELDS, Manifest
+
+POLICY = f"{PROJECT}-tenant-pods"
+API_VERSION = "admissionregistration.k8s.io/v1"
+MIN_MEMORY = f"{catalog.MIN_POD_VM_MEMORY_MIB}Mi"
+
+# Containers, init containers and ephemeral containers: the privileged rule covers them all;
+# ephemeral containers may not set resources, so the memory rule covers the first two.
+VARIABLES = {
+    "sizedContainers": "object.spec.containers + (has(object.spec.initContainers) ? "
+    "object.spec.initContainers : [])",
+    "allContainers": "variables.sizedContainers + (has(object.spec.ephemeralContainers) ? "
+    "object.spec.ephemeralContainers : [])",
+}
+_PRIVILEGED = (
+    "has(c.securityContext) && has(c.securityContext.privileged) && c.securityContext.privileged"
+)
+_MEMORY_OK = (
+    "has(c.resources) && has(c.resources.limits) && 'memory' in c.resources.limits && "
+    f"!quantity(c.resources.limits.memory).isLessThan(quantity('{MIN_MEMORY}'))"
+)
+
+
+@dataclass(frozen=True)
+class Validation:
+    rule: str  # a short name, the start of every message
+    expression: str
+    message: str  # static: what is wrong and how to fix the manifest
+    message_expression: str = ""  # adds the offending names; the message stands in on error
+
+    def as_manifest(self) -> dict[str, str]:
+        entry = {"expression": self.expression, "message": self.message, "reason": "Forbidden"}
+        if self.message_expression:
+            entry["messageExpression"] = self.message_expression
+        return entry
+
+
+def validations(runtime_class: str) -> tuple[Validation, ...]:
+    fix_template = "(in a Deployment, Job or StatefulSet: under spec.template.spec)"
+    return (
+        Validation(
+            "kata-runtime-class",
+            f"has(object.spec.runtimeClassName) && object.spec.runtimeClassName == "
+            f"'{runtime_class}'",
+            f"kata-runtime-class: pods in a tenant namespace must run in a Kata VM: set "
+            f"spec.runtimeClassName: {runtime_class} {fix_template}",
+        ),
+        Validation(
+            "no-host-namespaces",
+            " && ".join(f"!(has(object.spec.{f}) && object.spec.{f})" for f in HOST_FIELDS),
+            "no-host-namespaces: hostNetwork, hostPID and hostIPC are not allowed in a tenant "
+            f"namespace: remove them {fix_template}",
+        ),
+        Validation(
+            "no-privileged",
+            f"variables.allContainers.all(c, !({_PRIVILEGED}))",
+            "no-privileged: privileged containers are not allowed in a tenant namespace: remove "
+            f"securityContext.privileged {fix_template}",
+            "'no-privileged: privileged containers are not allowed in a tenant namespace: remove "
+            f"securityContext.privileged from ' + variables.allContainers.filter(c, {_PRIVILEGED})"
+            ".map(c, c.name).join(', ')",
+        ),
+        Validation(
+            "no-host-path",
+            "!has(object.spec.volumes) || object.spec.volumes.all(v, !has(v.hostPath))",
+            "no-host-path: hostPath volumes are not allowed in a tenant namespace: use an "
+            f"emptyDir, a ConfigMap/Secret or a PersistentVolumeClaim {fix_template}",
+            "'no-host-path: hostPath volumes are not allowed in a tenant namespace: replace ' + "
+            "object.spec.volumes.filter(v, has(v.hostPath)).map(v, v.name).join(', ') + "
+            "' with an emptyDir, a ConfigMap/Secret or a PersistentVolumeClaim'",
+        ),
+        Validation(
+            "memory-limit",
+            f"variables.sizedContainers.all(c, {_MEMORY_OK})",
+            f"memory-limit: every container needs resources.limits.memory of at least "
+            f"{MIN_MEMORY} (the limit is the Kata VM's memory) {fix_template}",
+            f"'memory-limit: set resources.limits.memory to at least {MIN_MEMORY} (the memory "
+            f"of the Kata VM) on ' + variables.sizedContainers.filter(c, !({_MEMORY_OK}))"
+            ".map(c, c.name).join(', ')",
+        ),
+    )
+
+
+def policy_manifest(
+    name: str,
+    resources: list[str],
+    validations: tuple[Validation, ...],
+    variables: dict[str, str] | None = None,
+) -> Manifest:
+    """A policy on CREATE and UPDATE of core/v1 `resources`; a refused object is denied."""
+    spec: Manifest = {
+        "failurePolicy": "Fail",
+        "matchConstraints": {
+            "resourceRules": [
+                {
+                    "apiGroups": [""],
+                    "apiVersions": ["v1"],
+                    "operations": ["CREATE", "UPDATE"],
+                    "resources": resources,
+                }
+            ],
+        },
+    }
+    if variables:
+        spec["variables"] = [{"name": n, "expression": e} for n, e in variables.items()]
+    spec["validations"] = [v.as_manifest() for v in validations]
+    return {
+        "apiVersion": API_VERSION,
+        "kind": "ValidatingAdmissionPolicy",
+        "metadata": {"name": name, "labels": {APP_LABEL: PROJECT}},
+        "spec": spec,
+    }  # fmt: skip
+
+
+def policy(runtime_class: str) -> Manifest:
+    return policy_manifest(
+        POLICY, ["pods", "pods/ephemeralcontainers"], validations(runtime_class), VARIABLES
+    )
+
+
+def binding(policy_name: str = POLICY) -> Manifest:
+    """The policy bound to every namespace with the tenant label (a binding per policy)."""
+    return {
+        "apiVersion": API_VERSION,
+        "kind": "ValidatingAdmissionPolicyBinding",
+        "metadata": {"name": policy_name,
+                     "labels": {APP_LABEL: PROJECT}},
+        "spec": {
+            "policyName": policy_name,
+            "validationActions": ["Deny"],
+            "matchResources": {"namespaceSelector": {"matchExpressions": [
+                {"key": catalog.TENANT_LABEL, "operator": "Exists"}]}},
+        },
+    }  # fmt: skip

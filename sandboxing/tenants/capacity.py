@@ -1,0 +1,195 @@
+"""How much of the Kata pool the tenants' quotas claim, and what one tenant's quota holds.
+
+Kubernetes charges a pod's RuntimeClass overhead to the namespace's ResourceQuota: a Kata pod
+with a 1Gi memory limit uses 1Gi + 600Mi of `requests.memory` and of `limits.memory` (the
+RuntimeClass admission controller copies `overhead.podFixed` into the pod, and quota adds
+`spec.overhead` to the pod's requests and to its non-zero limits: kubernetes.io/docs/concepts/
+scheduling-eviction/pod-overhead; kubernetes/kubernetes staging/src/k8s.io/component-helpers/
+resource/helpers.go `PodRequests`/`PodLimits`). So a tenant's `memoryQuota` is what its pods
+AND their overhead may use, which is also what they take from the Kata nodes. The AKS Kata
+RuntimeClass declares memory overhead only, so CPU quota counts the containers' CPU alone.
+
+The pool's figures are upper bounds: DaemonSets on the Kata nodes (and with kataPoolPlacement
+system the cluster's system pods) take their share too.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from sandboxing import catalog
+from sandboxing.config.contract import Problem, Settings
+from sandboxing.node_capacity import node_capacity
+from sandboxing.quantities import cpu_millicores, memory_mib
+from sandboxing.tenants.config import Tenant, field_key, tenants_of
+
+OVERHEAD_MIB = catalog.RUNTIME_CLASS_OVERHEAD_MIB
+
+
+@dataclass(frozen=True)
+class TenantCapacity:
+    name: str
+    cpu_quota_millicores: int
+    memory_quota_mib: int  # pods' memory limits plus their Kata overhead
+    max_pods: int
+    default_pod_cpu_millicores: int
+    default_pod_charged_memory_mib: int  # the default memory limit + the Kata overhead
+    default_pods_allowed: int  # by CPU, by memory (with overhead) and by maxPods
+    max_pod_memory_mib: int | None  # the LimitRange max: one Kata node minus the overhead
+    max_pod_cpu_millicores: int | None
+
+
+@dataclass(frozen=True)
+class TenantPool:
+    kata_nodes: int
+    kata_node_vm_size: str
+    allocatable_millicpu: int | None  # over all Kata nodes, minus the demo's untrusted pod
+    allocatable_memory_mib: int | None
+    quota_millicpu: int  # sum over the tenants
+    quota_memory_mib: int
+    fits: bool | None  # None: the Kata VM size's capacity is not known
+    tenants: tuple[TenantCapacity, ...]
+
+
+def _mib(text: str) -> int:
+    return int(memory_mib(text) or 0)
+
+
+def tenant_capacity(tenant: Tenant, settings: Settings) -> TenantCapacity:
+    node = node_capacity(settings.kata_node_vm_size)
+    cpu_quota = cpu_millicores(tenant.cpu_quota) or 0
+    memory_quota = _mib(tenant.memory_quota)
+    pod_cpu = cpu_millicores(tenant.pod_cpu) or 0
+    charged = _mib(tenant.pod_memory) + OVERHEAD_MIB
+    by_cpu = cpu_quota // pod_cpu if pod_cpu > 0 else 0
+    return TenantCapacity(
+        name=tenant.name,
+        cpu_quota_millicores=cpu_quota,
+        memory_quota_mib=memory_quota,
+        max_pods=tenant.max_pods,
+        default_pod_cpu_millicores=pod_cpu,
+        default_pod_charged_memory_mib=charged,
+        default_pods_allowed=max(0, min(tenant.max_pods, memory_quota // charged, by_cpu)),
+        max_pod_memory_mib=node.allocatable_memory_mib - OVERHEAD_MIB if node else None,
+        max_pod_cpu_millicores=node.allocatable_millicpu if node else None,
+    )
+
+
+def tenant_pool(settings: Settings) -> TenantPool | None:
+    """The tenants against the Kata pool; None without tenants."""
+    tenants = tenants_of(settings)
+    if not tenants:
+        return None
+    node = node_capacity(settings.kata_node_vm_size)
+    capacities = tuple(tenant_capacity(t, settings) for t in tenants)
+    cpu = sum(c.cpu_quota_millicores for c in capacities)
+    memory = sum(c.memory_quota_mib for c in capacities)
+    pool_cpu = pool_memory = None
+    if node is not None:
+        # The demo's untrusted pod runs on the same nodes.
+        pool_cpu = settings.kata_node_count * node.allocatable_millicpu - (
+            cpu_millicores(settings.pod_cpu_limit) or 0
+        )
+        pool_memory = settings.kata_node_count * node.allocatable_memory_mib - (
+            _mib(settings.pod_memory_limit) + OVERHEAD_MIB
+        )
+    fits = None if pool_cpu is None or pool_memory is None else (
+        cpu <= pool_cpu and memory <= pool_memory)  # fmt: skip
+    return TenantPool(
+        kata_nodes=settings.kata_node_count,
+        kata_node_vm_size=settings.kata_node_vm_size,
+        allocatable_millicpu=pool_cpu,
+        allocatable_memory_mib=pool_memory,
+        quota_millicpu=cpu,
+        quota_memory_mib=memory,
+        fits=fits,
+        tenants=capacities,
+    )
+
+
+def _tenant_problems(
+    index: int, tenant: Tenant, capacity: TenantCapacity, pool: TenantPool
+) -> list[Problem]:
+    problems = []
+    pod_memory = capacity.default_pod_charged_memory_mib - OVERHEAD_MIB
+    if capacity.max_pod_memory_mib is not None and pod_memory > capacity.max_pod_memory_mib:
+        problems.append(Problem(
+            field_key(index, "podMemory"), tenant.pod_memory,
+            f"plus the {OVERHEAD_MIB}Mi Kata overhead does not fit one Kata node "
+            f"({pool.kata_node_vm_size}): at most {capacity.max_pod_memory_mib}Mi",
+        ))  # fmt: skip
+    if capacity.max_pod_cpu_millicores is not None and (
+        capacity.default_pod_cpu_millicores > capacity.max_pod_cpu_millicores
+    ):
+        problems.append(Problem(
+            field_key(index, "podCpu"), tenant.pod_cpu,
+            f"does not fit one Kata node ({pool.kata_node_vm_size}): at most "
+            f"{capacity.max_pod_cpu_millicores}m",
+        ))  # fmt: skip
+    # Exact figures, not the capacity's rounded ones: memoryQuota "10" (bytes) is 0Mi there. A
+    # quantity that does not parse is reported by sandboxing.tenants.config.
+    pod_memory_text = f"podMemory {tenant.pod_memory} plus the {OVERHEAD_MIB}Mi Kata overhead"
+    for field, text, quota, pod, pod_text, extra, unit in (
+        ("cpuQuota", tenant.cpu_quota, cpu_millicores(tenant.cpu_quota),
+         cpu_millicores(tenant.pod_cpu), f"podCpu {tenant.pod_cpu}", 0, "m"),
+        ("memoryQuota", tenant.memory_quota, memory_mib(tenant.memory_quota),
+         memory_mib(tenant.pod_memory), pod_memory_text, OVERHEAD_MIB, "Mi"),
+    ):  # fmt: skip
+        if quota is not None and pod is not None and 0 < quota < pod + extra:
+            needed = f"{math.ceil(pod + extra)}{unit}"
+            problems.append(Problem(
+                field_key(index, field), text,
+                f"holds no pod of the default size: one needs {needed} ({pod_text}); raise "
+                f"{field} to at least {needed} or lower {pod_text.split()[0]}",
+            ))  # fmt: skip
+    for field, text, quota, available, unit in (
+        (
+            "cpuQuota",
+            tenant.cpu_quota,
+            capacity.cpu_quota_millicores,
+            pool.allocatable_millicpu,
+            "m",
+        ),
+        (
+            "memoryQuota",
+            tenant.memory_quota,
+            capacity.memory_quota_mib,
+            pool.allocatable_memory_mib,
+            "Mi",
+        ),
+    ):
+        if available is not None and quota > available:
+            problems.append(Problem(
+                field_key(index, field), text,
+                f"({quota}{unit}) is more than the whole Kata pool can give tenants: "
+                f"{available}{unit} "
+                f"({pool.kata_nodes} node(s), less the demo's untrusted pod); raise kataNodeCount "
+                "or lower the quota",
+            ))  # fmt: skip
+    return problems
+
+
+def check_tenant_capacity(settings: Settings) -> list[Problem]:
+    """Errors: a tenant's default pod or quota that cannot fit; warning: oversubscription."""
+    pool = tenant_pool(settings)
+    if pool is None or any(c.cpu_quota_millicores == 0 for c in pool.tenants):
+        return []  # no tenants, or a bad quantity (sandboxing.tenants.config reports it)
+    problems = [
+        problem
+        for index, (tenant, capacity) in enumerate(
+            zip(tenants_of(settings), pool.tenants, strict=True)
+        )
+        for problem in _tenant_problems(index, tenant, capacity, pool)
+    ]
+    if pool.fits is False:
+        problems.append(Problem(
+            "tenants", [each.name for each in pool.tenants],
+            f"the tenants' quotas add up to {pool.quota_millicpu}m CPU and "
+            f"{pool.quota_memory_mib}Mi memory (pods plus Kata overhead), more than the Kata pool "
+            f"gives them: {pool.allocatable_millicpu}m CPU and {pool.allocatable_memory_mib}Mi "
+            f"on {pool.kata_nodes} node(s): oversubscribed, pods may stay Pending when every "
+            "tenant uses its quota",
+            "warning",
+        ))  # fmt: skip
+    return problems

@@ -1,0 +1,141 @@
+"""Each key's own constraint: the single-key checks and the "allowed" text come from one object."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from sandboxing import catalog
+from sandboxing.config.contract import check_keys, default_settings
+from sandboxing.config.key import CONFIG_KEYS, KEYS_BY_NAME
+
+# (field, bad value, key the problem names, value it shows, words of what is allowed)
+BAD_VALUES: list[tuple[str, Any, str, Any, str]] = [
+    ("cluster_mode", "reuse", "clusterMode", "reuse", "one of new, existing"),
+    ("kata_pool_placement", "onepool", "kataPoolPlacement", "onepool", "one of dedicated, system"),
+    ("resource_group_name", "rg with spaces", "resourceGroupName", "rg with spaces", "1-90"),
+    ("resource_group_name", "rg.", "resourceGroupName", "rg.", "not end with '.'"),
+    ("cluster_name", "-aks", "clusterName", "-aks", "starting and ending with a letter"),
+    ("kubernetes_version", "v1.33", "kubernetesVersion", "v1.33", "MAJOR.MINOR"),
+    ("kubernetes_version", "1", "kubernetesVersion", "1", "MAJOR.MINOR"),
+    ("system_node_count", 1001, "systemNodeCount", 1001, "between 1 and 1000"),
+    ("kata_node_pool_name", "KataPool", "kataNodePoolName", "KataPool", "lower-case letter"),
+    ("kata_node_pool_name", "katapool12345", "kataNodePoolName", "katapool12345", "up to 11"),
+    ("kata_node_count", 0, "kataNodeCount", 0, "cannot run the untrusted pod"),
+    ("runtime_class_name", "Kata_VM", "runtimeClassName", "Kata_VM", "DNS-1123 subdomain"),
+    ("runtime_class_name", "a" * 254, "runtimeClassName", "a" * 254, "DNS-1123 subdomain"),
+    ("runtime_class_wait_seconds", 5, "runtimeClassWaitSeconds", 5, "seconds between 10 and"),
+    ("kata_node_taint", "kata:NoSchedule", "kataNodeTaint", "kata:NoSchedule", "key=value:Effect"),
+    ("pod_namespace", "Pod_Sandboxing", "podNamespace", "Pod_Sandboxing", "DNS-1123 label"),
+    ("pod_namespace", "n" * 64, "podNamespace", "n" * 64, "DNS-1123 label"),
+    ("pod_image", "not an image", "podImage", "not an image", "image reference"),
+    ("pod_cpu_limit", "0", "podCpuLimit", "0", "above zero"),
+    ("pod_cpu_limit", "one", "podCpuLimit", "one", "CPU quantity"),
+    ("pod_memory_limit", "1 GB", "podMemoryLimit", "1 GB", "memory quantity, e.g. 512Mi"),
+    ("pod_memory_limit", "64Mi", "podMemoryLimit", "64Mi", "below Kata's minimum of 128Mi"),
+    ("network_policy_engine", "azure", "networkPolicyEngine", "azure", "cilium, calico"),
+    ("auto_upgrade_channel", "weekly", "autoUpgradeChannel", "weekly", "node-image"),
+    ("node_os_upgrade_channel", "nodeimage", "nodeOsUpgradeChannel", "nodeimage", "NodeImage"),
+    ("sku_tier", "Gold", "skuTier", "Gold", "Free, Standard, Premium"),
+    ("entra_admin_group_object_ids", ("0f8fad5b-d9cb-469f-a165-70867728950e", "admins"),
+     "entraAdminGroupObjectIds", ["admins"], "GUIDs"),
+    ("api_server_authorized_ip_ranges", ("203.0.113.0/24", "10.0.0.0/33", "nope"),
+     "apiServerAuthorizedIpRanges", ["10.0.0.0/33", "nope"], "IPv4"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("field", "bad", "key", "shown", "allowed"),
+    BAD_VALUES,
+    ids=[f"{c[0]}={c[1]!r:.20}" for c in BAD_VALUES],
+)
+def test_a_bad_value_is_named_with_what_is_allowed(
+    field: str, bad: Any, key: str, shown: Any, allowed: str
+) -> None:
+    (problem,) = check_keys(default_settings(**{field: bad}))
+    assert (problem.key, problem.value, problem.severity) == (key, shown, "error")
+    assert allowed in problem.message
+
+
+@pytest.mark.parametrize(
+    ("field", "good"),
+    [("kata_node_taint", ""), ("kata_node_taint", "kata=true:NoSchedule"),
+     ("kata_node_taint", "example.com/kata=yes:NoExecute"),
+     ("kata_node_taint", "k=v:PreferNoSchedule"),
+     ("kata_node_pool_name", "sandbox1"), ("kubernetes_version", "1.33.2"),
+     ("resource_group_name", "rg-(test)_1.x"), ("cluster_name", "a"), ("pod_cpu_limit", "500m"),
+     ("pod_memory_limit", "128Mi"), ("runtime_class_wait_seconds", 3600),
+     ("api_server_authorized_ip_ranges", ("203.0.113.0/24", "198.51.100.7"))],
+)  # fmt: skip
+def test_good_values_pass(field: str, good: Any) -> None:
+    assert check_keys(default_settings(**{field: good})) == []
+
+
+@pytest.mark.parametrize("taint", ["kata", "kata=true", "kata=true:Never", "=x:NoSchedule"])
+def test_bad_taints(taint: str) -> None:
+    assert [p.key for p in check_keys(default_settings(kata_node_taint=taint))] == ["kataNodeTaint"]
+
+
+def test_the_existing_cluster_needs_its_names_and_no_region_check_here() -> None:
+    problems = check_keys(default_settings(cluster_mode="existing"))
+    assert [(p.key, p.value) for p in problems] == [("resourceGroupName", ""), ("clusterName", "")]
+    assert all("is required when clusterMode is existing" in p.message for p in problems)
+    named = default_settings(cluster_mode="existing", resource_group_name="rg", cluster_name="aks")
+    assert check_keys(named) == []
+
+
+def test_keys_of_the_dedicated_pools_are_not_checked_with_the_one_pool_cluster() -> None:
+    unused = default_settings(kata_pool_placement="system", system_node_count=0,
+                              kata_node_pool_name="Kata", kata_node_taint="kata")  # fmt: skip
+    assert check_keys(unused) == []
+    used = default_settings(system_node_count=0, kata_node_pool_name="Kata", kata_node_taint="x")
+    assert [p.key for p in check_keys(used)] == [
+        "systemNodeCount", "kataNodePoolName", "kataNodeTaint",
+    ]  # fmt: skip
+
+
+def test_every_default_passes_its_own_constraint() -> None:
+    assert check_keys(default_settings()) == []
+
+
+def test_every_key_says_what_is_allowed() -> None:
+    for key in CONFIG_KEYS:
+        assert key.allowed, key.name
+
+
+def test_the_allowed_text_reads_the_catalog() -> None:
+    """The README table and Pulumi.yaml are generated from these, so neither retypes a number."""
+    allowed = {key.name: key.allowed for key in CONFIG_KEYS}
+    assert f">= {catalog.MIN_POD_VM_MEMORY_MIB}Mi" in allowed["podMemoryLimit"]
+    assert (
+        f"{catalog.RUNTIME_CLASS_OVERHEAD_MIB}Mi RuntimeClass overhead" in allowed["podMemoryLimit"]
+    )
+    minimum = catalog.version_text(catalog.KATA_GA.min_kubernetes)
+    assert (
+        f"at least {minimum} for {catalog.KATA_GA.workload_runtime}" in allowed["kubernetesVersion"]
+    )
+    assert ", ".join(catalog.KATA_VM_FAMILIES) in allowed["kataNodeVmSize"]
+    assert f"at least {catalog.SYSTEM_POOL_MIN_VCPUS} vCPUs" in allowed["systemNodeVmSize"]
+    for key in ("systemNodeCount", "kataNodeCount"):
+        assert allowed[key] == f"1-{catalog.MAX_NODES_PER_POOL}"
+    assert f"not `{catalog.SYSTEM_POOL_NAME}`" in allowed["kataNodePoolName"]
+    assert f"`{catalog.KATA_PREVIEW.runtime_class}`" in allowed["runtimeClassName"]
+    for os_sku in catalog.KATA_OS_SKUS:
+        assert f"`{os_sku}`" in allowed["kataOsSku"]
+
+
+def test_the_check_and_the_allowed_text_come_from_the_same_bounds() -> None:
+    (problem,) = check_keys(
+        default_settings(pod_memory_limit=f"{catalog.MIN_POD_VM_MEMORY_MIB - 1}Mi")
+    )
+    assert f"{catalog.MIN_POD_VM_MEMORY_MIB}Mi" in problem.message
+    wait = KEYS_BY_NAME["runtimeClassWaitSeconds"]
+    assert wait.allowed == "10-3600 seconds"
+    (too_long,) = check_keys(default_settings(runtime_class_wait_seconds=3601))
+    assert "between 10 and 3600" in too_long.message
+
+
+def test_an_unknown_placement_does_not_hide_the_dedicated_pools_problems() -> None:
+    settings = default_settings(kata_pool_placement="onepool", kata_node_pool_name="Kata")
+    assert [p.key for p in check_keys(settings)] == ["kataPoolPlacement", "kataNodePoolName"]

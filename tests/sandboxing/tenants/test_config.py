@@ -1,0 +1,154 @@
+"""The `tenants` config: its typed shape for the Pulumi CLI, parsing, and every check."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from sandboxing.config.contract import default_settings
+from sandboxing.config.stack_config import check_stack_config
+from sandboxing.tenants.config import EgressPort, Tenant, existing_cluster_problems, parse_tenants
+from tools.harness.cli_config import cli_refusal, engine_config, read_project_file
+from tools.harness.stack_file import read_stack_values
+from tools.repo import REPO
+
+GUID = "0f4b8c4e-1a2b-4c3d-8e9f-0123456789ab"
+
+
+def problems_for(tenants: object, **config: str) -> dict[str, str]:
+    """Every problem of a config with these tenants, by key (errors and warnings)."""
+    raw = {"azure-native:location": "westeurope", "aks-pod-sandboxing:kataNodeCount": "4",
+           "aks-pod-sandboxing:tenants": json.dumps(tenants)}  # fmt: skip
+    raw.update({f"aks-pod-sandboxing:{k}": v for k, v in config.items()})
+    _, problems = check_stack_config(raw)
+    return {p.key: f"{p.severity}: {p}" for p in problems}
+
+
+def stack_file(tenants_yaml: str) -> dict[str, str] | str:
+    """What the Pulumi CLI makes of a stack file: its refusal, or the program's config."""
+    project = read_project_file(REPO / "Pulumi.yaml")
+    text = "config:\n  azure-native:location: westeurope\n  aks-pod-sandboxing:tenants:" + (
+        tenants_yaml
+    )
+    values = read_stack_values(text, project.name)
+    refusal = cli_refusal("dev", project, values)
+    return refusal.message if refusal else engine_config(project, values)
+
+
+def test_pulumi_yaml_declares_a_list_of_objects() -> None:
+    entry = read_project_file(REPO / "Pulumi.yaml").config["tenants"]
+    assert (entry.type, entry.items and entry.items.type, entry.default) == ("array", "object", [])
+
+
+def test_the_cli_accepts_a_yaml_list_of_tenant_objects_as_config_set_path_writes_it() -> None:
+    # `pulumi config set --path 'tenants[0].name' team-a` then `... 'tenants[0].maxPods' 4`
+    # stores a list of maps, the integer typed (config/value.go coerceObject).
+    config = stack_file("\n    - name: team-a\n      maxPods: 4\n      egressPorts: [443]\n")
+    assert isinstance(config, dict)
+    tenants, problems = parse_tenants(json.loads(config["aks-pod-sandboxing:tenants"]))
+    assert problems == []
+    assert tenants[0].name == "team-a" and tenants[0].max_pods == 4
+    assert tenants[0].egress_ports == (EgressPort(443, "TCP"),)
+
+
+@pytest.mark.parametrize("value", [" team-a", "\n    - team-a", ' \'[{"name": "a"}]\''])
+def test_the_cli_refuses_what_is_not_a_list_of_objects(value: str) -> None:
+    assert stack_file(value) == (
+        "error: validating stack config: Stack 'dev' with configuration key 'tenants' must be "
+        "of type 'array<object>'"
+    )
+
+
+def test_defaults_for_everything_but_the_name() -> None:
+    tenants, problems = parse_tenants([{"name": "team-a"}])
+    assert problems == []
+    assert tenants == (Tenant("team-a"),)
+    assert (tenants[0].pod_cpu, tenants[0].pod_memory, tenants[0].allow_dns) == ("1", "1Gi", True)
+    assert tenants[0].egress_cidrs == () and tenants[0].deploy_groups == ()
+
+
+def test_text_and_typed_values_mean_the_same() -> None:
+    typed, _ = parse_tenants([{"name": "a", "cpuQuota": 2, "maxPods": 3, "allowDns": False,
+                               "egressPorts": [53, "53/udp"]}])  # fmt: skip
+    text, _ = parse_tenants([{"name": "a", "cpuQuota": "2", "maxPods": "3", "allowDns": "false",
+                              "egressPorts": ["53", "53/UDP"]}])  # fmt: skip
+    assert typed == text
+    assert typed[0].egress_ports == (EgressPort(53, "TCP"), EgressPort(53, "UDP"))
+
+
+def test_every_bad_value_is_reported_at_once_naming_its_field() -> None:
+    found = problems_for([
+        {"name": "team-a", "memoryQuota": "3Xi", "podCpu": "0", "maxPods": 0},
+        {"name": "Team B", "memroyQuota": "1Gi", "egressPorts": [70000], "allowDns": "yes"},
+        "ci",
+        {"name": "team-a", "podMemory": "64Mi", "egressCidrs": ["10.0.0.0/33"]},
+    ])  # fmt: skip
+    expected = {
+        "tenants[0].memoryQuota": "'3Xi': must be a memory quantity",
+        "tenants[0].podCpu": "'0': must be a CPU quantity > 0",
+        "tenants[0].maxPods": "0: must be a whole number 1-10000",
+        "tenants[1].name": "'Team B': must be a DNS-1123 label",
+        "tenants[1].memroyQuota": "is not a tenant field; did you mean memoryQuota?",
+        "tenants[1].egressPorts": "[70000]: must be a list of ports 1-65535",
+        "tenants[1].allowDns": "'yes': must be true or false",
+        "tenants[2]": "'ci': must be an object with at least a name",
+        "tenants[3].name": "'team-a': is already the name of an earlier tenant",
+        "tenants[3].podMemory": "'64Mi': must be a memory quantity >= 128Mi",
+        "tenants[3].egressCidrs": "'10.0.0.0/33': is not an IPv4 CIDR",
+    }
+    for key, text in expected.items():
+        assert key in found, key
+        assert f"aks-pod-sandboxing:{key} = " in found[key] and text in found[key], found[key]
+        assert found[key].startswith("error"), found[key]
+
+
+@pytest.mark.parametrize("cidr", ["0.0.0.0/0", "169.254.0.0/16", "169.254.169.254/32"])
+def test_a_cidr_that_contains_the_metadata_endpoint_is_refused(cidr: str) -> None:
+    found = problems_for([{"name": "a", "egressCidrs": ["10.0.0.0/8", cidr]}])
+    assert "contains 169.254.169.254" in found["tenants[0].egressCidrs"]
+    assert f"'{cidr}'" in found["tenants[0].egressCidrs"]
+
+
+def test_a_cidr_next_to_the_metadata_endpoint_is_allowed() -> None:
+    assert problems_for([{"name": "a", "egressCidrs": ["169.254.169.253/32", "10.0.0.0/8"]}]) == {}
+
+
+@pytest.mark.parametrize("name", ["default", "kube-system", "kube-anything", "pod-sandboxing"])
+def test_namespaces_that_are_not_the_tenants_to_take(name: str) -> None:
+    assert "tenants[0].name" in problems_for([{"name": name}])
+
+
+def test_deployers_follow_entra() -> None:
+    tenants = [{"name": "a", "deployGroups": ["devs", GUID], "deployUsers": ["alice"]}]
+    assert problems_for(tenants) == {}  # Kubernetes names without Entra
+    found = problems_for(tenants, entraAdminGroupObjectIds=json.dumps([GUID]))
+    assert "'devs': must be a Microsoft Entra group object ID" in found["tenants[0].deployGroups"]
+    assert "name Entra groups (object IDs) in deployGroups" in found["tenants[0].deployUsers"]
+    everybody = problems_for([{"name": "a", "deployGroups": ["system:authenticated"]}])
+    assert "would let everybody deploy" in everybody["tenants[0].deployGroups"]
+
+
+@pytest.mark.parametrize(("version", "refused"), [("1.29", True), ("1.29.9", True),
+                                                  ("1.30", False), ("", False)])  # fmt: skip
+def test_tenants_need_kubernetes_1_30(version: str, refused: bool) -> None:
+    found = problems_for([{"name": "a"}], kubernetesVersion=version)
+    assert ("kubernetesVersion" in found) is refused
+    if refused:
+        assert "tenants need Kubernetes 1.30 or later" in found["kubernetesVersion"]
+    assert problems_for([], kubernetesVersion="1.29") == {}  # no tenants: 1.27 is enough
+
+
+def test_an_existing_cluster_is_checked_for_version_and_entra() -> None:
+    settings = default_settings(
+        cluster_mode="existing", cluster_name="aks-team",
+        tenants=({"name": "a", "deployGroups": ["devs"]},),
+    )  # fmt: skip
+    old = existing_cluster_problems(settings, {"currentKubernetesVersion": "1.29.7"})
+    assert [(p.key, p.value) for p in old] == [("clusterName", "aks-team")]
+    assert "runs Kubernetes 1.29.7; tenants need Kubernetes 1.30" in old[0].message
+    entra = existing_cluster_problems(
+        settings, {"currentKubernetesVersion": "1.33.2", "aadProfile": {"managed": True}}
+    )
+    assert [(p.key, p.value) for p in entra] == [("tenants[0].deployGroups", "devs")]
+    assert existing_cluster_problems(settings, {"currentKubernetesVersion": "1.33.2"}) == []
