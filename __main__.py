@@ -17,7 +17,6 @@ from components.sandbox_tenant import SandboxTenant
 from components.tenant_admission import TenantAdmission
 from components.user_node_pool import UserNodePool
 from sandboxing.sizing import stack_sizing
-from sandboxing.tenants.config import tenants_of
 from stack_settings import load_settings
 
 settings = load_settings()
@@ -70,7 +69,7 @@ pods = SandboxPods(
 
 # Tenants need only the API server: admission policy first, then each tenant's namespace.
 tenant_namespaces: list[pulumi.Output[str]] = []
-if tenants := tenants_of(settings):
+if tenants := settings.tenants:
     admission = TenantAdmission("tenant-admission", settings.effective_runtime_class,
                                 cluster.provider)  # fmt: skip
     for tenant in tenants:

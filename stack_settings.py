@@ -10,7 +10,7 @@ from __future__ import annotations
 import pulumi
 import pulumi.runtime
 
-from sandboxing.config.contract import Settings
+from sandboxing.config.settings import Settings
 from sandboxing.config.stack_config import check_stack_config
 from sandboxing.config.validate import errors, format_errors, warnings
 

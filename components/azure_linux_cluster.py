@@ -14,7 +14,7 @@ from components.monitoring import (
 )
 from components.pool_options import host_and_disk
 from sandboxing.catalog import CRITICAL_ADDONS_ONLY_TAINT, SYSTEM_POOL_NAME
-from sandboxing.config.contract import Settings
+from sandboxing.config.settings import Settings
 
 DNS_PREFIX_MAX = 54
 AZURE_POLICY = "azurepolicy"  # the add-on's key in addonProfiles (azure-cli `azure-policy`)

@@ -25,7 +25,7 @@ from typing import Any
 import pulumi
 from pulumi import dynamic
 
-from sandboxing.config.contract import PROJECT
+from sandboxing.config.settings import PROJECT
 
 # The dynamic resources' type tokens: pulumi-python:dynamic/<project>:<Name>.
 MODULE = PROJECT

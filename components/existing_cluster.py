@@ -6,7 +6,7 @@ import pulumi
 from pulumi_azure_native import containerservice
 
 from components.kubernetes_access import ClusterAccess
-from sandboxing.config.contract import Settings
+from sandboxing.config.settings import Settings
 from sandboxing.config.validate import format_errors
 from sandboxing.rules.existing_cluster import check_existing_cluster
 

@@ -16,7 +16,7 @@ import pulumi
 from pulumi_azure_native import containerservice, monitor, operationalinsights
 
 from sandboxing import catalog
-from sandboxing.config.contract import Settings
+from sandboxing.config.settings import Settings
 
 OMS_AGENT = "omsagent"
 DCR_ASSOCIATION = "ContainerInsightsExtension"  # the name the onboarding template gives it

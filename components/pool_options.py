@@ -13,7 +13,7 @@ from typing import Any
 import pulumi
 from pulumi_azure_native import containerservice
 
-from sandboxing.config.contract import Settings
+from sandboxing.config.settings import Settings
 
 
 def host_and_disk(settings: Settings) -> dict[str, Any]:

@@ -8,7 +8,7 @@ import pulumi
 import pulumi_kubernetes as k8s
 
 from sandboxing import workload
-from sandboxing.config.contract import Settings
+from sandboxing.config.settings import Settings
 
 
 def wire(part: dict[str, Any]) -> Any:

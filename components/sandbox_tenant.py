@@ -9,9 +9,9 @@ import pulumi
 import pulumi_kubernetes as k8s
 
 from components.sandbox_pods import wire
-from sandboxing.config.contract import Settings
+from sandboxing.config.settings import Settings
 from sandboxing.tenants import manifests as tenant_manifests
-from sandboxing.tenants.config import Tenant
+from sandboxing.tenants.fields import Tenant
 from sandboxing.workload import Manifest
 
 

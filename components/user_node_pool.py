@@ -9,7 +9,7 @@ from pulumi_azure_native import containerservice
 
 from components.pool_options import added_linux_pool
 from sandboxing.catalog import USER_POOL_NAME
-from sandboxing.config.contract import Settings
+from sandboxing.config.settings import Settings
 
 
 class UserNodePool(pulumi.ComponentResource):

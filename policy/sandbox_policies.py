@@ -30,10 +30,10 @@ from pulumi_policy import (
 )
 
 from sandboxing import catalog, workload
-from sandboxing.config.contract import PROJECT, default_settings, parse_settings
-from sandboxing.config.key import KEYS_BY_NAME
-from sandboxing.rules.pools import check_kata_vm_size, check_os_sku
-from sandboxing.tenants.config import parse_tenants
+from sandboxing.config.contract import default_settings, parse_settings
+from sandboxing.config.settings import PROJECT
+from sandboxing.config.validate import errors, problems_of
+from sandboxing.keys import KEYS_BY_NAME
 
 AGENT_POOL = "azure-native:containerservice:AgentPool"
 MANAGED_CLUSTER = "azure-native:containerservice:ManagedCluster"
@@ -164,8 +164,7 @@ def tenant_namespaces() -> set[str]:
     namespaces in which no pod is exempt, not even one named like a trusted pod."""
     # Read as the program reads it; a value it refuses counts as no tenants here.
     raw = {KEYS_BY_NAME["tenants"].name: pulumi.runtime.get_config(STACK_TENANTS_KEY)}
-    tenants, _ = parse_tenants(parse_settings(raw)[0].tenants)
-    return {tenant.namespace for tenant in tenants if tenant.name}
+    return {tenant.namespace for tenant in parse_settings(raw)[0].tenants if tenant.name}
 
 
 def sandbox_membership(pod: PodShape, namespaces: set[str]) -> str | None:
@@ -232,7 +231,7 @@ def kata_pools(args: ResourceValidationArgs) -> Iterator[tuple[str, Mapping[str,
 
 
 def kata_pool_problems(pool: Mapping[str, Any], allow_unlisted_vm_size: bool) -> list[str]:
-    """The program's own check_os_sku and check_kata_vm_size, applied to a pool's wire inputs.
+    """The program's own checks of kataOsSku and kataNodeVmSize, on a pool's wire inputs.
 
     Errors only: what the program merely warns about (osSKU AzureLinux3) passes here too.
     """
@@ -242,12 +241,10 @@ def kata_pool_problems(pool: Mapping[str, Any], allow_unlisted_vm_size: bool) ->
         kata_node_vm_size=str(vm_size or ""),
         allow_unlisted_vm_size=allow_unlisted_vm_size,
     )
-    checks = (("osSKU", os_sku, check_os_sku), ("vmSize", vm_size, check_kata_vm_size))
+    fields = {"kataOsSku": ("osSKU", os_sku), "kataNodeVmSize": ("vmSize", vm_size)}
     return [
-        f"{field} {_shown(value)}: {problem.message}"
-        for field, value, rule in checks
-        for problem in rule(settings)
-        if problem.severity == "error"
+        f"{fields[problem.key][0]} {_shown(fields[problem.key][1])}: {problem.message}"
+        for problem in errors(problems_of(settings, *fields))
     ]
 
 

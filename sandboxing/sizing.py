@@ -19,7 +19,7 @@ from dataclasses import asdict, dataclass, replace
 from typing import Any
 
 from sandboxing import catalog
-from sandboxing.config.contract import Settings, camel
+from sandboxing.config.settings import Settings, camel
 from sandboxing.node_capacity import NodeCapacity, node_capacity
 from sandboxing.quantities import cpu_millicores, memory_mib
 from sandboxing.tenants.capacity import TenantPool, tenant_pool

@@ -10,7 +10,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from sandboxing import catalog
-from sandboxing.config.contract import PROJECT, Settings
+from sandboxing.config.settings import PROJECT, Settings
 from sandboxing.quantities import memory_mib
 
 TRUSTED_POD = "trusted"

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from sandboxing.config.contract import PROJECT
+from sandboxing.config.settings import PROJECT
 from tools.harness import RunResult, run_program, stack_config
 
 

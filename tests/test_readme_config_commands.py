@@ -13,7 +13,7 @@ import re
 import shlex
 from typing import Any
 
-from sandboxing.config.contract import PROJECT
+from sandboxing.config.settings import PROJECT
 from tools.harness import run_program
 from tools.harness.cli_config import cli_refusal, engine_config, read_project_file
 from tools.harness.stack_file import StackValue, go_json, read_stack_file, read_stack_values

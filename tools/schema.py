@@ -1,6 +1,6 @@
 """Keep the generated parts of the docs in step with the code that is their one home.
 
-- Pulumi.yaml's config schema and the README's config table: sandboxing.config_keys.CONFIG_KEYS;
+- Pulumi.yaml's config schema and the README's config table: sandboxing.keys.CONFIG_KEYS;
 - docs/offline-plan.md's table of typical create times: tools.plan.critical_path.STEP_TIMES.
 
 python -m tools.schema            # rewrite what is out of date
@@ -18,8 +18,8 @@ from typing import Any
 
 import yaml
 
-from sandboxing.config.contract import PROJECT
-from sandboxing.config.key import CONFIG_KEYS
+from sandboxing.config.settings import PROJECT
+from sandboxing.keys import CONFIG_KEYS
 from tools.repo import REPO
 
 HEADER = {
@@ -94,7 +94,7 @@ def main(argv: list[str] | None = None, repo: Path = REPO) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m tools.schema",
         description="Write Pulumi.yaml's config schema and the README's config table from "
-        "sandboxing/config/key.py CONFIG_KEYS, and docs/offline-plan.md's create times from "
+        "sandboxing/keys/ CONFIG_KEYS, and docs/offline-plan.md's create times from "
         "tools/plan/critical_path.py STEP_TIMES.",
     )
     parser.add_argument(

@@ -1,19 +1,21 @@
 """What one config value may be, as data: each kind says what is allowed and refuses the rest.
 
-A config key in `contract.CONFIG_KEYS` carries one of these. From the same object come the
-"allowed" text of Pulumi.yaml and the README table (`allowed`) and the single-key check
-(`refusal`: None when the value is fine, else what is wrong and what is allowed). Checks that
-need more than one key or a domain table (VM families, runtimes) are rules, in `rules`.
+A key in `sandboxing.keys` carries one of these as its `value`. From the same object come the
+"allowed" text of Pulumi.yaml and the README table (`allowed`), the single-key check
+(`refusal`: None when the value is fine, else what is wrong and what is allowed) and, for a few,
+a warning on a value that works but deserves a second look (`warning`). Checks that need more
+than one key are rules (`sandboxing.config.key.Rule`), named from each key they read.
 """
 
 from __future__ import annotations
 
 import ipaddress
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from sandboxing import catalog
 from sandboxing.quantities import cpu_millicores, memory_mib
 
 
@@ -23,10 +25,12 @@ def _ticked(values: Sequence[str]) -> str:
 
 @dataclass(frozen=True)
 class OneOf:
-    """One of a fixed list of words."""
+    """One of a fixed list of words; `warnings` name choices that work but need a word."""
 
     choices: tuple[str, ...]
-    notes: dict[str, str] = field(default_factory=dict)  # choice -> when it applies
+    notes: Mapping[str, str] = field(default_factory=dict)  # choice -> when it applies
+    warnings: Mapping[str, str] = field(default_factory=dict)  # choice -> the warning
+    must_be: str = ""  # the error, when "must be one of ..." does not say enough
 
     @property
     def allowed(self) -> str:
@@ -36,7 +40,12 @@ class OneOf:
         )
 
     def refusal(self, value: str) -> str | None:
-        return None if value in self.choices else "must be one of " + ", ".join(self.choices)
+        if value in self.choices:
+            return None
+        return self.must_be or "must be one of " + ", ".join(self.choices)
+
+    def warning(self, value: str) -> str | None:
+        return self.warnings.get(value)
 
 
 @dataclass(frozen=True)
@@ -60,20 +69,24 @@ class Matches:
 
 @dataclass(frozen=True)
 class Between:
-    """A whole number in a closed range."""
+    """A whole number in a closed range; with `zero_means`, 0 is allowed too and means that."""
 
     low: int
     high: int
     unit: str = ""  # e.g. "seconds"
     why: str = ""  # why the bounds, added to the error
+    zero_means: str = ""  # e.g. "the AKS default"
 
     @property
     def allowed(self) -> str:
-        return f"{self.low}-{self.high}" + (f" {self.unit}" if self.unit else "")
+        span = f"{self.low}-{self.high}" + (f" {self.unit}" if self.unit else "")
+        return f"0, or {span}" if self.zero_means else span
 
     def refusal(self, value: int) -> str | None:
-        if self.low <= value <= self.high:
+        if self.low <= value <= self.high or (self.zero_means and value == 0):
             return None
+        if self.zero_means:
+            return f"must be 0 ({self.zero_means}) or {self.low}-{self.high} {self.unit}".strip()
         what = f"a number of {self.unit} " if self.unit else ""
         return f"must be {what}between {self.low} and {self.high}" + (
             f" ({self.why})" if self.why else ""
@@ -129,6 +142,53 @@ class EachItem:
         return [item for item in value if not self.accepts(item)]
 
 
+@dataclass(frozen=True)
+class VmSizeName:
+    """An Azure VM size name (`Standard_D4s_v3`), with at least `min_vcpus` where set."""
+
+    example: str
+    min_vcpus: int = 0
+    minimum_why: str = ""  # the error when the size has fewer vCPUs
+
+    @property
+    def allowed(self) -> str:
+        more = f" with at least {self.min_vcpus} vCPUs" if self.min_vcpus else ""
+        return f"an Azure VM size name{more}"
+
+    def refusal(self, value: str) -> str | None:
+        size = catalog.parse_vm_size(value)
+        if size is None:
+            return f"is not an Azure VM size name (e.g. {self.example})"
+        if size.vcpus < self.min_vcpus:
+            return self.minimum_why
+        return None
+
+
+@dataclass(frozen=True)
+class SandboxRuntimeName:
+    """A node-pool workloadRuntime that is pod sandboxing and in the ARM API the program uses."""
+
+    @property
+    def allowed(self) -> str:
+        stable = [
+            name for name, runtime in catalog.SANDBOX_RUNTIMES.items() if runtime.in_stable_api
+        ]
+        return _ticked(stable)
+
+    def refusal(self, value: str) -> str | None:
+        runtime = catalog.SANDBOX_RUNTIMES.get(value)
+        if runtime is not None and runtime.in_stable_api:
+            return None
+        ga = catalog.KATA_GA
+        if runtime is not None:
+            return (
+                f"{value} is the preview name and is not in the AKS API 2025-09-01 the program "
+                f"uses; use {ga.workload_runtime} (its runtime class becomes {ga.runtime_class})"
+            )
+        why = catalog.NOT_SANDBOXING.get(value, "not a workload runtime AKS knows")
+        return f"is not pod sandboxing ({why}); use {ga.workload_runtime}"
+
+
 def is_ipv4_range(text: str) -> bool:
     try:
         ipaddress.IPv4Network(text, strict=False)
@@ -137,14 +197,19 @@ def is_ipv4_range(text: str) -> bool:
     return True
 
 
-Constraint = OneOf | Matches | Between | Quantity | EachItem
+Kind = OneOf | Matches | Between | Quantity | EachItem | VmSizeName | SandboxRuntimeName
 
 
-def refusal(constraint: Constraint, value: Any) -> tuple[Any, str] | None:
-    """(the value to show, the message) when `value` breaks `constraint`, else None."""
-    message = constraint.refusal(value)
+def refusal(kind: Kind, value: Any) -> tuple[Any, str] | None:
+    """(the value to show, the message) when `value` is not of `kind`, else None."""
+    message = kind.refusal(value)
     if message is None:
         return None
-    if isinstance(constraint, EachItem):
-        return constraint.refused_items(value), message
+    if isinstance(kind, EachItem):
+        return kind.refused_items(value), message
     return value, message
+
+
+def warning(kind: Kind, value: Any) -> str | None:
+    """A warning on an allowed value, for the kinds that have them."""
+    return kind.warning(value) if isinstance(kind, OneOf) else None

@@ -9,10 +9,11 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from sandboxing.config.contract import PROJECT, Problem, Settings, parse_settings
-from sandboxing.config.key import CONFIG_KEYS
+from sandboxing.config.contract import parse_settings
+from sandboxing.config.settings import PROJECT, Problem, Settings
 from sandboxing.config.unknown_keys import unknown_keys
 from sandboxing.config.validate import check_settings
+from sandboxing.keys import CONFIG_KEYS
 
 
 def check_stack_config(config: Mapping[str, str]) -> tuple[Settings, list[Problem]]:

@@ -10,8 +10,8 @@ from __future__ import annotations
 import difflib
 from collections.abc import Mapping
 
-from sandboxing.config.contract import PROJECT, Problem
-from sandboxing.config.key import CONFIG_KEYS
+from sandboxing.config.settings import PROJECT, Problem
+from sandboxing.keys import CONFIG_KEYS
 
 _KNOWN = {key.name.lower(): key.name for key in CONFIG_KEYS}
 

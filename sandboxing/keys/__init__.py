@@ -1,0 +1,19 @@
+"""Every config key of the stack, by concern: each key's whole contract is its declaration.
+
+`Pulumi.yaml`'s config schema and the README's config table are generated from `CONFIG_KEYS`
+(python -m tools.schema); `sandboxing.config.contract` reads and checks the values by it.
+"""
+
+from __future__ import annotations
+
+from sandboxing.config.key import ConfigKey
+from sandboxing.keys import cluster, operations, pods, pools, tenants
+
+CONFIG_KEYS: tuple[ConfigKey, ...] = (
+    *cluster.KEYS,
+    *pools.KEYS,
+    *pods.KEYS,
+    *operations.KEYS,
+    *tenants.KEYS,
+)
+KEYS_BY_NAME = {key.name: key for key in CONFIG_KEYS}

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from sandboxing import catalog
-from sandboxing.config.contract import Problem, Settings
+from sandboxing.config.settings import Problem, Settings
 from sandboxing.names import parse_kubernetes_version
 from sandboxing.tenants.config import existing_cluster_problems
 

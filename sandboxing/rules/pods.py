@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from sandboxing import catalog, names
-from sandboxing.config.contract import Problem, Settings
+from sandboxing.config.key import Rule
+from sandboxing.config.settings import Problem, Settings
 from sandboxing.node_capacity import node_capacity
 from sandboxing.quantities import cpu_millicores, memory_mib
 
@@ -38,19 +39,21 @@ def check_pod_fits_node(settings: Settings) -> list[Problem]:
     problems = []
     memory = memory_mib(settings.pod_memory_limit)
     overhead = catalog.RUNTIME_CLASS_OVERHEAD_MIB
+    vm_size = settings.kata_node_vm_size
     if memory is not None and memory >= catalog.MIN_POD_VM_MEMORY_MIB:
         needed = memory + overhead
         if needed > node.allocatable_memory_mib:
-            problems.append(Problem(
-                "podMemoryLimit", settings.pod_memory_limit,
+            message = (
                 f"plus the {overhead}Mi RuntimeClass overhead needs {needed:.0f}Mi, more than "
-                f"the {node.allocatable_memory_mib}Mi allocatable on {settings.kata_node_vm_size}",
-            ))  # fmt: skip
+                f"the {node.allocatable_memory_mib}Mi allocatable on {vm_size}"
+            )
+            problems.append(Problem("podMemoryLimit", settings.pod_memory_limit, message))
     cpu = cpu_millicores(settings.pod_cpu_limit)
     if cpu and cpu > node.allocatable_millicpu:
-        problems.append(Problem(
-            "podCpuLimit", settings.pod_cpu_limit,
-            f"is more than the {node.allocatable_millicpu}m allocatable on "
-            f"{settings.kata_node_vm_size}",
-        ))  # fmt: skip
+        message = f"is more than the {node.allocatable_millicpu}m allocatable on {vm_size}"
+        problems.append(Problem("podCpuLimit", settings.pod_cpu_limit, message))
     return problems
+
+
+RUNTIME_CLASS_OVERRIDE = Rule("runtime-class-override", check_runtime_class)
+POD_FITS_KATA_NODE = Rule("pod-fits-kata-node", check_pod_fits_node)

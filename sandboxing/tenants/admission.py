@@ -19,7 +19,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from sandboxing import catalog
-from sandboxing.config.contract import PROJECT
+from sandboxing.config.settings import PROJECT
 from sandboxing.workload import APP_LABEL, HOST_FIELDS, Manifest
 
 POLICY = f"{PROJECT}-tenant-pods"

@@ -19,10 +19,12 @@ import math
 from dataclasses import dataclass
 
 from sandboxing import catalog
-from sandboxing.config.contract import Problem, Settings
+from sandboxing.config.key import Rule
+from sandboxing.config.settings import Problem, Settings
 from sandboxing.node_capacity import node_capacity
 from sandboxing.quantities import cpu_millicores, memory_mib
-from sandboxing.tenants.config import Tenant, field_key, tenants_of
+from sandboxing.tenants.config import field_key
+from sandboxing.tenants.fields import Tenant
 
 OVERHEAD_MIB = catalog.RUNTIME_CLASS_OVERHEAD_MIB
 
@@ -78,7 +80,7 @@ def tenant_capacity(tenant: Tenant, settings: Settings) -> TenantCapacity:
 
 def tenant_pool(settings: Settings) -> TenantPool | None:
     """The tenants against the Kata pool; None without tenants."""
-    tenants = tenants_of(settings)
+    tenants = settings.tenants
     if not tenants:
         return None
     node = node_capacity(settings.kata_node_vm_size)
@@ -177,9 +179,7 @@ def check_tenant_capacity(settings: Settings) -> list[Problem]:
         return []  # no tenants, or a bad quantity (sandboxing.tenants.config reports it)
     problems = [
         problem
-        for index, (tenant, capacity) in enumerate(
-            zip(tenants_of(settings), pool.tenants, strict=True)
-        )
+        for index, (tenant, capacity) in enumerate(zip(settings.tenants, pool.tenants, strict=True))
         for problem in _tenant_problems(index, tenant, capacity, pool)
     ]
     if pool.fits is False:
@@ -193,3 +193,6 @@ def check_tenant_capacity(settings: Settings) -> list[Problem]:
             "warning",
         ))  # fmt: skip
     return problems
+
+
+TENANT_CAPACITY = Rule("tenant-capacity", check_tenant_capacity)

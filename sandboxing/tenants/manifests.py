@@ -9,9 +9,9 @@ from __future__ import annotations
 from typing import Any
 
 from sandboxing import catalog, workload
-from sandboxing.config.contract import Settings
+from sandboxing.config.settings import Settings
 from sandboxing.tenants.capacity import tenant_capacity
-from sandboxing.tenants.config import Tenant
+from sandboxing.tenants.fields import Tenant
 from sandboxing.workload import Manifest
 
 EGRESS_POLICY = "allow-egress"

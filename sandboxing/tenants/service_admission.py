@@ -16,7 +16,7 @@ sets `services.loadbalancers` and `services.nodeports` to 0 (sandboxing.tenants.
 
 from __future__ import annotations
 
-from sandboxing.config.contract import PROJECT
+from sandboxing.config.settings import PROJECT
 from sandboxing.tenants.admission import Validation, policy_manifest
 from sandboxing.workload import Manifest
 

@@ -14,7 +14,6 @@ from sandboxing.config.stack_config import check_stack_config
 from sandboxing.tenants import admission as tenant_admission
 from sandboxing.tenants import manifests as tenant_manifests
 from sandboxing.tenants import service_admission as tenant_service_admission
-from sandboxing.tenants.config import tenants_of
 from tools.harness import Registered, RunResult, run_program, stack_config
 from tools.plan.manifests import write_manifests
 
@@ -142,7 +141,7 @@ def test_every_manifest_is_valid_in_strict_mode_and_is_what_the_builders_make(
         kubernetes_validate.validate(obj, "1.33.0", strict=True)
     settings, problems = check_stack_config(stack_config("tenants"))
     assert [p for p in problems if p.severity == "error"] == []
-    expected = [m for t in tenants_of(settings) for m in tenant_manifests.manifests(t, settings)]
+    expected = [m for t in settings.tenants for m in tenant_manifests.manifests(t, settings)]
     expected += [tenant_admission.policy("kata-vm-isolation"), tenant_admission.binding(),
                  tenant_service_admission.policy(),
                  tenant_admission.binding(tenant_service_admission.POLICY)]  # fmt: skip

@@ -12,7 +12,7 @@ from policy_requests import engine_args, violations
 from policy import sandbox_policies as sp
 from sandboxing import catalog
 from sandboxing.config.contract import default_settings
-from sandboxing.rules import pools as pool_rules
+from sandboxing.config.validate import problems_of
 from tools.harness import RunResult
 
 
@@ -22,7 +22,7 @@ def pool_violations(inputs: dict[str, Any], config: dict[str, Any] | None = None
 
 def test_kata_pool_on_ubuntu_or_without_os_sku_is_refused(dev_run: RunResult) -> None:
     pool = copy.deepcopy(dev_run.one(sp.AGENT_POOL).inputs)
-    expected = pool_rules.check_os_sku(default_settings(kata_os_sku="Ubuntu"))[0].message
+    expected = problems_of(default_settings(kata_os_sku="Ubuntu"), "kataOsSku")[0].message
     assert pool_violations({**pool, "osSKU": "Ubuntu"}) == [
         f"AgentPool 'kata-pool': osSKU 'Ubuntu': {expected}"
     ]
@@ -33,7 +33,7 @@ def test_kata_pool_on_ubuntu_or_without_os_sku_is_refused(dev_run: RunResult) ->
 def test_azure_linux_3_passes_like_the_program_which_only_warns(dev_run: RunResult) -> None:
     pool = dev_run.one(sp.AGENT_POOL).inputs
     assert (
-        pool_rules.check_os_sku(default_settings(kata_os_sku="AzureLinux3"))[0].severity
+        problems_of(default_settings(kata_os_sku="AzureLinux3"), "kataOsSku")[0].severity
         == "warning"
     )
     assert pool_violations({**pool, "osSKU": "AzureLinux3"}) == []
@@ -53,7 +53,7 @@ def test_kata_pool_on_an_unsupported_size_is_refused(
     vm_size: str, reason: str, dev_run: RunResult
 ) -> None:
     pool = {**dev_run.one(sp.AGENT_POOL).inputs, "vmSize": vm_size}
-    program = pool_rules.check_kata_vm_size(default_settings(kata_node_vm_size=vm_size))
+    program = problems_of(default_settings(kata_node_vm_size=vm_size), "kataNodeVmSize")
     assert [p.severity for p in program] == ["error"]
     found = pool_violations(pool)
     assert found == [f"AgentPool 'kata-pool': vmSize {vm_size!r}: {program[0].message}"]

@@ -8,7 +8,7 @@ import pytest
 import yaml
 
 from sandboxing.config.contract import parse_settings
-from sandboxing.config.key import CONFIG_KEYS
+from sandboxing.keys import CONFIG_KEYS
 from tools.harness import list_stacks
 from tools.repo import REPO
 from tools.schema import main as schema_main

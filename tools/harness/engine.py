@@ -17,7 +17,7 @@ from typing import Any
 import pulumi
 import pulumi.runtime
 
-from sandboxing.config.contract import PROJECT
+from sandboxing.config.settings import PROJECT
 from tools.harness.cli_config import Refusal, cli_refusal, engine_config, read_project_file
 from tools.harness.mock_cloud import CloudMocks
 from tools.harness.recording import RecordingMonitor

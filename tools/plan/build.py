@@ -9,7 +9,7 @@ from typing import Any
 
 from components.cluster_reconcile import RECONCILE_TYPE
 from components.kata_runtime_class import WAIT_TYPE
-from sandboxing.config.contract import Problem
+from sandboxing.config.settings import Problem
 from sandboxing.config.stack_config import check_stack_config
 from tools.harness import CloudMocks, OutputValue, Registered, RunResult, run_program
 from tools.harness.cli_config import Refusal

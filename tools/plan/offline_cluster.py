@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from sandboxing import catalog
-from sandboxing.config.contract import Settings
+from sandboxing.config.settings import Settings
 from tools.harness import existing_cluster_state
 from tools.harness.mock_cloud import SYSTEM_POOL
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sandboxing.config.contract import PROJECT, Problem
+from sandboxing.config.settings import PROJECT, Problem
 from sandboxing.config.stack_config import check_stack_config
 from sandboxing.config.validate import errors, format_errors
 from sandboxing.rules.existing_cluster import check_existing_cluster

@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+from dataclasses import fields
 from typing import Any
 
 import pytest
 
 from sandboxing import catalog
 from sandboxing.config.contract import check_keys, default_settings
-from sandboxing.config.key import CONFIG_KEYS, KEYS_BY_NAME
+from sandboxing.config.key import Rule
+from sandboxing.config.settings import Settings, snake
+from sandboxing.config.stack_config import check_stack_config
+from sandboxing.config.validate import RULES
+from sandboxing.keys import CONFIG_KEYS, KEYS_BY_NAME
+from tools.harness import list_stacks, stack_config
 
 # (field, bad value, key the problem names, value it shows, words of what is allowed)
 BAD_VALUES: list[tuple[str, Any, str, Any, str]] = [
@@ -88,7 +94,9 @@ def test_the_existing_cluster_needs_its_names_and_no_region_check_here() -> None
 def test_keys_of_the_dedicated_pools_are_not_checked_with_the_one_pool_cluster() -> None:
     unused = default_settings(kata_pool_placement="system", system_node_count=0,
                               kata_node_pool_name="Kata", kata_node_taint="kata")  # fmt: skip
-    assert check_keys(unused) == []
+    found = check_keys(unused)  # only "is not used" warnings, no refusal of the values
+    assert {p.key for p in found} == {"systemNodeCount", "kataNodePoolName", "kataNodeTaint"}
+    assert all(p.severity == "warning" and "is not used" in p.message for p in found)
     used = default_settings(system_node_count=0, kata_node_pool_name="Kata", kata_node_taint="x")
     assert [p.key for p in check_keys(used)] == [
         "systemNodeCount", "kataNodePoolName", "kataNodeTaint",
@@ -139,3 +147,65 @@ def test_the_check_and_the_allowed_text_come_from_the_same_bounds() -> None:
 def test_an_unknown_placement_does_not_hide_the_dedicated_pools_problems() -> None:
     settings = default_settings(kata_pool_placement="onepool", kata_node_pool_name="Kata")
     assert [p.key for p in check_keys(settings)] == ["kataPoolPlacement", "kataNodePoolName"]
+
+
+# --- Rules are named from every key they read ----------------------------------------------
+
+READS: set[str] = set()
+
+
+class WatchedSettings(Settings):
+    """Settings that note every field a rule reads (properties read fields through self)."""
+
+    def __getattribute__(self, name: str) -> Any:
+        if not name.startswith("_"):
+            READS.add(name)
+        return super().__getattribute__(name)
+
+
+def rule_samples() -> list[Settings]:
+    """Settings that take each rule down its branches: every stack file and the variants."""
+    stacks = [check_stack_config(stack_config(stack))[0] for stack in list_stacks()]
+    variants = [
+        {"kata_pool_placement": "system", "kata_node_vm_size": "Standard_D1s_v6"},
+        {"cluster_mode": "existing", "kata_pool_placement": "system"},
+        {"cluster_mode": "existing", "enable_azure_monitor": True, "enable_azure_policy": True},
+        {"system_pool_critical_addons_only": True, "kata_node_taint": ""},
+        {"system_pool_critical_addons_only": True, "kata_node_pool_name": "userpool"},
+        {
+            "os_disk_type": "Ephemeral",
+            "os_disk_size_gb": 4000,
+            "kata_node_vm_size": "Standard_D2s_v5",
+        },
+        {"kubernetes_version": "1.3", "auto_upgrade_channel": "rapid"},
+        {"kata_node_vm_size": "Standard_D4s_v9", "allow_unlisted_vm_size": True},
+        {"runtime_class_name": "kata-mshv-vm-isolation", "cluster_mode": "existing"},
+        {"pod_memory_limit": "64Gi", "pod_cpu_limit": "64"},
+        {"enable_azure_rbac": True, "azure_environment": "usgovernment"},
+        {"location": "westeurop"},
+        {"location": ""},
+    ]
+    return stacks + [default_settings(**{"location": "westeurope", **v}) for v in variants]  # type: ignore[arg-type]
+
+
+def keys_read_by(rule: Rule) -> set[str]:
+    key_of = {snake(key.name): key.name for key in CONFIG_KEYS}
+    found: set[str] = set()
+    for sample in rule_samples():
+        READS.clear()
+        watched = WatchedSettings(**{f.name: getattr(sample, f.name) for f in fields(Settings)})
+        rule.check(watched)
+        found |= {key_of[name] for name in READS if name in key_of}
+    return found
+
+
+@pytest.mark.parametrize("rule", RULES, ids=[rule.name for rule in RULES])
+def test_every_key_a_rule_reads_names_it(rule: Rule) -> None:
+    naming = {key.name for key in CONFIG_KEYS if rule.name in key.rule_names}
+    assert keys_read_by(rule) - naming == set()
+
+
+def test_every_rule_a_key_names_runs_and_runs_once() -> None:
+    named = {use.rule.name for key in CONFIG_KEYS for use in key.rules}
+    assert len({rule.name for rule in RULES}) == len(RULES)
+    assert named <= {rule.name for rule in RULES}

@@ -2,9 +2,10 @@ from __future__ import annotations
 
 import pytest
 
-from sandboxing.config.contract import PROJECT, default_settings
-from sandboxing.config.key import CONFIG_KEYS
+from sandboxing.config.contract import default_settings
+from sandboxing.config.settings import PROJECT
 from sandboxing.config.unknown_keys import closest_key, unknown_keys
+from sandboxing.keys import CONFIG_KEYS
 from sandboxing.rules import pools as pool_rules
 
 

@@ -7,9 +7,9 @@ from typing import Any
 import pytest
 
 from sandboxing.config import validate as rules
-from sandboxing.config.contract import Problem, check_keys, default_settings
-from sandboxing.config.key import KEYS_BY_NAME
-from sandboxing.rules import pools as pool_rules
+from sandboxing.config.contract import check_keys, default_settings
+from sandboxing.config.settings import Problem
+from sandboxing.keys import KEYS_BY_NAME
 
 
 def system(**overrides: Any) -> list[Problem]:
@@ -98,4 +98,4 @@ def test_the_system_pool_minimum_applies_to_the_kata_size() -> None:
     unused_small = default_settings(
         kata_pool_placement="system", system_node_vm_size="Standard_B1s"
     )
-    assert pool_rules.check_system_vm_size(unused_small) == []
+    assert rules.errors(rules.problems_of(unused_small, "systemNodeVmSize")) == []

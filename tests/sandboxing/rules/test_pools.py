@@ -6,6 +6,7 @@ import pytest
 
 from sandboxing import catalog
 from sandboxing.config.contract import default_settings
+from sandboxing.config.validate import problems_of
 from sandboxing.node_capacity import node_capacity
 from sandboxing.rules import pools as pool_rules
 
@@ -20,7 +21,7 @@ GOOD_SIZES = [
 
 @pytest.mark.parametrize("vm_size", GOOD_SIZES)
 def test_every_listed_family_passes(vm_size: str) -> None:
-    assert pool_rules.check_kata_vm_size(default_settings(kata_node_vm_size=vm_size)) == []
+    assert problems_of(default_settings(kata_node_vm_size=vm_size), "kataNodeVmSize") == []
 
 
 def test_every_listed_family_has_a_good_size_above() -> None:
@@ -47,7 +48,7 @@ def test_every_listed_family_has_a_good_size_above() -> None:
     ],
 )
 def test_kata_vm_size_errors_say_why_and_list_the_families(size: str, fragment: str) -> None:
-    (problem,) = pool_rules.check_kata_vm_size(default_settings(kata_node_vm_size=size))
+    (problem,) = problems_of(default_settings(kata_node_vm_size=size), "kataNodeVmSize")
     assert (problem.key, problem.value, problem.severity) == ("kataNodeVmSize", size, "error")
     assert fragment in problem.message
     if "not an Azure VM size" not in fragment:
@@ -56,7 +57,7 @@ def test_kata_vm_size_errors_say_why_and_list_the_families(size: str, fragment: 
 
 def test_unknown_size_is_a_warning_with_the_escape_hatch() -> None:
     settings = default_settings(kata_node_vm_size="Standard_D4s_v9", allow_unlisted_vm_size=True)
-    (problem,) = pool_rules.check_kata_vm_size(settings)
+    (problem,) = problems_of(settings, "kataNodeVmSize")
     assert problem.severity == "warning" and "allowUnlistedVmSize" in problem.message
     assert catalog.AKS_VM_SIZE_REFUSAL in problem.message
 
@@ -78,7 +79,7 @@ def test_v6_and_v7_families_with_nested_virtualization_are_accepted(
 ) -> None:
     parsed = catalog.parse_vm_size(size)
     assert parsed is not None and parsed.family == family
-    assert pool_rules.check_kata_vm_size(default_settings(kata_node_vm_size=size)) == []
+    assert problems_of(default_settings(kata_node_vm_size=size), "kataNodeVmSize") == []
     node = node_capacity(size)  # the sizing math knows them too
     assert node is not None and node.memory_mib == memory_gib * 1024
 
@@ -92,14 +93,14 @@ def test_v6_and_v7_families_with_nested_virtualization_are_accepted(
     ],
 )
 def test_new_families_still_check_the_size_exists(size: str) -> None:
-    (problem,) = pool_rules.check_kata_vm_size(default_settings(kata_node_vm_size=size))
+    (problem,) = problems_of(default_settings(kata_node_vm_size=size), "kataNodeVmSize")
     assert problem.severity == "error"
 
 
 @pytest.mark.parametrize("size", ["Standard_D4as_v4", "Standard_B4ms", "Standard_A4_v2"])
 def test_size_without_nested_virtualization_names_the_aks_refusal(size: str) -> None:
-    problems = pool_rules.check_kata_vm_size(
-        default_settings(kata_node_vm_size=size, allow_unlisted_vm_size=True)
+    problems = problems_of(
+        default_settings(kata_node_vm_size=size, allow_unlisted_vm_size=True), "kataNodeVmSize"
     )
     assert [p.severity for p in problems] == ["error"]
     assert "nested virtualization" in problems[0].message
@@ -107,8 +108,8 @@ def test_size_without_nested_virtualization_names_the_aks_refusal(size: str) -> 
 
 
 def test_unlisted_size_says_aks_refuses_sizes_without_nested_virtualization() -> None:
-    (problem,) = pool_rules.check_kata_vm_size(
-        default_settings(kata_node_vm_size="Standard_D4ls_v6")
+    (problem,) = problems_of(
+        default_settings(kata_node_vm_size="Standard_D4ls_v6"), "kataNodeVmSize"
     )
     assert problem.severity == "error"
     assert "family Dlsv6 (4 vCPUs) is not in the known" in problem.message
@@ -118,7 +119,7 @@ def test_unlisted_size_says_aks_refuses_sizes_without_nested_virtualization() ->
 
 def test_escape_hatch_does_not_allow_known_bad_sizes() -> None:
     settings = default_settings(kata_node_vm_size="Standard_D2_v3", allow_unlisted_vm_size=True)
-    (problem,) = pool_rules.check_kata_vm_size(settings)
+    (problem,) = problems_of(settings, "kataNodeVmSize")
     assert problem.severity == "error"
 
 
@@ -126,7 +127,7 @@ def test_escape_hatch_does_not_allow_known_bad_sizes() -> None:
                                                   ("Mariner", "error"), ("AzureLinux3", "warning"),
                                                   ("AzureLinux", None)])  # fmt: skip
 def test_os_sku(os_sku: str, severity: str | None) -> None:
-    problems = pool_rules.check_os_sku(default_settings(kata_os_sku=os_sku))
+    problems = problems_of(default_settings(kata_os_sku=os_sku), "kataOsSku")
     assert [p.severity for p in problems] == ([severity] if severity else [])
     if severity == "error":
         assert "needs osSKU AzureLinux" in problems[0].message
@@ -135,7 +136,9 @@ def test_os_sku(os_sku: str, severity: str | None) -> None:
 @pytest.mark.parametrize(("size", "ok"), [("Standard_D2s_v5", True), ("Standard_B1s", False),
                                           ("Standard_D1s_v6", False)])  # fmt: skip
 def test_system_pool_minimum_comes_from_the_catalog(size: str, ok: bool) -> None:
-    problems = pool_rules.check_system_vm_size(default_settings(system_node_vm_size=size))
+    problems = problems_of(
+        default_settings(system_node_vm_size=size), "systemNodeVmSize", "kataNodeVmSize"
+    )
     assert (problems == []) is ok
     if not ok:
         assert f"at least {catalog.SYSTEM_POOL_MIN_VCPUS} vCPUs" in problems[0].message
@@ -143,7 +146,9 @@ def test_system_pool_minimum_comes_from_the_catalog(size: str, ok: bool) -> None
 
 
 def test_a_system_pool_size_that_is_no_size_name_is_an_error() -> None:
-    (problem,) = pool_rules.check_system_vm_size(default_settings(system_node_vm_size="big"))
+    (problem,) = problems_of(
+        default_settings(system_node_vm_size="big"), "systemNodeVmSize", "kataNodeVmSize"
+    )
     assert (problem.key, problem.value) == ("systemNodeVmSize", "big")
     assert "not an Azure VM size name" in problem.message
 
@@ -170,8 +175,8 @@ def test_a_malformed_version_is_left_to_the_key_check() -> None:
 
 
 def test_preview_runtime_gets_the_migration_message() -> None:
-    (problem,) = pool_rules.check_workload_runtime(
-        default_settings(workload_runtime="KataMshvVmIsolation")
+    (problem,) = problems_of(
+        default_settings(workload_runtime="KataMshvVmIsolation"), "workloadRuntime"
     )
     assert "preview" in problem.message
     assert "KataVmIsolation" in problem.message and "kata-vm-isolation" in problem.message
@@ -180,7 +185,7 @@ def test_preview_runtime_gets_the_migration_message() -> None:
 
 @pytest.mark.parametrize("runtime", ["OCIContainer", "WasmWasi", "KataCcIsolation", "Kata"])
 def test_other_runtimes_are_not_sandboxing(runtime: str) -> None:
-    (problem,) = pool_rules.check_workload_runtime(default_settings(workload_runtime=runtime))
+    (problem,) = problems_of(default_settings(workload_runtime=runtime), "workloadRuntime")
     assert "not pod sandboxing" in problem.message
     if runtime in catalog.NOT_SANDBOXING:
         assert catalog.NOT_SANDBOXING[runtime] in problem.message

@@ -7,7 +7,8 @@ from typing import Any
 import pytest
 
 from sandboxing import catalog
-from sandboxing.config.contract import Problem, default_settings
+from sandboxing.config.contract import default_settings
+from sandboxing.config.settings import Problem
 from sandboxing.config.validate import check_settings, errors, warnings
 
 WORKSPACE = (

@@ -5,17 +5,19 @@ from __future__ import annotations
 import pytest
 
 from sandboxing import catalog
-from sandboxing.config.contract import Settings, default_settings
+from sandboxing.config.contract import default_settings
+from sandboxing.config.settings import Settings
 from sandboxing.config.validate import check_settings
 from sandboxing.node_capacity import node_capacity
 from sandboxing.sizing import stack_sizing
 from sandboxing.tenants.capacity import check_tenant_capacity, tenant_pool
+from sandboxing.tenants.config import parse_tenants
 
 OVERHEAD = catalog.RUNTIME_CLASS_OVERHEAD_MIB
 
 
 def settings(*tenants: dict[str, object], nodes: int = 2) -> Settings:
-    return default_settings(tenants=tenants, kata_node_count=nodes)
+    return default_settings(tenants=parse_tenants(list(tenants))[0], kata_node_count=nodes)
 
 
 def test_quota_counts_each_pod_with_its_kata_overhead() -> None:

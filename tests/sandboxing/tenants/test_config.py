@@ -8,7 +8,8 @@ import pytest
 
 from sandboxing.config.contract import default_settings
 from sandboxing.config.stack_config import check_stack_config
-from sandboxing.tenants.config import EgressPort, Tenant, existing_cluster_problems, parse_tenants
+from sandboxing.tenants.config import existing_cluster_problems, parse_tenants
+from sandboxing.tenants.fields import EgressPort, Tenant
 from tools.harness.cli_config import cli_refusal, engine_config, read_project_file
 from tools.harness.stack_file import read_stack_values
 from tools.repo import REPO
@@ -142,7 +143,7 @@ def test_tenants_need_kubernetes_1_30(version: str, refused: bool) -> None:
 def test_an_existing_cluster_is_checked_for_version_and_entra() -> None:
     settings = default_settings(
         cluster_mode="existing", cluster_name="aks-team",
-        tenants=({"name": "a", "deployGroups": ["devs"]},),
+        tenants=(Tenant("a", deploy_groups=("devs",)),),
     )  # fmt: skip
     old = existing_cluster_problems(settings, {"currentKubernetesVersion": "1.29.7"})
     assert [(p.key, p.value) for p in old] == [("clusterName", "aks-team")]

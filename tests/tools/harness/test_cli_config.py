@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 import tools.plan.cli
-from sandboxing.config.contract import PROJECT
+from sandboxing.config.settings import PROJECT
 from tools import harness
 from tools.harness import run_program
 from tools.harness.cli_config import (

@@ -12,7 +12,8 @@ from kubernetes_validate.utils import all_versions
 from support import run_dev
 
 from sandboxing import workload
-from sandboxing.config.contract import PROJECT, parse_settings
+from sandboxing.config.contract import parse_settings
+from sandboxing.config.settings import PROJECT
 from tools.harness import RunResult, stack_config
 from tools.plan.manifests import applied_resources, write_manifests
 from tools.plan.recorded_values import SECRET_MASK, UNKNOWN, plain

@@ -1,0 +1,23 @@
+"""The `tenants` key: tenant sandboxes; each field's contract is in sandboxing.tenants.fields."""
+
+from __future__ import annotations
+
+from sandboxing.config.key import ConfigKey
+from sandboxing.tenants.capacity import TENANT_CAPACITY
+from sandboxing.tenants.config import TENANTS, parse_tenants
+
+KEYS: tuple[ConfigKey, ...] = (
+    ConfigKey(
+        "tenants",
+        "array",
+        [],
+        "Tenant sandboxes: one namespace each whose pods the API server keeps in Kata VMs, with "
+        "quota, default pod size, egress and deployers (see Tenants).",
+        rules=(
+            TENANTS.allows("a list of objects, each with at least a `name` (fields: see Tenants)"),
+            TENANT_CAPACITY.allows(),
+        ),
+        items="object",
+        read=parse_tenants,
+    ),
+)
