@@ -3,20 +3,26 @@
 Wiring only: settings are read and checked first (nothing is registered on a bad config), then
 the cluster, the Kata pool (its own AgentPool, or with kataPoolPlacement system the cluster's
 System pool), the reconcile (the docs' `az aks update`), the runtime-class wait and the pod pair.
+Each component's arguments come from the settings in stack_args.py.
 """
+
+import functools
 
 import pulumi
 
+import stack_args
 from components.azure_linux_cluster import AzureLinuxCluster
 from components.cluster_reconcile import ClusterReconcile
 from components.existing_cluster import ExistingCluster, connect_existing_cluster
-from components.kata_node_pool import KataNodePool
 from components.kata_runtime_class import KataRuntimeClass
+from components.node_pools import KataNodePool, UserNodePool
 from components.sandbox_pods import SandboxPods
 from components.sandbox_tenant import SandboxTenant
 from components.tenant_admission import TenantAdmission
-from components.user_node_pool import UserNodePool
+from sandboxing.rules.existing_cluster import check_existing_cluster
 from sandboxing.sizing import stack_sizing
+from sandboxing.tenants.manifests import tenant_objects
+from sandboxing.workload import pod_pair
 from stack_settings import load_settings
 
 settings = load_settings()
@@ -24,9 +30,12 @@ managed_by = f"{pulumi.get_project()}/{pulumi.get_stack()}"
 
 cluster: AzureLinuxCluster | ExistingCluster
 if settings.existing_cluster:
-    cluster = connect_existing_cluster("cluster", settings, managed_by)
+    check = functools.partial(check_existing_cluster, settings, managed_by=managed_by)
+    cluster = connect_existing_cluster(
+        "cluster", settings.resource_group_name, settings.cluster_name, check
+    )
 else:
-    cluster = AzureLinuxCluster("cluster", settings)
+    cluster = AzureLinuxCluster("cluster", stack_args.cluster_args(settings))
 
 # systemPoolCriticalAddonsOnly: the User pool for the trusted pod. AKS runs one pool operation per
 # cluster at a time (a second gets OperationNotAllowed, "Another agentpool operation ... is in
@@ -34,7 +43,10 @@ else:
 # nothing but the untrusted pod waits for the Kata pool.
 trusted_after: list[pulumi.Resource] = []
 if isinstance(cluster, AzureLinuxCluster) and settings.user_pool:
-    user_pool = UserNodePool("user", settings, cluster.resource_group_name, cluster.cluster_name)
+    user_pool = UserNodePool(
+        "user", stack_args.user_pool_args(settings), cluster.resource_group_name,
+        cluster.cluster_name,
+    )  # fmt: skip
     trusted_after = [user_pool.pool]
 
 # Kata nodes -> (reconcile) -> runtime class served -> untrusted pod; nothing else waits for these.
@@ -46,8 +58,8 @@ if isinstance(cluster, AzureLinuxCluster) and settings.kata_on_system_pool:
     kata_pool_name = cluster.system_pool_name
 else:
     kata_pool = KataNodePool(
-        "kata", settings, cluster.resource_group_name, cluster.cluster_name, managed_by,
-        after=trusted_after,
+        "kata", stack_args.kata_pool_args(settings, managed_by), cluster.resource_group_name,
+        cluster.cluster_name, after=trusted_after,
     )  # fmt: skip
     class_after = [kata_pool.pool]
     kata_pool_name = kata_pool.pool_name
@@ -64,18 +76,22 @@ runtime_class = KataRuntimeClass(
     after=class_after,
 )
 pods = SandboxPods(
-    "sandbox", settings, cluster.provider, runtime_class.class_name, trusted_after=trusted_after
-)
+    "sandbox", pod_pair(settings), cluster.provider, runtime_class.class_name,
+    trusted_after=trusted_after,
+)  # fmt: skip
 
 # Tenants need only the API server: admission policy first, then each tenant's namespace.
-tenant_namespaces: list[pulumi.Output[str]] = []
-if tenants := settings.tenants:
-    admission = TenantAdmission("tenant-admission", settings.effective_runtime_class,
-                                cluster.provider)  # fmt: skip
-    for tenant in tenants:
-        sandbox = SandboxTenant(f"tenant-{tenant.name}", tenant, settings, cluster.provider,
-                                after=admission.bindings)  # fmt: skip
-        tenant_namespaces.append(sandbox.namespace)
+if settings.tenants:
+    admission = TenantAdmission(
+        "tenant-admission", settings.effective_runtime_class, cluster.provider
+    )
+    tenant_namespaces = [
+        SandboxTenant(
+            f"tenant-{tenant.name}", tenant_objects(tenant, settings), cluster.provider,
+            after=admission.bindings,
+        ).namespace
+        for tenant in settings.tenants
+    ]  # fmt: skip
     pulumi.export("tenantNamespaces", tenant_namespaces)
 
 pulumi.export("kubeconfig", cluster.kubeconfig)

@@ -1,8 +1,8 @@
 """Read the stack's configuration once, validate it, and stop before any resource on errors.
 
 The program's first step, beside `__main__.py`: it needs the Pulumi SDK (the engine's config,
-its log and RunError), so it is not part of the pure `sandboxing` package, and it registers
-nothing, so it is not a component.
+its log and the error that ends a run), so it is not part of the pure `sandboxing` package, and
+it registers nothing, so it is not a component.
 """
 
 from __future__ import annotations
@@ -10,25 +10,35 @@ from __future__ import annotations
 import pulumi
 import pulumi.runtime
 
-from sandboxing.config.settings import Settings
+from components.config_error import ConfigError
+from sandboxing.config.settings import PROJECT, Settings
 from sandboxing.config.stack_config import check_stack_config
-from sandboxing.config.validate import errors, format_errors, warnings
+from sandboxing.config.validate import errors, warnings
+from sandboxing.keys import CONFIG_KEYS
+
+PROVIDER_KEYS = ("azure-native:location", "azure-native:environment")
 
 
 def received_config() -> dict[str, str]:
-    """Every config value the engine handed the program, by "namespace:key".
+    """Every config value the engine handed the program, by "namespace:key", through the SDK's
+    public API.
 
-    `pulumi.Config` only looks keys up by name: the SDK has no public call that lists them. Both
-    the CLI's Python language host (pulumi/pulumi sdk/python/cmd/pulumi-language-python-exec)
-    and the mock engine store them with `pulumi.runtime.set_all_config`, in the SDK-internal
-    context variable `pulumi.runtime.config.CONFIG`; this is the one place that reads it. The
-    public `get_config_env()` (the engine's PULUMI_CONFIG) stands in if that ever changes.
+    `pulumi.Config` looks keys up by name; the whole bag, which the unknown-key check needs, is
+    `pulumi.runtime.get_config_env()`: the Python language host passes the stack's config to the
+    program as PULUMI_CONFIG (pulumi/pulumi v3.259.0 sdk/python/cmd/pulumi-language-python/
+    main.go, and pulumi-language-python-exec, which reads it back with get_config_env). The
+    declared keys are then read with `pulumi.Config`, which also sees values set in-process.
     """
-    from pulumi.runtime import config as runtime_config
-
-    stored = getattr(runtime_config, "CONFIG", None)
-    values = dict(stored.get()) if stored is not None else {}
-    return values or dict(pulumi.runtime.get_config_env())
+    values = {key: str(value) for key, value in pulumi.runtime.get_config_env().items()}
+    project = pulumi.Config(PROJECT)
+    for key in CONFIG_KEYS:
+        if (value := project.get(key.name)) is not None:
+            values[f"{PROJECT}:{key.name}"] = value
+    for full in PROVIDER_KEYS:
+        namespace, _, name = full.partition(":")
+        if (value := pulumi.Config(namespace).get(name)) is not None:
+            values[full] = value
+    return values
 
 
 def load_settings() -> Settings:
@@ -37,5 +47,5 @@ def load_settings() -> Settings:
     for problem in warnings(problems):
         pulumi.log.warn(str(problem))
     if errs := errors(problems):
-        raise pulumi.RunError(format_errors(errs))
+        raise ConfigError(errs)
     return settings

@@ -12,15 +12,24 @@ Prometheus `metrics`), so the add-on is the way. The workspace has to exist befo
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import pulumi
 from pulumi_azure_native import containerservice, monitor, operationalinsights
 
 from sandboxing import catalog
-from sandboxing.config.settings import Settings
 
 OMS_AGENT = "omsagent"
 DCR_ASSOCIATION = "ContainerInsightsExtension"  # the name the onboarding template gives it
 WORKSPACE_DESTINATION = "ciworkspace"
+
+
+@dataclass(frozen=True)
+class WorkspaceArgs:
+    """Where Azure Monitor writes: an existing workspace, or one created with this retention."""
+
+    workspace_id: str = ""  # empty: create one
+    retention_days: int = 30
 
 
 class LogAnalyticsWorkspace(pulumi.ComponentResource):
@@ -31,21 +40,21 @@ class LogAnalyticsWorkspace(pulumi.ComponentResource):
     def __init__(
         self,
         name: str,
-        settings: Settings,
+        args: WorkspaceArgs,
         resource_group_name: pulumi.Input[str],
         location: pulumi.Input[str],
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
         super().__init__("aks-pod-sandboxing:azure:LogAnalyticsWorkspace", name, None, opts)
-        if settings.log_analytics_workspace_id:
-            self.workspace_id = pulumi.Output.from_input(settings.log_analytics_workspace_id)
+        if args.workspace_id:
+            self.workspace_id = pulumi.Output.from_input(args.workspace_id)
         else:
             workspace = operationalinsights.Workspace(
                 f"{name}-workspace",
                 resource_group_name=resource_group_name,
                 location=location,
                 sku=operationalinsights.WorkspaceSkuArgs(name=catalog.LOG_ANALYTICS_SKU),
-                retention_in_days=settings.log_analytics_retention_days,
+                retention_in_days=args.retention_days,
                 opts=pulumi.ResourceOptions(parent=self),
             )
             self.workspace_id = workspace.id

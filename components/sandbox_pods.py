@@ -8,7 +8,7 @@ import pulumi
 import pulumi_kubernetes as k8s
 
 from sandboxing import workload
-from sandboxing.config.settings import Settings
+from sandboxing.workload import PodPair
 
 
 def wire(part: dict[str, Any]) -> Any:
@@ -34,7 +34,7 @@ class SandboxPods(pulumi.ComponentResource):
     def __init__(
         self,
         name: str,
-        settings: Settings,
+        objects: PodPair,
         provider: pulumi.ProviderResource,
         runtime_class_name: pulumi.Input[str],
         trusted_after: list[pulumi.Resource] | None = None,
@@ -44,19 +44,19 @@ class SandboxPods(pulumi.ComponentResource):
         child = pulumi.ResourceOptions(parent=self, provider=provider)
 
         namespace = k8s.core.v1.Namespace(
-            f"{name}-namespace", metadata=wire(workload.namespace(settings)["metadata"]), opts=child
+            f"{name}-namespace", metadata=wire(objects.namespace["metadata"]), opts=child
         )
         in_namespace = pulumi.ResourceOptions.merge(
             child, pulumi.ResourceOptions(depends_on=[namespace])
         )
-        sa = workload.service_account(settings)
+        sa = objects.service_account
         account = k8s.core.v1.ServiceAccount(
             f"{name}-serviceaccount",
             metadata=wire(sa["metadata"]),
             automount_service_account_token=sa["automountServiceAccountToken"],
             opts=in_namespace,
         )
-        policy = workload.network_policy(settings)
+        policy = objects.network_policy
         k8s.networking.v1.NetworkPolicy(
             f"{name}-default-deny",
             metadata=wire(policy["metadata"]),
@@ -67,7 +67,7 @@ class SandboxPods(pulumi.ComponentResource):
         pod_opts = pulumi.ResourceOptions.merge(
             child, pulumi.ResourceOptions(depends_on=[namespace, account])
         )
-        trusted = workload.pod(settings, workload.TRUSTED_POD, None)
+        trusted = objects.trusted
         # `trusted_after`: the nodes the trusted pod can run on, when they come after the
         # cluster (the User pool with systemPoolCriticalAddonsOnly); sent earlier, it would sit
         # Pending while pulumi-kubernetes waits for it to be Ready.
@@ -79,7 +79,7 @@ class SandboxPods(pulumi.ComponentResource):
                 pod_opts, pulumi.ResourceOptions(depends_on=trusted_after or [])
             ),
         )
-        untrusted = workload.pod(settings, workload.UNTRUSTED_POD, settings.effective_runtime_class)
+        untrusted = objects.untrusted
         # The class name comes from the readiness read: that data edge is what holds the pod
         # back until the Kata pool exists and the cluster serves its RuntimeClass.
         untrusted_pod = k8s.core.v1.Pod(

@@ -9,15 +9,22 @@ import pulumi
 import pulumi_kubernetes as k8s
 
 from components.sandbox_pods import wire
-from sandboxing.config.settings import Settings
-from sandboxing.tenants import manifests as tenant_manifests
-from sandboxing.tenants.fields import Tenant
+from sandboxing.tenants.manifests import LIMIT_RANGE, RESOURCE_QUOTA, TenantObjects
 from sandboxing.workload import Manifest
+
+# The Pulumi type of each fence's kind, and the name suffix of the fences that do not go by
+# their own object name (kept from the first release, so their URNs stay).
+FENCE_KINDS: dict[str, type[Any]] = {
+    "NetworkPolicy": k8s.networking.v1.NetworkPolicy,
+    "LimitRange": k8s.core.v1.LimitRange,
+    "ResourceQuota": k8s.core.v1.ResourceQuota,
+}
+FENCE_SUFFIXES = {LIMIT_RANGE: "limitrange", RESOURCE_QUOTA: "quota"}
 
 
 class SandboxTenant(pulumi.ComponentResource):
-    """Namespace (PSA restricted, tenant label), default-deny and egress NetworkPolicies,
-    LimitRange, ResourceQuota, Role and RoleBinding.
+    """Namespace (PSA restricted, tenant label), its fences (NetworkPolicies, LimitRange,
+    ResourceQuota), Role and RoleBinding.
 
     Nothing here waits for the Kata pool: tenants exist while the pool is being created, and
     their pods are held to Kata by the admission policies, whose bindings (`after`) precede the
@@ -29,41 +36,28 @@ class SandboxTenant(pulumi.ComponentResource):
     def __init__(
         self,
         name: str,
-        tenant: Tenant,
-        settings: Settings,
+        objects: TenantObjects,
         provider: pulumi.ProviderResource,
         after: Sequence[pulumi.Resource] = (),
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
         super().__init__("aks-pod-sandboxing:kubernetes:SandboxTenant", name, None, opts)
         child = pulumi.ResourceOptions(parent=self, provider=provider)
-        ns = tenant_manifests.namespace(tenant)
         # No tenant namespace before the policy that keeps its pods in Kata VMs is bound.
         namespace = k8s.core.v1.Namespace(
             f"{name}-namespace",
-            metadata=wire(ns["metadata"]),
+            metadata=wire(objects.namespace["metadata"]),
             opts=pulumi.ResourceOptions.merge(child, pulumi.ResourceOptions(depends_on=after)),
         )
         inside = pulumi.ResourceOptions.merge(child, pulumi.ResourceOptions(depends_on=[namespace]))
-        fences: list[pulumi.Resource] = []  # what must exist before anybody may deploy
-
-        def fence(kind: type[Any], suffix: str, manifest: Manifest) -> None:
-            fences.append(kind(f"{name}-{suffix}", metadata=wire(manifest["metadata"]),
-                               spec=wire(manifest["spec"]), opts=inside))  # fmt: skip
-
-        policies = [tenant_manifests.default_deny(tenant), tenant_manifests.egress_policy(tenant)]
-        for policy in filter(None, policies):
-            fence(k8s.networking.v1.NetworkPolicy, policy["metadata"]["name"], policy)
-        fence(k8s.core.v1.LimitRange, "limitrange", tenant_manifests.limit_range(tenant, settings))
-        fence(k8s.core.v1.ResourceQuota, "quota", tenant_manifests.resource_quota(tenant))
-        role_manifest = tenant_manifests.role(tenant)
+        fences = [self._fence(name, fence, inside) for fence in objects.fences]
         role = k8s.rbac.v1.Role(
             f"{name}-role",
-            metadata=wire(role_manifest["metadata"]),
-            rules=wire(role_manifest["rules"]),
+            metadata=wire(objects.role["metadata"]),
+            rules=wire(objects.role["rules"]),
             opts=inside,
         )
-        if binding := tenant_manifests.role_binding(tenant):
+        if binding := objects.role_binding:
             # Deployers get in last: on the first `up` a pod created before the network
             # policies or the quota would start with open egress or uncounted (quota is checked
             # when a pod is created); before the limit range, one without limits is refused.
@@ -79,3 +73,15 @@ class SandboxTenant(pulumi.ComponentResource):
             )
         self.namespace = namespace.metadata.name
         self.register_outputs({"namespace": self.namespace})
+
+    @staticmethod
+    def _fence(name: str, manifest: Manifest, opts: pulumi.ResourceOptions) -> pulumi.Resource:
+        object_name = manifest["metadata"]["name"]
+        suffix = FENCE_SUFFIXES.get(object_name, object_name)
+        kind = FENCE_KINDS[manifest["kind"]]
+        return kind(
+            f"{name}-{suffix}",
+            metadata=wire(manifest["metadata"]),
+            spec=wire(manifest["spec"]),
+            opts=opts,
+        )

@@ -7,6 +7,7 @@ and the tests check them with `sandboxed_pod_violations`. Pure data, no Pulumi.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from sandboxing import catalog
@@ -138,15 +139,35 @@ def pod(settings: Settings, name: str, runtime_class: str | None) -> Manifest:
     }
 
 
+@dataclass(frozen=True)
+class PodPair:
+    """The trusted/untrusted pair and what they run in, as the SandboxPods component sends them."""
+
+    namespace: Manifest
+    service_account: Manifest
+    network_policy: Manifest
+    trusted: Manifest
+    untrusted: Manifest
+
+    def all(self) -> list[Manifest]:
+        """Every object, in apply order."""
+        return [self.namespace, self.service_account, self.network_policy, self.trusted,
+                self.untrusted]  # fmt: skip
+
+
+def pod_pair(settings: Settings) -> PodPair:
+    return PodPair(
+        namespace=namespace(settings),
+        service_account=service_account(settings),
+        network_policy=network_policy(settings),
+        trusted=pod(settings, TRUSTED_POD, None),
+        untrusted=pod(settings, UNTRUSTED_POD, settings.effective_runtime_class),
+    )
+
+
 def manifests(settings: Settings) -> list[Manifest]:
     """Every object the sandbox applies, in apply order."""
-    return [
-        namespace(settings),
-        service_account(settings),
-        network_policy(settings),
-        pod(settings, TRUSTED_POD, None),
-        pod(settings, UNTRUSTED_POD, settings.effective_runtime_class),
-    ]
+    return pod_pair(settings).all()
 
 
 # Host-level features that break or weaken the Kata boundary (docs: not supported / avoid).

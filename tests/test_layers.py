@@ -12,9 +12,10 @@ from tools.repo import REPO
 # package -> top-level names it must not import
 FORBIDDEN = {
     "sandboxing": {"pulumi", "pulumi_azure_native", "pulumi_kubernetes", "components", "cloud",
-                   "tools", "policy", "benchmarks", "stack_settings"},
-    "cloud": {"pulumi", "components", "tools", "policy", "benchmarks", "stack_settings"},
-    "components": {"tools", "policy", "benchmarks"},
+                   "tools", "policy", "benchmarks", "stack_settings", "stack_args"},
+    "cloud": {"pulumi", "components", "tools", "policy", "benchmarks", "stack_settings",
+              "stack_args"},
+    "components": {"tools", "policy", "benchmarks", "stack_settings", "stack_args"},
     "policy": {"components", "tools", "cloud", "benchmarks"},
 }  # fmt: skip
 

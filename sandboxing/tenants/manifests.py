@@ -6,6 +6,7 @@ validate them against the Kubernetes OpenAPI schemas.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from sandboxing import catalog, workload
@@ -149,8 +150,32 @@ def role_binding(tenant: Tenant) -> Manifest | None:
     }
 
 
+@dataclass(frozen=True)
+class TenantObjects:
+    """One tenant's objects: its namespace, the fences that must stand before anybody deploys
+    (network policies, limit range, quotas), the deployers' Role and, if any, their binding."""
+
+    namespace: Manifest
+    fences: tuple[Manifest, ...]
+    role: Manifest
+    role_binding: Manifest | None
+
+    def all(self) -> list[Manifest]:
+        """Every object, in the order they are applied."""
+        binding = [self.role_binding] if self.role_binding else []
+        return [self.namespace, *self.fences, self.role, *binding]
+
+
+def tenant_objects(tenant: Tenant, settings: Settings) -> TenantObjects:
+    policies = [m for m in (default_deny(tenant), egress_policy(tenant)) if m]
+    return TenantObjects(
+        namespace=namespace(tenant),
+        fences=(*policies, limit_range(tenant, settings), resource_quota(tenant)),
+        role=role(tenant),
+        role_binding=role_binding(tenant),
+    )
+
+
 def manifests(tenant: Tenant, settings: Settings) -> list[Manifest]:
     """Every object of one tenant, namespace first."""
-    optional = [egress_policy(tenant), role_binding(tenant)]
-    return [namespace(tenant), default_deny(tenant), limit_range(tenant, settings),
-            resource_quota(tenant), role(tenant)] + [m for m in optional if m]  # fmt: skip
+    return tenant_objects(tenant, settings).all()

@@ -8,6 +8,7 @@ import pytest
 import yaml
 from support import run_component
 
+import stack_args
 from components.azure_linux_cluster import AzureLinuxCluster
 from sandboxing.config.contract import default_settings
 from tools.harness import RunResult, is_secret_value, unwrap_secret
@@ -16,9 +17,10 @@ CLUSTER = "azure-native:containerservice:ManagedCluster"
 GROUP = "0f8fad5b-d9cb-469f-a165-70867728950e"
 
 
-def run_cluster(**settings: Any) -> RunResult:
+def run_cluster(**fields: Any) -> RunResult:
     def program() -> None:
-        AzureLinuxCluster("cluster", default_settings(location="westeurope", **settings))
+        settings = default_settings(location="westeurope", **fields)
+        AzureLinuxCluster("cluster", stack_args.cluster_args(settings))
 
     return run_component(program)
 
@@ -143,7 +145,8 @@ def test_system_pool_name_comes_from_the_cluster() -> None:
     names: list[str] = []
 
     def program() -> None:
-        cluster = AzureLinuxCluster("cluster", default_settings(location="westeurope"))
+        args = stack_args.cluster_args(default_settings(location="westeurope"))
+        cluster = AzureLinuxCluster("cluster", args)
         cluster.system_pool_name.apply(names.append)
 
     run_component(program)

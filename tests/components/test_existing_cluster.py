@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import functools
+
 from support import run_component
 
 from components.existing_cluster import ExistingCluster, connect_existing_cluster
 from sandboxing.config.contract import default_settings
+from sandboxing.rules.existing_cluster import check_existing_cluster
 from tools.harness import CloudMocks, RunResult, existing_cluster_state, run_program
 
 RG, NAME = "rg", "aks"
@@ -15,7 +18,7 @@ CLUSTER_ID = f"/subscriptions/s/resourceGroups/{RG}/providers/Microsoft.Containe
 
 
 def test_existing_cluster_creates_only_the_provider() -> None:
-    result = run_component(lambda: ExistingCluster("cluster", SETTINGS, CLUSTER_ID))
+    result = run_component(lambda: ExistingCluster("cluster", RG, NAME, CLUSTER_ID))
     assert {r.type for r in result.resources} == {
         "aks-pod-sandboxing:azure:ExistingCluster", "pulumi:providers:kubernetes",
     }  # fmt: skip
@@ -28,7 +31,10 @@ def test_existing_cluster_creates_only_the_provider() -> None:
 
 def connect(cluster: dict) -> RunResult:
     def program() -> None:
-        connect_existing_cluster("cluster", SETTINGS, "aks-pod-sandboxing/dev")
+        check = functools.partial(
+            check_existing_cluster, SETTINGS, managed_by="aks-pod-sandboxing/dev"
+        )
+        connect_existing_cluster("cluster", RG, NAME, check)
 
     return run_program({}, mocks=CloudMocks({(RG, NAME): cluster}), program=program)
 

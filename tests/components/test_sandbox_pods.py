@@ -10,7 +10,7 @@ from support import run_component
 
 from components.sandbox_pods import SandboxPods
 from sandboxing.config.contract import default_settings
-from sandboxing.workload import sandboxed_pod_violations
+from sandboxing.workload import pod_pair, sandboxed_pod_violations
 from tools.harness import RunResult
 
 POD = "kubernetes:core/v1:Pod"
@@ -19,7 +19,8 @@ POD = "kubernetes:core/v1:Pod"
 def run_pods(**settings: Any) -> RunResult:
     def program() -> None:
         provider = pulumi.ProviderResource("kubernetes", "k8s", {"kubeconfig": "{}"})
-        SandboxPods("sandbox", default_settings(**settings), provider, "kata-vm-isolation")
+        objects = pod_pair(default_settings(**settings))
+        SandboxPods("sandbox", objects, provider, "kata-vm-isolation")
 
     return run_component(program)
 

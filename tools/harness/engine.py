@@ -8,7 +8,9 @@ from tools.harness.mock_cloud.
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
+import os
 import runpy
 from collections.abc import Callable
 from pathlib import Path
@@ -17,6 +19,7 @@ from typing import Any
 import pulumi
 import pulumi.runtime
 
+from components.config_error import ConfigError
 from sandboxing.config.settings import PROJECT
 from tools.harness.cli_config import Refusal, cli_refusal, engine_config, read_project_file
 from tools.harness.mock_cloud import CloudMocks
@@ -99,21 +102,31 @@ def run_program(
     logger.addHandler(collector)
 
     reset_engine_state()
+    # As `pulumi up` hands the config over: the language host sets PULUMI_CONFIG, and
+    # pulumi-language-python-exec reads it into the SDK (pulumi/pulumi v3.259.0
+    # sdk/python/cmd/pulumi-language-python-exec).
+    os.environ["PULUMI_CONFIG"] = json.dumps(config)
     pulumi.runtime.set_all_config(dict(config))
     pulumi.runtime.set_mocks(
         mocks, project=PROJECT, stack=stack, preview=preview, logger=logger, monitor=monitor
     )
 
-    error = None
+    error, problems = None, []
     try:
         run_program_function(program or repo_program)
+    except ConfigError as exc:
+        error, problems = str(exc), exc.problems
     except pulumi.RunError as exc:
         error = str(exc)
     except Exception as exc:
         error = f"{type(exc).__name__}: {exc}"
+    finally:
+        os.environ.pop("PULUMI_CONFIG", None)
     outputs = _resolve_outputs()
     _drain_leftover_tasks()
-    return RunResult(monitor.registered, mocks.invokes, outputs, collector.messages, error)
+    return RunResult(
+        monitor.registered, mocks.invokes, outputs, collector.messages, error, problems
+    )
 
 
 def _quiet_failed_run(loop: asyncio.AbstractEventLoop, context: dict[str, Any]) -> None:

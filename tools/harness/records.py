@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from sandboxing.config.settings import Problem
+
 
 @dataclass
 class Registered:
@@ -43,6 +45,8 @@ class RunResult:
     outputs: dict[str, OutputValue]
     warnings: list[str]
     error: str | None = None
+    # The program's configuration problems as data, when a ConfigError stopped it.
+    problems: list[Problem] = field(default_factory=list)
 
     def by_type(self, type_: str) -> list[Registered]:
         return [r for r in self.resources if r.type == type_]

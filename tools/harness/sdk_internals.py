@@ -4,36 +4,54 @@ The SDK's own test helper (`pulumi.runtime.mocks`, `pulumi.runtime.test`) stops 
 test of one resource needs; running a whole program repeatedly, keeping what the engine received
 and reading it back needs a few internals. They are named here and nowhere else in the tools, so
 an SDK upgrade that moves one breaks one module, and `internal_api_problems()` (run by
-tests/tools/harness/test_sdk_internals.py) says which one and under which SDK version.
-
-The program itself reads one more internal, `pulumi.runtime.config.CONFIG`, in its settings
-loader (`received_config`): the program cannot import the tools, so that use stays there, but it
-is checked here too.
+tests/tools/harness/test_sdk_internals.py) says which one and under which SDK version. Each is
+imported through `_internal`, so one that is gone is reported by the canary instead of failing
+this module's import. The program itself reads its config through the SDK's public API only.
 """
 
 from __future__ import annotations
 
 import contextlib
 import contextvars
+import importlib
 import inspect
 from collections.abc import Awaitable, Callable, Iterator
 from importlib import metadata
 from typing import Any, TypeVar
 
 import pulumi.runtime
-from pulumi.output import Unknown
-from pulumi.runtime import config as runtime_config
-from pulumi.runtime import mocks as pulumi_mocks
-from pulumi.runtime import rpc
-from pulumi.runtime import settings as runtime_settings
-from pulumi.runtime import stack as runtime_stack
-from pulumi.runtime.sync_await import _sync_await
+
+_GONE: list[str] = []  # internals the installed SDK no longer has, for the canary
+
+
+def _internal(module: str, name: str | None = None) -> Any:
+    """`module` (or its attribute `name`), or None, noted for the canary, when it is gone."""
+    try:
+        found = importlib.import_module(module)
+        return getattr(found, name) if name else found
+    except (ImportError, AttributeError) as exc:
+        _GONE.append(f"{module}{'.' + name if name else ''} ({type(exc).__name__}: {exc})")
+        return None
+
+
+class _Absent:
+    """Stands in for a class the SDK no longer has, so subclasses below still define."""
+
+
+Unknown: Any = _internal("pulumi.output", "Unknown") or _Absent
+runtime_config: Any = _internal("pulumi.runtime.config")
+pulumi_mocks: Any = _internal("pulumi.runtime.mocks")
+rpc: Any = _internal("pulumi.runtime.rpc")
+runtime_settings: Any = _internal("pulumi.runtime.settings")
+runtime_stack: Any = _internal("pulumi.runtime.stack")
+_sync_await: Any = _internal("pulumi.runtime.sync_await", "_sync_await")
+_MockMonitor: Any = getattr(pulumi_mocks, "MockMonitor", None) or _Absent
 
 T = TypeVar("T")
 
 # The engine's wire sentinel for a value not known before apply (what `pulumi up` sends); a
 # preview's unknowns are deserialized to `Unknown` objects instead.
-UNKNOWN = rpc.UNKNOWN
+UNKNOWN: str = getattr(rpc, "UNKNOWN", "04da6b54-80e4-46f7-96ec-b56ff0331ba9")
 
 __all__ = [
     "UNKNOWN",
@@ -112,7 +130,7 @@ def unwrap_secret(value: Any) -> Any:
     return value["value"] if is_secret_value(value) else value
 
 
-class InterceptingMonitor(pulumi_mocks.MockMonitor):
+class InterceptingMonitor(_MockMonitor):
     """The SDK's mock resource monitor, with a hook after each registration and each read.
 
     `RegisterResource` and `ReadResource` are the gRPC methods of the engine's resource monitor
@@ -173,10 +191,10 @@ def internal_api_problems() -> list[str]:
                      ("RegisterResource", "ReadResource", "get_registered_resources"))),
         ("pulumi.runtime.mocks.set_mocks(..., monitor=...)",
          lambda: "monitor" in _parameters(pulumi.runtime.set_mocks)),
-        ("pulumi.runtime.config.CONFIG is a ContextVar (the program's received_config)",
+        ("pulumi.runtime.config.CONFIG is a ContextVar (no_stack_config)",
          lambda: isinstance(getattr(runtime_config, "CONFIG", None), contextvars.ContextVar)),
     ]  # fmt: skip
-    problems = []
+    problems = list(_GONE)
     for description, holds in checks:
         try:
             ok = holds()

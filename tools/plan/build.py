@@ -9,13 +9,12 @@ from typing import Any
 
 from components.cluster_reconcile import RECONCILE_TYPE
 from components.kata_runtime_class import WAIT_TYPE
-from sandboxing.config.settings import Problem
 from sandboxing.config.stack_config import check_stack_config
 from tools.harness import CloudMocks, OutputValue, Registered, RunResult, run_program
 from tools.harness.cli_config import Refusal
 from tools.plan.critical_path import estimate, resource_waits_for
 from tools.plan.offline_cluster import OfflineCluster, assumed_cluster, described_cluster
-from tools.plan.problems import error_entries, expected_errors, refusal_entries
+from tools.plan.problems import error_entries, refusal_entries
 from tools.plan.recorded_values import SECRET_MASK, UNKNOWN, leaf_paths, lookup, plain, sorted_keys
 
 SCHEMA_VERSION = 2
@@ -88,14 +87,9 @@ def build_plan(
     result: RunResult,
     stack: str,
     preview: bool = False,
-    problems: list[Problem] | None = None,
     existing_cluster: OfflineCluster | None = None,
 ) -> dict[str, Any]:
-    """The plan as plain data (what every output format renders; the JSON format as is).
-
-    `problems`: the errors the pure checks expect for this config (tools.plan.problems); they
-    become the `error` list when they are what stopped the program.
-    """
+    """The plan as plain data (what every output format renders; the JSON format as is)."""
     custom = {r.urn for r in result.resources if r.custom}
     outputs = {name: output_value(name, out) for name, out in result.outputs.items()}
     sizing = outputs.get(SIZING_OUTPUT)
@@ -103,7 +97,7 @@ def build_plan(
         "schemaVersion": SCHEMA_VERSION,
         "stack": stack,
         "preview": preview,
-        "error": error_entries(result.error, problems or []),
+        "error": error_entries(result.error, result.problems),
         "errorSummary": result.error,
         "warnings": list(result.warnings),
         "existingCluster": existing_cluster.describe() if existing_cluster else None,
@@ -152,11 +146,10 @@ def plan_stack(
         )
     mocks = CloudMocks(cluster.mock_clusters() if cluster else None, preview=preview)
     result = run_program(config, stack=stack, preview=preview, mocks=mocks)
-    problems = expected_errors(config, stack, cluster.state() if cluster else None)
     if not refusal:
-        return result, build_plan(result, stack, preview, problems, cluster)
-    program_error = result.error
+        return result, build_plan(result, stack, preview, cluster)
+    program_error, problems = result.error, result.problems
     result = RunResult([], [], {}, result.warnings, refusal.report(program_error))
-    plan = build_plan(result, stack, preview, [], cluster)
+    plan = build_plan(result, stack, preview, cluster)
     plan["error"] = refusal_entries(refusal, full_config) + error_entries(program_error, problems)
     return result, plan

@@ -1,10 +1,8 @@
-"""The configuration problems of an offline plan, as data rather than the program's error text.
+"""The configuration problems of an offline plan, as data.
 
-The program stops a bad configuration with `pulumi.RunError(format_errors(problems))`. The plan
-runs the same pure checks on the same stack config (sandboxing.config.validate, and for an existing
-cluster sandboxing.rules.existing_cluster against the cluster the plan serves), and uses their
-problems when they are exactly what stopped the program; any other error stays one entry with
-its text.
+The program stops a bad configuration with a `ConfigError` (components/config_error.py) that
+carries its problems; the harness keeps them (`RunResult.problems`), so the plan lists them as
+they are. Any other error stays one entry with its text.
 """
 
 from __future__ import annotations
@@ -12,22 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from sandboxing.config.settings import PROJECT, Problem
-from sandboxing.config.stack_config import check_stack_config
-from sandboxing.config.validate import errors, format_errors
-from sandboxing.rules.existing_cluster import check_existing_cluster
 from tools.harness.cli_config import Refusal
-
-
-def expected_errors(
-    config: dict[str, str], stack: str, cluster: dict[str, Any] | None = None
-) -> list[Problem]:
-    """The errors the program reports for this config (and existing cluster), in its order."""
-    settings, problems = check_stack_config(config)
-    if found := errors(problems):
-        return found
-    if settings.existing_cluster and cluster is not None:
-        return check_existing_cluster(settings, cluster, f"{PROJECT}/{stack}")
-    return []
 
 
 def _json_value(value: Any) -> Any:
@@ -40,7 +23,7 @@ def error_entries(error: str | None, problems: list[Problem]) -> list[dict[str, 
     """The plan's `error` list: one {key, value, message} per problem."""
     if not error:
         return []
-    if problems and error == format_errors(problems):
+    if problems:
         return [
             {
                 "key": p.key if ":" in p.key else f"{PROJECT}:{p.key}",

@@ -217,14 +217,18 @@ def cluster_pool_and_trusted_pod(trusted_waits_for_pool: bool) -> Callable[[], N
     """The real cluster and Kata pool components plus one trusted pod, wired either way."""
 
     def program() -> None:
+        import stack_args
         from components.azure_linux_cluster import AzureLinuxCluster
-        from components.kata_node_pool import KataNodePool
+        from components.node_pools import KataNodePool
         from stack_settings import load_settings
 
         settings = load_settings()
-        cluster = AzureLinuxCluster("cluster", settings)
+        cluster = AzureLinuxCluster("cluster", stack_args.cluster_args(settings))
         pool = KataNodePool(
-            "kata", settings, cluster.resource_group_name, cluster.cluster_name, "test/dev"
+            "kata",
+            stack_args.kata_pool_args(settings, "test/dev"),
+            cluster.resource_group_name,
+            cluster.cluster_name,
         )
         trusted = workload.pod(settings, workload.TRUSTED_POD, None)
         k8s.core.v1.Pod(

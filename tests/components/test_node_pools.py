@@ -6,7 +6,8 @@ from typing import Any
 
 from support import run_component
 
-from components.kata_node_pool import KataNodePool
+import stack_args
+from components.node_pools import KataNodePool
 from sandboxing.config.contract import default_settings
 from tools.harness import RunResult
 
@@ -15,7 +16,8 @@ POOL = "azure-native:containerservice:AgentPool"
 
 def run_pool(**settings: Any) -> RunResult:
     def program() -> None:
-        KataNodePool("kata", default_settings(**settings), "rg", "aks", managed_by="proj/stack")
+        args = stack_args.kata_pool_args(default_settings(**settings), "proj/stack")
+        KataNodePool("kata", args, "rg", "aks")
 
     return run_component(program)
 

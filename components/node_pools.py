@@ -1,0 +1,119 @@
+"""The node pools the program adds to the cluster (Kata, User), and the shape every pool it
+creates shares, the inline System pool included: host encryption and the OS disk."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import pulumi
+from pulumi_azure_native import containerservice
+
+
+@dataclass(frozen=True)
+class HostDisk:
+    """Set when a pool is created and never changed (AKS refuses later changes)."""
+
+    encryption_at_host: bool = False
+    os_disk_type: str = ""  # empty: AKS picks
+    os_disk_size_gb: int = 0  # 0: the AKS default
+
+    def pool_args(self) -> dict[str, Any]:
+        """The keyword arguments of an AgentPool or an inline pool; a default is not sent, so
+        AKS keeps its own."""
+        return {
+            "enable_encryption_at_host": self.encryption_at_host or None,
+            "os_disk_type": self.os_disk_type or None,
+            "os_disk_size_gb": self.os_disk_size_gb or None,
+        }
+
+
+@dataclass(frozen=True)
+class NodePoolArgs:
+    """One Linux pool: its ARM name, size, count and what makes it special."""
+
+    name: str  # the agent pool's name in ARM, e.g. katapool
+    vm_size: str
+    count: int
+    os_sku: str = "AzureLinux"
+    kubernetes_version: str = ""  # empty: the cluster's
+    disk: HostDisk = HostDisk()
+    workload_runtime: str | None = None  # KataVmIsolation for a Kata pool
+    taints: tuple[str, ...] = ()
+    tags: Mapping[str, str] = field(default_factory=dict)
+
+
+class AddedNodePool(pulumi.ComponentResource):
+    """A Linux User AgentPool added to an existing or new cluster."""
+
+    pool: containerservice.AgentPool  # what later steps wait for (and are replaced with)
+    pool_name: pulumi.Output[str]
+
+    def __init__(
+        self,
+        type_token: str,
+        name: str,
+        args: NodePoolArgs,
+        resource_group_name: pulumi.Input[str],
+        cluster_name: pulumi.Input[str],
+        after: Sequence[pulumi.Resource] = (),
+        opts: pulumi.ResourceOptions | None = None,
+    ) -> None:
+        super().__init__(type_token, name, None, opts)
+        self.pool = containerservice.AgentPool(
+            f"{name}-pool",
+            resource_group_name=resource_group_name,
+            resource_name_=cluster_name,
+            agent_pool_name=args.name,
+            mode=containerservice.AgentPoolMode.USER,
+            type=containerservice.AgentPoolType.VIRTUAL_MACHINE_SCALE_SETS,
+            os_type=containerservice.OSType.LINUX,
+            os_sku=args.os_sku,
+            vm_size=args.vm_size,
+            count=args.count,
+            orchestrator_version=args.kubernetes_version or None,
+            workload_runtime=args.workload_runtime,
+            node_taints=list(args.taints) or None,
+            tags=dict(args.tags) or None,
+            **args.disk.pool_args(),
+            # `after`: pool operations it must not overlap (AKS runs one at a time per cluster).
+            opts=pulumi.ResourceOptions(parent=self, depends_on=list(after)),
+        )
+        self.pool_name = self.pool.name
+        self.register_outputs({"poolName": self.pool_name})
+
+
+class KataNodePool(AddedNodePool):
+    """A User pool whose nodes run pods in Kata VMs (workloadRuntime KataVmIsolation, Gen2 sizes
+    with nested virtualization, Azure Linux)."""
+
+    def __init__(
+        self,
+        name: str,
+        args: NodePoolArgs,
+        resource_group_name: pulumi.Input[str],
+        cluster_name: pulumi.Input[str],
+        after: Sequence[pulumi.Resource] = (),
+        opts: pulumi.ResourceOptions | None = None,
+    ) -> None:
+        token = "aks-pod-sandboxing:azure:KataNodePool"
+        super().__init__(token, name, args, resource_group_name, cluster_name, after, opts)
+
+
+class UserNodePool(AddedNodePool):
+    """An untainted AzureLinux User pool (OCI runtime): with the System pool tainted
+    CriticalAddonsOnly and the Kata pool tainted for sandboxed pods, it is where the trusted pod
+    and every other pod without a toleration are scheduled."""
+
+    def __init__(
+        self,
+        name: str,
+        args: NodePoolArgs,
+        resource_group_name: pulumi.Input[str],
+        cluster_name: pulumi.Input[str],
+        after: Sequence[pulumi.Resource] = (),
+        opts: pulumi.ResourceOptions | None = None,
+    ) -> None:
+        token = "aks-pod-sandboxing:azure:UserNodePool"
+        super().__init__(token, name, args, resource_group_name, cluster_name, after, opts)

@@ -1,0 +1,98 @@
+"""Each component's typed arguments, from the settings: where a config key becomes what a
+component sends. `__main__.py` wires the components together with these."""
+
+from __future__ import annotations
+
+from components.azure_linux_cluster import ClusterArgs, EntraArgs
+from components.monitoring import WorkspaceArgs
+from components.node_pools import HostDisk, NodePoolArgs
+from sandboxing import catalog
+from sandboxing.config.settings import Settings
+
+
+def host_disk(settings: Settings) -> HostDisk:
+    """enableEncryptionAtHost, osDiskType, osDiskSizeGB: on every pool the program creates."""
+    return HostDisk(
+        encryption_at_host=settings.enable_encryption_at_host,
+        os_disk_type=settings.os_disk_type,
+        os_disk_size_gb=settings.os_disk_size_gb,
+    )
+
+
+def system_pool(settings: Settings) -> NodePoolArgs:
+    """The inline System pool: small and OCI, or with kataPoolPlacement system the Kata pool."""
+    if settings.kata_on_system_pool:
+        return NodePoolArgs(
+            name=catalog.SYSTEM_POOL_NAME,
+            vm_size=settings.kata_node_vm_size,
+            count=settings.kata_node_count,
+            os_sku=settings.kata_os_sku,
+            disk=host_disk(settings),
+            workload_runtime=settings.workload_runtime,
+        )
+    # systemPoolCriticalAddonsOnly: only system pods (they tolerate the taint) run there.
+    taints = (catalog.CRITICAL_ADDONS_ONLY_TAINT,) if settings.user_pool else ()
+    return NodePoolArgs(
+        name=catalog.SYSTEM_POOL_NAME,
+        vm_size=settings.system_node_vm_size,
+        count=settings.system_node_count,
+        disk=host_disk(settings),
+        taints=taints,
+    )
+
+
+def cluster_args(settings: Settings) -> ClusterArgs:
+    entra = None
+    if settings.entra_enabled:
+        entra = EntraArgs(
+            admin_group_object_ids=settings.entra_admin_group_object_ids,
+            azure_rbac=settings.enable_azure_rbac,
+            disable_local_accounts=settings.disable_local_accounts,
+        )
+    monitoring = None
+    if settings.enable_azure_monitor:
+        monitoring = WorkspaceArgs(
+            workspace_id=settings.log_analytics_workspace_id,
+            retention_days=settings.log_analytics_retention_days,
+        )
+    return ClusterArgs(
+        location=settings.location,
+        system_pool=system_pool(settings),
+        resource_group_name=settings.resource_group_name,
+        cluster_name=settings.cluster_name,
+        kubernetes_version=settings.kubernetes_version,
+        network_policy_engine=settings.network_policy_engine,
+        auto_upgrade_channel=settings.auto_upgrade_channel,
+        node_os_upgrade_channel=settings.node_os_upgrade_channel,
+        sku_tier=settings.sku_tier,
+        entra=entra,
+        api_server_authorized_ip_ranges=settings.api_server_authorized_ip_ranges,
+        monitoring=monitoring,
+        azure_policy=settings.enable_azure_policy,
+    )
+
+
+def kata_pool_args(settings: Settings, managed_by: str) -> NodePoolArgs:
+    """The Kata pool; `managed_by` tags it, so a later run on an existing cluster tells this
+    stack's pool from someone else's of the same name."""
+    return NodePoolArgs(
+        name=settings.kata_node_pool_name,
+        vm_size=settings.kata_node_vm_size,
+        count=settings.kata_node_count,
+        os_sku=settings.kata_os_sku,
+        kubernetes_version=settings.kubernetes_version,
+        disk=host_disk(settings),
+        workload_runtime=settings.workload_runtime,
+        taints=(settings.kata_node_taint,) if settings.kata_node_taint else (),
+        tags={catalog.MANAGED_BY_TAG: managed_by},
+    )
+
+
+def user_pool_args(settings: Settings) -> NodePoolArgs:
+    return NodePoolArgs(
+        name=catalog.USER_POOL_NAME,
+        vm_size=settings.user_node_vm_size,
+        count=settings.user_node_count,
+        kubernetes_version=settings.kubernetes_version,
+        disk=host_disk(settings),
+    )
