@@ -87,6 +87,31 @@ def sandbox_sizing(cpu_limit: str | None, memory_limit: str | None, vm_size: str
     )
 
 
+@dataclass(frozen=True)
+class PoolSize:
+    """One pool the stack creates: its config key, VM size and how many nodes it may have."""
+
+    key: str  # the key naming its VM size, e.g. kataNodeVmSize
+    vm_size: str
+    most_nodes: int  # its node count at its largest
+
+
+def pool_sizes(settings: Settings) -> list[PoolSize]:
+    """Every pool the stack creates, at its largest: what the vCPU quota must hold."""
+    kata = PoolSize("kataNodeVmSize", settings.kata_node_vm_size, settings.kata_node_count)
+    if settings.existing_cluster or settings.kata_on_system_pool:
+        return [kata]
+    pools = [
+        PoolSize("systemNodeVmSize", settings.system_node_vm_size, settings.system_node_count),
+        kata,
+    ]
+    if settings.user_pool:
+        pools.append(
+            PoolSize("userNodeVmSize", settings.user_node_vm_size, settings.user_node_count)
+        )
+    return pools
+
+
 def stack_nodes(settings: Settings) -> StackNodes:
     """The nodes a `pulumi up` from empty adds, for this placement and cluster mode."""
     oci_nodes = 0

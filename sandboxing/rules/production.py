@@ -12,19 +12,7 @@ from __future__ import annotations
 from sandboxing import catalog
 from sandboxing.config.key import Rule
 from sandboxing.config.settings import Problem, Settings
-
-
-def pools_to_check(settings: Settings) -> list[tuple[str, str]]:
-    """(key naming its VM size, size) of every pool the program creates."""
-    if settings.existing_cluster or settings.kata_on_system_pool:
-        return [("kataNodeVmSize", settings.kata_node_vm_size)]
-    found = [
-        ("systemNodeVmSize", settings.system_node_vm_size),
-        ("kataNodeVmSize", settings.kata_node_vm_size),
-    ]
-    if settings.user_pool:
-        found.append(("userNodeVmSize", settings.user_node_vm_size))
-    return found
+from sandboxing.sizing import pool_sizes
 
 
 def _too_small(key: str, name: str, size: catalog.VmSize, needed: int, settings: Settings) -> str:
@@ -55,7 +43,8 @@ def check_ephemeral_os_disk(settings: Settings) -> list[Problem]:
     size_gb = settings.os_disk_size_gb
     low, high = catalog.MIN_OS_DISK_GIB, catalog.MAX_OS_DISK_GIB
     needed = size_gb if low <= size_gb <= high else catalog.DEFAULT_OS_DISK_GIB
-    for key, name in pools_to_check(settings):
+    for pool in pool_sizes(settings):
+        key, name = pool.key, pool.vm_size
         size = catalog.parse_vm_size(name)
         if size is None:
             continue  # the size's own check reports it
