@@ -64,6 +64,7 @@ KEYS: tuple[ConfigKey, ...] = (
         "systemNodeCount", "integer", 1,
         "Node count of the OCI System pool (dedicated placement).",
         Between(1, catalog.MAX_NODES_PER_POOL),
+        rules=(EPHEMERAL_OS_DISK.allows(),),
         unused=(_one_pool("the one System pool has kataNodeCount nodes"),),
     ),
     ConfigKey(
@@ -98,7 +99,7 @@ KEYS: tuple[ConfigKey, ...] = (
         "Node count of the Kata pool (with placement system: of the System pool).",
         Between(1, catalog.MAX_NODES_PER_POOL,
                 why="a Kata pool with no node cannot run the untrusted pod"),
-        rules=(TENANT_CAPACITY.allows(),),
+        rules=(TENANT_CAPACITY.allows(), EPHEMERAL_OS_DISK.allows()),
     ),
     ConfigKey(
         "allowUnlistedVmSize", "boolean", False,
@@ -179,6 +180,7 @@ KEYS: tuple[ConfigKey, ...] = (
         "userNodeCount", "integer", 1,
         "Node count of the User pool (systemPoolCriticalAddonsOnly).",
         Between(1, catalog.MAX_NODES_PER_POOL, why="the trusted pod needs a node"),
+        rules=(EPHEMERAL_OS_DISK.allows(),),
         unused=(NO_USER_POOL,),
     ),
 )  # fmt: skip
