@@ -22,37 +22,45 @@ from pulumi_azure_native import containerservice, resources
 
 from components.cluster_reconcile import ClusterReconcileResource
 from components.kata_runtime_class import RuntimeClassWait
-from sandboxing.workload import POD_COMMAND
+from sandboxing import catalog
+from sandboxing.config.settings import PROJECT
+from sandboxing.keys import KEYS_BY_NAME
+from sandboxing.workload import POD_COMMAND, RUN_AS_USER
 
-PROJECT = "aks-pod-sandboxing"
-NAMESPACE = "pod-sandboxing"
-TAINT_KEY = "pod-sandboxing.aks.io/kata"
-TAINT = f"{TAINT_KEY}=true:NoSchedule"
+
+def _default(key: str) -> Any:
+    """A key's default, from its declaration: the yardstick retypes no value the keys own."""
+    return KEYS_BY_NAME[key].default
+
+
+NAMESPACE = _default("podNamespace")
+TAINT = _default("kataNodeTaint")
+TAINT_KEY = TAINT.split("=", 1)[0]
 PSA = {
     f"pod-security.kubernetes.io/{mode}{suffix}": value
     for mode in ("enforce", "audit", "warn")
-    for suffix, value in (("", "restricted"), ("-version", "v1.33"))
+    for suffix, value in (("", "restricted"), ("-version", catalog.POD_SECURITY_VERSION))
 }
 
 
 # Kubernetes inputs in the API's camelCase wire shape, as the program sends them; the SDK's
 # TypedDicts spell keys in snake_case, hence `Any`.
 def _pod_spec(name: str) -> Any:
-    limits = {"cpu": "1", "memory": "1Gi"}
+    limits = {"cpu": _default("podCpuLimit"), "memory": _default("podMemoryLimit")}
     return {
         "serviceAccountName": "sandbox",
         "automountServiceAccountToken": False,
         "securityContext": {
             "runAsNonRoot": True,
-            "runAsUser": 65532,
-            "runAsGroup": 65532,
-            "fsGroup": 65532,
+            "runAsUser": RUN_AS_USER,
+            "runAsGroup": RUN_AS_USER,
+            "fsGroup": RUN_AS_USER,
             "seccompProfile": {"type": "RuntimeDefault"},
         },
         "containers": [
             {
                 "name": name,
-                "image": "mcr.microsoft.com/aks/fundamental/base-ubuntu:v0.0.11",
+                "image": _default("podImage"),
                 "command": POD_COMMAND,
                 "resources": {"limits": dict(limits), "requests": dict(limits)},
                 "securityContext": {
@@ -101,38 +109,39 @@ def main() -> None:
         enable_rbac=True,
         agent_pool_profiles=[
             containerservice.ManagedClusterAgentPoolProfileArgs(
-                name="system",
+                name=catalog.SYSTEM_POOL_NAME,
                 mode="System",
                 os_type="Linux",
                 os_sku="AzureLinux",
                 type="VirtualMachineScaleSets",
-                vm_size="Standard_D2s_v5",
+                vm_size=_default("systemNodeVmSize"),
                 count=1,
             )
         ],
         network_profile=containerservice.ContainerServiceNetworkProfileArgs(
             network_plugin="azure",
             network_plugin_mode="overlay",
-            network_dataplane="cilium",
-            network_policy="cilium",
+            network_dataplane=_default("networkPolicyEngine"),
+            network_policy=_default("networkPolicyEngine"),
         ),
         auto_upgrade_profile=containerservice.ManagedClusterAutoUpgradeProfileArgs(
-            upgrade_channel="patch", node_os_upgrade_channel="NodeImage"
+            upgrade_channel=_default("autoUpgradeChannel"),
+            node_os_upgrade_channel=_default("nodeOsUpgradeChannel"),
         ),
-        sku=containerservice.ManagedClusterSKUArgs(name="Base", tier="Free"),
+        sku=containerservice.ManagedClusterSKUArgs(name="Base", tier=_default("skuTier")),
     )
     pool = containerservice.AgentPool(
         "kata-pool",
         resource_group_name=group.name,
         resource_name_=cluster.name,
-        agent_pool_name="katapool",
+        agent_pool_name=_default("kataNodePoolName"),
         mode="User",
         type="VirtualMachineScaleSets",
         os_type="Linux",
         os_sku="AzureLinux",
-        vm_size=config.get("kataNodeVmSize") or "Standard_D4s_v3",
+        vm_size=config.get("kataNodeVmSize") or _default("kataNodeVmSize"),
         count=config.get_int("kataNodeCount") or 1,
-        workload_runtime="KataVmIsolation",
+        workload_runtime=_default("workloadRuntime"),
         orchestrator_version=version,
         node_taints=[TAINT],
         tags={"pod-sandboxing-stack": f"{pulumi.get_project()}/{pulumi.get_stack()}"},
@@ -154,11 +163,12 @@ def main() -> None:
     runtime_class = RuntimeClassWait(
         "kata-runtime-class-wait",
         {
-            "class_name": "kata-vm-isolation",
+            "class_name": catalog.KATA_GA.runtime_class,
             "handler": "kata",
             "cluster_name": cluster.name,
             "resource_group_name": group.name,
-            "timeout_seconds": config.get_int("runtimeClassWaitSeconds") or 300,
+            "timeout_seconds": config.get_int("runtimeClassWaitSeconds")
+            or _default("runtimeClassWaitSeconds"),
             "kubeconfig": kubeconfig,
         },
         pulumi.ResourceOptions(depends_on=[pool, reconcile], replace_with=[pool, reconcile]),
