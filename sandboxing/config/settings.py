@@ -6,6 +6,7 @@ Every rule reads a `Settings` and returns `Problem`s; nothing here knows the key
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 from typing import Any, Literal
@@ -116,6 +117,7 @@ class Settings:
         return self.system_pool_critical_addons_only and not self.existing_cluster
 
 
+@functools.cache
 def snake(name: str) -> str:
     """`kataNodeVmSize` -> `kata_node_vm_size`; a run of capitals is one word (`osDiskSizeGB`)."""
     return re.sub(r"(?<=[a-z0-9])([A-Z])", r"_\1", name).lower()
