@@ -21,6 +21,7 @@ from typing import Any
 from sandboxing import catalog
 from sandboxing.config.settings import Settings, camel
 from sandboxing.node_capacity import NodeCapacity, node_capacity
+from sandboxing.pool_scaling import kata_scale, user_scale
 from sandboxing.quantities import cpu_millicores, memory_mib
 from sandboxing.tenants.capacity import TenantPool, tenant_pool
 
@@ -93,12 +94,13 @@ class PoolSize:
 
     key: str  # the key naming its VM size, e.g. kataNodeVmSize
     vm_size: str
-    most_nodes: int  # its node count at its largest
+    most_nodes: int  # its node count at its largest: the autoscaler's maximum when autoscaled
 
 
 def pool_sizes(settings: Settings) -> list[PoolSize]:
     """Every pool the stack creates, at its largest: what the vCPU quota must hold."""
-    kata = PoolSize("kataNodeVmSize", settings.kata_node_vm_size, settings.kata_node_count)
+    # An upgrade adds surge nodes on top for a while: pool_scaling.kata_surge_nodes.
+    kata = PoolSize("kataNodeVmSize", settings.kata_node_vm_size, kata_scale(settings).largest)
     if settings.existing_cluster or settings.kata_on_system_pool:
         return [kata]
     pools = [
@@ -106,9 +108,8 @@ def pool_sizes(settings: Settings) -> list[PoolSize]:
         kata,
     ]
     if settings.user_pool:
-        pools.append(
-            PoolSize("userNodeVmSize", settings.user_node_vm_size, settings.user_node_count)
-        )
+        user = user_scale(settings).largest
+        pools.append(PoolSize("userNodeVmSize", settings.user_node_vm_size, user))
     return pools
 
 
