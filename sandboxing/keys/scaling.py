@@ -76,7 +76,8 @@ KEYS: tuple[ConfigKey, ...] = (
         "limits are checked at.",
         Between(1, MAX),
         rules=(POOL_SCALING.allows("at least kataNodeCount"),
-               CLUSTER_NODES.allows("all pools at their largest within AKS's per-cluster limit"),
+               CLUSTER_NODES.allows("with the other pools at their largest, within the Free "
+                                    "tier's nodes"),
                AVAILABILITY_ZONES.allows(), KATA_UPGRADE.allows(), EPHEMERAL_OS_DISK.allows(),
                TENANT_CAPACITY.allows()),
         unused=(KATA_FIXED,),

@@ -28,16 +28,16 @@ def region_problems(zones: tuple[str, ...], location: str, where: str) -> list[P
 
 
 def _smaller_than_zones(pool: PoolScale, name: str, zones: int) -> list[Problem]:
-    fewest = pool.smallest
-    if fewest >= zones or not pool.in_range:
+    """A fixed pool with fewer nodes than zones. An autoscaled pool's size is the autoscaler's
+    (it may well be 0 by choice); docs/capacity.md says what a small minimum gives up."""
+    if pool.autoscaling or pool.initial >= zones or not pool.in_range:
         return []
-    key = pool.key("min") if pool.autoscaling else pool.key("count")
     message = (
-        f"gives the {name} {fewest} node(s) at its smallest for {zones} availability zones: "
-        "AKS spreads a pool's nodes over its zones, so some zones then have none and a zone "
-        "outage can take every node of the pool"
+        f"gives the {name} {pool.initial} node(s) for {zones} availability zones: AKS spreads a "
+        "pool's nodes over its zones, so some zones have none and a zone outage can take every "
+        "node of the pool"
     )
-    return [Problem(key, fewest, message, "warning")]
+    return [Problem(pool.key("count"), pool.initial, message, "warning")]
 
 
 def check_availability_zones(settings: Settings) -> list[Problem]:
