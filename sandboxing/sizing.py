@@ -39,6 +39,22 @@ class StackNodes:
 
 
 @dataclass(frozen=True)
+class KataPoolCapacity:
+    """How many sandboxed pods (of the demo pod's size) the Kata pool holds at each size it can
+    have: pods per node x nodes, less the demo's untrusted pod and any reserved (warm) pods."""
+
+    autoscaling: bool
+    min_nodes: int  # = initial without autoscaling
+    initial_nodes: int
+    max_nodes: int
+    demo_pods: int  # the untrusted pod of the trusted/untrusted pair
+    reserved_pods: int  # kept for warm pools and the like
+    sandbox_pods_at_min: int | None  # None: the Kata VM size's capacity is not known
+    sandbox_pods_at_initial: int | None
+    sandbox_pods_at_max: int | None
+
+
+@dataclass(frozen=True)
 class SandboxSizing:
     pod_vm_vcpus: int
     pod_vm_memory_mib: int
@@ -48,6 +64,7 @@ class SandboxSizing:
     pods_per_node: int | None
     stack_nodes: StackNodes | None = None
     tenants: TenantPool | None = None  # the tenants' quotas against the Kata pool
+    kata_pool: KataPoolCapacity | None = None  # sandboxed pods at the pool's min/initial/max
 
     def as_output(self) -> dict[str, Any]:
         """camelCase keys, like every other stack output."""
@@ -141,9 +158,44 @@ def stack_nodes(settings: Settings) -> StackNodes:
     )
 
 
-def stack_sizing(settings: Settings) -> SandboxSizing:
-    """The stack's `sandboxSizing` output: its pods on its Kata nodes, and the nodes it adds."""
+DEMO_PODS = 1  # the untrusted pod of the trusted/untrusted pair runs on the Kata nodes
+
+
+def kata_pool_capacity(settings: Settings, reserved_pods: int = 0) -> KataPoolCapacity:
+    """Sandboxed pods of the demo pod's size the Kata pool holds at its smallest, initial and
+    largest size. `reserved_pods`: pods held back from that, e.g. a warm pool kept ready."""
+    scale = kata_scale(settings)
+    per_node = sandbox_sizing(
+        settings.pod_cpu_limit, settings.pod_memory_limit, settings.kata_node_vm_size
+    ).pods_per_node
+
+    def pods(nodes: int) -> int | None:
+        if per_node is None:
+            return None
+        return max(0, per_node * nodes - DEMO_PODS - reserved_pods)
+
+    return KataPoolCapacity(
+        autoscaling=scale.autoscaling,
+        min_nodes=scale.smallest,
+        initial_nodes=scale.initial,
+        max_nodes=scale.largest,
+        demo_pods=DEMO_PODS,
+        reserved_pods=reserved_pods,
+        sandbox_pods_at_min=pods(scale.smallest),
+        sandbox_pods_at_initial=pods(scale.initial),
+        sandbox_pods_at_max=pods(scale.largest),
+    )
+
+
+def stack_sizing(settings: Settings, reserved_pods: int = 0) -> SandboxSizing:
+    """The stack's `sandboxSizing` output: its pods on its Kata nodes, the nodes it adds, and
+    what the Kata pool holds between its autoscaler's bounds (less `reserved_pods`)."""
     sizing = sandbox_sizing(
         settings.pod_cpu_limit, settings.pod_memory_limit, settings.kata_node_vm_size
     )
-    return replace(sizing, stack_nodes=stack_nodes(settings), tenants=tenant_pool(settings))
+    return replace(
+        sizing,
+        stack_nodes=stack_nodes(settings),
+        tenants=tenant_pool(settings),
+        kata_pool=kata_pool_capacity(settings, reserved_pods),
+    )
