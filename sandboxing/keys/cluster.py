@@ -13,6 +13,7 @@ from sandboxing.rules.production import EPHEMERAL_OS_DISK, NEW_CLUSTER_OPTIONS, 
 from sandboxing.rules.scaling import CLUSTER_NODES, POOL_SCALING
 from sandboxing.rules.upgrades import KATA_UPGRADE
 from sandboxing.rules.zones import AVAILABILITY_ZONES
+from sandboxing.tenants.capacity import TENANT_CAPACITY
 from sandboxing.tenants.config import TENANTS
 
 EXISTING = Condition("clusterMode", "existing")
@@ -26,7 +27,8 @@ KEYS: tuple[ConfigKey, ...] = (
         rules=(ONE_POOL_NEEDS_NEW_CLUSTER.allows(), NEW_CLUSTER_OPTIONS.allows(),
                RUNTIME_CLASS_OVERRIDE.allows(), LOCATION.allows(), KATA_POOL_NAME.allows(),
                EPHEMERAL_OS_DISK.allows(), USER_POOL.allows(), POOL_SCALING.allows(),
-               CLUSTER_NODES.allows(), AVAILABILITY_ZONES.allows(), KATA_UPGRADE.allows()),
+               CLUSTER_NODES.allows(), AVAILABILITY_ZONES.allows(), KATA_UPGRADE.allows(),
+               TENANT_CAPACITY.allows()),
     ),
     ConfigKey(
         "resourceGroupName", "string", "",

@@ -58,7 +58,7 @@ KEYS: tuple[ConfigKey, ...] = (
         OneOf(KATA_POOL_PLACEMENTS, {"system": "new mode only"}),
         rules=(ONE_POOL_NEEDS_NEW_CLUSTER.allows(), KATA_SYSTEM_POOL_SIZE.allows(),
                KATA_POOL_NAME.allows(), EPHEMERAL_OS_DISK.allows(), USER_POOL.allows(),
-               RECONCILE_CLOUD.allows(), *SCALING_RULES),
+               RECONCILE_CLOUD.allows(), *SCALING_RULES, TENANT_CAPACITY.allows()),
     ),
     ConfigKey(
         "systemNodeVmSize", "string", "Standard_D2s_v5",
