@@ -3,7 +3,7 @@ cluster-wide profile, and the availability zones of the pools (docs/capacity.md)
 
 from __future__ import annotations
 
-from sandboxing import catalog
+from sandboxing import catalog, pool_scaling
 from sandboxing.config.key import ConfigKey, Unused
 from sandboxing.config.kinds import Between, EachItem, Minutes, OneOf
 from sandboxing.config.settings import Settings
@@ -72,12 +72,12 @@ KEYS: tuple[ConfigKey, ...] = (
     ),
     ConfigKey(
         "kataNodeMaxCount", "integer", 3,
-        "Most Kata nodes the autoscaler adds (kataEnableAutoScaling): the size quotas and "
-        "limits are checked at.",
+        "Most Kata nodes the autoscaler adds (kataEnableAutoScaling); quotas and node limits "
+        "are checked at this size.",
         Between(1, MAX),
         rules=(POOL_SCALING.allows("at least kataNodeCount"),
-               CLUSTER_NODES.allows("with the other pools at their largest, within the Free "
-                                    "tier's nodes"),
+               CLUSTER_NODES.allows("with skuTier Free, all pools at their largest within "
+                                    f"{pool_scaling.FREE_TIER_MAX_NODES} nodes"),
                AVAILABILITY_ZONES.allows(), KATA_UPGRADE.allows(), EPHEMERAL_OS_DISK.allows(),
                TENANT_CAPACITY.allows()),
         unused=(KATA_FIXED,),

@@ -29,7 +29,7 @@ KEYS: tuple[ConfigKey, ...] = (
         "or a % of the pool); each drained node restarts its sandboxes.",
         CountOrPercent(MAX),
         rules=(KATA_UPGRADE.allows("above 0 when kataMaxUnavailable is 0; with the pool's "
-                                   "largest size at most 1000 nodes"),),
+                                   f"largest size at most {MAX} nodes"),),
     ),
     ConfigKey(
         "kataMaxUnavailable", "string", "0",
