@@ -3,11 +3,12 @@ component sends. `__main__.py` wires the components together with these."""
 
 from __future__ import annotations
 
-from components.azure_linux_cluster import ClusterArgs, EntraArgs
+from components.azure_linux_cluster import AutoscalerProfile, ClusterArgs, EntraArgs
 from components.monitoring import WorkspaceArgs
-from components.node_pools import HostDisk, NodePoolArgs
+from components.node_pools import Autoscaling, HostDisk, NodePoolArgs, UpgradeArgs
 from sandboxing import catalog
 from sandboxing.config.settings import Settings
+from sandboxing.pool_scaling import PoolScale, autoscaled_new_cluster_pools, kata_scale, user_scale
 
 
 def host_disk(settings: Settings) -> HostDisk:
@@ -16,6 +17,35 @@ def host_disk(settings: Settings) -> HostDisk:
         encryption_at_host=settings.enable_encryption_at_host,
         os_disk_type=settings.os_disk_type,
         os_disk_size_gb=settings.os_disk_size_gb,
+    )
+
+
+def autoscaling(pool: PoolScale) -> Autoscaling | None:
+    """kata/userEnableAutoScaling with its NodeMinCount and NodeMaxCount."""
+    return Autoscaling(pool.min_nodes, pool.max_nodes) if pool.autoscaling else None
+
+
+def kata_upgrade(settings: Settings) -> UpgradeArgs:
+    """kataMaxSurge and the rest, on the Kata pool wherever it is; maxUnavailable is not sent to
+    a System pool (AKS refuses it there; the rules keep it 0)."""
+    return UpgradeArgs(
+        max_surge=settings.kata_max_surge,
+        max_unavailable=None if settings.kata_on_system_pool else settings.kata_max_unavailable,
+        drain_timeout_minutes=settings.kata_drain_timeout_minutes,
+        node_soak_minutes=settings.kata_node_soak_minutes,
+        undrainable_node_behavior=settings.kata_undrainable_node_behavior,
+    )
+
+
+def autoscaler_profile(settings: Settings) -> AutoscalerProfile | None:
+    """The cluster autoscaler profile, sent when a pool of the new cluster autoscales."""
+    if not autoscaled_new_cluster_pools(settings):
+        return None
+    return AutoscalerProfile(
+        scale_down_delay_after_add=settings.autoscaler_scale_down_delay_after_add,
+        scale_down_unneeded_time=settings.autoscaler_scale_down_unneeded_time,
+        expander=settings.autoscaler_expander,
+        max_node_provision_time=settings.autoscaler_max_node_provision_time,
     )
 
 
@@ -29,6 +59,9 @@ def system_pool(settings: Settings) -> NodePoolArgs:
             os_sku=settings.kata_os_sku,
             disk=host_disk(settings),
             workload_runtime=settings.workload_runtime,
+            autoscaling=autoscaling(kata_scale(settings)),
+            zones=settings.availability_zones,
+            upgrade=kata_upgrade(settings),
         )
     # systemPoolCriticalAddonsOnly: only system pods (they tolerate the taint) run there.
     taints = (catalog.CRITICAL_ADDONS_ONLY_TAINT,) if settings.user_pool else ()
@@ -38,6 +71,7 @@ def system_pool(settings: Settings) -> NodePoolArgs:
         count=settings.system_node_count,
         disk=host_disk(settings),
         taints=taints,
+        zones=settings.availability_zones,
     )
 
 
@@ -69,6 +103,7 @@ def cluster_args(settings: Settings) -> ClusterArgs:
         api_server_authorized_ip_ranges=settings.api_server_authorized_ip_ranges,
         monitoring=monitoring,
         azure_policy=settings.enable_azure_policy,
+        autoscaler=autoscaler_profile(settings),
     )
 
 
@@ -85,6 +120,9 @@ def kata_pool_args(settings: Settings, managed_by: str) -> NodePoolArgs:
         workload_runtime=settings.workload_runtime,
         taints=(settings.kata_node_taint,) if settings.kata_node_taint else (),
         tags={catalog.MANAGED_BY_TAG: managed_by},
+        autoscaling=autoscaling(kata_scale(settings)),
+        zones=settings.availability_zones,
+        upgrade=kata_upgrade(settings),
     )
 
 
@@ -95,4 +133,6 @@ def user_pool_args(settings: Settings) -> NodePoolArgs:
         count=settings.user_node_count,
         kubernetes_version=settings.kubernetes_version,
         disk=host_disk(settings),
+        autoscaling=autoscaling(user_scale(settings)),
+        zones=settings.availability_zones,
     )

@@ -145,6 +145,13 @@ def main() -> None:
         orchestrator_version=version,
         node_taints=[TAINT],
         tags={"pod-sandboxing-stack": f"{pulumi.get_project()}/{pulumi.get_stack()}"},
+        upgrade_settings=containerservice.AgentPoolUpgradeSettingsArgs(
+            max_surge="1",
+            max_unavailable="0",
+            drain_timeout_in_minutes=30,
+            node_soak_duration_in_minutes=0,
+            undrainable_node_behavior="Cordon",
+        ),
     )
     credentials = containerservice.list_managed_cluster_user_credentials_output(
         resource_group_name=group.name, resource_name=cluster.name

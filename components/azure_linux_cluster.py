@@ -15,7 +15,7 @@ from components.monitoring import (
     WorkspaceArgs,
     oms_agent_addon,
 )
-from components.node_pools import NodePoolArgs
+from components.node_pools import AUTOSCALED_COUNT, NodePoolArgs
 from sandboxing.catalog import SYSTEM_POOL_NAME
 
 DNS_PREFIX_MAX = 54
@@ -29,6 +29,25 @@ class EntraArgs:
     admin_group_object_ids: tuple[str, ...]
     azure_rbac: bool = False
     disable_local_accounts: bool = False
+
+
+@dataclass(frozen=True)
+class AutoscalerProfile:
+    """The cluster autoscaler's settings; one profile for every autoscaled pool of the cluster
+    ("You can't set an autoscaler profile per node pool", articles/aks/cluster-autoscaler.md)."""
+
+    scale_down_delay_after_add: str
+    scale_down_unneeded_time: str
+    expander: str
+    max_node_provision_time: str
+
+    def profile(self) -> containerservice.ManagedClusterPropertiesAutoScalerProfileArgs:
+        return containerservice.ManagedClusterPropertiesAutoScalerProfileArgs(
+            scale_down_delay_after_add=self.scale_down_delay_after_add,
+            scale_down_unneeded_time=self.scale_down_unneeded_time,
+            expander=self.expander,
+            max_node_provision_time=self.max_node_provision_time,
+        )
 
 
 @dataclass(frozen=True)
@@ -48,6 +67,7 @@ class ClusterArgs:
     api_server_authorized_ip_ranges: tuple[str, ...] = ()
     monitoring: WorkspaceArgs | None = None
     azure_policy: bool = False
+    autoscaler: AutoscalerProfile | None = None  # None: no pool autoscales, nothing sent
 
 
 def dns_prefix(cluster_name: str) -> str:
@@ -91,9 +111,9 @@ def system_pool(pool: NodePoolArgs) -> containerservice.ManagedClusterAgentPoolP
         os_sku=pool.os_sku,
         type=containerservice.AgentPoolType.VIRTUAL_MACHINE_SCALE_SETS,
         vm_size=pool.vm_size,
-        count=pool.count,
         workload_runtime=pool.workload_runtime,
         node_taints=list(pool.taints) or None,
+        **pool.scale_args(),
         **pool.disk.pool_args(),
     )
 
@@ -173,7 +193,16 @@ class AzureLinuxCluster(ClusterAccess):
             addon_profiles=addon_profiles(
                 workspace.workspace_id if workspace else None, args.azure_policy
             ),
-            opts=child,
+            auto_scaler_profile=args.autoscaler.profile() if args.autoscaler else None,
+            # An autoscaled System pool's count is the autoscaler's (node_pools.AUTOSCALED_COUNT).
+            # Its zones are not replaced like an AgentPool's: a new zone list needs a new
+            # cluster, and tools/plan/replacements.py marks the change as refused.
+            opts=pulumi.ResourceOptions(
+                parent=self,
+                ignore_changes=[f"agentPoolProfiles[0].{AUTOSCALED_COUNT}"]
+                if args.system_pool.autoscaling
+                else None,
+            ),
         )
         if workspace is not None:
             ClusterMonitoring(f"{name}-monitoring", cluster.id, cluster.name, group.name,

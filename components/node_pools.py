@@ -30,18 +30,76 @@ class HostDisk:
 
 
 @dataclass(frozen=True)
+class Autoscaling:
+    """The cluster autoscaler's bounds; the pool's `count` is then only its initial size."""
+
+    min_count: int
+    max_count: int
+
+
+@dataclass(frozen=True)
+class UpgradeArgs:
+    """How AKS upgrades the pool's nodes (AgentPool upgradeSettings)."""
+
+    max_surge: str
+    max_unavailable: str | None  # None: not sent (AKS refuses it on System pools)
+    drain_timeout_minutes: int
+    node_soak_minutes: int
+    undrainable_node_behavior: str
+
+    def settings(self) -> containerservice.AgentPoolUpgradeSettingsArgs:
+        return containerservice.AgentPoolUpgradeSettingsArgs(
+            max_surge=self.max_surge,
+            max_unavailable=self.max_unavailable,
+            drain_timeout_in_minutes=self.drain_timeout_minutes,
+            node_soak_duration_in_minutes=self.node_soak_minutes,
+            undrainable_node_behavior=self.undrainable_node_behavior,
+        )
+
+
+@dataclass(frozen=True)
 class NodePoolArgs:
     """One Linux pool: its ARM name, size, count and what makes it special."""
 
     name: str  # the agent pool's name in ARM, e.g. katapool
     vm_size: str
-    count: int
+    count: int  # with autoscaling: the initial size (AKS needs it, pulumi-azure-native#2943)
     os_sku: str = "AzureLinux"
     kubernetes_version: str = ""  # empty: the cluster's
     disk: HostDisk = HostDisk()
     workload_runtime: str | None = None  # KataVmIsolation for a Kata pool
     taints: tuple[str, ...] = ()
     tags: Mapping[str, str] = field(default_factory=dict)
+    autoscaling: Autoscaling | None = None  # None: a fixed `count`
+    zones: tuple[str, ...] = ()  # empty: regional
+    upgrade: UpgradeArgs | None = None  # None: AKS's defaults
+
+    def scale_args(self) -> dict[str, Any]:
+        """Count, autoscaler bounds, zones and upgrade settings, as an AgentPool or an inline
+        pool takes them; what is not set is not sent."""
+        scaling = self.autoscaling
+        return {
+            "count": self.count,
+            "enable_auto_scaling": True if scaling else None,
+            "min_count": scaling.min_count if scaling else None,
+            "max_count": scaling.max_count if scaling else None,
+            "availability_zones": list(self.zones) or None,
+            "upgrade_settings": self.upgrade.settings() if self.upgrade else None,
+        }
+
+
+# Once the autoscaler sizes a pool, its count is the autoscaler's: a later `pulumi up` must not
+# send kataNodeCount again and undo a scale-up (pulumi/pulumi-azure#780; Terraform modules do the
+# same with lifecycle ignore_changes on node_count, e.g. FairwindsOps/azure-terraform-modules#3).
+AUTOSCALED_COUNT = "count"
+# AKS cannot change a pool's zones ("You can't change the number of availability zones after you
+# create a node pool", articles/aks/reliability-availability-zones-configure.md, ms.date
+# 03/26/2026) and azure-native would send the change as an update (availabilityZones is not in
+# its forceNewMap): replace the pool instead, deleting it first. azure-native asks for
+# delete-before-replace only for replacements of its own (pulumi-azure-native
+# provider/pkg/provider/provider.go `Diff`: `deleteBeforeReplace := len(replaces) > 0`), and its
+# create refuses a pool whose name exists ("cannot create already existing resource").
+ZONES = "availabilityZones"
 
 
 class AddedNodePool(pulumi.ComponentResource):
@@ -71,14 +129,20 @@ class AddedNodePool(pulumi.ComponentResource):
             os_type=containerservice.OSType.LINUX,
             os_sku=args.os_sku,
             vm_size=args.vm_size,
-            count=args.count,
             orchestrator_version=args.kubernetes_version or None,
             workload_runtime=args.workload_runtime,
             node_taints=list(args.taints) or None,
             tags=dict(args.tags) or None,
+            **args.scale_args(),
             **args.disk.pool_args(),
-            # `after`: pool operations it must not overlap (AKS runs one at a time per cluster).
-            opts=pulumi.ResourceOptions(parent=self, depends_on=list(after)),
+            opts=pulumi.ResourceOptions(
+                parent=self,
+                # Pool operations it must not overlap (AKS runs one at a time per cluster).
+                depends_on=list(after),
+                ignore_changes=[AUTOSCALED_COUNT] if args.autoscaling else None,
+                replace_on_changes=[ZONES],
+                delete_before_replace=True,
+            ),
         )
         self.pool_name = self.pool.name
         self.register_outputs({"poolName": self.pool_name})

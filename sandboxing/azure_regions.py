@@ -48,3 +48,28 @@ def closest_regions(value: str, count: int = 1) -> list[str]:
     """The region names spelled most like `value`, best first; [] when none is close."""
     spelled = normalize_location(value).replace("-", "").replace("_", "")
     return difflib.get_close_matches(spelled, sorted(PUBLIC_CLOUD_REGIONS), n=count, cutoff=0.6)
+
+
+# --- Availability zones ----------------------------------------------------------------------
+
+# Public-cloud regions with availability zones: the "All" table of MicrosoftDocs/reliability-docs
+# articles/reliability/regions-list.md (ms.date 09/23/2025; read at commit e92155a1 of
+# 2026-08-20), rows with "Availability zone support". Azure adds zones to regions over time, so
+# a region missing here may have gained them since: the refusal says where to look. Whether a VM
+# size is offered in a zone differs per subscription (`az vm list-skus --location <region>
+# --size <size>` shows its zones and restrictions), which no offline check can know.
+ZONE_REGIONS_AS_OF = "2025-09-23"
+ZONE_REGIONS: frozenset[str] = frozenset((
+    "australiaeast", "austriaeast", "belgiumcentral", "brazilsouth", "canadacentral",
+    "centralindia", "centralus", "chilecentral", "denmarkeast", "eastasia", "eastus", "eastus2",
+    "francecentral", "germanywestcentral", "indiasouthcentral", "indonesiacentral",
+    "israelcentral", "italynorth", "japaneast", "japanwest", "koreacentral", "malaysiawest",
+    "mexicocentral", "newzealandnorth", "northeurope", "norwayeast", "polandcentral",
+    "qatarcentral", "southafricanorth", "southcentralus", "southeastasia", "spaincentral",
+    "swedencentral", "switzerlandnorth", "uaenorth", "uksouth", "westeurope", "westus2",
+    "westus3",
+))  # fmt: skip
+
+
+def has_zones(location: str) -> bool:
+    return normalize_location(location) in ZONE_REGIONS

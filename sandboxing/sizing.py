@@ -21,6 +21,7 @@ from typing import Any
 from sandboxing import catalog
 from sandboxing.config.settings import Settings, camel
 from sandboxing.node_capacity import NodeCapacity, node_capacity
+from sandboxing.pool_scaling import kata_scale, user_scale
 from sandboxing.quantities import cpu_millicores, memory_mib
 from sandboxing.tenants.capacity import TenantPool, tenant_pool
 
@@ -38,6 +39,22 @@ class StackNodes:
 
 
 @dataclass(frozen=True)
+class KataPoolCapacity:
+    """How many sandboxed pods (of the demo pod's size) the Kata pool holds at each size it can
+    have: pods per node x nodes, less the demo's untrusted pod and any reserved (warm) pods."""
+
+    autoscaling: bool
+    min_nodes: int  # = initial without autoscaling
+    initial_nodes: int
+    max_nodes: int
+    demo_pods: int  # the untrusted pod of the trusted/untrusted pair
+    reserved_pods: int  # kept for warm pools and the like
+    sandbox_pods_at_min: int | None  # None: the Kata VM size's capacity is not known
+    sandbox_pods_at_initial: int | None
+    sandbox_pods_at_max: int | None
+
+
+@dataclass(frozen=True)
 class SandboxSizing:
     pod_vm_vcpus: int
     pod_vm_memory_mib: int
@@ -47,6 +64,7 @@ class SandboxSizing:
     pods_per_node: int | None
     stack_nodes: StackNodes | None = None
     tenants: TenantPool | None = None  # the tenants' quotas against the Kata pool
+    kata_pool: KataPoolCapacity | None = None  # sandboxed pods at the pool's min/initial/max
 
     def as_output(self) -> dict[str, Any]:
         """camelCase keys, like every other stack output."""
@@ -93,12 +111,13 @@ class PoolSize:
 
     key: str  # the key naming its VM size, e.g. kataNodeVmSize
     vm_size: str
-    most_nodes: int  # its node count at its largest
+    most_nodes: int  # its node count at its largest: the autoscaler's maximum when autoscaled
 
 
 def pool_sizes(settings: Settings) -> list[PoolSize]:
     """Every pool the stack creates, at its largest: what the vCPU quota must hold."""
-    kata = PoolSize("kataNodeVmSize", settings.kata_node_vm_size, settings.kata_node_count)
+    # An upgrade adds surge nodes on top for a while: pool_scaling.kata_surge_nodes.
+    kata = PoolSize("kataNodeVmSize", settings.kata_node_vm_size, kata_scale(settings).largest)
     if settings.existing_cluster or settings.kata_on_system_pool:
         return [kata]
     pools = [
@@ -106,9 +125,8 @@ def pool_sizes(settings: Settings) -> list[PoolSize]:
         kata,
     ]
     if settings.user_pool:
-        pools.append(
-            PoolSize("userNodeVmSize", settings.user_node_vm_size, settings.user_node_count)
-        )
+        user = user_scale(settings).largest
+        pools.append(PoolSize("userNodeVmSize", settings.user_node_vm_size, user))
     return pools
 
 
@@ -140,9 +158,44 @@ def stack_nodes(settings: Settings) -> StackNodes:
     )
 
 
-def stack_sizing(settings: Settings) -> SandboxSizing:
-    """The stack's `sandboxSizing` output: its pods on its Kata nodes, and the nodes it adds."""
+DEMO_PODS = 1  # the untrusted pod of the trusted/untrusted pair runs on the Kata nodes
+
+
+def kata_pool_capacity(settings: Settings, reserved_pods: int = 0) -> KataPoolCapacity:
+    """Sandboxed pods of the demo pod's size the Kata pool holds at its smallest, initial and
+    largest size. `reserved_pods`: pods held back from that, e.g. a warm pool kept ready."""
+    scale = kata_scale(settings)
+    per_node = sandbox_sizing(
+        settings.pod_cpu_limit, settings.pod_memory_limit, settings.kata_node_vm_size
+    ).pods_per_node
+
+    def pods(nodes: int) -> int | None:
+        if per_node is None:
+            return None
+        return max(0, per_node * nodes - DEMO_PODS - reserved_pods)
+
+    return KataPoolCapacity(
+        autoscaling=scale.autoscaling,
+        min_nodes=scale.smallest,
+        initial_nodes=scale.initial,
+        max_nodes=scale.largest,
+        demo_pods=DEMO_PODS,
+        reserved_pods=reserved_pods,
+        sandbox_pods_at_min=pods(scale.smallest),
+        sandbox_pods_at_initial=pods(scale.initial),
+        sandbox_pods_at_max=pods(scale.largest),
+    )
+
+
+def stack_sizing(settings: Settings, reserved_pods: int = 0) -> SandboxSizing:
+    """The stack's `sandboxSizing` output: its pods on its Kata nodes, the nodes it adds, and
+    what the Kata pool holds between its autoscaler's bounds (less `reserved_pods`)."""
     sizing = sandbox_sizing(
         settings.pod_cpu_limit, settings.pod_memory_limit, settings.kata_node_vm_size
     )
-    return replace(sizing, stack_nodes=stack_nodes(settings), tenants=tenant_pool(settings))
+    return replace(
+        sizing,
+        stack_nodes=stack_nodes(settings),
+        tenants=tenant_pool(settings),
+        kata_pool=kata_pool_capacity(settings, reserved_pods),
+    )

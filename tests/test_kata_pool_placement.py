@@ -42,6 +42,9 @@ def test_the_one_system_pool_runs_kata_with_the_kata_keys(one_pool: RunResult) -
         "name": "system", "mode": "System", "osType": "Linux", "osSKU": "AzureLinux",
         "type": "VirtualMachineScaleSets", "vmSize": "Standard_D4s_v3", "count": 1,
         "workloadRuntime": "KataVmIsolation",
+        # The Kata pool's upgrade settings, without maxUnavailable (refused on System pools).
+        "upgradeSettings": {"maxSurge": "1", "drainTimeoutInMinutes": 30,
+                            "nodeSoakDurationInMinutes": 0, "undrainableNodeBehavior": "Cordon"},
     }  # fmt: skip
     assert "nodeTaints" not in pool  # system pods and the trusted pod run here
 

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from sandboxing import catalog
+from sandboxing.pool_scaling import count_or_percent
 from sandboxing.quantities import cpu_millicores, memory_mib
 
 
@@ -189,6 +190,68 @@ class SandboxRuntimeName:
         return f"is not pod sandboxing ({why}); use {ga.workload_runtime}"
 
 
+MINUTES = re.compile(r"^(?P<minutes>\d+)m$")
+
+
+@dataclass(frozen=True)
+class Minutes:
+    """A duration as the AKS autoscaler profile takes it: whole minutes followed by `m` (ARM:
+    "Values must be an integer followed by an 'm'. No unit of time other than minutes (m) is
+    supported."); `warn_below` minutes works but deserves the `below` warning."""
+
+    example: str
+    low: int = 0
+    warn_below: int = 0
+    below: str = ""
+
+    @property
+    def allowed(self) -> str:
+        floor = f", at least `{self.low}m`" if self.low else ""
+        return f"whole minutes followed by `m`, e.g. `{self.example}`{floor}"
+
+    def refusal(self, value: str) -> str | None:
+        match = MINUTES.match(value)
+        if match is None:
+            return (
+                f"must be whole minutes followed by m, e.g. {self.example} (AKS takes no other "
+                "unit here)"
+            )
+        if int(match["minutes"]) < self.low:
+            return f"must be at least {self.low}m"
+        return None
+
+    def warning(self, value: str) -> str | None:
+        match = MINUTES.match(value)
+        if match and int(match["minutes"]) < self.warn_below:
+            return self.below
+        return None
+
+
+@dataclass(frozen=True)
+class CountOrPercent:
+    """Nodes at once, as an agent pool's maxSurge/maxUnavailable take them: a whole number, or a
+    whole percentage of the pool (rounded up by AKS)."""
+
+    max_count: int
+
+    @property
+    def allowed(self) -> str:
+        return f"a number of nodes (0-{self.max_count}) or a percentage of the pool (`0%`-`100%`)"
+
+    def refusal(self, value: str) -> str | None:
+        parsed = count_or_percent(value)
+        if parsed is None:
+            return (
+                "must be a whole number of nodes or a whole percentage of the pool, e.g. 1 or 33%"
+            )
+        number, percent = parsed
+        if percent and number > 100:
+            return "must be at most 100%"
+        if not percent and number > self.max_count:
+            return f"must be at most {self.max_count} nodes (a pool's largest size)"
+        return None
+
+
 def is_ipv4_range(text: str) -> bool:
     try:
         ipaddress.IPv4Network(text, strict=False)
@@ -197,7 +260,10 @@ def is_ipv4_range(text: str) -> bool:
     return True
 
 
-Kind = OneOf | Matches | Between | Quantity | EachItem | VmSizeName | SandboxRuntimeName
+Kind = (
+    OneOf | Matches | Between | Quantity | EachItem | VmSizeName | SandboxRuntimeName | Minutes
+    | CountOrPercent
+)  # fmt: skip
 
 
 def refusal(kind: Kind, value: Any) -> tuple[Any, str] | None:
@@ -212,4 +278,4 @@ def refusal(kind: Kind, value: Any) -> tuple[Any, str] | None:
 
 def warning(kind: Kind, value: Any) -> str | None:
     """A warning on an allowed value, for the kinds that have them."""
-    return kind.warning(value) if isinstance(kind, OneOf) else None
+    return kind.warning(value) if isinstance(kind, OneOf | Minutes) else None

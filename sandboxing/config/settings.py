@@ -78,6 +78,24 @@ class Settings:
     user_node_vm_size: str
     user_node_count: int
     tenants: tuple[Tenant, ...]
+    # --- Capacity that follows demand (sandboxing/keys/scaling.py, upgrades.py) ---------------
+    kata_enable_auto_scaling: bool
+    kata_node_min_count: int
+    kata_node_max_count: int
+    user_enable_auto_scaling: bool
+    user_node_min_count: int
+    user_node_max_count: int
+    autoscaler_scale_down_delay_after_add: str
+    autoscaler_scale_down_unneeded_time: str
+    autoscaler_expander: str
+    autoscaler_max_node_provision_time: str
+    availability_zones: tuple[str, ...]
+    kata_max_surge: str
+    kata_max_unavailable: str
+    kata_drain_timeout_minutes: int
+    kata_node_soak_minutes: int
+    kata_undrainable_node_behavior: str
+    # --- end of the capacity block ----------------------------------------------------------
     # azure-native:environment (public, usgovernment, china; empty: public), like `location`
     # a provider setting rather than a key of this project.
     azure_environment: str = ""

@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from sandboxing.config.contract import check_keys
 from sandboxing.config.key import Rule
 from sandboxing.config.settings import Problem, Settings
-from sandboxing.rules import cluster, placement, pods, pools, production
+from sandboxing.rules import cluster, placement, pods, pools, production, scaling, upgrades, zones
 from sandboxing.tenants.capacity import TENANT_CAPACITY
 from sandboxing.tenants.config import TENANTS
 
@@ -34,6 +34,11 @@ RULES: tuple[Rule, ...] = (
     production.EPHEMERAL_OS_DISK,
     production.NEW_CLUSTER_OPTIONS,
     production.USER_POOL,
+    # capacity that follows demand: autoscaler bounds, node limits, zones, upgrades
+    scaling.POOL_SCALING,
+    scaling.CLUSTER_NODES,
+    zones.AVAILABILITY_ZONES,
+    upgrades.KATA_UPGRADE,
     TENANTS,
     TENANT_CAPACITY,
 )

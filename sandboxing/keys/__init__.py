@@ -7,11 +7,13 @@
 from __future__ import annotations
 
 from sandboxing.config.key import ConfigKey
-from sandboxing.keys import cluster, operations, pods, pools, tenants
+from sandboxing.keys import cluster, operations, pods, pools, scaling, tenants, upgrades
 
 CONFIG_KEYS: tuple[ConfigKey, ...] = (
     *cluster.KEYS,
     *pools.KEYS,
+    *scaling.KEYS,
+    *upgrades.KEYS,
     *pods.KEYS,
     *operations.KEYS,
     *tenants.KEYS,

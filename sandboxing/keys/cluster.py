@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sandboxing import catalog, names
+from sandboxing import catalog, names, pool_scaling
 from sandboxing.config.key import Condition, ConfigKey
 from sandboxing.config.kinds import EachItem, Matches, OneOf, is_ipv4_range
 from sandboxing.rules.cluster import ENTRA_OPTIONS, LOCATION, RECONCILE_CLOUD, UPGRADE_DRIFT
@@ -10,6 +10,10 @@ from sandboxing.rules.placement import ONE_POOL_NEEDS_NEW_CLUSTER
 from sandboxing.rules.pods import RUNTIME_CLASS_OVERRIDE
 from sandboxing.rules.pools import KATA_POOL_NAME, KUBERNETES_VERSION
 from sandboxing.rules.production import EPHEMERAL_OS_DISK, NEW_CLUSTER_OPTIONS, USER_POOL
+from sandboxing.rules.scaling import CLUSTER_NODES, POOL_SCALING
+from sandboxing.rules.upgrades import KATA_UPGRADE
+from sandboxing.rules.zones import AVAILABILITY_ZONES
+from sandboxing.tenants.capacity import TENANT_CAPACITY
 from sandboxing.tenants.config import TENANTS
 
 EXISTING = Condition("clusterMode", "existing")
@@ -22,7 +26,9 @@ KEYS: tuple[ConfigKey, ...] = (
         OneOf(("new", "existing")),
         rules=(ONE_POOL_NEEDS_NEW_CLUSTER.allows(), NEW_CLUSTER_OPTIONS.allows(),
                RUNTIME_CLASS_OVERRIDE.allows(), LOCATION.allows(), KATA_POOL_NAME.allows(),
-               EPHEMERAL_OS_DISK.allows(), USER_POOL.allows()),
+               EPHEMERAL_OS_DISK.allows(), USER_POOL.allows(), POOL_SCALING.allows(),
+               CLUSTER_NODES.allows(), AVAILABILITY_ZONES.allows(), KATA_UPGRADE.allows(),
+               TENANT_CAPACITY.allows()),
     ),
     ConfigKey(
         "resourceGroupName", "string", "",
@@ -90,6 +96,8 @@ KEYS: tuple[ConfigKey, ...] = (
     ConfigKey(
         "skuTier", "string", "Free", "Cluster SKU tier (new mode).",
         OneOf(("Free", "Standard", "Premium")),
+        rules=(CLUSTER_NODES.allows("Standard or Premium when the pools can reach more than "
+                                    f"{pool_scaling.FREE_TIER_MAX_NODES} nodes"),),
     ),
     ConfigKey(
         "entraAdminGroupObjectIds", "array", [],

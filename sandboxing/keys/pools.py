@@ -18,7 +18,14 @@ from sandboxing.rules.pools import (
     SYSTEM_POOL_MINIMUM,
 )
 from sandboxing.rules.production import EPHEMERAL_OS_DISK, NEW_CLUSTER_OPTIONS, USER_POOL
+from sandboxing.rules.scaling import CLUSTER_NODES, POOL_SCALING
+from sandboxing.rules.upgrades import KATA_UPGRADE
+from sandboxing.rules.zones import AVAILABILITY_ZONES
 from sandboxing.tenants.capacity import TENANT_CAPACITY
+
+# The rules of capacity that follows demand (sandboxing/keys/scaling.py) read these keys too.
+SIZE_RULES = (CLUSTER_NODES.allows(), AVAILABILITY_ZONES.allows())
+SCALING_RULES = (POOL_SCALING.allows(), *SIZE_RULES, KATA_UPGRADE.allows())
 
 KATA_POOL_PLACEMENTS = ("dedicated", "system")
 KATA_GA = catalog.KATA_GA
@@ -51,20 +58,20 @@ KEYS: tuple[ConfigKey, ...] = (
         OneOf(KATA_POOL_PLACEMENTS, {"system": "new mode only"}),
         rules=(ONE_POOL_NEEDS_NEW_CLUSTER.allows(), KATA_SYSTEM_POOL_SIZE.allows(),
                KATA_POOL_NAME.allows(), EPHEMERAL_OS_DISK.allows(), USER_POOL.allows(),
-               RECONCILE_CLOUD.allows()),
+               RECONCILE_CLOUD.allows(), *SCALING_RULES, TENANT_CAPACITY.allows()),
     ),
     ConfigKey(
         "systemNodeVmSize", "string", "Standard_D2s_v5",
         "VM size of the inline System pool (OCI runtime, AzureLinux; dedicated placement).",
         VmSizeName("Standard_D2s_v5", catalog.SYSTEM_POOL_MIN_VCPUS, SYSTEM_POOL_MINIMUM),
-        rules=(EPHEMERAL_OS_DISK.allows(),),
+        rules=(EPHEMERAL_OS_DISK.allows(), CLUSTER_NODES.allows()),
         unused=(_one_pool("the one System pool uses kataNodeVmSize"),),
     ),
     ConfigKey(
         "systemNodeCount", "integer", 1,
         "Node count of the OCI System pool (dedicated placement).",
         Between(1, catalog.MAX_NODES_PER_POOL),
-        rules=(EPHEMERAL_OS_DISK.allows(),),
+        rules=(EPHEMERAL_OS_DISK.allows(), *SIZE_RULES),
         unused=(_one_pool("the one System pool has kataNodeCount nodes"),),
     ),
     ConfigKey(
@@ -92,14 +99,17 @@ KEYS: tuple[ConfigKey, ...] = (
             KATA_VM_SIZE.allows(f"a size of a listed family ({KATA_FAMILIES})"),
             KATA_SYSTEM_POOL_SIZE.allows(),
             POD_FITS_KATA_NODE.allows(), EPHEMERAL_OS_DISK.allows(), TENANT_CAPACITY.allows(),
+            CLUSTER_NODES.allows(),
         ),
     ),
     ConfigKey(
         "kataNodeCount", "integer", 1,
-        "Node count of the Kata pool (with placement system: of the System pool).",
+        "Node count of the Kata pool (with placement system: of the System pool); with "
+        "kataEnableAutoScaling its initial size.",
         Between(1, catalog.MAX_NODES_PER_POOL,
                 why="a Kata pool with no node cannot run the untrusted pod"),
-        rules=(TENANT_CAPACITY.allows(), EPHEMERAL_OS_DISK.allows()),
+        rules=(TENANT_CAPACITY.allows(), EPHEMERAL_OS_DISK.allows(),
+               POOL_SCALING.allows(), *SIZE_RULES, KATA_UPGRADE.allows()),
     ),
     ConfigKey(
         "allowUnlistedVmSize", "boolean", False,
@@ -167,20 +177,23 @@ KEYS: tuple[ConfigKey, ...] = (
         "Taint the System pool CriticalAddonsOnly=true:NoSchedule and add a User pool for the "
         "trusted pod and other ordinary workloads (new mode, dedicated placement).",
         rules=(USER_POOL.allows(), NEW_CLUSTER_OPTIONS.allows(), KATA_POOL_NAME.allows(),
-               EPHEMERAL_OS_DISK.allows()),
+               EPHEMERAL_OS_DISK.allows(), POOL_SCALING.allows(), *SIZE_RULES),
     ),
     ConfigKey(
         "userNodeVmSize", "string", "Standard_D2s_v5",
         "VM size of the User pool (systemPoolCriticalAddonsOnly).",
         VmSizeName("Standard_D2s_v5"),
-        rules=(EPHEMERAL_OS_DISK.allows(),),
+        rules=(EPHEMERAL_OS_DISK.allows(), CLUSTER_NODES.allows()),
         unused=(NO_USER_POOL,),
     ),
     ConfigKey(
         "userNodeCount", "integer", 1,
-        "Node count of the User pool (systemPoolCriticalAddonsOnly).",
+        "Node count of the User pool (systemPoolCriticalAddonsOnly); with "
+        "userEnableAutoScaling its initial size.",
         Between(1, catalog.MAX_NODES_PER_POOL, why="the trusted pod needs a node"),
-        rules=(EPHEMERAL_OS_DISK.allows(),),
+        rules=(EPHEMERAL_OS_DISK.allows(),
+               POOL_SCALING.allows("with userEnableAutoScaling: between userNodeMinCount and "
+                                   "userNodeMaxCount"), *SIZE_RULES),
         unused=(NO_USER_POOL,),
     ),
 )  # fmt: skip

@@ -7,6 +7,7 @@ from typing import Any
 from sandboxing import catalog
 from sandboxing.config.settings import Problem, Settings
 from sandboxing.names import parse_kubernetes_version
+from sandboxing.rules.zones import region_problems
 from sandboxing.tenants.config import existing_cluster_problems
 
 
@@ -38,4 +39,7 @@ def check_existing_cluster(
             f"a node pool of that name already exists on {settings.cluster_name} and is not "
             f"managed by this stack ({managed_by}); choose another name",
         ))  # fmt: skip
+    # availabilityZones: the Kata pool goes into the cluster's region, known only now.
+    where = f"the cluster {settings.cluster_name}'s region"
+    problems += region_problems(settings.availability_zones, cluster.get("location") or "", where)
     return problems + existing_cluster_problems(settings, cluster)

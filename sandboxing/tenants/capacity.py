@@ -22,6 +22,7 @@ from sandboxing import catalog
 from sandboxing.config.key import Rule
 from sandboxing.config.settings import Problem, Settings
 from sandboxing.node_capacity import node_capacity
+from sandboxing.pool_scaling import kata_scale
 from sandboxing.quantities import cpu_millicores, memory_mib
 from sandboxing.tenants.config import field_key
 from sandboxing.tenants.fields import Tenant
@@ -43,8 +44,19 @@ class TenantCapacity:
 
 
 @dataclass(frozen=True)
+class PoolShare:
+    """What the Kata pool gives tenants at one size: its nodes' allocatable less the demo's
+    untrusted pod, and whether the tenants' quotas fit in it."""
+
+    nodes: int
+    allocatable_millicpu: int | None  # None: the Kata VM size's capacity is not known
+    allocatable_memory_mib: int | None
+    fits: bool | None
+
+
+@dataclass(frozen=True)
 class TenantPool:
-    kata_nodes: int
+    kata_nodes: int  # the pool's (initial) node count, kataNodeCount
     kata_node_vm_size: str
     allocatable_millicpu: int | None  # over all Kata nodes, minus the demo's untrusted pod
     allocatable_memory_mib: int | None
@@ -52,6 +64,17 @@ class TenantPool:
     quota_memory_mib: int
     fits: bool | None  # None: the Kata VM size's capacity is not known
     tenants: tuple[TenantCapacity, ...]
+    # With kataEnableAutoScaling the pool moves between these; without, both are the above.
+    autoscaling: bool = False
+    at_min: PoolShare | None = None
+    at_max: PoolShare | None = None
+
+    @property
+    def largest(self) -> PoolShare:
+        """What the quotas are held against: the pool at its maximum."""
+        initial = PoolShare(self.kata_nodes, self.allocatable_millicpu,
+                            self.allocatable_memory_mib, self.fits)  # fmt: skip
+        return self.at_max or initial
 
 
 def _mib(text: str) -> int:
@@ -78,36 +101,51 @@ def tenant_capacity(tenant: Tenant, settings: Settings) -> TenantCapacity:
     )
 
 
+def _share(settings: Settings, nodes: int, cpu: int, memory: int) -> PoolShare:
+    """`nodes` Kata nodes against quotas of `cpu` millicores and `memory` MiB."""
+    node = node_capacity(settings.kata_node_vm_size)
+    if node is None:
+        return PoolShare(nodes, None, None, None)
+    # The demo's untrusted pod runs on the same nodes (with none, there is nothing to share).
+    pool_cpu = max(0, nodes * node.allocatable_millicpu - (
+        cpu_millicores(settings.pod_cpu_limit) or 0))  # fmt: skip
+    pool_memory = max(0, nodes * node.allocatable_memory_mib - (
+        _mib(settings.pod_memory_limit) + OVERHEAD_MIB))  # fmt: skip
+    return PoolShare(nodes, pool_cpu, pool_memory, cpu <= pool_cpu and memory <= pool_memory)
+
+
 def tenant_pool(settings: Settings) -> TenantPool | None:
-    """The tenants against the Kata pool; None without tenants."""
+    """The tenants against the Kata pool (at its initial size, and its autoscaler's bounds);
+    None without tenants."""
     tenants = settings.tenants
     if not tenants:
         return None
-    node = node_capacity(settings.kata_node_vm_size)
     capacities = tuple(tenant_capacity(t, settings) for t in tenants)
     cpu = sum(c.cpu_quota_millicores for c in capacities)
     memory = sum(c.memory_quota_mib for c in capacities)
-    pool_cpu = pool_memory = None
-    if node is not None:
-        # The demo's untrusted pod runs on the same nodes.
-        pool_cpu = settings.kata_node_count * node.allocatable_millicpu - (
-            cpu_millicores(settings.pod_cpu_limit) or 0
-        )
-        pool_memory = settings.kata_node_count * node.allocatable_memory_mib - (
-            _mib(settings.pod_memory_limit) + OVERHEAD_MIB
-        )
-    fits = None if pool_cpu is None or pool_memory is None else (
-        cpu <= pool_cpu and memory <= pool_memory)  # fmt: skip
+    scale = kata_scale(settings)
+    initial = _share(settings, scale.initial, cpu, memory)
     return TenantPool(
-        kata_nodes=settings.kata_node_count,
+        kata_nodes=scale.initial,
         kata_node_vm_size=settings.kata_node_vm_size,
-        allocatable_millicpu=pool_cpu,
-        allocatable_memory_mib=pool_memory,
+        allocatable_millicpu=initial.allocatable_millicpu,
+        allocatable_memory_mib=initial.allocatable_memory_mib,
         quota_millicpu=cpu,
         quota_memory_mib=memory,
-        fits=fits,
+        fits=initial.fits,
         tenants=capacities,
+        autoscaling=scale.autoscaling,
+        at_min=_share(settings, scale.smallest, cpu, memory),
+        at_max=_share(settings, scale.largest, cpu, memory),
     )
+
+
+def _pool_words(pool: TenantPool) -> tuple[str, str]:
+    """(how the pool's size reads in a message, the key that raises it)."""
+    nodes = pool.largest.nodes
+    if pool.autoscaling:
+        return f"at its maximum of {nodes} node(s) (kataNodeMaxCount)", "kataNodeMaxCount"
+    return f"{nodes} node(s)", "kataNodeCount"
 
 
 def _tenant_problems(
@@ -145,19 +183,21 @@ def _tenant_problems(
                 f"holds no pod of the default size: one needs {needed} ({pod_text}); raise "
                 f"{field} to at least {needed} or lower {pod_text.split()[0]}",
             ))  # fmt: skip
+    size, raise_key = _pool_words(pool)
+    largest = pool.largest
     for field, text, quota, available, unit in (
         (
             "cpuQuota",
             tenant.cpu_quota,
             capacity.cpu_quota_millicores,
-            pool.allocatable_millicpu,
+            largest.allocatable_millicpu,
             "m",
         ),
         (
             "memoryQuota",
             tenant.memory_quota,
             capacity.memory_quota_mib,
-            pool.allocatable_memory_mib,
+            largest.allocatable_memory_mib,
             "Mi",
         ),
     ):
@@ -166,7 +206,7 @@ def _tenant_problems(
                 field_key(index, field), text,
                 f"({quota}{unit}) is more than the whole Kata pool can give tenants: "
                 f"{available}{unit} "
-                f"({pool.kata_nodes} node(s), less the demo's untrusted pod); raise kataNodeCount "
+                f"({size}, less the demo's untrusted pod); raise {raise_key} "
                 "or lower the quota",
             ))  # fmt: skip
     return problems
@@ -182,14 +222,17 @@ def check_tenant_capacity(settings: Settings) -> list[Problem]:
         for index, (tenant, capacity) in enumerate(zip(settings.tenants, pool.tenants, strict=True))
         for problem in _tenant_problems(index, tenant, capacity, pool)
     ]
-    if pool.fits is False:
+    largest = pool.largest
+    if largest.fits is False:
+        size = _pool_words(pool)[0]
+        on = f"{size}" if pool.autoscaling else f"on {size}"
         problems.append(Problem(
             "tenants", [each.name for each in pool.tenants],
             f"the tenants' quotas add up to {pool.quota_millicpu}m CPU and "
             f"{pool.quota_memory_mib}Mi memory (pods plus Kata overhead), more than the Kata pool "
-            f"gives them: {pool.allocatable_millicpu}m CPU and {pool.allocatable_memory_mib}Mi "
-            f"on {pool.kata_nodes} node(s): oversubscribed, pods may stay Pending when every "
-            "tenant uses its quota",
+            f"gives them: {largest.allocatable_millicpu}m CPU and "
+            f"{largest.allocatable_memory_mib}Mi {on}: oversubscribed, pods may stay Pending "
+            "when every tenant uses its quota",
             "warning",
         ))  # fmt: skip
     return problems

@@ -8,7 +8,7 @@ import pytest
 
 from sandboxing.config.contract import default_settings
 from sandboxing.node_capacity import node_capacity
-from sandboxing.sizing import sandbox_sizing, stack_nodes, stack_sizing
+from sandboxing.sizing import kata_pool_capacity, sandbox_sizing, stack_nodes, stack_sizing
 
 
 def test_node_capacity_d4s_v3_by_hand() -> None:
@@ -122,7 +122,9 @@ def test_stack_sizing_is_the_pod_sizing_plus_the_nodes() -> None:
     settings = default_settings(kata_pool_placement="system")
     sizing = stack_sizing(settings)
     assert sizing.stack_nodes == stack_nodes(settings)
-    assert replace(sizing, stack_nodes=None) == sandbox_sizing("1", "1Gi", "Standard_D4s_v3")
+    assert sizing.kata_pool == kata_pool_capacity(settings)
+    pod_only = replace(sizing, stack_nodes=None, kata_pool=None)
+    assert pod_only == sandbox_sizing("1", "1Gi", "Standard_D4s_v3")
     assert sizing.as_output()["stackNodes"] == {
         "kataPoolPlacement": "system", "kataNodes": 1, "ociSystemNodes": 0, "vcpus": 4,
         "systemPodsOnKataNodes": True, "userNodes": 0,
@@ -136,3 +138,36 @@ def test_the_user_pool_counts_with_critical_addons_only() -> None:
     # 1 x 2 (System) + 1 x 4 (Kata) + 3 x 8 (User)
     assert (nodes.user_nodes, nodes.vcpus) == (3, 30)
     assert stack_nodes(default_settings(user_node_count=3)).user_nodes == 0  # key not used
+
+
+# --- The Kata pool between its autoscaler's bounds -------------------------------------------
+
+
+def test_a_fixed_pool_holds_pods_per_node_times_nodes_less_the_demo_pod() -> None:
+    pool = kata_pool_capacity(default_settings(kata_node_count=2))
+    # D4s_v3: 3 pods of 1 CPU / 1Gi per node (CPU decides), the demo's untrusted pod takes one.
+    assert (pool.min_nodes, pool.initial_nodes, pool.max_nodes) == (2, 2, 2)
+    assert (pool.sandbox_pods_at_min, pool.sandbox_pods_at_max) == (5, 5)
+
+
+def test_an_autoscaled_pool_from_zero_to_its_maximum() -> None:
+    settings = default_settings(kata_enable_auto_scaling=True, kata_node_min_count=0,
+                                kata_node_max_count=10)  # fmt: skip
+    pool = kata_pool_capacity(settings)
+    assert pool.autoscaling and (pool.min_nodes, pool.initial_nodes, pool.max_nodes) == (0, 1, 10)
+    assert (pool.sandbox_pods_at_min, pool.sandbox_pods_at_initial, pool.sandbox_pods_at_max) == (
+        0, 2, 29)  # fmt: skip
+    assert stack_sizing(settings).as_output()["kataPool"]["sandboxPodsAtMax"] == 29
+
+
+def test_reserved_pods_are_held_back_for_a_warm_pool() -> None:
+    settings = default_settings(kata_enable_auto_scaling=True, kata_node_max_count=4)
+    pool = kata_pool_capacity(settings, reserved_pods=5)
+    assert (pool.reserved_pods, pool.sandbox_pods_at_initial, pool.sandbox_pods_at_max) == (
+        5, 0, 12 - 1 - 5)  # fmt: skip
+    assert stack_sizing(settings, reserved_pods=5).kata_pool == pool
+
+
+def test_an_unknown_size_gives_node_counts_but_no_pod_counts() -> None:
+    pool = kata_pool_capacity(default_settings(kata_node_vm_size="Standard_D4ls_v6"))
+    assert pool.max_nodes == 1 and pool.sandbox_pods_at_max is None

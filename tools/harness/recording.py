@@ -20,6 +20,7 @@ class RecordingMonitor(InterceptingMonitor):
             "protect": request.protect,
             "deleteBeforeReplace": request.deleteBeforeReplace,
             "ignoreChanges": list(request.ignoreChanges),
+            "replaceOnChanges": list(request.replaceOnChanges),
             "retainOnDelete": request.retainOnDelete,
             "additionalSecretOutputs": list(request.additionalSecretOutputs),
             "replaceWith": list(request.replace_with),

@@ -28,12 +28,13 @@ KEY_PROPERTIES: dict[str, tuple[str, ...]] = {
         "resourceName", "kubernetesVersion", "agentPoolProfiles", "networkProfile.networkPlugin",
         "networkProfile.networkPluginMode", "networkProfile.networkPolicy",
         "autoUpgradeProfile", "sku.tier", "aadProfile", "disableLocalAccounts",
-        "apiServerAccessProfile", "addonProfiles",
+        "apiServerAccessProfile", "addonProfiles", "autoScalerProfile",
     ),
     "azure-native:containerservice:AgentPool": (
         "agentPoolName", "mode", "osType", "osSKU", "vmSize", "count", "workloadRuntime",
         "orchestratorVersion", "nodeTaints", "enableEncryptionAtHost", "osDiskType",
-        "osDiskSizeGB",
+        "osDiskSizeGB", "enableAutoScaling", "minCount", "maxCount", "availabilityZones",
+        "upgradeSettings",
     ),
     "azure-native:operationalinsights:Workspace": ("sku.name", "retentionInDays"),
     "azure-native:monitor:DataCollectionRule": ("kind", "dataSources.extensions[0].streams"),
@@ -111,6 +112,8 @@ def build_plan(
                 "operation": "read" if r.read else "create",
                 "properties": key_properties(r),
                 "dependsOn": sorted(set(resource_waits_for(r, custom))),
+                # Inputs a later `pulumi up` leaves alone (an autoscaled pool's count).
+                "ignoreChanges": sorted(r.options.get("ignoreChanges") or []),
             }
             for r in sorted(result.resources, key=lambda r: r.urn)
         ],

@@ -42,6 +42,18 @@ class StepTime:
     types: tuple[str, ...] = ()  # resource types; none for the rows the code handles itself
 
 
+# A scale-up: what a sandboxed pod waits for when no Kata node has room (not part of `pulumi up`).
+PENDING_POD_NOTICED = StepTime(
+    "the autoscaler notices a pending pod", 10,
+    "kubernetes/autoscaler cluster-autoscaler/FAQ.md: scale-up is considered up to 10 s after "
+    "a pod is unschedulable (scan-interval 10 s)")  # fmt: skip
+NODE_ADDED = StepTime(
+    "Kata node added by the autoscaler", 240,
+    "VM provisioning typically 2-5 min (AKS docs articles/aks/concepts-scale.md, ms.date "
+    "08/13/2026), then the node joins with the Kata runtime; the autoscaler gives up after "
+    "autoscalerMaxNodeProvisionTime")  # fmt: skip
+POD_READY = StepTime("Pod", 45, "20-60 s until Ready", ("kubernetes:core/v1:Pod",))
+
 STEP_TIMES: tuple[StepTime, ...] = (
     StepTime("ResourceGroup", 10, "5-15 s", ("azure-native:resources:ResourceGroup",)),
     # Control plane plus the inline System pool.
@@ -59,9 +71,11 @@ STEP_TIMES: tuple[StepTime, ...] = (
              ("kubernetes:core/v1:Namespace", "kubernetes:core/v1:ServiceAccount",
               "kubernetes:networking.k8s.io/v1:NetworkPolicy")),
     # pulumi-kubernetes waits until the pod is Ready: image pull + start (Kata: + VM boot).
-    StepTime("Pod", 45, "20-60 s until Ready", ("kubernetes:core/v1:Pod",)),
+    POD_READY,
     StepTime("any other resource", DEFAULT_CREATE_SECONDS, f"{DEFAULT_READ_SECONDS} s for a read"),
     StepTime("components", 0, "done when their last child is"),
+    PENDING_POD_NOTICED,
+    NODE_ADDED,
 )  # fmt: skip
 CREATE_SECONDS: dict[str, int] = {
     resource_type: step.seconds for step in STEP_TIMES for resource_type in step.types
@@ -74,6 +88,22 @@ def step_times_table() -> str:
     rows = ["| step | typical time | notes |", "|---|---|---|"]
     rows += [f"| {step.label} | {step.seconds} s | {step.note} |" for step in STEP_TIMES]
     return "\n".join(rows)
+
+
+def scale_up() -> dict[str, Any]:
+    """What a new sandboxed pod waits for: a Kata node with room (the steady state), or one
+    the autoscaler adds first (the cold start, e.g. from zero nodes)."""
+    warm = POD_READY.seconds
+    steps = (("pending pod noticed", PENDING_POD_NOTICED), ("new Kata node", NODE_ADDED),
+             ("pod Ready", POD_READY))  # fmt: skip
+    cold = sum(step.seconds for _, step in steps)
+    chain = " + ".join(f"{words} {step.seconds} s" for words, step in steps)
+    return {
+        "warmSeconds": warm,
+        "coldSeconds": cold,
+        "summary": f"a sandboxed pod on a Kata node with room: {approx_duration(warm)}; on a "
+        f"node the autoscaler adds: {approx_duration(cold)} ({chain})",
+    }
 
 
 def typical_seconds(resource: Registered) -> int:
@@ -193,6 +223,7 @@ class Estimate:
                 urn: {"seconds": s.seconds, "start": s.start, "finish": s.finish}
                 for urn, s in self.slots.items()
             },
+            "scaleUp": scale_up(),
         }  # fmt: skip
 
 

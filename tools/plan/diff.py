@@ -3,7 +3,8 @@
 Resources are matched by URN. A resource only in the head plan is added, one only in the base
 plan removed; for a resource in both, every key property (a leaf path such as
 `agentPoolProfiles[0].vmSize`) whose value differs is listed as old -> new, with what Pulumi
-will do about it where tools.plan.replacements knows (replace, or an update Azure refuses).
+will do about it where tools.plan.replacements knows (replace, or an update Azure refuses), or
+"ignored" where the head program's ignoreChanges names the property.
 Stack outputs are compared the same way. Base plans of schemaVersion 1 (properties nested under
 dotted paths) are flattened first, so the first pull request after an upgrade gets a diff too.
 """
@@ -45,6 +46,16 @@ def _changes(old: dict[str, Any], new: dict[str, Any]) -> list[dict[str, Any]]:
     return rows
 
 
+IGNORED_REASON = (
+    "the program's ignoreChanges: Pulumi keeps what the cloud has (an autoscaled pool's count "
+    "is the cluster autoscaler's)"
+)
+
+
+def _ignored(path: str, ignore_changes: list[str]) -> bool:
+    return any(path == p or path.startswith((p + ".", p + "[")) for p in ignore_changes)
+
+
 def _changed_resource(base: dict[str, Any], head: dict[str, Any], version: int) -> dict | None:
     rows = _changes(_properties(base, version), _properties(head, 2))
     if base.get("operation") != head.get("operation"):
@@ -52,12 +63,15 @@ def _changed_resource(base: dict[str, Any], head: dict[str, Any], version: int) 
                         "old": base.get("operation"), "new": head.get("operation")})  # fmt: skip
     if not rows:
         return None
+    ignore_changes = head.get("ignoreChanges") or []  # the head program's options apply
     for row in rows:
         rule = replace_rule(head["type"], row["path"])
         row["effect"] = rule.effect if rule else "update"
         row["reason"] = rule.reason if rule else None
+        if _ignored(row["path"], ignore_changes):
+            row["effect"], row["reason"] = "ignored", IGNORED_REASON
     effects = {row["effect"] for row in rows}
-    effect = "replace" if "replace" in effects else "refused" if "refused" in effects else "update"
+    effect = next((e for e in ("replace", "refused", "update") if e in effects), "ignored")
     return {"urn": head["urn"], "type": head["type"], "name": head["name"], "effect": effect,
             "properties": rows}  # fmt: skip
 
@@ -70,14 +84,17 @@ def summary_line(diff: dict[str, Any]) -> str:
     changed = diff["changed"]
     replaced = sum(c["effect"] == "replace" for c in changed)
     refused = sum(c["effect"] == "refused" for c in changed)
+    ignored = sum(c["effect"] == "ignored" for c in changed)
     parts = [
         f"{len(diff['added'])} to add",
-        f"{len(changed) - replaced - refused} to update",
+        f"{len(changed) - replaced - refused - ignored} to update",
         f"{replaced} to replace",
         f"{len(diff['removed'])} to remove",
     ]
     if refused:
         parts.append(f"{refused} update(s) Azure refuses")
+    if ignored:
+        parts.append(f"{ignored} change(s) Pulumi ignores")
     properties = sum(len(c["properties"]) for c in changed)
     return (
         f"{', '.join(parts)}; {properties} propert{'y' if properties == 1 else 'ies'} and "
@@ -120,7 +137,12 @@ def change_line(row: dict[str, Any]) -> str:
     return f"{row['path']}: {_value(row, 'old')} → {_value(row, 'new')}"
 
 
-EFFECT_WORDS = {"replace": "replace", "refused": "update (Azure refuses it)", "update": "update"}
+EFFECT_WORDS = {
+    "replace": "replace",
+    "refused": "update (Azure refuses it)",
+    "update": "update",
+    "ignored": "no change (ignoreChanges)",
+}
 
 
 def diff_text_lines(diff: dict[str, Any]) -> list[str]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import itertools
 from typing import Any
 
+from tools.plan import capacity
 from tools.plan.critical_path import approx_duration, clock, type_label
 from tools.plan.diff import diff_markdown_lines
 from tools.plan.offline_cluster import existing_cluster_text
@@ -44,6 +45,16 @@ SIZING_LABELS: dict[str, str] = {
     "stackNodes.ociSystemNodes": "OCI System nodes the stack adds",
     "stackNodes.vcpus": "vCPUs of all nodes the stack adds",
     "stackNodes.systemPodsOnKataNodes": "system pods share the Kata nodes",
+    "stackNodes.userNodes": "User nodes the stack adds",
+    "kataPool.autoscaling": "Kata pool autoscaled (kataEnableAutoScaling)",
+    "kataPool.minNodes": "Kata nodes at the pool's minimum",
+    "kataPool.initialNodes": "Kata nodes at the start (kataNodeCount)",
+    "kataPool.maxNodes": "Kata nodes at the pool's maximum",
+    "kataPool.demoPods": "the demo's untrusted pod(s) on the Kata nodes",
+    "kataPool.reservedPods": "sandboxed pods held back (warm pools)",
+    "kataPool.sandboxPodsAtMin": "sandboxed pods that fit at the minimum",
+    "kataPool.sandboxPodsAtInitial": "sandboxed pods that fit at the start",
+    "kataPool.sandboxPodsAtMax": "sandboxed pods that fit at the maximum",
 }
 
 
@@ -190,6 +201,8 @@ def render_markdown(plan: dict[str, Any]) -> str:
         for row in rows:
             mark = "**critical**" if row.critical else ""
             lines.append(f"| {mark} | {row.label} | {clock(row.start)} | {clock(row.finish)} |")
+    if pool_lines := capacity.markdown_lines(plan):
+        lines += ["", *pool_lines]
     lines += ["", "### Sandbox sizing", "", *sizing_lines(plan.get("sandboxSizing"))]
     lines += [
         "",

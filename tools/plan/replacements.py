@@ -14,6 +14,11 @@ Sources:
 - Inline `agentPoolProfiles` of a ManagedCluster are updated in place, not replaced
   (pulumi-azure-native#2774), and AKS refuses to change an existing pool's VM size
   (PropertyChangeNotAllowed, e.g. Azure/bicep-registry-modules#7130).
+- Everything else of a pool is an update in place: neither forceNewMap nor the ARM spec
+  (no `x-ms-mutability` on agent-pool properties, aks/stable/2025-09-01) marks the autoscaler
+  (`enableAutoScaling`, `minCount`, `maxCount`, `count`), `upgradeSettings` or the cluster's
+  `autoScalerProfile`. A property the program's `ignoreChanges` names (an autoscaled pool's
+  `count`) is no change at all: tools.plan.diff marks it "ignored".
 """
 
 from __future__ import annotations
@@ -41,6 +46,20 @@ _POOL_CREATE_ONLY = ("enableEncryptionAtHost", "osDiskType", "osDiskSizeGB")
 POOL_CREATE_ONLY = (
     "AKS sets this only when a pool is created and refuses to change it, and azure-native "
     "updates the pool in place: create a new pool (for the inline System pool, a new cluster)"
+)
+
+# Zones are set when a pool is created: "You can't change the number of availability zones after
+# you create a node pool" (AKS docs, articles/aks/reliability-availability-zones-configure.md,
+# ms.date 03/26/2026). azure-native would send the change as an update (availabilityZones is not
+# in its forceNewMap), so the program replaces its AgentPools on it (replace_on_changes,
+# components/node_pools.py); the inline System pool cannot be replaced without the cluster.
+POOL_ZONES_REPLACED = (
+    "AKS cannot change a pool's zones, so the program replaces the pool (replace_on_changes, "
+    "deleted first): its sandboxes stop until the new pool's nodes are Ready"
+)
+POOL_ZONES_REFUSED = (
+    "AKS cannot change a pool's zones, and the inline System pool is updated in place "
+    "(pulumi-azure-native#2774): it takes a new cluster"
 )
 
 _POD_SPEC = (
@@ -92,6 +111,10 @@ RULES: tuple[ReplaceRule, ...] = (
       for p in _POOL_CREATE_ONLY),
     *(ReplaceRule("azure-native:containerservice:AgentPool", p, "replace", AZURE_FORCE_NEW)
       for p in ("vmSize", "gpuInstanceProfile")),
+    ReplaceRule("azure-native:containerservice:AgentPool", "availabilityZones", "replace",
+                POOL_ZONES_REPLACED),
+    ReplaceRule("azure-native:containerservice:ManagedCluster",
+                "agentPoolProfiles[*].availabilityZones", "refused", POOL_ZONES_REFUSED),
 )  # fmt: skip
 
 _INDEX = re.compile(r"\[\d+\]")

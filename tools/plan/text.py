@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any, NamedTuple
 
+from tools.plan import capacity
 from tools.plan.critical_path import clock, type_label
 from tools.plan.diff import diff_text_lines
 from tools.plan.offline_cluster import existing_cluster_text
@@ -122,6 +123,8 @@ def render_text(plan: dict[str, Any]) -> str:
         for row in timeline(plan):
             mark = "*" if row.critical else " "
             lines.append(f"  {mark} {clock(row.start):>6} -> {clock(row.finish):>6}  {row.label}")
+    if pool_lines := capacity.text_lines(plan):
+        lines += ["", *pool_lines]
     lines += ["", "Outputs:"]
     for name, value in output_leaves(plan).items():
         lines.append(f"    {name}: {scalar_text(value)}")

@@ -184,6 +184,26 @@ def rule_samples() -> list[Settings]:
         {"enable_azure_rbac": True, "azure_environment": "usgovernment"},
         {"location": "westeurop"},
         {"location": ""},
+        # --- capacity that follows demand: autoscaler bounds, node limits, zones, upgrades ---
+        {
+            "kata_enable_auto_scaling": True,
+            "kata_node_min_count": 0,
+            "kata_pool_placement": "system",
+            "availability_zones": ("1", "2", "3"),
+        },
+        {
+            "system_pool_critical_addons_only": True,
+            "user_enable_auto_scaling": True,
+            "kata_enable_auto_scaling": True,
+            "kata_node_max_count": 1000,
+            "user_node_max_count": 0,
+            "availability_zones": ("1", "1"),
+        },
+        {"kata_enable_auto_scaling": True, "kata_node_max_count": 12, "sku_tier": "Free"},
+        {"availability_zones": ("1", "2"), "location": "westus"},
+        {"availability_zones": ("1", "2", "3"), "system_pool_critical_addons_only": True},
+        {"kata_max_surge": "0", "kata_max_unavailable": "0"},
+        {"kata_pool_placement": "system", "kata_max_unavailable": "1"},
     ]
     return stacks + [default_settings(**{"location": "westeurope", **v}) for v in variants]  # type: ignore[arg-type]
 

@@ -121,3 +121,40 @@ def test_sandbox_sizing_output_carries_the_tenants() -> None:
     assert output["tenants"]["tenants"][0]["name"] == "a"
     assert output["tenants"]["tenants"][0]["defaultPodsAllowed"] == 2  # 2 CPU / 1, 4Gi / 1624Mi
     assert stack_sizing(default_settings()).as_output()["tenants"] is None
+
+
+# --- An autoscaled Kata pool: the quotas are held against its maximum -------------------------
+
+
+def scaled(*tenants: dict[str, object], low: int = 0, high: int = 4) -> Settings:
+    return default_settings(tenants=parse_tenants(list(tenants))[0], kata_node_count=1,
+                            kata_enable_auto_scaling=True, kata_node_min_count=low,
+                            kata_node_max_count=high)  # fmt: skip
+
+
+def test_an_autoscaled_pool_is_shared_at_its_bounds() -> None:
+    node = node_capacity("Standard_D4s_v3")
+    pool = tenant_pool(scaled({"name": "a"}))
+    assert node is not None and pool is not None and pool.autoscaling
+    assert pool.at_min is not None and pool.at_max is not None
+    assert (pool.at_min.nodes, pool.kata_nodes, pool.at_max.nodes) == (0, 1, 4)
+    assert pool.at_min.allocatable_millicpu == 0  # no node: nothing to share, not below zero
+    assert pool.at_max.allocatable_millicpu == 4 * node.allocatable_millicpu - 1000
+    assert pool.largest == pool.at_max
+
+
+def test_quotas_beyond_the_start_but_within_the_maximum_are_fine() -> None:
+    s = scaled({"name": "a", "cpuQuota": "3500m"}, {"name": "b", "cpuQuota": "3500m"})
+    pool = tenant_pool(s)
+    assert pool is not None and pool.fits is False and pool.largest.fits is True
+    assert check_tenant_capacity(s) == []
+
+
+def test_quotas_beyond_the_maximum_name_the_maximum() -> None:
+    s = scaled({"name": "a", "cpuQuota": "3500m"}, {"name": "b", "cpuQuota": "3500m"}, high=2)
+    (warning,) = check_tenant_capacity(s)
+    assert warning.severity == "warning"
+    assert "at its maximum of 2 node(s) (kataNodeMaxCount)" in warning.message
+    found = check_tenant_capacity(scaled({"name": "a", "cpuQuota": "8"}, high=2))
+    (error,) = [p for p in found if p.severity == "error"]
+    assert error.key == "tenants[0].cpuQuota" and "raise kataNodeMaxCount" in error.message
