@@ -9,6 +9,11 @@ resource/helpers.go `PodRequests`/`PodLimits`). So a tenant's `memoryQuota` is w
 AND their overhead may use, which is also what they take from the Kata nodes. The AKS Kata
 RuntimeClass declares memory overhead only, so CPU quota counts the containers' CPU alone.
 
+Ephemeral storage (a Kata pod's root filesystem, logs and disk-backed emptyDirs) is on the Kata
+node's OS disk (`osDiskSizeGB`, else AKS's default, catalog.DEFAULT_OS_DISK_GIB); the kubelet
+offers pods all of it but the 10% it keeps free (catalog.NODEFS_EVICTION_PERCENT). The node's OS,
+its images and the system pods' logs use the same disk, so that figure is an upper bound too.
+
 The pool's figures are upper bounds: DaemonSets on the Kata nodes (and with kataPoolPlacement
 system the cluster's system pods) take their share too.
 """
@@ -37,9 +42,12 @@ class TenantCapacity:
     max_pods: int
     default_pod_cpu_millicores: int
     default_pod_charged_memory_mib: int  # the default memory limit + the Kata overhead
-    default_pods_allowed: int  # by CPU, by memory (with overhead) and by maxPods
+    default_pods_allowed: int  # by CPU, memory (with overhead), ephemeral storage and maxPods
     max_pod_memory_mib: int | None  # the LimitRange max: one Kata node minus the overhead
     max_pod_cpu_millicores: int | None
+    ephemeral_storage_quota_mib: int = 0
+    default_pod_ephemeral_storage_mib: int = 0
+    max_pod_ephemeral_storage_mib: int = 0  # one Kata node's disk, less what the kubelet keeps
 
 
 @dataclass(frozen=True)
@@ -52,10 +60,23 @@ class TenantPool:
     quota_memory_mib: int
     fits: bool | None  # None: the Kata VM size's capacity is not known
     tenants: tuple[TenantCapacity, ...]
+    node_os_disk_gib: int = catalog.DEFAULT_OS_DISK_GIB
+    allocatable_ephemeral_storage_mib: int = 0  # over all Kata nodes
+    quota_ephemeral_storage_mib: int = 0  # sum over the tenants
 
 
 def _mib(text: str) -> int:
     return int(memory_mib(text) or 0)
+
+
+def os_disk_gib(settings: Settings) -> int:
+    """A Kata node's OS disk: osDiskSizeGB, else AKS's default."""
+    return settings.os_disk_size_gb or catalog.DEFAULT_OS_DISK_GIB
+
+
+def node_ephemeral_storage_mib(settings: Settings) -> int:
+    """What one Kata node's kubelet offers pods of its OS disk."""
+    return os_disk_gib(settings) * 1024 * (100 - catalog.NODEFS_EVICTION_PERCENT) // 100
 
 
 def tenant_capacity(tenant: Tenant, settings: Settings) -> TenantCapacity:
@@ -65,6 +86,9 @@ def tenant_capacity(tenant: Tenant, settings: Settings) -> TenantCapacity:
     pod_cpu = cpu_millicores(tenant.pod_cpu) or 0
     charged = _mib(tenant.pod_memory) + OVERHEAD_MIB
     by_cpu = cpu_quota // pod_cpu if pod_cpu > 0 else 0
+    disk_quota = _mib(tenant.ephemeral_storage_quota)
+    pod_disk = _mib(tenant.pod_ephemeral_storage)
+    by_disk = disk_quota // pod_disk if pod_disk > 0 else 0
     return TenantCapacity(
         name=tenant.name,
         cpu_quota_millicores=cpu_quota,
@@ -72,9 +96,12 @@ def tenant_capacity(tenant: Tenant, settings: Settings) -> TenantCapacity:
         max_pods=tenant.max_pods,
         default_pod_cpu_millicores=pod_cpu,
         default_pod_charged_memory_mib=charged,
-        default_pods_allowed=max(0, min(tenant.max_pods, memory_quota // charged, by_cpu)),
+        default_pods_allowed=max(0, min(tenant.max_pods, memory_quota // charged, by_cpu, by_disk)),
         max_pod_memory_mib=node.allocatable_memory_mib - OVERHEAD_MIB if node else None,
         max_pod_cpu_millicores=node.allocatable_millicpu if node else None,
+        ephemeral_storage_quota_mib=disk_quota,
+        default_pod_ephemeral_storage_mib=pod_disk,
+        max_pod_ephemeral_storage_mib=node_ephemeral_storage_mib(settings),
     )
 
 
@@ -96,8 +123,10 @@ def tenant_pool(settings: Settings) -> TenantPool | None:
         pool_memory = settings.kata_node_count * node.allocatable_memory_mib - (
             _mib(settings.pod_memory_limit) + OVERHEAD_MIB
         )
+    disk = sum(c.ephemeral_storage_quota_mib for c in capacities)
+    pool_disk = settings.kata_node_count * node_ephemeral_storage_mib(settings)
     fits = None if pool_cpu is None or pool_memory is None else (
-        cpu <= pool_cpu and memory <= pool_memory)  # fmt: skip
+        cpu <= pool_cpu and memory <= pool_memory and disk <= pool_disk)  # fmt: skip
     return TenantPool(
         kata_nodes=settings.kata_node_count,
         kata_node_vm_size=settings.kata_node_vm_size,
@@ -107,6 +136,9 @@ def tenant_pool(settings: Settings) -> TenantPool | None:
         quota_memory_mib=memory,
         fits=fits,
         tenants=capacities,
+        node_os_disk_gib=os_disk_gib(settings),
+        allocatable_ephemeral_storage_mib=pool_disk,
+        quota_ephemeral_storage_mib=disk,
     )
 
 
@@ -129,6 +161,12 @@ def _tenant_problems(
             f"does not fit one Kata node ({pool.kata_node_vm_size}): at most "
             f"{capacity.max_pod_cpu_millicores}m",
         ))  # fmt: skip
+    if capacity.default_pod_ephemeral_storage_mib > capacity.max_pod_ephemeral_storage_mib:
+        problems.append(Problem(
+            field_key(index, "podEphemeralStorage"), tenant.pod_ephemeral_storage,
+            f"does not fit one Kata node's disk ({_disk_text(pool)}): at most "
+            f"{capacity.max_pod_ephemeral_storage_mib}Mi",
+        ))  # fmt: skip
     # Exact figures, not the capacity's rounded ones: memoryQuota "10" (bytes) is 0Mi there. A
     # quantity that does not parse is reported by sandboxing.tenants.config.
     pod_memory_text = f"podMemory {tenant.pod_memory} plus the {OVERHEAD_MIB}Mi Kata overhead"
@@ -137,6 +175,9 @@ def _tenant_problems(
          cpu_millicores(tenant.pod_cpu), f"podCpu {tenant.pod_cpu}", 0, "m"),
         ("memoryQuota", tenant.memory_quota, memory_mib(tenant.memory_quota),
          memory_mib(tenant.pod_memory), pod_memory_text, OVERHEAD_MIB, "Mi"),
+        ("ephemeralStorageQuota", tenant.ephemeral_storage_quota,
+         memory_mib(tenant.ephemeral_storage_quota), memory_mib(tenant.pod_ephemeral_storage),
+         f"podEphemeralStorage {tenant.pod_ephemeral_storage}", 0, "Mi"),
     ):  # fmt: skip
         if quota is not None and pod is not None and 0 < quota < pod + extra:
             needed = f"{math.ceil(pod + extra)}{unit}"
@@ -169,7 +210,21 @@ def _tenant_problems(
                 f"({pool.kata_nodes} node(s), less the demo's untrusted pod); raise kataNodeCount "
                 "or lower the quota",
             ))  # fmt: skip
+    if capacity.ephemeral_storage_quota_mib > pool.allocatable_ephemeral_storage_mib:
+        problems.append(Problem(
+            field_key(index, "ephemeralStorageQuota"), tenant.ephemeral_storage_quota,
+            f"({capacity.ephemeral_storage_quota_mib}Mi) is more than the Kata nodes' disks give "
+            f"pods: {pool.allocatable_ephemeral_storage_mib}Mi ({_disk_text(pool)}); raise "
+            "osDiskSizeGB or kataNodeCount, or lower the quota",
+        ))  # fmt: skip
     return problems
+
+
+def _disk_text(pool: TenantPool) -> str:
+    return (
+        f"{pool.kata_nodes} node(s) x {pool.node_os_disk_gib} GiB OS disk, less the "
+        f"{catalog.NODEFS_EVICTION_PERCENT}% the kubelet keeps free"
+    )
 
 
 def check_tenant_capacity(settings: Settings) -> list[Problem]:
@@ -182,7 +237,12 @@ def check_tenant_capacity(settings: Settings) -> list[Problem]:
         for index, (tenant, capacity) in enumerate(zip(settings.tenants, pool.tenants, strict=True))
         for problem in _tenant_problems(index, tenant, capacity, pool)
     ]
-    if pool.fits is False:
+    cpu, memory = pool.allocatable_millicpu, pool.allocatable_memory_mib
+    if (
+        cpu is not None
+        and memory is not None
+        and (pool.quota_millicpu > cpu or pool.quota_memory_mib > memory)
+    ):
         problems.append(Problem(
             "tenants", [each.name for each in pool.tenants],
             f"the tenants' quotas add up to {pool.quota_millicpu}m CPU and "
@@ -190,6 +250,17 @@ def check_tenant_capacity(settings: Settings) -> list[Problem]:
             f"gives them: {pool.allocatable_millicpu}m CPU and {pool.allocatable_memory_mib}Mi "
             f"on {pool.kata_nodes} node(s): oversubscribed, pods may stay Pending when every "
             "tenant uses its quota",
+            "warning",
+        ))  # fmt: skip
+    if pool.quota_ephemeral_storage_mib > pool.allocatable_ephemeral_storage_mib:
+        problems.append(Problem(
+            "tenants", [each.name for each in pool.tenants],
+            "the tenants' ephemeral storage quotas add up to "
+            f"{pool.quota_ephemeral_storage_mib}Mi, more than the Kata nodes' disks give pods: "
+            f"{pool.allocatable_ephemeral_storage_mib}Mi ({_disk_text(pool)}): when every "
+            "tenant fills its quota a node runs short of disk "
+            "and evicts pods, other tenants' included; raise osDiskSizeGB or kataNodeCount, or "
+            "lower ephemeralStorageQuota",
             "warning",
         ))  # fmt: skip
     return problems
