@@ -29,6 +29,8 @@ from sandboxing.config.settings import PROJECT
 from sandboxing.workload import APP_LABEL, Manifest
 
 API_VERSION = "admissionregistration.k8s.io/v1"
+# Where a pod rule's fix goes when the pod comes from a workload.
+UNDER_TEMPLATE = "(in a Deployment, Job or StatefulSet: under spec.template.spec)"
 
 
 @dataclass(frozen=True)
