@@ -10,6 +10,7 @@ import kubernetes_validate
 import pytest
 import yaml
 
+from sandboxing import catalog
 from sandboxing.config.stack_config import check_stack_config
 from sandboxing.fences import secret_admission, storage_admission
 from sandboxing.tenants import admission as tenant_admission
@@ -192,3 +193,10 @@ def test_with_kata_on_the_system_pool_the_policy_pins_pods_to_it() -> None:
     assert result.error is None, result.error
     spec = result.one(POLICY, "tenant-admission-policy").inputs["spec"]
     assert spec == tenant_admission.policy("kata-vm-isolation", "system")["spec"]
+
+
+def test_the_cluster_gets_the_ranges_the_egress_fences_leave_out(run: RunResult) -> None:
+    # The program sets no ranges; the SDK sends ARM's defaults, which the catalog records.
+    network = run.one("azure-native:containerservice:ManagedCluster").inputs["networkProfile"]
+    assert (network["podCidr"], network["serviceCidr"]) == (
+        catalog.AKS_POD_CIDR, catalog.AKS_SERVICE_CIDR)  # fmt: skip

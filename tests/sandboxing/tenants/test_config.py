@@ -227,3 +227,26 @@ def test_allow_dns_is_still_read_as_dns(allow: object, dns: str) -> None:
 
 def test_dns_is_read_in_any_case() -> None:
     assert parse_tenants([{"name": "a", "dns": "CoreDNS"}])[0][0].dns == "coredns"
+
+
+def test_an_existing_clusters_own_ranges_may_not_be_opened_either() -> None:
+    settings = default_settings(
+        cluster_mode="existing", cluster_name="aks-team",
+        tenants=(Tenant("a", egress_cidrs=("0.0.0.0/0",)),
+                 Tenant("b", egress_cidrs=("192.168.10.0/24", "203.0.113.0/24"))),
+    )  # fmt: skip
+    own = {"currentKubernetesVersion": "1.33.2",
+           "networkProfile": {"podCidrs": ["192.168.0.0/16", "fd12:3456:789a::/64"],
+                              "serviceCidrs": ["10.0.0.0/16"]}}  # fmt: skip
+    found = [(p.key, p.value) for p in existing_cluster_problems(settings, own)]
+    assert found == [("tenants[0].egressCidrs", "0.0.0.0/0"),
+                     ("tenants[1].egressCidrs", "192.168.10.0/24")]  # fmt: skip
+    (first, _) = existing_cluster_problems(settings, own)
+    assert "overlaps aks-team's pod range 192.168.0.0/16 (not the default 10.244.0.0/16" in (
+        first.message
+    )
+    # The defaults are what the egress policy leaves out already; no profile: nothing to check.
+    default = {"podCidrs": ["10.244.0.0/16"], "serviceCidrs": ["10.0.0.0/16"]}
+    version = {"currentKubernetesVersion": "1.33.2"}
+    assert existing_cluster_problems(settings, {**version, "networkProfile": default}) == []
+    assert existing_cluster_problems(settings, version) == []
