@@ -83,8 +83,9 @@ pods = SandboxPods(
 # Tenants need only the API server: admission policy first, then each tenant's namespace.
 if settings.tenants:
     admission = TenantAdmission(
-        "tenant-admission", settings.effective_runtime_class, cluster.provider
-    )
+        "tenant-admission", settings.effective_runtime_class, stack_args.kata_pool_name(settings),
+        cluster.provider,
+    )  # fmt: skip
     tenant_namespaces = [
         SandboxTenant(
             f"tenant-{tenant.name}", tenant_objects(tenant, settings), cluster.provider,

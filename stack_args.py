@@ -136,3 +136,14 @@ def user_pool_args(settings: Settings) -> NodePoolArgs:
         autoscaling=autoscaling(user_scale(settings)),
         zones=settings.availability_zones,
     )
+
+
+# --- Tenants -----------------------------------------------------------------------------------
+
+
+def kata_pool_name(settings: Settings) -> str:
+    """The agent pool the Kata nodes are in (its name is their kubernetes.azure.com/agentpool
+    label): the System pool with kataPoolPlacement system, else kataNodePoolName."""
+    return (
+        catalog.SYSTEM_POOL_NAME if settings.kata_on_system_pool else settings.kata_node_pool_name
+    )

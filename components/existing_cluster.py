@@ -56,9 +56,22 @@ def connect_existing_cluster(
             {"name": pool.name, "tags": dict(pool.tags or {})}
             for pool in found.agent_pool_profiles or []
         ],
+        "networkProfile": network_ranges(found.network_profile),
     }
     if problems := check(cluster):
         raise ConfigError(problems)
     return ExistingCluster(
         name, resource_group_name, cluster_name, found.id, entra=bool(found.aad_profile)
     )
+
+
+def network_ranges(profile: Any) -> dict[str, list[str]] | None:
+    """The cluster's pod and Service ranges (the tenant fences keep egress out of them)."""
+    if profile is None:
+        return None
+    return {
+        "podCidrs": list(profile.pod_cidrs or ([profile.pod_cidr] if profile.pod_cidr else [])),
+        "serviceCidrs": list(
+            profile.service_cidrs or ([profile.service_cidr] if profile.service_cidr else [])
+        ),
+    }

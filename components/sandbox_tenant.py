@@ -9,7 +9,12 @@ import pulumi
 import pulumi_kubernetes as k8s
 
 from components.sandbox_pods import wire
-from sandboxing.tenants.manifests import LIMIT_RANGE, RESOURCE_QUOTA, TenantObjects
+from sandboxing.tenants.manifests import (
+    LIMIT_RANGE,
+    PRIORITY_QUOTA,
+    RESOURCE_QUOTA,
+    TenantObjects,
+)
 from sandboxing.workload import Manifest
 
 # The Pulumi type of each fence's kind, and the name suffix of the fences that do not go by
@@ -19,12 +24,14 @@ FENCE_KINDS: dict[str, type[Any]] = {
     "LimitRange": k8s.core.v1.LimitRange,
     "ResourceQuota": k8s.core.v1.ResourceQuota,
 }
-FENCE_SUFFIXES = {LIMIT_RANGE: "limitrange", RESOURCE_QUOTA: "quota"}
+FENCE_SUFFIXES = {
+    LIMIT_RANGE: "limitrange", RESOURCE_QUOTA: "quota", PRIORITY_QUOTA: "priority-quota"
+}  # fmt: skip
 
 
 class SandboxTenant(pulumi.ComponentResource):
-    """Namespace (PSA restricted, tenant label), its fences (NetworkPolicies, LimitRange,
-    ResourceQuota), Role and RoleBinding.
+    """Namespace (PSA restricted, tenant label, the allowances the admission policies read),
+    its fences (NetworkPolicies, LimitRange, ResourceQuotas), Role and RoleBinding.
 
     Nothing here waits for the Kata pool: tenants exist while the pool is being created, and
     their pods are held to Kata by the admission policies, whose bindings (`after`) precede the

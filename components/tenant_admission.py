@@ -6,13 +6,15 @@ import pulumi
 import pulumi_kubernetes as k8s
 
 from components.sandbox_pods import wire
+from sandboxing.fences import secret_admission, storage_admission
 from sandboxing.tenants import admission as tenant_admission
 from sandboxing.tenants import service_admission as tenant_service_admission
 
 
 class TenantAdmission(pulumi.ComponentResource):
     """ValidatingAdmissionPolicies + bindings on every namespace with the tenant label: pods in
-    Kata VMs, Services inside the cluster (`-services-`).
+    Kata VMs on the Kata pool, Services inside the cluster (`-services-`), claims of allowed
+    storage classes (`-storage-`), no API token Secrets (`-secrets-`).
 
     They need only the API server, not the Kata pool: they deploy while the pool is created.
     """
@@ -23,6 +25,7 @@ class TenantAdmission(pulumi.ComponentResource):
         self,
         name: str,
         runtime_class: str,
+        kata_pool: str,
         provider: pulumi.ProviderResource,
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
@@ -32,8 +35,10 @@ class TenantAdmission(pulumi.ComponentResource):
         policy_names = []
         # The pod policy keeps its first resource names: a new URN would replace it in place.
         for prefix, manifest in (
-            (name, tenant_admission.policy(runtime_class)),
+            (name, tenant_admission.policy(runtime_class, kata_pool)),
             (f"{name}-services", tenant_service_admission.policy()),
+            (f"{name}-storage", storage_admission.policy()),
+            (f"{name}-secrets", secret_admission.policy()),
         ):
             policy = k8s.admissionregistration.v1.ValidatingAdmissionPolicy(
                 f"{prefix}-policy", metadata=wire(manifest["metadata"]),

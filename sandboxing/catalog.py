@@ -101,6 +101,66 @@ INSTANCE_METADATA_ADDRESS = "169.254.169.254"
 # Label on every tenant namespace; the admission policy binding selects namespaces by it.
 TENANT_LABEL = "pod-sandboxing.aks.io/tenant"
 
+# --- Tenant fences: what a tenant namespace may not reach or use ------------------------------
+# (facts the fences in sandboxing/fences read; each with its source and the date it was true)
+
+# Addresses on the Azure host that no sandboxed pod needs (every egress allow-list entry leaves
+# them out). 168.63.129.16 is the "virtual public IP address ... used to facilitate a
+# communication channel to Azure platform resources": VM agent (WireServer), platform DNS, DHCP,
+# load-balancer probes (MicrosoftDocs/azure-docs articles/virtual-network/
+# what-is-ip-address-168-63-129-16.md @ 0fa7eaf; true in 2026). The link-local /16 holds IMDS
+# 169.254.169.254 (AKS docs articles/aks/imds-restriction.md: "by default accessible from all
+# pods") and, with AKS LocalDNS on, the node-local resolvers 169.254.10.10 and 169.254.10.11
+# (articles/aks/localdns-custom.md; MicrosoftDocs/azure-aks-docs @ fb060ab, 2026-08-21).
+AZURE_HOST_ADDRESS = "168.63.129.16"
+LINK_LOCAL_RANGE = "169.254.0.0/16"
+LOCAL_DNS_ADDRESSES = ("169.254.10.10", "169.254.10.11")
+# The cluster's own ranges. The program does not set them; pulumi-azure-native 3.29.0 (ARM API
+# 2025-09-01) sends the ARM defaults for an unset network profile (containerservice/_inputs.py
+# ContainerServiceNetworkProfileArgs: pod_cidr '10.244.0.0/16', service_cidr '10.0.0.0/16',
+# dns_service_ip '10.0.0.10'); Azure CNI Overlay: "If you don't specify a value for --pod-cidr,
+# AKS assigns the default value of 10.244.0.0/16" (articles/aks/azure-cni-overlay.md, ms.date
+# 2026-07-31). An existing cluster's own ranges are read from its network profile.
+AKS_POD_CIDR = "10.244.0.0/16"
+AKS_SERVICE_CIDR = "10.0.0.0/16"
+# The node subnet of the VNet AKS manages is NOT known offline: the one statement found (Azure/AKS
+# CHANGELOG.md, release 2022-02-24: "the default VNET address for managed VNETs will change from
+# 10.0.0.0/8 to 10.240.0.0/16 and the default node subnet address will change from 10.224.0.0/12
+# to 10.224.0.0/16") puts the subnet outside its VNet, so no node range is fenced by default.
+
+# Pod placement: AKS labels every node with its pool's name; the Pod Sandboxing page (learn.
+# microsoft.com/azure/aks/use-pod-sandboxing, ms.date 2026-09-17) recommends pinning sandboxed
+# pods to the Kata pool with a nodeSelector on it.
+AGENT_POOL_LABEL = "kubernetes.azure.com/agentpool"
+
+# Priority: the two built-in classes above every user class (kubernetes/kubernetes
+# pkg/apis/scheduling/types.go: HighestUserDefinablePriority = 1000000000, SystemCriticalPriority
+# = 2 x that; "system-" is reserved for them). Any namespace may use them since Kubernetes 1.17
+# (kubernetes/kubernetes#76310), and AKS cannot restrict them with an admission configuration
+# (articles/aks/faq.yml: "you can't modify the list of admission controllers").
+SYSTEM_PRIORITY_CLASSES = ("system-node-critical", "system-cluster-critical")
+SYSTEM_PRIORITY_PREFIX = "system-"
+HIGHEST_USER_PRIORITY = 1_000_000_000
+
+# Storage classes AKS creates with the CSI drivers (articles/aks/concepts-storage.md "Storage
+# classes", ms.date 2026-07-30; `default` "will be the same as managed-csi"; managed-csi-premium-v2
+# from Kubernetes 1.35; the blob classes only with the Blob CSI driver, off by default). A
+# ResourceQuota cannot allow-list classes, so each one a namespace may not use gets a zero quota;
+# classes made later (Azure Container Storage's `local-csi`, `acstor-<pool>`, your own) are fenced
+# by the storage admission policy, which does allow-list.
+AKS_STORAGE_CLASSES = (
+    "default", "managed-csi", "managed-csi-premium", "managed-csi-premium-v2", "azurefile-csi",
+    "azurefile-csi-premium", "azureblob-nfs-premium", "azureblob-fuse-premium",
+)  # fmt: skip
+
+# Node disk: the kubelet on AKS nodes evicts pods below 10% free node filesystem ("--eviction-
+# hard": "memory.available<750Mi,nodefs.available<10%,nodefs.inodesFree<5%", Azure/karpenter-
+# provider-azure pkg/providers/imagefamily/bootstrap/staticvalues.go @ 352646f, 2026-08-21; the
+# upstream kubelet default is the same 10%), and reports the rest of the OS disk as allocatable
+# ephemeral storage. A Kata pod's root filesystem and its disk-backed emptyDirs are on that disk
+# (shared into the VM with virtio-fs).
+NODEFS_EVICTION_PERCENT = 10
+
 # --- VM sizes --------------------------------------------------------------------------------
 
 # Azure size names: Standard_<series letters><vCPUs>[-<constrained>]<feature letters>[_v<N>]

@@ -4,7 +4,14 @@ celpy implements the CEL language (macros `all`/`exists`/`filter`/`map`, `has()`
 the conditional) but not the Kubernetes libraries. Two functions the policies use come from them
 and are stood in for here: `quantity(...)`/`isLessThan` (k8s.io/apiserver pkg/cel/library
 quantity.go, compared here with sandboxing.quantities) and the strings extension's `join`
-(cel-go ext/strings.go).
+(cel-go ext/strings.go). The standard `contains` is replaced too (see `_contains`).
+
+The variables a ValidatingAdmissionPolicy sees (kubernetes.io/docs/reference/access-authn-authz/
+validating-admission-policy, "Validation expression"): `object`, `oldObject` (null on CREATE),
+`request` (here its `operation` and `resource`), `namespaceObject` (the namespace of a namespaced
+object) and `variables`. A runtime error in `messageExpression` falls back to `message`, as the
+API server does; an error in an expression fails the test (with `failurePolicy: Fail` the API
+server would refuse the object).
 """
 
 from __future__ import annotations
@@ -42,7 +49,15 @@ def _join(items: celtypes.ListType, separator: celtypes.StringType) -> celtypes.
     return celtypes.StringType(str(separator).join(str(i) for i in items))
 
 
-FUNCTIONS = {"quantity": _quantity, "isLessThan": _is_less_than, "join": _join}
+def _contains(text: Any, part: Any) -> celtypes.BoolType:
+    # celpy's own `contains` fails on the result of `+` (a Python str, not a CEL string); CEL
+    # and the API server give a string either way.
+    return celtypes.BoolType(str(part) in str(text))
+
+
+FUNCTIONS = {
+    "quantity": _quantity, "isLessThan": _is_less_than, "join": _join, "contains": _contains,
+}  # fmt: skip
 
 
 def evaluate(expression: str, activation: dict[str, Any]) -> Any:
@@ -53,10 +68,23 @@ def _variables(values: dict[str, Any]) -> celtypes.MapType:
     return celtypes.MapType({celtypes.StringType(k): v for k, v in values.items()})
 
 
-def admit(spec: dict[str, Any], obj: dict[str, Any]) -> list[str]:
+def admit(
+    spec: dict[str, Any],
+    obj: dict[str, Any],
+    namespace: dict[str, Any] | None = None,
+    operation: str = "CREATE",
+    old_object: dict[str, Any] | None = None,
+    resource: str = "",
+) -> list[str]:
     """The messages of every validation of the policy `spec` that `obj` fails, as the API
-    server would list them."""
-    activation: dict[str, Any] = {"object": celpy.json_to_cel(obj)}
+    server would list them; `namespace` is the object's Namespace (`namespaceObject`)."""
+    request = {"operation": operation, "resource": {"resource": resource or _resource(obj)}}
+    activation: dict[str, Any] = {
+        "object": celpy.json_to_cel(obj),
+        "oldObject": celpy.json_to_cel(old_object),
+        "request": celpy.json_to_cel(request),
+        "namespaceObject": celpy.json_to_cel(namespace),
+    }
     variables: dict[str, Any] = {}
     for variable in spec.get("variables", []):  # in order: later ones may use earlier ones
         activation["variables"] = _variables(variables)
@@ -67,6 +95,25 @@ def admit(spec: dict[str, Any], obj: dict[str, Any]) -> list[str]:
         result = evaluate(validation["expression"], activation)
         assert isinstance(result, celtypes.BoolType), (validation["expression"], result)
         if not result:
-            message = validation.get("messageExpression")
-            failed.append(str(evaluate(message, activation)) if message else validation["message"])
+            failed.append(_message(validation, activation))
     return failed
+
+
+def _message(validation: dict[str, Any], activation: dict[str, Any]) -> str:
+    expression = validation.get("messageExpression")
+    if not expression:
+        return str(validation["message"])
+    try:
+        text = evaluate(expression, activation)
+    except celpy.CELEvalError:
+        return str(validation["message"])
+    # The API server also falls back on an error value, an empty or a multi-line message.
+    if isinstance(text, celpy.CELEvalError) or not str(text).strip() or "\n" in str(text):
+        return str(validation["message"])
+    return str(text)
+
+
+def _resource(obj: dict[str, Any]) -> str:
+    """The plural resource name of the kinds the tests send."""
+    return {"Pod": "pods", "Service": "services", "PersistentVolumeClaim":
+            "persistentvolumeclaims", "Secret": "secrets"}.get(obj.get("kind", ""), "")  # fmt: skip

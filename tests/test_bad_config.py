@@ -76,7 +76,7 @@ BAD_CONFIGS: list[tuple[str, dict[str, object], set[str]]] = [
      {"apiServerAuthorizedIpRanges"}),
     ("placement-bad", {"kataPoolPlacement": "onepool"}, {"kataPoolPlacement"}),
     ("tenant-fields-bad", {"tenants": [{"name": "a", "memoryQuota": "3Xi"},
-                                       {"name": "b", "egressCidrs": ["0.0.0.0/0"]}, {}]},
+                                       {"name": "b", "egressCidrs": ["168.63.129.16/32"]}, {}]},
      {"tenants[0].memoryQuota", "tenants[1].egressCidrs", "tenants[2].name"}),
     ("tenants-old-kubernetes", {"tenants": [{"name": "a"}], "kubernetesVersion": "1.29"},
      {"kubernetesVersion"}),

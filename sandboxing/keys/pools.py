@@ -170,7 +170,8 @@ KEYS: tuple[ConfigKey, ...] = (
         f"{catalog.DEFAULT_OS_DISK_GIB} GiB for an ephemeral disk on a cache).",
         Between(catalog.MIN_OS_DISK_GIB, catalog.MAX_OS_DISK_GIB, "GiB",
                 zero_means="the AKS default"),
-        rules=(EPHEMERAL_OS_DISK.allows(),),
+        # tenants: ephemeral storage quotas against the Kata nodes' disks
+        rules=(EPHEMERAL_OS_DISK.allows(), TENANT_CAPACITY.allows()),
     ),
     ConfigKey(
         "systemPoolCriticalAddonsOnly", "boolean", False,

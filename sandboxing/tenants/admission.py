@@ -1,4 +1,5 @@
-"""The admission policy that keeps every pod of a tenant namespace in a Kata VM. Pure data.
+"""The admission policy that keeps every pod of a tenant namespace in a Kata VM, on the Kata
+pool, with only the volumes and priority its namespace allows. Pure data.
 
 A `ValidatingAdmissionPolicy` (admissionregistration.k8s.io/v1, GA since Kubernetes 1.30) runs
 in the API server itself, so it holds for every client: kubectl, Helm, a CI job, and the
@@ -12,27 +13,39 @@ container without limits the tenant's default pod size) runs before validating a
 rule sees the defaulted limits (kubernetes.io/docs/reference/access-authn-authz/
 admission-controllers: "mutating ... validating"). `quantity()` is the Kubernetes CEL quantity
 library (k8s.io/apiserver pkg/cel/library/quantity.go, in the CEL environment since 1.28).
+
+The rules here keep the pod in a Kata VM and off the host (checked on every CREATE and UPDATE,
+as since the first release); the volume rules (sandboxing.fences.pod_volumes) and the placement
+and priority rules (sandboxing.fences.pod_placement) check fields fixed at creation, on CREATE.
+What the CEL may use and what it costs: sandboxing.fences.cel.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from sandboxing import catalog
 from sandboxing.config.settings import PROJECT
-from sandboxing.workload import APP_LABEL, HOST_FIELDS, Manifest
+from sandboxing.fences import pod_placement, pod_volumes
+from sandboxing.fences.cel import (
+    UNDER_TEMPLATE,
+    Validation,
+    binding_manifest,
+    policy_manifest,
+)
+from sandboxing.workload import HOST_FIELDS, Manifest
 
 POLICY = f"{PROJECT}-tenant-pods"
-API_VERSION = "admissionregistration.k8s.io/v1"
 MIN_MEMORY = f"{catalog.MIN_POD_VM_MEMORY_MIB}Mi"
 
 # Containers, init containers and ephemeral containers: the privileged rule covers them all;
-# ephemeral containers may not set resources, so the memory rule covers the first two.
+# ephemeral containers may not set resources, so the memory rule covers the first two. The
+# volume and placement rules read the namespace's allowances (sandboxing.fences.profile).
 VARIABLES = {
     "sizedContainers": "object.spec.containers + (has(object.spec.initContainers) ? "
     "object.spec.initContainers : [])",
     "allContainers": "variables.sizedContainers + (has(object.spec.ephemeralContainers) ? "
     "object.spec.ephemeralContainers : [])",
+    **pod_volumes.VARIABLES,
+    **pod_placement.VARIABLES,
 }
 _PRIVILEGED = (
     "has(c.securityContext) && has(c.securityContext.privileged) && c.securityContext.privileged"
@@ -43,22 +56,9 @@ _MEMORY_OK = (
 )
 
 
-@dataclass(frozen=True)
-class Validation:
-    rule: str  # a short name, the start of every message
-    expression: str
-    message: str  # static: what is wrong and how to fix the manifest
-    message_expression: str = ""  # adds the offending names; the message stands in on error
-
-    def as_manifest(self) -> dict[str, str]:
-        entry = {"expression": self.expression, "message": self.message, "reason": "Forbidden"}
-        if self.message_expression:
-            entry["messageExpression"] = self.message_expression
-        return entry
-
-
-def validations(runtime_class: str) -> tuple[Validation, ...]:
-    fix_template = "(in a Deployment, Job or StatefulSet: under spec.template.spec)"
+def kata_validations(runtime_class: str) -> tuple[Validation, ...]:
+    """The rules that keep a pod in a Kata VM and off the host."""
+    fix_template = UNDER_TEMPLATE
     return (
         Validation(
             "kata-runtime-class",
@@ -103,54 +103,24 @@ def validations(runtime_class: str) -> tuple[Validation, ...]:
     )
 
 
-def policy_manifest(
-    name: str,
-    resources: list[str],
-    validations: tuple[Validation, ...],
-    variables: dict[str, str] | None = None,
-) -> Manifest:
-    """A policy on CREATE and UPDATE of core/v1 `resources`; a refused object is denied."""
-    spec: Manifest = {
-        "failurePolicy": "Fail",
-        "matchConstraints": {
-            "resourceRules": [
-                {
-                    "apiGroups": [""],
-                    "apiVersions": ["v1"],
-                    "operations": ["CREATE", "UPDATE"],
-                    "resources": resources,
-                }
-            ],
-        },
-    }
-    if variables:
-        spec["variables"] = [{"name": n, "expression": e} for n, e in variables.items()]
-    spec["validations"] = [v.as_manifest() for v in validations]
-    return {
-        "apiVersion": API_VERSION,
-        "kind": "ValidatingAdmissionPolicy",
-        "metadata": {"name": name, "labels": {APP_LABEL: PROJECT}},
-        "spec": spec,
-    }  # fmt: skip
-
-
-def policy(runtime_class: str) -> Manifest:
-    return policy_manifest(
-        POLICY, ["pods", "pods/ephemeralcontainers"], validations(runtime_class), VARIABLES
+def validations(runtime_class: str, kata_pool: str) -> tuple[Validation, ...]:
+    """Every rule of the pod policy, in the order their messages are listed."""
+    return (
+        *kata_validations(runtime_class),
+        *pod_volumes.VALIDATIONS,
+        *pod_placement.validations(kata_pool),
     )
+
+
+def policy(runtime_class: str, kata_pool: str) -> Manifest:
+    """The pod policy for this stack's Kata class and pool (the namespaces' own allowances are
+    read from their annotations, so one policy serves every tenant)."""
+    return policy_manifest(
+        POLICY, ["pods", "pods/ephemeralcontainers"], validations(runtime_class, kata_pool),
+        VARIABLES,
+    )  # fmt: skip
 
 
 def binding(policy_name: str = POLICY) -> Manifest:
     """The policy bound to every namespace with the tenant label (a binding per policy)."""
-    return {
-        "apiVersion": API_VERSION,
-        "kind": "ValidatingAdmissionPolicyBinding",
-        "metadata": {"name": policy_name,
-                     "labels": {APP_LABEL: PROJECT}},
-        "spec": {
-            "policyName": policy_name,
-            "validationActions": ["Deny"],
-            "matchResources": {"namespaceSelector": {"matchExpressions": [
-                {"key": catalog.TENANT_LABEL, "operator": "Exists"}]}},
-        },
-    }  # fmt: skip
+    return binding_manifest(policy_name, catalog.TENANT_LABEL)

@@ -9,6 +9,11 @@ resource/helpers.go `PodRequests`/`PodLimits`). So a tenant's `memoryQuota` is w
 AND their overhead may use, which is also what they take from the Kata nodes. The AKS Kata
 RuntimeClass declares memory overhead only, so CPU quota counts the containers' CPU alone.
 
+Ephemeral storage (a Kata pod's root filesystem, logs and disk-backed emptyDirs) is on the Kata
+node's OS disk (`osDiskSizeGB`, else AKS's default, catalog.DEFAULT_OS_DISK_GIB); the kubelet
+offers pods all of it but the 10% it keeps free (catalog.NODEFS_EVICTION_PERCENT). The node's OS,
+its images and the system pods' logs use the same disk, so that figure is an upper bound too.
+
 The pool's figures are upper bounds: DaemonSets on the Kata nodes (and with kataPoolPlacement
 system the cluster's system pods) take their share too.
 """
@@ -38,9 +43,12 @@ class TenantCapacity:
     max_pods: int
     default_pod_cpu_millicores: int
     default_pod_charged_memory_mib: int  # the default memory limit + the Kata overhead
-    default_pods_allowed: int  # by CPU, by memory (with overhead) and by maxPods
+    default_pods_allowed: int  # by CPU, memory (with overhead), ephemeral storage and maxPods
     max_pod_memory_mib: int | None  # the LimitRange max: one Kata node minus the overhead
     max_pod_cpu_millicores: int | None
+    ephemeral_storage_quota_mib: int = 0
+    default_pod_ephemeral_storage_mib: int = 0
+    max_pod_ephemeral_storage_mib: int = 0  # one Kata node's disk, less what the kubelet keeps
 
 
 @dataclass(frozen=True)
@@ -51,7 +59,8 @@ class PoolShare:
     nodes: int
     allocatable_millicpu: int | None  # None: the Kata VM size's capacity is not known
     allocatable_memory_mib: int | None
-    fits: bool | None
+    fits: bool | None  # CPU, memory and ephemeral storage
+    allocatable_ephemeral_storage_mib: int = 0
 
 
 @dataclass(frozen=True)
@@ -68,17 +77,31 @@ class TenantPool:
     autoscaling: bool = False
     at_min: PoolShare | None = None
     at_max: PoolShare | None = None
+    node_os_disk_gib: int = catalog.DEFAULT_OS_DISK_GIB
+    allocatable_ephemeral_storage_mib: int = 0  # over all Kata nodes, at the initial size
+    quota_ephemeral_storage_mib: int = 0  # sum over the tenants
 
     @property
     def largest(self) -> PoolShare:
         """What the quotas are held against: the pool at its maximum."""
         initial = PoolShare(self.kata_nodes, self.allocatable_millicpu,
-                            self.allocatable_memory_mib, self.fits)  # fmt: skip
+                            self.allocatable_memory_mib, self.fits,
+                            self.allocatable_ephemeral_storage_mib)  # fmt: skip
         return self.at_max or initial
 
 
 def _mib(text: str) -> int:
     return int(memory_mib(text) or 0)
+
+
+def os_disk_gib(settings: Settings) -> int:
+    """A Kata node's OS disk: osDiskSizeGB, else AKS's default."""
+    return settings.os_disk_size_gb or catalog.DEFAULT_OS_DISK_GIB
+
+
+def node_ephemeral_storage_mib(settings: Settings) -> int:
+    """What one Kata node's kubelet offers pods of its OS disk."""
+    return os_disk_gib(settings) * 1024 * (100 - catalog.NODEFS_EVICTION_PERCENT) // 100
 
 
 def tenant_capacity(tenant: Tenant, settings: Settings) -> TenantCapacity:
@@ -88,6 +111,9 @@ def tenant_capacity(tenant: Tenant, settings: Settings) -> TenantCapacity:
     pod_cpu = cpu_millicores(tenant.pod_cpu) or 0
     charged = _mib(tenant.pod_memory) + OVERHEAD_MIB
     by_cpu = cpu_quota // pod_cpu if pod_cpu > 0 else 0
+    disk_quota = _mib(tenant.ephemeral_storage_quota)
+    pod_disk = _mib(tenant.pod_ephemeral_storage)
+    by_disk = disk_quota // pod_disk if pod_disk > 0 else 0
     return TenantCapacity(
         name=tenant.name,
         cpu_quota_millicores=cpu_quota,
@@ -95,23 +121,28 @@ def tenant_capacity(tenant: Tenant, settings: Settings) -> TenantCapacity:
         max_pods=tenant.max_pods,
         default_pod_cpu_millicores=pod_cpu,
         default_pod_charged_memory_mib=charged,
-        default_pods_allowed=max(0, min(tenant.max_pods, memory_quota // charged, by_cpu)),
+        default_pods_allowed=max(0, min(tenant.max_pods, memory_quota // charged, by_cpu, by_disk)),
         max_pod_memory_mib=node.allocatable_memory_mib - OVERHEAD_MIB if node else None,
         max_pod_cpu_millicores=node.allocatable_millicpu if node else None,
+        ephemeral_storage_quota_mib=disk_quota,
+        default_pod_ephemeral_storage_mib=pod_disk,
+        max_pod_ephemeral_storage_mib=node_ephemeral_storage_mib(settings),
     )
 
 
-def _share(settings: Settings, nodes: int, cpu: int, memory: int) -> PoolShare:
-    """`nodes` Kata nodes against quotas of `cpu` millicores and `memory` MiB."""
+def _share(settings: Settings, nodes: int, cpu: int, memory: int, disk: int) -> PoolShare:
+    """`nodes` Kata nodes against quotas of `cpu` millicores, `memory` and `disk` MiB."""
     node = node_capacity(settings.kata_node_vm_size)
+    pool_disk = nodes * node_ephemeral_storage_mib(settings)
     if node is None:
-        return PoolShare(nodes, None, None, None)
+        return PoolShare(nodes, None, None, None, pool_disk)
     # The demo's untrusted pod runs on the same nodes (with none, there is nothing to share).
     pool_cpu = max(0, nodes * node.allocatable_millicpu - (
         cpu_millicores(settings.pod_cpu_limit) or 0))  # fmt: skip
     pool_memory = max(0, nodes * node.allocatable_memory_mib - (
         _mib(settings.pod_memory_limit) + OVERHEAD_MIB))  # fmt: skip
-    return PoolShare(nodes, pool_cpu, pool_memory, cpu <= pool_cpu and memory <= pool_memory)
+    fits = cpu <= pool_cpu and memory <= pool_memory and disk <= pool_disk
+    return PoolShare(nodes, pool_cpu, pool_memory, fits, pool_disk)
 
 
 def tenant_pool(settings: Settings) -> TenantPool | None:
@@ -123,8 +154,9 @@ def tenant_pool(settings: Settings) -> TenantPool | None:
     capacities = tuple(tenant_capacity(t, settings) for t in tenants)
     cpu = sum(c.cpu_quota_millicores for c in capacities)
     memory = sum(c.memory_quota_mib for c in capacities)
+    disk = sum(c.ephemeral_storage_quota_mib for c in capacities)
     scale = kata_scale(settings)
-    initial = _share(settings, scale.initial, cpu, memory)
+    initial = _share(settings, scale.initial, cpu, memory, disk)
     return TenantPool(
         kata_nodes=scale.initial,
         kata_node_vm_size=settings.kata_node_vm_size,
@@ -135,8 +167,11 @@ def tenant_pool(settings: Settings) -> TenantPool | None:
         fits=initial.fits,
         tenants=capacities,
         autoscaling=scale.autoscaling,
-        at_min=_share(settings, scale.smallest, cpu, memory),
-        at_max=_share(settings, scale.largest, cpu, memory),
+        at_min=_share(settings, scale.smallest, cpu, memory, disk),
+        at_max=_share(settings, scale.largest, cpu, memory, disk),
+        node_os_disk_gib=os_disk_gib(settings),
+        allocatable_ephemeral_storage_mib=initial.allocatable_ephemeral_storage_mib,
+        quota_ephemeral_storage_mib=disk,
     )
 
 
@@ -167,6 +202,12 @@ def _tenant_problems(
             f"does not fit one Kata node ({pool.kata_node_vm_size}): at most "
             f"{capacity.max_pod_cpu_millicores}m",
         ))  # fmt: skip
+    if capacity.default_pod_ephemeral_storage_mib > capacity.max_pod_ephemeral_storage_mib:
+        problems.append(Problem(
+            field_key(index, "podEphemeralStorage"), tenant.pod_ephemeral_storage,
+            f"does not fit one Kata node's disk ({_disk_text(pool, 1)}): at most "
+            f"{capacity.max_pod_ephemeral_storage_mib}Mi",
+        ))  # fmt: skip
     # Exact figures, not the capacity's rounded ones: memoryQuota "10" (bytes) is 0Mi there. A
     # quantity that does not parse is reported by sandboxing.tenants.config.
     pod_memory_text = f"podMemory {tenant.pod_memory} plus the {OVERHEAD_MIB}Mi Kata overhead"
@@ -175,6 +216,9 @@ def _tenant_problems(
          cpu_millicores(tenant.pod_cpu), f"podCpu {tenant.pod_cpu}", 0, "m"),
         ("memoryQuota", tenant.memory_quota, memory_mib(tenant.memory_quota),
          memory_mib(tenant.pod_memory), pod_memory_text, OVERHEAD_MIB, "Mi"),
+        ("ephemeralStorageQuota", tenant.ephemeral_storage_quota,
+         memory_mib(tenant.ephemeral_storage_quota), memory_mib(tenant.pod_ephemeral_storage),
+         f"podEphemeralStorage {tenant.pod_ephemeral_storage}", 0, "Mi"),
     ):  # fmt: skip
         if quota is not None and pod is not None and 0 < quota < pod + extra:
             needed = f"{math.ceil(pod + extra)}{unit}"
@@ -209,7 +253,22 @@ def _tenant_problems(
                 f"({size}, less the demo's untrusted pod); raise {raise_key} "
                 "or lower the quota",
             ))  # fmt: skip
+    disk = largest.allocatable_ephemeral_storage_mib
+    if capacity.ephemeral_storage_quota_mib > disk:
+        problems.append(Problem(
+            field_key(index, "ephemeralStorageQuota"), tenant.ephemeral_storage_quota,
+            f"({capacity.ephemeral_storage_quota_mib}Mi) is more than the Kata nodes' disks give "
+            f"pods: {disk}Mi ({_disk_text(pool, largest.nodes)}); raise osDiskSizeGB or "
+            f"{raise_key}, or lower the quota",
+        ))  # fmt: skip
     return problems
+
+
+def _disk_text(pool: TenantPool, nodes: int) -> str:
+    return (
+        f"{nodes} node(s) x {pool.node_os_disk_gib} GiB OS disk, less the "
+        f"{catalog.NODEFS_EVICTION_PERCENT}% the kubelet keeps free"
+    )
 
 
 def check_tenant_capacity(settings: Settings) -> list[Problem]:
@@ -223,8 +282,13 @@ def check_tenant_capacity(settings: Settings) -> list[Problem]:
         for problem in _tenant_problems(index, tenant, capacity, pool)
     ]
     largest = pool.largest
-    if largest.fits is False:
-        size = _pool_words(pool)[0]
+    size, raise_key = _pool_words(pool)
+    cpu, memory = largest.allocatable_millicpu, largest.allocatable_memory_mib
+    if (
+        cpu is not None
+        and memory is not None
+        and (pool.quota_millicpu > cpu or pool.quota_memory_mib > memory)
+    ):
         on = f"{size}" if pool.autoscaling else f"on {size}"
         problems.append(Problem(
             "tenants", [each.name for each in pool.tenants],
@@ -233,6 +297,17 @@ def check_tenant_capacity(settings: Settings) -> list[Problem]:
             f"gives them: {largest.allocatable_millicpu}m CPU and "
             f"{largest.allocatable_memory_mib}Mi {on}: oversubscribed, pods may stay Pending "
             "when every tenant uses its quota",
+            "warning",
+        ))  # fmt: skip
+    if pool.quota_ephemeral_storage_mib > largest.allocatable_ephemeral_storage_mib:
+        problems.append(Problem(
+            "tenants", [each.name for each in pool.tenants],
+            "the tenants' ephemeral storage quotas add up to "
+            f"{pool.quota_ephemeral_storage_mib}Mi, more than the Kata nodes' disks give pods: "
+            f"{largest.allocatable_ephemeral_storage_mib}Mi ({_disk_text(pool, largest.nodes)}): "
+            "when every tenant fills its quota a node runs short of disk and evicts pods, other "
+            f"tenants' included; raise osDiskSizeGB or {raise_key}, or lower "
+            "ephemeralStorageQuota",
             "warning",
         ))  # fmt: skip
     return problems

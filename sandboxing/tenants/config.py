@@ -9,21 +9,41 @@ need more than one field, another key or the cluster. Every problem names `tenan
 from __future__ import annotations
 
 import difflib
-import ipaddress
+import re
 from dataclasses import replace
 from typing import Any
 
 from sandboxing import catalog
 from sandboxing.config.key import Rule
 from sandboxing.config.settings import Problem, Settings
-from sandboxing.names import DNS1123_LABEL, DNS1123_LABEL_MAX, GUID, parse_kubernetes_version
+from sandboxing.fences.network import cidr_problem, parse_cidr
+from sandboxing.names import (
+    DNS1123_LABEL,
+    DNS1123_LABEL_MAX,
+    DNS1123_SUBDOMAIN,
+    DNS1123_SUBDOMAIN_MAX,
+    GUID,
+    parse_kubernetes_version,
+)
 from sandboxing.quantities import cpu_millicores, memory_mib
-from sandboxing.tenants.fields import DEFAULTS, FIELDS, MAX_PODS, Tenant, attribute
+from sandboxing.tenants.fields import (
+    DEFAULTS,
+    FIELDS,
+    MAX_OBJECTS,
+    MAX_PODS,
+    MAX_VOLUME_CLAIMS,
+    RENAMED,
+    Tenant,
+    attribute,
+)
 
 KEY = "tenants"
 RESERVED_NAMESPACES = ("default", "kube-system", "kube-public", "kube-node-lease")
 # Subjects that would hand a tenant's namespace to everybody.
 EVERYBODY = ("system:unauthenticated", "system:anonymous", "system:authenticated")
+# A CSI driver's name as the Pod API validates it (kubernetes/kubernetes pkg/apis/core/
+# validation ValidateCSIDriverName: at most 63 characters, alphanumerics, '-' and '.' between).
+CSI_DRIVER_NAME = re.compile(r"^[a-zA-Z0-9]([-a-zA-Z0-9.]{0,61}[a-zA-Z0-9])?$")
 
 
 def allowed(field: str) -> str:
@@ -44,7 +64,7 @@ def parse_tenant(index: int, raw: Any) -> tuple[Tenant, list[Problem]]:
     problems = []
     values: dict[str, Any] = {}
     for key, value in raw.items():
-        field = FIELDS.get(key)
+        field = FIELDS.get(key) or RENAMED.get(key)
         if field is None:
             meant = difflib.get_close_matches(key, list(FIELDS), n=1, cutoff=0.6)
             hint = f"did you mean {meant[0]}?" if meant else "fields: " + ", ".join(FIELDS)
@@ -54,9 +74,31 @@ def parse_tenant(index: int, raw: Any) -> tuple[Tenant, list[Problem]]:
         converted = field.read(value)
         if converted is None:
             problems.append(Problem(field_key(index, key), value, f"must be {field.allowed}"))
-        else:
+        elif key in FIELDS:
             values[attribute(key)] = converted
+    problems += _renamed(index, raw, values)
     return replace(DEFAULTS, **values), problems
+
+
+def _renamed(index: int, raw: dict[str, Any], values: dict[str, Any]) -> list[Problem]:
+    """Older field names: their value becomes the new field's, unless that is set too (then
+    they must agree). Fills `values`."""
+    problems = []
+    for key, old in RENAMED.items():
+        converted = old.read(raw.get(key))
+        if key not in raw or converted is None:
+            continue  # absent, or reported above
+        value = old.convert(converted)
+        new = attribute(old.to)
+        if old.to not in raw:
+            values[new] = value
+        elif new in values and values[new] != value:
+            problems.append(Problem(
+                field_key(index, key), raw[key],
+                f"contradicts {old.to}: {raw[old.to]!r} (it means {old.to}: {value}); drop "
+                f"{key}, which {old.to} replaced",
+            ))  # fmt: skip
+    return problems
 
 
 def parse_tenants(raw: Any) -> tuple[tuple[Tenant, ...], list[Problem]]:
@@ -102,30 +144,56 @@ def _size_problems(index: int, tenant: Tenant) -> list[Problem]:
         )
         if mib is None or too_small:
             problems.append(Problem(field_key(index, field), value, "must be " + allowed(field)))
-    if not 1 <= tenant.max_pods <= MAX_PODS:
-        problems.append(
-            Problem(field_key(index, "maxPods"), tenant.max_pods, "must be " + allowed("maxPods"))
-        )
+    for field, value, smallest in (
+        ("podEphemeralStorage", tenant.pod_ephemeral_storage, 0),
+        ("ephemeralStorageQuota", tenant.ephemeral_storage_quota, 0),
+        ("storageQuota", tenant.storage_quota, None),  # 0: no persistent volumes
+    ):
+        mib = memory_mib(value)
+        if mib is None or mib < 0 or (smallest is not None and mib <= smallest):
+            problems.append(Problem(field_key(index, field), value, "must be " + allowed(field)))
+    for field, count, lowest, highest in (
+        ("maxPods", tenant.max_pods, 1, MAX_PODS),
+        ("maxObjects", tenant.max_objects, 1, MAX_OBJECTS),
+        ("maxVolumeClaims", tenant.max_volume_claims, 0, MAX_VOLUME_CLAIMS),
+    ):
+        if not lowest <= count <= highest:
+            problems.append(Problem(field_key(index, field), count, "must be " + allowed(field)))
+    return problems
+
+
+def _allowance_problems(index: int, tenant: Tenant) -> list[Problem]:
+    """The names the admission policies and the quota read: storage and priority classes,
+    CSI drivers."""
+    problems = []
+    for field, names in (("storageClasses", tenant.storage_classes),
+                         ("priorityClasses", tenant.priority_classes)):  # fmt: skip
+        for name in names:
+            if len(name) > DNS1123_SUBDOMAIN_MAX or not DNS1123_SUBDOMAIN.match(name):
+                problems.append(Problem(field_key(index, field), name, "is not a class name (a "
+                                        "DNS-1123 subdomain: lower-case letters, digits, '-', "
+                                        "'.')"))  # fmt: skip
+            elif field == "priorityClasses" and name.startswith(catalog.SYSTEM_PRIORITY_PREFIX):
+                problems.append(Problem(
+                    field_key(index, field), name,
+                    "is a class reserved for the cluster's own pods (priority above every user "
+                    "class): a tenant pod with it would preempt them; name a class of at most "
+                    f"{catalog.HIGHEST_USER_PRIORITY}",
+                ))  # fmt: skip
+    for driver in tenant.csi_drivers:
+        if not CSI_DRIVER_NAME.match(driver):
+            problems.append(Problem(field_key(index, "csiDrivers"), driver, "is not a CSI driver "
+                                    "name (e.g. secrets-store.csi.k8s.io)"))  # fmt: skip
     return problems
 
 
 def _egress_problems(index: int, tenant: Tenant) -> list[Problem]:
-    problems = []
-    metadata = ipaddress.IPv4Address(catalog.INSTANCE_METADATA_ADDRESS)
-    for cidr in tenant.egress_cidrs:
-        key = field_key(index, "egressCidrs")
-        try:
-            network = ipaddress.IPv4Network(cidr, strict=True)
-        except ValueError as error:
-            problems.append(Problem(key, cidr, f"is not an IPv4 CIDR ({error}), e.g. 10.0.0.0/8"))
-            continue
-        if metadata in network:
-            problems.append(Problem(
-                key, cidr,
-                f"contains {metadata}, the instance metadata endpoint (node identity and "
-                "tokens); list narrower ranges that leave out 169.254.0.0/16",
-            ))  # fmt: skip
-    return problems
+    key = field_key(index, "egressCidrs")
+    return [
+        Problem(key, cidr, message)
+        for cidr in tenant.egress_cidrs
+        if (message := cidr_problem(cidr)) is not None
+    ]
 
 
 def _subject_problems(index: int, tenant: Tenant, entra: bool) -> list[Problem]:
@@ -171,6 +239,7 @@ def check_tenants(settings: Settings) -> list[Problem]:
     for index, tenant in enumerate(settings.tenants):
         problems += _name_problems(index, tenant, settings, seen)
         problems += _size_problems(index, tenant)
+        problems += _allowance_problems(index, tenant)
         problems += _egress_problems(index, tenant)
         # new mode; an existing cluster's Entra is checked once it is looked up
         problems += _subject_problems(index, tenant, settings.entra_enabled)
@@ -190,6 +259,34 @@ def existing_cluster_problems(settings: Settings, cluster: dict[str, Any]) -> li
     if cluster.get("aadProfile"):
         for index, tenant in enumerate(settings.tenants):
             problems += _subject_problems(index, tenant, entra=True)
+    return problems + _cluster_range_problems(settings, cluster.get("networkProfile"))
+
+
+def _cluster_range_problems(settings: Settings, network: dict[str, Any] | None) -> list[Problem]:
+    """The egress policy leaves out the ARM default pod and Service ranges; a cluster with
+    other ranges must not have them opened by an egress entry either. (With Azure CNI without
+    overlay pods take VNet addresses, which no profile field names: not checked.)"""
+    if not network:
+        return []
+    fenced = {"pod": catalog.AKS_POD_CIDR, "Service": catalog.AKS_SERVICE_CIDR}
+    ranges = []
+    for kind, key in (("pod", "podCidrs"), ("Service", "serviceCidrs")):
+        for cidr in network.get(key) or []:
+            parsed = parse_cidr(cidr) if ":" not in cidr else cidr  # IPv6: no IPv4 entry reaches
+            if not isinstance(parsed, str) and cidr != fenced[kind]:
+                ranges.append((kind, parsed))
+    problems = []
+    for index, tenant in enumerate(settings.tenants):
+        for entry in tenant.egress_cidrs:
+            network_entry = parse_cidr(entry)
+            for kind, cluster_range in ranges:
+                if not isinstance(network_entry, str) and network_entry.overlaps(cluster_range):
+                    problems.append(Problem(
+                        field_key(index, "egressCidrs"), entry,
+                        f"overlaps {settings.cluster_name}'s {kind} range {cluster_range} (not the "
+                        f"default {fenced[kind]} the egress policy leaves out): list ranges "
+                        f"outside {cluster_range}",
+                    ))  # fmt: skip
     return problems
 
 

@@ -15,15 +15,12 @@ from dataclasses import dataclass, fields
 from typing import Any
 
 from sandboxing import catalog
+from sandboxing.fences.profile import DNS_COREDNS, DNS_MODES, DNS_NONE, EgressPort
 
 PORT = re.compile(r"^(\d{1,5})(?:/(TCP|UDP|SCTP))?$")
 MAX_PODS = 10000
-
-
-@dataclass(frozen=True)
-class EgressPort:
-    port: int
-    protocol: str = "TCP"
+MAX_OBJECTS = 10000
+MAX_VOLUME_CLAIMS = 1000
 
 
 @dataclass(frozen=True)
@@ -37,9 +34,18 @@ class Tenant:
     max_pods: int = 10
     pod_cpu: str = "1"
     pod_memory: str = "1Gi"
+    pod_ephemeral_storage: str = "1Gi"
+    ephemeral_storage_quota: str = "10Gi"
+    storage_quota: str = "10Gi"
+    max_volume_claims: int = 4
+    # `default` is what a claim without a class gets on AKS; both are Standard SSD disks.
+    storage_classes: tuple[str, ...] = ("default", "managed-csi")
+    max_objects: int = 100
     egress_cidrs: tuple[str, ...] = ()
     egress_ports: tuple[EgressPort, ...] = (EgressPort(443),)
-    allow_dns: bool = True
+    dns: str = DNS_NONE
+    csi_drivers: tuple[str, ...] = ()
+    priority_classes: tuple[str, ...] = ()
     deploy_groups: tuple[str, ...] = ()
     deploy_users: tuple[str, ...] = ()
 
@@ -83,6 +89,11 @@ def read_strings(value: Any) -> tuple[str, ...] | None:
     return tuple(v.strip() for v in value)
 
 
+def read_dns(value: Any) -> str | None:
+    text = read_text(value)
+    return text.lower() if text and text.lower() in DNS_MODES else None
+
+
 def read_ports(value: Any) -> tuple[EgressPort, ...] | None:
     if not isinstance(value, list):
         return None
@@ -104,7 +115,18 @@ class TenantField:
     allowed: str
 
 
+@dataclass(frozen=True)
+class RenamedField:
+    """A field's older name, still read: its value becomes the new field's (`to`)."""
+
+    to: str
+    read: Callable[[Any], Any]
+    allowed: str
+    convert: Callable[[Any], Any]
+
+
 OVERHEAD = f"{catalog.RUNTIME_CLASS_OVERHEAD_MIB}Mi"
+ON_DISK = "its root filesystem, logs and disk-backed emptyDirs, on the Kata node's OS disk"
 # Config field name -> its contract, in the order the docs list them (the Tenant's order).
 FIELDS: dict[str, TenantField] = {
     "name": TenantField(
@@ -121,17 +143,57 @@ FIELDS: dict[str, TenantField] = {
     "podMemory": TenantField(
         read_text, f"a memory quantity >= {catalog.MIN_POD_VM_MEMORY_MIB}Mi, e.g. 1Gi"
     ),
+    "podEphemeralStorage": TenantField(
+        read_text,
+        f"a storage quantity > 0, e.g. 1Gi: a container's ephemeral storage ({ON_DISK}) when it "
+        "sets none; request = limit",
+    ),
+    "ephemeralStorageQuota": TenantField(
+        read_text,
+        "a storage quantity > 0, e.g. 10Gi: requests and limits of ephemeral storage of all its "
+        "pods",
+    ),
+    "storageQuota": TenantField(
+        read_text, "a storage quantity >= 0, e.g. 10Gi: all its PersistentVolumeClaims together"
+    ),
+    "maxVolumeClaims": TenantField(read_integer, f"a whole number 0-{MAX_VOLUME_CLAIMS}"),
+    "storageClasses": TenantField(
+        read_strings,
+        "a list of storage class names its PersistentVolumeClaims may use (AKS's: "
+        + ", ".join(catalog.AKS_STORAGE_CLASSES)
+        + "); empty: none",
+    ),
+    "maxObjects": TenantField(
+        read_integer,
+        f"a whole number 1-{MAX_OBJECTS}: the most ConfigMaps, Secrets, Services, "
+        "ServiceAccounts, Deployments, ReplicaSets, StatefulSets, Jobs, CronJobs and HPAs, each",
+    ),
     "egressCidrs": TenantField(
         read_strings,
-        "a list of IPv4 CIDRs, none containing "
-        f"{catalog.INSTANCE_METADATA_ADDRESS} (the instance metadata endpoint)",
+        "a list of IPv4 CIDRs, none inside the link-local range, the Azure host endpoint "
+        f"{catalog.AZURE_HOST_ADDRESS}, or the cluster's pod or Service range (those are left "
+        "out of larger entries)",
     ),
     "egressPorts": TenantField(
         read_ports,
         "a list of ports 1-65535, each optionally /TCP, /UDP or /SCTP (default TCP); empty: "
         "every port",
     ),
-    "allowDns": TenantField(read_boolean, "true or false"),
+    "dns": TenantField(
+        read_dns,
+        f"{DNS_NONE} (no name lookups) or {DNS_COREDNS} (the cluster's CoreDNS, which also "
+        "forwards names outside the cluster upstream)",
+    ),
+    "csiDrivers": TenantField(
+        read_strings,
+        "a list of CSI driver names its pods may mount inline (volumes[].csi, mounted by the "
+        "node), e.g. secrets-store.csi.k8s.io",
+    ),
+    "priorityClasses": TenantField(
+        read_strings,
+        "a list of PriorityClass names its pods may name, none starting with "
+        f"{catalog.SYSTEM_PRIORITY_PREFIX}",
+    ),
     "deployGroups": TenantField(
         read_strings, "a list of group names (Entra group object IDs when Entra is on)"
     ),
@@ -139,6 +201,14 @@ FIELDS: dict[str, TenantField] = {
         read_strings, "a list of Kubernetes user names (not with Entra: name groups)"
     ),
 }
+# Older field names, still accepted (a value for the new name wins; both must agree).
+RENAMED: dict[str, RenamedField] = {
+    "allowDns": RenamedField(
+        "dns", read_boolean,
+        f"true or false (the older form of dns: true is {DNS_COREDNS}, false {DNS_NONE})",
+        lambda allow: DNS_COREDNS if allow else DNS_NONE,
+    ),
+}  # fmt: skip
 DEFAULTS = Tenant(name="")
 
 

@@ -11,13 +11,17 @@ from typing import Any
 
 from sandboxing import catalog, workload
 from sandboxing.config.settings import Settings
+from sandboxing.fences import network, quota
+from sandboxing.fences.profile import FenceProfile, PodCeiling, namespace_annotations
 from sandboxing.tenants.capacity import tenant_capacity
 from sandboxing.tenants.fields import Tenant
 from sandboxing.workload import Manifest
 
-EGRESS_POLICY = "allow-egress"
-LIMIT_RANGE = "tenant-pod-size"
-RESOURCE_QUOTA = "tenant-quota"
+# Kept importable under their first home's names.
+EGRESS_POLICY = network.EGRESS_POLICY
+LIMIT_RANGE = quota.LIMIT_RANGE
+RESOURCE_QUOTA = quota.RESOURCE_QUOTA
+PRIORITY_QUOTA = quota.PRIORITY_QUOTA
 ROLE = "tenant-deployer"
 ROLE_BINDING = "tenant-deployers"
 RBAC_GROUP = "rbac.authorization.k8s.io"
@@ -26,8 +30,10 @@ READ = ["get", "list", "watch"]
 # What a tenant manages: its workloads and their configuration. Left out on purpose:
 # networkpolicies, resourcequotas, limitranges (read only, so a tenant sees its limits),
 # roles/rolebindings (no escalation), daemonsets (a pod on every Kata node), poddisruptionbudgets
-# (could block node drains during upgrades) and the namespace itself (cluster-scoped, so its
-# labels are out of a Role's reach anyway).
+# (could block node drains during upgrades), the namespace itself (cluster-scoped, so its labels
+# and annotations are out of a Role's reach anyway), and subresources not listed here
+# (`serviceaccounts/token`: no API tokens; `pods/binding`: no choosing a node). Every kind it
+# may create is counted by the quota (sandboxing.fences.quota).
 ROLE_RULES: list[dict[str, Any]] = [
     {"apiGroups": [""], "verbs": WRITE, "resources": [
         "pods", "services", "configmaps", "secrets", "serviceaccounts",
@@ -44,19 +50,41 @@ ROLE_RULES: list[dict[str, Any]] = [
     {"apiGroups": ["batch"], "verbs": WRITE, "resources": ["jobs", "cronjobs"]},
     {"apiGroups": ["autoscaling"], "verbs": WRITE, "resources": ["horizontalpodautoscalers"]},
 ]  # fmt: skip
-# CoreDNS on AKS: pods labelled k8s-app=kube-dns in kube-system.
-DNS_PEER = {
-    "namespaceSelector": {"matchLabels": {"kubernetes.io/metadata.name": "kube-system"}},
-    "podSelector": {"matchLabels": {"k8s-app": "kube-dns"}},
-}
 
 
 def tenant_labels(tenant: Tenant) -> dict[str, str]:
     return {catalog.TENANT_LABEL: tenant.name}
 
 
+def profile(tenant: Tenant) -> FenceProfile:
+    """The tenant's fences: what its fields ask for, as the fence builders take it."""
+    return FenceProfile(
+        namespace=tenant.namespace,
+        pod_cpu=tenant.pod_cpu,
+        pod_memory=tenant.pod_memory,
+        pod_ephemeral_storage=tenant.pod_ephemeral_storage,
+        cpu_quota=tenant.cpu_quota,
+        memory_quota=tenant.memory_quota,
+        ephemeral_storage_quota=tenant.ephemeral_storage_quota,
+        max_pods=tenant.max_pods,
+        max_objects=tenant.max_objects,
+        storage_quota=tenant.storage_quota,
+        max_volume_claims=tenant.max_volume_claims,
+        storage_classes=tenant.storage_classes,
+        csi_drivers=tenant.csi_drivers,
+        priority_classes=tenant.priority_classes,
+        egress_cidrs=tenant.egress_cidrs,
+        egress_ports=tenant.egress_ports,
+        dns=tenant.dns,
+    )
+
+
 def namespace(tenant: Tenant) -> Manifest:
-    return workload.restricted_namespace(tenant.namespace, tenant_labels(tenant))
+    """PSA restricted, the tenant label the admission bindings select, and the allowances the
+    admission policies read."""
+    manifest = workload.restricted_namespace(tenant.namespace, tenant_labels(tenant))
+    manifest["metadata"]["annotations"] = namespace_annotations(profile(tenant))
+    return manifest
 
 
 def default_deny(tenant: Tenant) -> Manifest:
@@ -65,64 +93,22 @@ def default_deny(tenant: Tenant) -> Manifest:
 
 def egress_policy(tenant: Tenant) -> Manifest | None:
     """What the tenant may reach; None when it may reach nothing (default-deny alone)."""
-    rules: list[dict[str, Any]] = []
-    if tenant.allow_dns:
-        rules.append({"to": [DNS_PEER], "ports": [{"protocol": "UDP", "port": 53},
-                                                   {"protocol": "TCP", "port": 53}]})  # fmt: skip
-    if tenant.egress_cidrs:
-        # Rules refuse a CIDR holding the instance metadata address, so none is ever allowed.
-        rule: dict[str, Any] = {"to": [{"ipBlock": {"cidr": c}} for c in tenant.egress_cidrs]}
-        if tenant.egress_ports:
-            rule["ports"] = [{"protocol": p.protocol, "port": p.port} for p in tenant.egress_ports]
-        rules.append(rule)
-    if not rules:
-        return None
-    return {
-        "apiVersion": "networking.k8s.io/v1",
-        "kind": "NetworkPolicy",
-        "metadata": {"name": EGRESS_POLICY, "namespace": tenant.namespace},
-        "spec": {"podSelector": {}, "policyTypes": ["Egress"], "egress": rules},
-    }
+    return network.egress_policy(profile(tenant))
 
 
 def limit_range(tenant: Tenant, settings: Settings) -> Manifest:
-    """A container without limits gets the default pod size, requests = limits (the Kata shim
-    sizes the VM from limits); at most what fits one Kata node beside the overhead."""
-    size = {"cpu": tenant.pod_cpu, "memory": tenant.pod_memory}
-    limit: dict[str, Any] = {
-        "type": "Container",
-        "default": dict(size),
-        "defaultRequest": dict(size),
-        "min": {"memory": f"{catalog.MIN_POD_VM_MEMORY_MIB}Mi"},
-    }
+    """The default pod size; at most one Kata node (sandboxing.tenants.capacity)."""
     capacity = tenant_capacity(tenant, settings)
-    if capacity.max_pod_memory_mib is not None and capacity.max_pod_cpu_millicores is not None:
-        limit["max"] = {"cpu": f"{capacity.max_pod_cpu_millicores}m",
-                        "memory": f"{capacity.max_pod_memory_mib}Mi"}  # fmt: skip
-    return {
-        "apiVersion": "v1",
-        "kind": "LimitRange",
-        "metadata": {"name": LIMIT_RANGE, "namespace": tenant.namespace},
-        "spec": {"limits": [limit]},
-    }
+    ceiling = PodCeiling(
+        capacity.max_pod_cpu_millicores,
+        capacity.max_pod_memory_mib,
+        capacity.max_pod_ephemeral_storage_mib,
+    )
+    return quota.limit_range(profile(tenant), ceiling)
 
 
 def resource_quota(tenant: Tenant) -> Manifest:
-    """Kubernetes charges each Kata pod's 600Mi overhead to requests.memory and limits.memory
-    (sandboxing.tenants.capacity), so memoryQuota covers the pods and their overhead. No
-    LoadBalancer or NodePort Service (the service admission policy refuses them too; quota names:
-    kubernetes.io/docs/concepts/policy/resource-quotas, object count quota)."""
-    return {
-        "apiVersion": "v1",
-        "kind": "ResourceQuota",
-        "metadata": {"name": RESOURCE_QUOTA, "namespace": tenant.namespace},
-        "spec": {"hard": {
-            "requests.cpu": tenant.cpu_quota, "limits.cpu": tenant.cpu_quota,
-            "requests.memory": tenant.memory_quota, "limits.memory": tenant.memory_quota,
-            "pods": str(tenant.max_pods),
-            "services.loadbalancers": "0", "services.nodeports": "0",
-        }},
-    }  # fmt: skip
+    return quota.resource_quota(profile(tenant))
 
 
 def role(tenant: Tenant) -> Manifest:
@@ -168,9 +154,10 @@ class TenantObjects:
 
 def tenant_objects(tenant: Tenant, settings: Settings) -> TenantObjects:
     policies = [m for m in (default_deny(tenant), egress_policy(tenant)) if m]
+    quotas = (resource_quota(tenant), quota.priority_quota(tenant.namespace))
     return TenantObjects(
         namespace=namespace(tenant),
-        fences=(*policies, limit_range(tenant, settings), resource_quota(tenant)),
+        fences=(*policies, limit_range(tenant, settings), *quotas),
         role=role(tenant),
         role_binding=role_binding(tenant),
     )

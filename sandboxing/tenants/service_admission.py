@@ -10,14 +10,14 @@ The tenant Role may write `services`. Two Service fields reach beyond the tenant
   Azure load balancer rule billed to the cluster's owner.
 
 ClusterIP (the default) and headless Services (`clusterIP: None`) stay allowed. The same tenant
-namespace selector binds this policy (sandboxing.tenant_admission.binding); the tenant quota also
+namespace selector binds this policy (sandboxing.tenants.admission.binding); the tenant quota also
 sets `services.loadbalancers` and `services.nodeports` to 0 (sandboxing.tenants.manifests).
 """
 
 from __future__ import annotations
 
 from sandboxing.config.settings import PROJECT
-from sandboxing.tenants.admission import Validation, policy_manifest
+from sandboxing.fences.cel import Validation, policy_manifest
 from sandboxing.workload import Manifest
 
 POLICY = f"{PROJECT}-tenant-services"

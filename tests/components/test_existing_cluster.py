@@ -9,6 +9,7 @@ from support import run_component
 from components.existing_cluster import ExistingCluster, connect_existing_cluster
 from sandboxing.config.contract import default_settings
 from sandboxing.rules.existing_cluster import check_existing_cluster
+from sandboxing.tenants.fields import Tenant
 from tools.harness import CloudMocks, RunResult, existing_cluster_state, run_program
 
 RG, NAME = "rg", "aks"
@@ -54,3 +55,19 @@ def test_every_problem_of_the_cluster_stops_the_run_before_anything_is_registere
     assert "1.26.6" in result.error and "already exists" in result.error
     assert result.resources == []
     assert [i.token for i in result.invokes] == ["azure-native:containerservice:getManagedCluster"]
+
+
+def test_the_clusters_own_ranges_are_read_for_the_tenant_fences() -> None:
+    settings = default_settings(
+        cluster_mode="existing", resource_group_name=RG, cluster_name=NAME,
+        tenants=(Tenant("a", egress_cidrs=("172.16.0.0/12",)),),
+    )  # fmt: skip
+
+    def program() -> None:
+        check = functools.partial(check_existing_cluster, settings, managed_by="p/dev")
+        connect_existing_cluster("cluster", RG, NAME, check)
+
+    ranges = {"podCidr": "172.20.0.0/16", "serviceCidr": "10.0.0.0/16"}
+    state = dict(existing_cluster_state(RG, NAME), networkProfile=ranges)
+    result = run_program({}, mocks=CloudMocks({(RG, NAME): state}), program=program)
+    assert result.error is not None and "pod range 172.20.0.0/16" in result.error

@@ -10,7 +10,9 @@ import kubernetes_validate
 import pytest
 import yaml
 
+from sandboxing import catalog
 from sandboxing.config.stack_config import check_stack_config
+from sandboxing.fences import secret_admission, storage_admission
 from sandboxing.tenants import admission as tenant_admission
 from sandboxing.tenants import manifests as tenant_manifests
 from sandboxing.tenants import service_admission as tenant_service_admission
@@ -22,8 +24,11 @@ TENANT = "aks-pod-sandboxing:kubernetes:SandboxTenant"
 POLICY = "kubernetes:admissionregistration.k8s.io/v1:ValidatingAdmissionPolicy"
 BINDING = "kubernetes:admissionregistration.k8s.io/v1:ValidatingAdmissionPolicyBinding"
 ROLE_BINDING = "kubernetes:rbac.authorization.k8s.io/v1:RoleBinding"
-# Pulumi names of the admission objects: the pod policy's, then the service policy's.
-ADMISSION = ("tenant-admission", "tenant-admission-services")
+# Pulumi names of the admission objects: the pod policy's, then the Service, claim and Secret
+# policies'.
+ADMISSION = ("tenant-admission", "tenant-admission-services", "tenant-admission-storage",
+             "tenant-admission-secrets")  # fmt: skip
+KATA_POOL = "katapool"  # the tenants stack's kataNodePoolName (the default)
 # What the Kata pool's creation consists of: nothing of the tenant layer may wait for these.
 KATA_POOL_TYPES = (
     "azure-native:containerservice:AgentPool",
@@ -32,10 +37,10 @@ KATA_POOL_TYPES = (
 )
 PER_TENANT = {
     "team-a": ["LimitRange", "Namespace", "NetworkPolicy", "NetworkPolicy", "ResourceQuota",
-               "Role", "RoleBinding"],
-    # allowDns false and no CIDRs: default-deny alone, no egress policy.
-    "ci-jobs": ["LimitRange", "Namespace", "NetworkPolicy", "ResourceQuota", "Role",
-                "RoleBinding"],
+               "ResourceQuota", "Role", "RoleBinding"],
+    # dns none and no CIDRs: default-deny alone, no egress policy.
+    "ci-jobs": ["LimitRange", "Namespace", "NetworkPolicy", "ResourceQuota", "ResourceQuota",
+                "Role", "RoleBinding"],
 }  # fmt: skip
 
 
@@ -74,7 +79,8 @@ def test_nothing_of_the_tenant_layer_waits_for_the_kata_pool(run: RunResult) -> 
     tenant_layer = [r for r in run.resources if r.type in (POLICY, BINDING)]
     for component in run.by_type(TENANT):
         tenant_layer += children(run, component)
-    assert len(tenant_layer) == 4 + sum(len(kinds) for kinds in PER_TENANT.values())
+    policies_and_bindings = 2 * len(ADMISSION)
+    assert len(tenant_layer) == policies_and_bindings + sum(len(k) for k in PER_TENANT.values())
     for resource in tenant_layer:
         assert run.waits_for(resource) & kata == set(), resource.name
 
@@ -106,11 +112,17 @@ def test_nobody_may_deploy_before_the_tenant_is_fenced_in(run: RunResult) -> Non
 def test_the_policies_are_the_builders_and_name_the_stacks_kata_class(run: RunResult) -> None:
     spec = run.one(POLICY, "tenant-admission-policy").inputs["spec"]
     assert spec["validations"][0]["expression"].endswith("== 'kata-vm-isolation'")
-    assert spec == tenant_admission.policy("kata-vm-isolation")["spec"]
+    assert spec == tenant_admission.policy("kata-vm-isolation", KATA_POOL)["spec"]
+    assert f"['kubernetes.azure.com/agentpool'] == '{KATA_POOL}'" in str(spec["validations"])
     services = run.one(POLICY, "tenant-admission-services-policy").inputs
     assert services["spec"] == tenant_service_admission.policy()["spec"]
     bound = tenant_admission.binding(tenant_service_admission.POLICY)
     assert run.one(BINDING, "tenant-admission-services-binding").inputs["spec"] == bound["spec"]
+    for prefix, module in (("storage", storage_admission), ("secrets", secret_admission)):
+        policy = run.one(POLICY, f"tenant-admission-{prefix}-policy").inputs
+        assert policy["spec"] == module.policy()["spec"]
+        binding = run.one(BINDING, f"tenant-admission-{prefix}-binding").inputs
+        assert binding["spec"] == tenant_admission.binding(module.POLICY)["spec"]
 
 
 def test_outputs_list_the_tenant_namespaces(run: RunResult) -> None:
@@ -142,9 +154,11 @@ def test_every_manifest_is_valid_in_strict_mode_and_is_what_the_builders_make(
     settings, problems = check_stack_config(stack_config("tenants"))
     assert [p for p in problems if p.severity == "error"] == []
     expected = [m for t in settings.tenants for m in tenant_manifests.manifests(t, settings)]
-    expected += [tenant_admission.policy("kata-vm-isolation"), tenant_admission.binding(),
-                 tenant_service_admission.policy(),
+    expected += [tenant_admission.policy("kata-vm-isolation", KATA_POOL),
+                 tenant_admission.binding(), tenant_service_admission.policy(),
                  tenant_admission.binding(tenant_service_admission.POLICY)]  # fmt: skip
+    for module in (storage_admission, secret_admission):
+        expected += [module.policy(), tenant_admission.binding(module.POLICY)]
 
     def key(o: dict[str, Any]) -> tuple[str, str, str]:
         return o["kind"], o["metadata"].get("namespace", ""), o["metadata"]["name"]
@@ -157,7 +171,8 @@ def test_every_manifest_is_valid_in_strict_mode_and_is_what_the_builders_make(
 def test_the_quota_allows_no_load_balancer_or_node_port_service(tmp_path: Path) -> None:
     result = run_program(stack_config("tenants"), stack="tenants")
     write_manifests(result, tmp_path, "tenants")
-    quotas = [o for o in _load(tmp_path) if o["kind"] == "ResourceQuota"]
+    quotas = [o for o in _load(tmp_path) if o["kind"] == "ResourceQuota"
+              and o["metadata"]["name"] == tenant_manifests.RESOURCE_QUOTA]  # fmt: skip
     assert len(quotas) == len(PER_TENANT)
     for quota in quotas:
         kubernetes_validate.validate(quota, "1.33.0", strict=True)
@@ -166,7 +181,22 @@ def test_the_quota_allows_no_load_balancer_or_node_port_service(tmp_path: Path) 
 
 
 def test_strict_validation_catches_a_misspelt_policy_field() -> None:
-    policy = tenant_admission.policy("kata-vm-isolation")
+    policy = tenant_admission.policy("kata-vm-isolation", KATA_POOL)
     policy["spec"]["validations"][0]["messageExpresion"] = "'x'"
     with pytest.raises(kubernetes_validate.ValidationError):
         kubernetes_validate.validate(policy, "1.33.0", strict=True)
+
+
+def test_with_kata_on_the_system_pool_the_policy_pins_pods_to_it() -> None:
+    config = dict(stack_config("tenants"), **{"aks-pod-sandboxing:kataPoolPlacement": "system"})
+    result = run_program(config, stack="tenants")
+    assert result.error is None, result.error
+    spec = result.one(POLICY, "tenant-admission-policy").inputs["spec"]
+    assert spec == tenant_admission.policy("kata-vm-isolation", "system")["spec"]
+
+
+def test_the_cluster_gets_the_ranges_the_egress_fences_leave_out(run: RunResult) -> None:
+    # The program sets no ranges; the SDK sends ARM's defaults, which the catalog records.
+    network = run.one("azure-native:containerservice:ManagedCluster").inputs["networkProfile"]
+    assert (network["podCidr"], network["serviceCidr"]) == (
+        catalog.AKS_POD_CIDR, catalog.AKS_SERVICE_CIDR)  # fmt: skip

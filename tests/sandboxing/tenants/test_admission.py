@@ -16,20 +16,26 @@ import cel_policy
 import pytest
 
 from sandboxing.tenants.admission import VARIABLES, binding, policy, validations
+from sandboxing.tenants.fields import Tenant
+from sandboxing.tenants.manifests import namespace
 
 KATA = "kata-vm-isolation"
+POOL = "katapool"
+# The tenant's namespace as the program makes it: its annotations are the policy's parameters.
+NAMESPACE = namespace(Tenant("team-a"))
 
 
-def admit(pod: dict[str, Any]) -> list[str]:
+def admit(pod: dict[str, Any], operation: str = "CREATE") -> list[str]:
     """The messages of every validation the pod fails, as the API server would list them."""
-    return cel_policy.admit(policy(KATA)["spec"], pod)
+    return cel_policy.admit(policy(KATA, POOL)["spec"], pod, NAMESPACE, operation)
 
 
 def good_pod() -> dict[str, Any]:
     container = {"name": "app", "image": "registry.example/app:1",
                  "resources": {"limits": {"cpu": "500m", "memory": "1Gi"}}}  # fmt: skip
     return {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "p", "namespace": "team-a"},
-            "spec": {"runtimeClassName": KATA, "containers": [container]}}  # fmt: skip
+            "spec": {"runtimeClassName": KATA, "containers": [container],
+                     "nodeSelector": {"kubernetes.azure.com/agentpool": POOL}}}  # fmt: skip
 
 
 def with_spec(**changes: Any) -> dict[str, Any]:
@@ -45,7 +51,8 @@ def rules_failed(pod: dict[str, Any]) -> list[str]:
 def test_a_kata_pod_with_a_memory_limit_is_admitted() -> None:
     assert admit(good_pod()) == []
     init = {"name": "init", "image": "i", "resources": {"limits": {"memory": "128Mi"}}}
-    assert admit(with_spec(initContainers=[init], volumes=[{"name": "t", "emptyDir": {}}])) == []
+    scratch = {"name": "t", "emptyDir": {"sizeLimit": "1Gi"}}
+    assert admit(with_spec(initContainers=[init], volumes=[scratch])) == []
 
 
 @pytest.mark.parametrize(
@@ -106,30 +113,38 @@ def test_ephemeral_containers_need_no_memory_limit() -> None:
 
 
 def test_every_broken_rule_is_reported() -> None:
-    pod = with_spec(runtimeClassName="runc", hostNetwork=True,
-                    volumes=[{"name": "h", "hostPath": {"path": "/var"}}])  # fmt: skip
+    token = {"serviceAccountToken": {"path": "token"}}
+    pod = with_spec(runtimeClassName="runc", hostNetwork=True, nodeName="aks-system-0",
+                    nodeSelector={}, priorityClassName="system-node-critical",
+                    volumes=[{"name": "h", "hostPath": {"path": "/var"}},
+                             {"name": "n", "nfs": {"server": "10.1.1.1", "path": "/"}},
+                             {"name": "e", "emptyDir": {}},
+                             {"name": "t", "projected": {"sources": [token]}},
+                             {"name": "c", "csi": {"driver": "file.csi.azure.com"}},
+                             {"name": "p", "ephemeral": {"volumeClaimTemplate": {"spec": {
+                                 "storageClassName": "managed-csi-premium"}}}}])  # fmt: skip
     pod["spec"]["containers"][0]["securityContext"] = {"privileged": True}
     del pod["spec"]["containers"][0]["resources"]
-    assert rules_failed(pod) == [v.rule for v in validations(KATA)]
+    assert rules_failed(pod) == [v.rule for v in validations(KATA, POOL)]
 
 
 def test_messages_say_how_to_fix_the_manifest() -> None:
     (message,) = admit(with_spec(runtimeClassName="runc"))
     assert "set spec.runtimeClassName: kata-vm-isolation" in message
     assert "under spec.template.spec" in message
-    for validation in validations(KATA):
+    for validation in validations(KATA, POOL):
         assert validation.message.startswith(f"{validation.rule}: ")
         assert len(validation.message) < 300
 
 
 def test_the_policy_matches_pods_and_debug_containers_and_binds_tenant_namespaces() -> None:
-    rule = policy(KATA)["spec"]["matchConstraints"]["resourceRules"][0]
+    rule = policy(KATA, POOL)["spec"]["matchConstraints"]["resourceRules"][0]
     assert rule["resources"] == ["pods", "pods/ephemeralcontainers"]
     assert rule["operations"] == ["CREATE", "UPDATE"]
     spec = binding()["spec"]
-    assert spec["policyName"] == policy(KATA)["metadata"]["name"]
+    assert spec["policyName"] == policy(KATA, POOL)["metadata"]["name"]
     assert spec["validationActions"] == ["Deny"]
     assert spec["matchResources"]["namespaceSelector"]["matchExpressions"] == [
         {"key": "pod-sandboxing.aks.io/tenant", "operator": "Exists"}
     ]
-    assert list(VARIABLES) == [v["name"] for v in policy(KATA)["spec"]["variables"]]
+    assert list(VARIABLES) == [v["name"] for v in policy(KATA, POOL)["spec"]["variables"]]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from sandboxing import catalog
@@ -158,3 +160,57 @@ def test_quotas_beyond_the_maximum_name_the_maximum() -> None:
     found = check_tenant_capacity(scaled({"name": "a", "cpuQuota": "8"}, high=2))
     (error,) = [p for p in found if p.severity == "error"]
     assert error.key == "tenants[0].cpuQuota" and "raise kataNodeMaxCount" in error.message
+
+
+def test_ephemeral_storage_counts_against_the_kata_nodes_os_disks() -> None:
+    # 128 GiB (AKS's default OS disk) less the kubelet's 10%: 117964Mi a node, 2 nodes.
+    pool = tenant_pool(settings({"name": "a"}, {"name": "b", "ephemeralStorageQuota": "20Gi"}))
+    assert pool is not None
+    assert (pool.node_os_disk_gib, pool.allocatable_ephemeral_storage_mib) == (128, 2 * 117964)
+    assert pool.quota_ephemeral_storage_mib == 30 * 1024
+    assert pool.tenants[0].max_pod_ephemeral_storage_mib == 117964
+    small = tenant_pool(replace(settings({"name": "a"}), os_disk_size_gb=60))
+    assert small is not None and small.allocatable_ephemeral_storage_mib == 2 * 55296
+
+
+def test_ephemeral_quotas_beyond_the_disks_are_a_warning_naming_the_eviction() -> None:
+    many = [{"name": f"t{i}", "ephemeralStorageQuota": "40Gi", "cpuQuota": "500m",
+             "memoryQuota": "2Gi", "podCpu": "500m"} for i in range(3)]  # fmt: skip
+    s = replace(settings(*many), os_disk_size_gb=50)  # 2 x 46080Mi
+    pool = tenant_pool(s)
+    assert pool is not None and pool.fits is False
+    (warning,) = check_tenant_capacity(s)
+    assert (warning.key, warning.severity) == ("tenants", "warning")
+    assert "ephemeral storage quotas add up to 122880Mi" in warning.message
+    assert "92160Mi (2 node(s) x 50 GiB OS disk, less the 10% the kubelet keeps free)" in (
+        warning.message
+    )
+    assert "evicts pods, other tenants' included" in warning.message
+
+
+def test_an_ephemeral_quota_or_default_beyond_what_the_disks_hold_is_an_error() -> None:
+    s = replace(settings({"name": "a", "ephemeralStorageQuota": "100Gi"},
+                         {"name": "b", "podEphemeralStorage": "60Gi",
+                          "ephemeralStorageQuota": "60Gi"},
+                         {"name": "c", "podEphemeralStorage": "2Gi",
+                          "ephemeralStorageQuota": "1Gi"}),
+                os_disk_size_gb=50)  # fmt: skip
+    found = {p.key: p.message for p in check_tenant_capacity(s) if p.severity == "error"}
+    assert (
+        "is more than the Kata nodes' disks give pods: 92160Mi"
+        in (found["tenants[0].ephemeralStorageQuota"])
+    )
+    assert "does not fit one Kata node's disk" in found["tenants[1].podEphemeralStorage"]
+    assert found["tenants[2].ephemeralStorageQuota"].startswith(
+        "holds no pod of the default size: one needs 2048Mi (podEphemeralStorage 2Gi)"
+    )
+
+
+def test_the_default_pods_allowed_count_their_ephemeral_storage_too() -> None:
+    # CPU and memory hold 2 default pods (2 / 1, 4Gi / 1624Mi), the disk quota 1.
+    pool = tenant_pool(settings({"name": "a", "ephemeralStorageQuota": "767Mi",
+                                 "podEphemeralStorage": "512Mi"}))  # fmt: skip
+    assert pool is not None and pool.tenants[0].default_pods_allowed == 1
+    output = stack_sizing(settings({"name": "a"})).as_output()["tenants"]
+    assert output["allocatableEphemeralStorageMib"] == 2 * 117964
+    assert output["tenants"][0]["ephemeralStorageQuotaMib"] == 10240

@@ -65,8 +65,12 @@ def test_defaults_for_everything_but_the_name() -> None:
     tenants, problems = parse_tenants([{"name": "team-a"}])
     assert problems == []
     assert tenants == (Tenant("team-a"),)
-    assert (tenants[0].pod_cpu, tenants[0].pod_memory, tenants[0].allow_dns) == ("1", "1Gi", True)
+    assert (tenants[0].pod_cpu, tenants[0].pod_memory, tenants[0].dns) == ("1", "1Gi", "none")
     assert tenants[0].egress_cidrs == () and tenants[0].deploy_groups == ()
+    # What a tenant may use beyond its pods: nothing host-side, no priority, two disk classes.
+    assert (tenants[0].csi_drivers, tenants[0].priority_classes) == ((), ())
+    assert tenants[0].storage_classes == ("default", "managed-csi")
+    assert (tenants[0].pod_ephemeral_storage, tenants[0].ephemeral_storage_quota) == ("1Gi", "10Gi")
 
 
 def test_text_and_typed_values_mean_the_same() -> None:
@@ -104,15 +108,32 @@ def test_every_bad_value_is_reported_at_once_naming_its_field() -> None:
         assert found[key].startswith("error"), found[key]
 
 
-@pytest.mark.parametrize("cidr", ["0.0.0.0/0", "169.254.0.0/16", "169.254.169.254/32"])
-def test_a_cidr_that_contains_the_metadata_endpoint_is_refused(cidr: str) -> None:
-    found = problems_for([{"name": "a", "egressCidrs": ["10.0.0.0/8", cidr]}])
-    assert "contains 169.254.169.254" in found["tenants[0].egressCidrs"]
-    assert f"'{cidr}'" in found["tenants[0].egressCidrs"]
+@pytest.mark.parametrize(
+    ("cidr", "opens"),
+    [("169.254.0.0/16", "the instance metadata endpoint 169.254.169.254"),
+     ("169.254.169.254/32", "the instance metadata endpoint 169.254.169.254"),
+     ("169.254.169.253/32", "the link-local range 169.254.0.0/16"),
+     ("169.254.10.10/32", "AKS LocalDNS (169.254.10.10 and 169.254.10.11)"),
+     ("168.63.129.16/32", "the Azure host endpoint 168.63.129.16 (WireServer"),
+     ("10.244.3.0/24", "the cluster's pod range 10.244.0.0/16"),
+     ("10.0.0.10/32", "the cluster's Service range 10.0.0.0/16")],
+)  # fmt: skip
+def test_a_cidr_inside_a_fenced_range_is_refused_naming_what_it_would_open(
+    cidr: str, opens: str
+) -> None:
+    found = problems_for([{"name": "a", "egressCidrs": ["203.0.113.0/24", cidr]}])
+    assert f"'{cidr}': would open " in found["tenants[0].egressCidrs"]
+    assert opens in found["tenants[0].egressCidrs"]
 
 
-def test_a_cidr_next_to_the_metadata_endpoint_is_allowed() -> None:
-    assert problems_for([{"name": "a", "egressCidrs": ["169.254.169.253/32", "10.0.0.0/8"]}]) == {}
+@pytest.mark.parametrize(
+    "cidrs",
+    [["0.0.0.0/0"], ["10.0.0.0/8", "172.16.0.0/12"], ["168.63.129.17/32", "169.255.0.0/16"],
+     ["10.1.0.0/16", "10.245.0.0/16"]],
+)  # fmt: skip
+def test_a_cidr_around_or_next_to_the_fenced_ranges_is_allowed(cidrs: list[str]) -> None:
+    # Holding a fenced range is fine: the egress policy leaves it out (test_network.py).
+    assert problems_for([{"name": "a", "egressCidrs": cidrs}]) == {}
 
 
 @pytest.mark.parametrize("name", ["default", "kube-system", "kube-anything", "pod-sandboxing"])
@@ -153,3 +174,79 @@ def test_an_existing_cluster_is_checked_for_version_and_entra() -> None:
     )
     assert [(p.key, p.value) for p in entra] == [("tenants[0].deployGroups", "devs")]
     assert existing_cluster_problems(settings, {"currentKubernetesVersion": "1.33.2"}) == []
+
+
+def test_every_bad_fence_value_is_reported_at_once_naming_its_field() -> None:
+    found = problems_for([
+        {"name": "a", "podEphemeralStorage": "0", "ephemeralStorageQuota": "lots",
+         "storageQuota": "-1Gi", "maxVolumeClaims": -1, "maxObjects": 0, "dns": "google",
+         "storageClasses": ["Premium_LRS"], "priorityClasses": ["system-node-critical"],
+         "csiDrivers": ["file csi"]},
+    ])  # fmt: skip
+    expected = {
+        "tenants[0].podEphemeralStorage": "'0': must be a storage quantity > 0",
+        "tenants[0].ephemeralStorageQuota": "'lots': must be a storage quantity > 0",
+        "tenants[0].storageQuota": "'-1Gi': must be a storage quantity >= 0",
+        "tenants[0].maxVolumeClaims": "-1: must be a whole number 0-1000",
+        "tenants[0].maxObjects": "0: must be a whole number 1-10000",
+        "tenants[0].dns": "'google': must be none (no name lookups) or coredns",
+        "tenants[0].storageClasses": "'Premium_LRS': is not a class name",
+        "tenants[0].priorityClasses": "'system-node-critical': is a class reserved for the "
+        "cluster's own pods",
+        "tenants[0].csiDrivers": "'file csi': is not a CSI driver name",
+    }
+    for key, text in expected.items():
+        assert key in found, key
+        assert text in found[key] and found[key].startswith("error"), found[key]
+
+
+def test_zero_storage_and_your_own_classes_are_fine() -> None:
+    tenant = {
+        "name": "a",
+        "storageQuota": "0",
+        "maxVolumeClaims": 0,
+        "storageClasses": [],
+        "priorityClasses": ["batch-low"],
+        "csiDrivers": ["secrets-store.csi.k8s.io"],
+    }
+    assert problems_for([tenant]) == {}
+    assert problems_for([{"name": "a", "storageClasses": ["acstor-pool1", "local-csi"]}]) == {}
+
+
+@pytest.mark.parametrize(("allow", "dns"), [(True, "coredns"), ("false", "none")])
+def test_allow_dns_is_still_read_as_dns(allow: object, dns: str) -> None:
+    tenants, problems = parse_tenants([{"name": "a", "allowDns": allow}])
+    assert problems == [] and tenants[0].dns == dns
+    # Said both ways and agreeing: fine; dns wins when they disagree, which is an error.
+    assert parse_tenants([{"name": "a", "allowDns": allow, "dns": dns}])[1] == []
+    other = "none" if dns == "coredns" else "coredns"
+    tenants, (problem,) = parse_tenants([{"name": "a", "allowDns": allow, "dns": other}])
+    assert (problem.key, tenants[0].dns) == ("tenants[0].allowDns", other)
+    assert f"contradicts dns: '{other}' (it means dns: {dns}); drop allowDns" in problem.message
+
+
+def test_dns_is_read_in_any_case() -> None:
+    assert parse_tenants([{"name": "a", "dns": "CoreDNS"}])[0][0].dns == "coredns"
+
+
+def test_an_existing_clusters_own_ranges_may_not_be_opened_either() -> None:
+    settings = default_settings(
+        cluster_mode="existing", cluster_name="aks-team",
+        tenants=(Tenant("a", egress_cidrs=("0.0.0.0/0",)),
+                 Tenant("b", egress_cidrs=("192.168.10.0/24", "203.0.113.0/24"))),
+    )  # fmt: skip
+    own = {"currentKubernetesVersion": "1.33.2",
+           "networkProfile": {"podCidrs": ["192.168.0.0/16", "fd12:3456:789a::/64"],
+                              "serviceCidrs": ["10.0.0.0/16"]}}  # fmt: skip
+    found = [(p.key, p.value) for p in existing_cluster_problems(settings, own)]
+    assert found == [("tenants[0].egressCidrs", "0.0.0.0/0"),
+                     ("tenants[1].egressCidrs", "192.168.10.0/24")]  # fmt: skip
+    (first, _) = existing_cluster_problems(settings, own)
+    assert "overlaps aks-team's pod range 192.168.0.0/16 (not the default 10.244.0.0/16" in (
+        first.message
+    )
+    # The defaults are what the egress policy leaves out already; no profile: nothing to check.
+    default = {"podCidrs": ["10.244.0.0/16"], "serviceCidrs": ["10.0.0.0/16"]}
+    version = {"currentKubernetesVersion": "1.33.2"}
+    assert existing_cluster_problems(settings, {**version, "networkProfile": default}) == []
+    assert existing_cluster_problems(settings, version) == []

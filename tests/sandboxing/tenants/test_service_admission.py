@@ -96,7 +96,7 @@ def test_the_policy_matches_service_writes_and_binds_tenant_namespaces() -> None
     assert bound["spec"]["matchResources"]["namespaceSelector"]["matchExpressions"] == [
         {"key": catalog.TENANT_LABEL, "operator": "Exists"}
     ]
-    assert pod_policy("kata-vm-isolation")["metadata"]["name"] != POLICY
+    assert pod_policy("kata-vm-isolation", "katapool")["metadata"]["name"] != POLICY
 
 
 def test_the_policy_and_its_binding_are_valid_in_strict_mode() -> None:

@@ -1,0 +1,118 @@
+"""ValidatingAdmissionPolicy building blocks: a validation, a policy, a binding, and the CEL
+idioms the fence rules share. Pure data.
+
+The CEL stays within what every API server from Kubernetes 1.30 on compiles: the CEL language
+(`has()`, `in`, `all`/`exists`/`filter`/`map`, `size`, string `contains`/`startsWith`, the
+conditional), the strings extension (`join`, in the base environment of every version) and the
+quantity library (since 1.28), per k8s.io/apiserver pkg/cel/environment/base.go. No two-variable
+comprehensions (1.32's `ext.TwoVarComprehensions`), no optional syntax, and list literals of one
+type only (`ValidateHomogeneousAggregateLiterals`, 1.29).
+
+`object` is the unstructured JSON map (k8s.io/apiserver pkg/admission/conversion.go): an omitted
+field is an absent key, and selecting it is an error, so every optional field is tested with
+`has()` first; a map key that is not an identifier (a label) is tested with `in` and read by index.
+
+Cost: the API server gives each expression at most 1,000,000 cost units and each binding
+10,000,000 (k8s.io/apiserver pkg/apis/cel/config.go `PerCallLimit`, `RuntimeCELCostBudget`),
+counted at run time because `object` is untyped. Every rule here walks lists the request itself
+carries (containers, volumes, a projected volume's sources) once, with a constant amount of work
+per item, so its cost grows with the size of the object, which the API server bounds (request
+body limit); a rule that runs out of budget fails, and with `failurePolicy: Fail` the object is
+refused, never let through.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sandboxing.config.settings import PROJECT
+from sandboxing.workload import APP_LABEL, Manifest
+
+API_VERSION = "admissionregistration.k8s.io/v1"
+# Where a pod rule's fix goes when the pod comes from a workload.
+UNDER_TEMPLATE = "(in a Deployment, Job or StatefulSet: under spec.template.spec)"
+
+
+@dataclass(frozen=True)
+class Validation:
+    rule: str  # a short name, the start of every message
+    expression: str
+    message: str  # static: what is wrong and how to fix the manifest
+    message_expression: str = ""  # adds the offending names; the message stands in on error
+
+    def as_manifest(self) -> dict[str, str]:
+        entry = {"expression": self.expression, "message": self.message, "reason": "Forbidden"}
+        if self.message_expression:
+            entry["messageExpression"] = self.message_expression
+        return entry
+
+
+def on_create(expression: str) -> str:
+    """Checked when the object is created only: for fields the API server does not let change
+    afterwards (a pod's volumes, nodeSelector, priority; its nodeName is set by the scheduler's
+    binding). Updates of pods made before a rule existed (a Job's finalizer removal, labels)
+    stay possible."""
+    return f"request.operation != 'CREATE' || ({expression})"
+
+
+def annotation(key: str) -> str:
+    """The namespace annotation `key` as text; '' when the namespace does not carry it."""
+    annotations = "namespaceObject.metadata.annotations"
+    return f"(has({annotations}) && '{key}' in {annotations} ? {annotations}['{key}'] : '')"
+
+
+def listed(names: str, name: str) -> str:
+    """Whether `name` is one of the comma-separated `names` (two CEL string expressions)."""
+    return f"(',' + {names} + ',').contains(',' + {name} + ',')"
+
+
+def shown(names: str) -> str:
+    """A comma-separated list for a message: 'none' when empty."""
+    return f"({names} == '' ? 'none' : {names})"
+
+
+def policy_manifest(
+    name: str,
+    resources: list[str],
+    validations: tuple[Validation, ...],
+    variables: dict[str, str] | None = None,
+) -> Manifest:
+    """A policy on CREATE and UPDATE of core/v1 `resources`; a refused object is denied."""
+    spec: Manifest = {
+        "failurePolicy": "Fail",
+        "matchConstraints": {
+            "resourceRules": [
+                {
+                    "apiGroups": [""],
+                    "apiVersions": ["v1"],
+                    "operations": ["CREATE", "UPDATE"],
+                    "resources": resources,
+                }
+            ],
+        },
+    }
+    if variables:
+        spec["variables"] = [{"name": n, "expression": e} for n, e in variables.items()]
+    spec["validations"] = [v.as_manifest() for v in validations]
+    return {
+        "apiVersion": API_VERSION,
+        "kind": "ValidatingAdmissionPolicy",
+        "metadata": {"name": name, "labels": {APP_LABEL: PROJECT}},
+        "spec": spec,
+    }  # fmt: skip
+
+
+def binding_manifest(policy_name: str, namespace_label: str, name: str = "") -> Manifest:
+    """The policy bound to every namespace that carries `namespace_label` (any value)."""
+    return {
+        "apiVersion": API_VERSION,
+        "kind": "ValidatingAdmissionPolicyBinding",
+        "metadata": {"name": name or policy_name,
+                     "labels": {APP_LABEL: PROJECT}},
+        "spec": {
+            "policyName": policy_name,
+            "validationActions": ["Deny"],
+            "matchResources": {"namespaceSelector": {"matchExpressions": [
+                {"key": namespace_label, "operator": "Exists"}]}},
+        },
+    }  # fmt: skip
