@@ -64,7 +64,10 @@ else:
     class_after = [kata_pool.pool]
     kata_pool_name = kata_pool.pool_name
     if settings.reconcile_after_kata_pool:
-        reconcile = ClusterReconcile("kata-reconcile", cluster.cluster_id, after=[kata_pool.pool])
+        reconcile = ClusterReconcile(
+            "kata-reconcile", cluster.cluster_id, after=[kata_pool.pool],
+            cloud=stack_args.arm_cloud(settings),
+        )  # fmt: skip
         class_after.append(reconcile.resource)
 runtime_class = KataRuntimeClass(
     "kata-runtime-class",

@@ -120,6 +120,7 @@ def main() -> None:
             upgrade_channel="patch", node_os_upgrade_channel="NodeImage"
         ),
         sku=containerservice.ManagedClusterSKUArgs(name="Base", tier="Free"),
+        support_plan="KubernetesOfficial",
     )
     pool = containerservice.AgentPool(
         "kata-pool",
@@ -149,6 +150,7 @@ def main() -> None:
     reconcile = ClusterReconcileResource(
         "kata-reconcile-run",
         cluster.id,
+        "public",
         pulumi.ResourceOptions(depends_on=[pool], replace_with=[pool]),
     )
     runtime_class = RuntimeClassWait(

@@ -44,6 +44,7 @@ class ClusterArgs:
     auto_upgrade_channel: str = "patch"
     node_os_upgrade_channel: str = "NodeImage"
     sku_tier: str = "Free"
+    support_plan: str = "KubernetesOfficial"  # or AKSLongTermSupport (needs sku_tier Premium)
     entra: EntraArgs | None = None
     api_server_authorized_ip_ranges: tuple[str, ...] = ()
     monitoring: WorkspaceArgs | None = None
@@ -167,6 +168,7 @@ class AzureLinuxCluster(ClusterAccess):
             sku=containerservice.ManagedClusterSKUArgs(
                 name=containerservice.ManagedClusterSKUName.BASE, tier=args.sku_tier
             ),
+            support_plan=containerservice.KubernetesSupportPlan(args.support_plan),
             aad_profile=entra_profile(args.entra),
             disable_local_accounts=(args.entra and args.entra.disable_local_accounts) or None,
             api_server_access_profile=api_server_access(args.api_server_authorized_ip_ranges),

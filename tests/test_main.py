@@ -37,7 +37,7 @@ def test_cluster_identity_rbac_dns_and_version(dev_run: RunResult) -> None:
     assert cluster["identity"] == {"type": "SystemAssigned"}
     assert cluster["enableRBAC"] is True
     assert cluster["dnsPrefix"] == "aks-pod-sandboxing-dev"
-    assert cluster["kubernetesVersion"] == "1.33"
+    assert cluster["kubernetesVersion"] == "1.36"
     assert cluster["resourceName"] == "aks-pod-sandboxing-dev"
     assert cluster["resourceGroupName"] == "rg-pod-sandboxing-dev"
     assert cluster["location"] == "westeurope"
@@ -52,7 +52,7 @@ def test_kata_pool_is_its_own_agent_pool(dev_run: RunResult) -> None:
     assert pool["vmSize"] == "Standard_D4s_v3"
     assert pool["count"] == 1
     assert pool["workloadRuntime"] == "KataVmIsolation"
-    assert pool["orchestratorVersion"] == "1.33"
+    assert pool["orchestratorVersion"] == "1.36"
     # Wired to the cluster through its computed name, not dropped as unknown.
     assert pool["resourceName"] == "aks-pod-sandboxing-dev"
     assert pool["resourceGroupName"] == "rg-pod-sandboxing-dev"

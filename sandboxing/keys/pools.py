@@ -8,7 +8,7 @@ from sandboxing import catalog, names
 from sandboxing.config.key import ConfigKey, Unused
 from sandboxing.config.kinds import Between, Matches, OneOf, SandboxRuntimeName, VmSizeName
 from sandboxing.config.settings import Settings
-from sandboxing.rules.cluster import RECONCILE_CLOUD
+from sandboxing.rules.cloud import AZURE_CLOUD
 from sandboxing.rules.placement import ONE_POOL_NEEDS_NEW_CLUSTER
 from sandboxing.rules.pods import POD_FITS_KATA_NODE, RUNTIME_CLASS_OVERRIDE
 from sandboxing.rules.pools import (
@@ -18,6 +18,7 @@ from sandboxing.rules.pools import (
     SYSTEM_POOL_MINIMUM,
 )
 from sandboxing.rules.production import EPHEMERAL_OS_DISK, NEW_CLUSTER_OPTIONS, USER_POOL
+from sandboxing.rules.versions import KATA_OS_SKU_VERSION, OS_SKU_UPGRADE_CEILING
 from sandboxing.tenants.capacity import TENANT_CAPACITY
 
 KATA_POOL_PLACEMENTS = ("dedicated", "system")
@@ -51,7 +52,7 @@ KEYS: tuple[ConfigKey, ...] = (
         OneOf(KATA_POOL_PLACEMENTS, {"system": "new mode only"}),
         rules=(ONE_POOL_NEEDS_NEW_CLUSTER.allows(), KATA_SYSTEM_POOL_SIZE.allows(),
                KATA_POOL_NAME.allows(), EPHEMERAL_OS_DISK.allows(), USER_POOL.allows(),
-               RECONCILE_CLOUD.allows()),
+               AZURE_CLOUD.allows()),
     ),
     ConfigKey(
         "systemNodeVmSize", "string", "Standard_D2s_v5",
@@ -114,6 +115,8 @@ KEYS: tuple[ConfigKey, ...] = (
               must_be="Pod Sandboxing needs osSKU " + ", ".join(
                   sku for sku, warning in catalog.KATA_OS_SKUS.items() if not warning)
               + " (Ubuntu, Windows and others are not supported)"),
+        rules=(KATA_OS_SKU_VERSION.allows("`AzureLinux3` on Kubernetes 1.28 to 1.36 only"),
+               OS_SKU_UPGRADE_CEILING.allows()),
     ),
     ConfigKey(
         "workloadRuntime", "string", KATA_GA.workload_runtime,

@@ -27,7 +27,7 @@ KEY_PROPERTIES: dict[str, tuple[str, ...]] = {
     "azure-native:containerservice:ManagedCluster": (
         "resourceName", "kubernetesVersion", "agentPoolProfiles", "networkProfile.networkPlugin",
         "networkProfile.networkPluginMode", "networkProfile.networkPolicy",
-        "autoUpgradeProfile", "sku.tier", "aadProfile", "disableLocalAccounts",
+        "autoUpgradeProfile", "sku.tier", "supportPlan", "aadProfile", "disableLocalAccounts",
         "apiServerAccessProfile", "addonProfiles",
     ),
     "azure-native:containerservice:AgentPool": (

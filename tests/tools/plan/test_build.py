@@ -191,7 +191,7 @@ def test_nothing_is_hidden_and_values_read_as_yaml(printed: dict[str, str], fmt:
     assert ": '" not in out and "{'" not in out and "['" not in out  # no Python reprs
     for line in (
         "agentPoolProfiles[0].vmSize: Standard_D2s_v5",
-        'kubernetesVersion: "1.33"',  # a string YAML would read as a number stays quoted
+        'kubernetesVersion: "1.36"',  # a string YAML would read as a number stays quoted
         "automountServiceAccountToken: false",
         "spec.containers[0].resources.limits.memory: 1Gi",
         "spec.tolerations[0].effect: NoSchedule",
