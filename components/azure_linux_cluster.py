@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import pulumi
@@ -128,15 +129,21 @@ class AzureLinuxCluster(ClusterAccess):
     system_pool_name: pulumi.Output[str]
 
     def __init__(
-        self, name: str, args: ClusterArgs, opts: pulumi.ResourceOptions | None = None
+        self,
+        name: str,
+        args: ClusterArgs,
+        opts: pulumi.ResourceOptions | None = None,
+        after: Sequence[pulumi.Resource] = (),
     ) -> None:
+        """`after`: what must be done before anything of the cluster is sent (the preflight)."""
         super().__init__("aks-pod-sandboxing:azure:AzureLinuxCluster", name, None, opts)
         child = pulumi.ResourceOptions(parent=self)
+        # Everything else of the cluster hangs off the resource group, so it waits too.
         group = resources.ResourceGroup(
             f"{name}-rg",
             resource_group_name=args.resource_group_name or None,
             location=args.location,
-            opts=child,
+            opts=pulumi.ResourceOptions(parent=self, depends_on=list(after)),
         )
         # The add-on names the workspace, so it exists before the cluster.
         workspace = (

@@ -12,6 +12,7 @@ from pulumi.dynamic.dynamic import serialize_provider
 
 from components.cluster_reconcile import ClusterReconcileProvider
 from components.kata_runtime_class import RuntimeClassWaitProvider
+from components.preflight import PreflightProvider
 from tools.repo import REPO
 
 # What `python -u -m pulumi.dynamic` does with the provider it is handed (pulumi/dynamic/
@@ -21,7 +22,7 @@ UNPICKLE = (
     "for text in sys.argv[1:]:\n"
     "    print(type(dill.loads(base64.b64decode(text))).__name__)\n"
 )
-PROVIDERS = (ClusterReconcileProvider, RuntimeClassWaitProvider)
+PROVIDERS = (ClusterReconcileProvider, RuntimeClassWaitProvider, PreflightProvider)
 
 
 def unpickle(env_extra: dict[str, str], cwd: object = REPO) -> subprocess.CompletedProcess[str]:
