@@ -217,6 +217,7 @@ def main() -> None:
         **_pod_spec("untrusted"),
         # The class name comes from the wait, as in the program: same dependency edge.
         "runtimeClassName": runtime_class.class_name,
+        "nodeSelector": {"kubernetes.azure.com/agentpool": "katapool"},
         "tolerations": [
             {"key": TAINT_KEY, "operator": "Equal", "value": "true", "effect": "NoSchedule"}
         ],

@@ -189,3 +189,16 @@ def test_auto_named_cluster_still_wires_names_through() -> None:
     assert pool["resourceGroupName"] == rg
     assert pool["resourceName"] == result.one(CLUSTER).state["name"]
     assert result.outputs["clusterName"].value == pool["resourceName"]
+
+
+def test_only_the_untrusted_pod_is_pinned_to_the_kata_pool(dev_run: RunResult) -> None:
+    from sandboxing.catalog import AGENT_POOL_LABEL
+
+    pods = {p.name: p.inputs["spec"] for p in dev_run.by_type("kubernetes:core/v1:Pod")}
+    pool = dev_run.one("azure-native:containerservice:AgentPool").inputs["agentPoolName"]
+    assert pods["untrusted"]["nodeSelector"] == {AGENT_POOL_LABEL: pool}
+    assert "nodeSelector" not in pods["trusted"]
+    one_pool = run_dev(kataPoolPlacement="system")
+    untrusted = one_pool.one("kubernetes:core/v1:Pod", "untrusted").inputs["spec"]
+    system = one_pool.one("azure-native:containerservice:ManagedCluster").inputs
+    assert untrusted["nodeSelector"] == {AGENT_POOL_LABEL: system["agentPoolProfiles"][0]["name"]}
