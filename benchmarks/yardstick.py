@@ -97,11 +97,14 @@ def main() -> None:
         "features": [{"namespace": byoip.namespace, "name": byoip.name, "required": False,
                       "why": byoip.why}],
         "pools": [
-            {"key": "systemNodeVmSize", "vm_size": "Standard_D2s_v5", "nodes": 1, "zones": []},
-            {"key": "kataNodeVmSize", "vm_size": kata_size, "nodes": kata_count, "zones": []},
+            {"key": "systemNodeVmSize", "vm_size": "Standard_D2s_v5", "nodes": 1,
+             "name": "system", "zones": []},
+            {"key": "kataNodeVmSize", "vm_size": kata_size, "nodes": kata_count,
+             "name": "katapool", "zones": []},
         ],
         "kubernetes_version": version or "", "support_plan": "KubernetesOfficial",
-        "existing_cluster": False,
+        "existing_cluster": False, "resource_group": config.get("resourceGroupName") or "",
+        "cluster_name": config.get("clusterName") or "",
     }  # fmt: skip
     preflight = PreflightResource(
         "preflight-run",

@@ -19,6 +19,7 @@ from cloud.arm_errors import token_refused
 from cloud.arm_reader import ArmReader, Read
 from cloud.preflight_checks import (
     Finding,
+    deployed_pools,
     feature_finding,
     provider_finding,
     quota_findings,
@@ -27,13 +28,14 @@ from cloud.preflight_checks import (
     vm_skus,
 )
 from sandboxing.azure_clouds import AzureCloud
-from sandboxing.preflight_needs import PreflightNeeds
+from sandboxing.preflight_needs import PoolNeed, PreflightNeeds
 
 PROVIDERS_API = "2025-04-01"
 FEATURES_API = "2021-07-01"
 SKUS_API = "2021-07-01"
 USAGES_API = "2023-07-01"
 VERSIONS_API = "2026-08-01"
+CLUSTER_API = VERSIONS_API
 # Reader on the subscription allows every read (each is a */read action).
 READER = "the built-in Reader role on the subscription"
 
@@ -66,10 +68,13 @@ class Preflight:
         self.reader, self.target = reader, target
         self.report = Report()
 
-    def _read(self, check: str, what: str, read: Read) -> Any:
-        """The body of a successful read; otherwise the finding it makes, and None."""
+    def _read(self, check: str, what: str, read: Read, absent: Any = None) -> Any:
+        """The body of a successful read; `absent` for a 404 when given; otherwise the finding
+        the failure makes, and None."""
         if read.ok:
             return read.body
+        if read.status == 404 and absent is not None:
+            return absent
         said = f"{read.code}: {read.message}" if read.code else read.message or "no answer"
         skipped = f"the preflight could not check {what}"
         if read.status == 401:
@@ -94,8 +99,6 @@ class Preflight:
                 f"{skipped}: Resource Manager kept throttling the reads (HTTP 429, {said}) after "
                 f"{self.reader.attempts} attempts"
             )))  # fmt: skip
-        elif read.status == 404 and check == "features":
-            return {}  # a feature Resource Manager does not know: feature_finding says so
         else:
             status = f"HTTP {read.status}" if read.status else "no answer"
             self.report.findings.append(Finding("warning", check, f"{skipped} ({status}, {said})"))
@@ -118,7 +121,8 @@ class Preflight:
         for need in needs.features:
             path = f"{base}/Microsoft.Features/providers/{need.namespace}/features/{need.name}"
             read = self.reader.get(path, {"api-version": FEATURES_API})
-            body = self._read("features", f"feature {need.namespace}/{need.name}", read)
+            # 404: a feature Resource Manager does not know; feature_finding says so.
+            body = self._read("features", f"feature {need.namespace}/{need.name}", read, {})
             if self.report.stopped:
                 return self.report
             if body is not None:
@@ -159,10 +163,24 @@ class Preflight:
         read = self.reader.get_all(path, {"api-version": USAGES_API})
         usages = self._read("quota", f"the vCPU quota of {location}", read)
         if usages is not None:
-            old_pools = old.pools if old else ()
             self.report.findings += quota_findings(
-                needs.pools, old_pools, facts, usages["value"], location
+                needs.pools, self._deployed(needs, old), facts, usages["value"], location
             )
+
+    def _deployed(self, needs: PreflightNeeds, old: PreflightNeeds | None) -> tuple[PoolNeed, ...]:
+        """The stack's pools that already run (their nodes are in the usages): read from the
+        cluster when its names are configured (404: none), else the last run's, from state."""
+        if needs.resource_group and needs.cluster_name:
+            path = (
+                f"/subscriptions/{self.target.subscription}/resourceGroups/{needs.resource_group}"
+                f"/providers/Microsoft.ContainerService/managedClusters/{needs.cluster_name}"
+            )
+            read = self.reader.get(path, {"api-version": CLUSTER_API})
+            what = f"cluster {needs.cluster_name}, to count its running nodes once"
+            cluster = self._read("quota", what, read, absent={})
+            if cluster is not None:
+                return deployed_pools(cluster, needs.pools)
+        return old.pools if old else ()
 
 
 def run_preflight(

@@ -163,9 +163,22 @@ def sku_findings(
 # --- vCPU quota ----------------------------------------------------------------------------------
 
 
+def deployed_pools(cluster: dict[str, Any], pools: tuple[PoolNeed, ...]) -> tuple[PoolNeed, ...]:
+    """The stack's pools as the cluster runs them (ARM's managedClusters answer), by pool name:
+    what is already counted in the usages."""
+    keys = {pool.name: pool.key for pool in pools if pool.name}
+    found = []
+    for profile in (cluster.get("properties") or {}).get("agentPoolProfiles") or []:
+        key = keys.get(str(profile.get("name", "")))
+        if key is not None:
+            count = int(profile.get("count") or 0)
+            found.append(PoolNeed(key, str(profile.get("vmSize", "")), count, profile["name"]))
+    return tuple(found)
+
+
 def nodes_to_add(pool: PoolNeed, old_pools: tuple[PoolNeed, ...]) -> int:
-    """What `pool` adds over the last run's pool of the same key (a new size: a new pool,
-    created before the old one is deleted)."""
+    """What `pool` adds over the deployed pool of the same key (a new size: a new pool, created
+    before the old one is deleted)."""
     old = next((p for p in old_pools if p.key == pool.key), None)
     if old is None or old.vm_size != pool.vm_size:
         return pool.nodes

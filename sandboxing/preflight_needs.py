@@ -13,8 +13,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from sandboxing import catalog
 from sandboxing.config.settings import Settings
 from sandboxing.sizing import pool_sizes
+from sandboxing.workload import kata_pool_name
 
 # Every resource the program creates is of one of these (ManagedCluster, AgentPool; the VMs, disks
 # and the load balancer AKS creates for them). "Resource providers for Azure services"
@@ -56,6 +58,7 @@ class PoolNeed:
     key: str  # the config key of its VM size
     vm_size: str
     nodes: int  # at its largest
+    name: str = ""  # the agent pool's name in ARM (system, katapool, userpool)
     # Availability zones the pool asks for. No zones key exists yet: when one does, fill this
     # and the preflight checks the size's zone restrictions too (cloud/preflight_checks.py).
     zones: tuple[str, ...] = ()
@@ -70,6 +73,10 @@ class PreflightNeeds:
     kubernetes_version: str  # empty: AKS's default, not checked
     support_plan: str
     existing_cluster: bool
+    # The cluster, when its names are configured: the preflight reads its pools, so a deployed
+    # stack's nodes are not counted twice against the quota. Empty: auto-named, not looked up.
+    resource_group: str = ""
+    cluster_name: str = ""
 
     def as_inputs(self) -> dict[str, Any]:
         """JSON for the preflight resource's inputs (and, in state, for the next run)."""
@@ -81,12 +88,20 @@ class PreflightNeeds:
                 for f in self.features
             ],
             "pools": [
-                {"key": p.key, "vm_size": p.vm_size, "nodes": p.nodes, "zones": list(p.zones)}
+                {
+                    "key": p.key,
+                    "vm_size": p.vm_size,
+                    "nodes": p.nodes,
+                    "name": p.name,
+                    "zones": list(p.zones),
+                }
                 for p in self.pools
             ],
             "kubernetes_version": self.kubernetes_version,
             "support_plan": self.support_plan,
             "existing_cluster": self.existing_cluster,
+            "resource_group": self.resource_group,
+            "cluster_name": self.cluster_name,
         }
 
     @classmethod
@@ -100,12 +115,20 @@ class PreflightNeeds:
                 for f in data.get("features") or ()
             ),
             pools=tuple(
-                PoolNeed(p["key"], p["vm_size"], int(p["nodes"]), tuple(p.get("zones") or ()))
+                PoolNeed(
+                    p["key"],
+                    p["vm_size"],
+                    int(p["nodes"]),
+                    str(p.get("name") or ""),
+                    tuple(p.get("zones") or ()),
+                )
                 for p in data.get("pools") or ()
             ),
             kubernetes_version=str(data.get("kubernetes_version") or ""),
             support_plan=str(data.get("support_plan") or ""),
             existing_cluster=bool(data.get("existing_cluster")),
+            resource_group=str(data.get("resource_group") or ""),
+            cluster_name=str(data.get("cluster_name") or ""),
         )
 
 
@@ -124,8 +147,23 @@ def preflight_needs(settings: Settings, location: str = "") -> PreflightNeeds:
         location=settings.location or location,
         providers=providers,
         features=tuple(features),
-        pools=tuple(PoolNeed(p.key, p.vm_size, p.most_nodes) for p in pool_sizes(settings)),
+        pools=tuple(
+            PoolNeed(p.key, p.vm_size, p.most_nodes, _pool_name(p.key, settings))
+            for p in pool_sizes(settings)
+        ),
         kubernetes_version=settings.kubernetes_version,
         support_plan=settings.support_plan,
         existing_cluster=settings.existing_cluster,
+        resource_group=settings.resource_group_name,
+        cluster_name=settings.cluster_name,
     )
+
+
+def _pool_name(key: str, settings: Settings) -> str:
+    """The ARM name of the pool whose size `key` sets."""
+    names = {
+        "systemNodeVmSize": catalog.SYSTEM_POOL_NAME,
+        "kataNodeVmSize": kata_pool_name(settings),
+        "userNodeVmSize": catalog.USER_POOL_NAME,
+    }
+    return names.get(key, "")

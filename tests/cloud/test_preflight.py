@@ -301,3 +301,32 @@ def test_from_the_resources_inputs_with_azure_natives_tenant(
     assert cloud is US_GOVERNMENT
     assert credential.tenant_id == TENANT  # the Azure CLI login, in azure-native's tenant
     assert preflight_module.READER in "the built-in Reader role on the subscription"
+
+
+def test_a_running_cluster_s_nodes_are_counted_once(
+    certificate: ServerFiles, sleeps: list[float]
+) -> None:
+    """A stack deployed before it had a preflight: no state to compare with, but the cluster
+    itself says which pools run, and their nodes are already in the usages."""
+    named = default_settings(location="westeurope", kubernetes_version="1.36",
+                             resource_group_name="rg-team", cluster_name="aks-team",
+                             kata_node_count=3)  # fmt: skip
+    cluster = (
+        f"/subscriptions/{SUB}/resourceGroups/rg-team/providers/Microsoft.ContainerService/"
+        "managedClusters/aks-team"
+    )
+    running = Reply(200, {"id": cluster, "name": "aks-team", "properties": {"agentPoolProfiles": [
+        {"name": "system", "vmSize": "Standard_D2s_v5", "count": 1, "mode": "System"},
+        {"name": "katapool", "vmSize": "Standard_D4s_v3", "count": 2, "mode": "User"},
+        {"name": "other", "vmSize": "Standard_D4s_v3", "count": 5, "mode": "User"}]}})  # fmt: skip
+    tight = {**healthy(), USAGES: usages(dsv3_used=6)}  # 4 of the family's 10 free
+    report, standin, _ = run({**tight, cluster: running}, certificate, sleeps,
+                             needs=preflight_needs(named))  # fmt: skip
+    assert report.errors == []  # one more Kata node: 4 vCPUs
+    assert standin.sent("GET", cluster)[0].query["api-version"] == ["2026-08-01"]
+    # No cluster yet (ARM's 404): every node is new.
+    missing = "Resource group 'rg-team' could not be found."
+    gone = Reply(404, {"error": {"code": "ResourceGroupNotFound", "message": missing}})
+    report, _, _ = run({**tight, cluster: gone}, certificate, sleeps, needs=preflight_needs(named))
+    (error,) = report.errors
+    assert "the stack adds 12 vCPUs (kataNodeVmSize Standard_D4s_v3: 3 x 4)" in error
