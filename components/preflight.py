@@ -16,12 +16,13 @@ Warnings: inside the provider process `pulumi.log` has no engine (`get_provider`
 SDK without one) and only prints "warning: ..." to stderr, which the engine relays as an
 information line (sdk/go/common/resource/plugin/plugin.go `runtrace`). But the engine starts
 every provider plugin with its own address as the first argument (`newPlugin(...,
-[]string{host.ServerAddr()}, ...)` in provider_plugin.go; `python -m pulumi.dynamic $@`), and
-that server is the Engine service whose `Log` takes a severity: the warnings go there, as
-WARNING diagnostics, and to stderr only when that fails.
+[]string{host.ServerAddr()}, ...)` in provider_plugin.go; the Windows launcher passes it on,
+`-m pulumi.dynamic %*`; the Unix one was not read here), and that server is the Engine service
+whose `Log` takes a severity: the warnings go there, as WARNING diagnostics, and to stderr when
+no address arrived or the call fails.
 
 The resource keeps its inputs (the needs, as data) in state, so the next run's `check` sees
-what the last run asked for: the quota check then counts only the nodes a change adds.
+what the last run asked for (the quota check's fallback for auto-named clusters).
 """
 
 from __future__ import annotations
@@ -83,14 +84,14 @@ def _known(value: Any) -> bool:
 
 
 class PreflightProvider(ProjectProvider):
-    def check(self, _olds: dict[str, Any], news: dict[str, Any]) -> dynamic.CheckResult:
+    def check(self, olds: dict[str, Any], news: dict[str, Any]) -> dynamic.CheckResult:
         from cloud.preflight import run_preflight
 
         address = engine_address()
         if not _known({k: v for k, v in news.items() if not k.startswith("__")}):
             warn("preflight: skipped, an input is not known yet", address)
             return dynamic.CheckResult(news, [])
-        report = run_preflight(news, _olds or None, dict(os.environ))
+        report = run_preflight(news, olds or None, dict(os.environ))
         for message in report.warnings:
             warn(f"preflight: {message}", address)
         failures = [dynamic.CheckFailure("", f"preflight: {m}") for m in report.errors]
