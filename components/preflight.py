@@ -91,7 +91,16 @@ class PreflightProvider(ProjectProvider):
         if not _known({k: v for k, v in news.items() if not k.startswith("__")}):
             warn("preflight: skipped, an input is not known yet", address)
             return dynamic.CheckResult(news, [])
-        report = run_preflight(news, olds or None, dict(os.environ))
+        from cloud.arm_credentials import CredentialConfigError
+
+        try:
+            report = run_preflight(news, olds or None, dict(os.environ))
+        except CredentialConfigError as error:  # azure-native cannot sign in with it either
+            return dynamic.CheckResult(news, [dynamic.CheckFailure("", f"preflight: {error}")])
+        except Exception as error:  # a check that breaks must not block every deployment
+            warn(f"preflight: did not complete ({type(error).__name__}: {error}); set "
+                 "preflight: false to skip it", address)  # fmt: skip
+            return dynamic.CheckResult(news, [])
         for message in report.warnings:
             warn(f"preflight: {message}", address)
         failures = [dynamic.CheckFailure("", f"preflight: {m}") for m in report.errors]

@@ -179,3 +179,24 @@ def test_create_keeps_the_needs_and_a_change_is_no_update() -> None:
         "subscription_id": "s", "needs": {"location": "westeurope"},
     }  # fmt: skip
     assert not PreflightProvider().diff("id", props, {**props, "needs": {}}).changes
+
+
+def test_an_incomplete_login_fails_and_a_broken_check_only_warns(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setattr("components.preflight.engine_address", lambda: None)
+    for name in list(os.environ):
+        if name.startswith("ARM_"):
+            monkeypatch.delenv(name)
+    monkeypatch.setenv("ARM_CLIENT_SECRET", "s3cret")
+    news = {"subscription_id": "s", "cloud": "public", "needs": {"location": "westeurope"}}
+    (failure,) = PreflightProvider().check({}, news).failures
+    assert "ARM_CLIENT_SECRET needs ARM_TENANT_ID" in failure.reason
+    assert "s3cret" not in failure.reason
+
+    def broken(*args: Any) -> Report:
+        raise KeyError("needs")
+
+    monkeypatch.setattr(cloud.preflight, "run_preflight", broken)
+    assert PreflightProvider().check({}, news).failures == []
+    assert "preflight: did not complete (KeyError: 'needs')" in capsys.readouterr().err
