@@ -1,7 +1,8 @@
 """aks-pod-sandboxing: untrusted code in Kata VM-isolated pods next to trusted code on AKS.
 
 Wiring only: settings are read and checked first (nothing is registered on a bad config), then
-the cluster, the Kata pool (its own AgentPool, or with kataPoolPlacement system the cluster's
+the subscription preflight (checked by preview and up before anything else is sent), the
+cluster, the Kata pool (its own AgentPool, or with kataPoolPlacement system the cluster's
 System pool), the reconcile (the docs' `az aks update`), the runtime-class wait and the pod pair.
 Each component's arguments come from the settings in stack_args.py.
 """
@@ -16,9 +17,11 @@ from components.cluster_reconcile import ClusterReconcile
 from components.existing_cluster import ExistingCluster, connect_existing_cluster
 from components.kata_runtime_class import KataRuntimeClass
 from components.node_pools import KataNodePool, UserNodePool
+from components.preflight import SubscriptionPreflight
 from components.sandbox_pods import SandboxPods
 from components.sandbox_tenant import SandboxTenant
 from components.tenant_admission import TenantAdmission
+from sandboxing.preflight_needs import preflight_needs
 from sandboxing.rules.existing_cluster import check_existing_cluster
 from sandboxing.sizing import stack_sizing
 from sandboxing.tenants.manifests import tenant_objects
@@ -28,14 +31,25 @@ from stack_settings import load_settings
 settings = load_settings()
 managed_by = f"{pulumi.get_project()}/{pulumi.get_stack()}"
 
+
+def subscription_preflight(location: str = "") -> list[pulumi.Resource]:
+    """The preflight (preview and up check the subscription first); what Azure work waits on."""
+    if not settings.preflight:
+        return []
+    needs = preflight_needs(settings, location).as_inputs()
+    return [SubscriptionPreflight("preflight", needs, stack_args.arm_cloud(settings)).resource]
+
+
 cluster: AzureLinuxCluster | ExistingCluster
 if settings.existing_cluster:
     check = functools.partial(check_existing_cluster, settings, managed_by=managed_by)
     cluster = connect_existing_cluster(
         "cluster", settings.resource_group_name, settings.cluster_name, check
     )
+    preflight = subscription_preflight(cluster.location)
 else:
-    cluster = AzureLinuxCluster("cluster", stack_args.cluster_args(settings))
+    preflight = subscription_preflight()
+    cluster = AzureLinuxCluster("cluster", stack_args.cluster_args(settings), after=preflight)
 
 # systemPoolCriticalAddonsOnly: the User pool for the trusted pod. AKS runs one pool operation per
 # cluster at a time (a second gets OperationNotAllowed, "Another agentpool operation ... is in
@@ -57,14 +71,20 @@ if isinstance(cluster, AzureLinuxCluster) and settings.kata_on_system_pool:
     class_after = [cluster.managed_cluster]
     kata_pool_name = cluster.system_pool_name
 else:
+    # In existing mode the Kata pool is the first thing sent to Azure: after the preflight (in
+    # new mode it follows the cluster, which does).
+    pool_after = [*trusted_after, *(preflight if settings.existing_cluster else [])]
     kata_pool = KataNodePool(
         "kata", stack_args.kata_pool_args(settings, managed_by), cluster.resource_group_name,
-        cluster.cluster_name, after=trusted_after,
+        cluster.cluster_name, after=pool_after,
     )  # fmt: skip
     class_after = [kata_pool.pool]
     kata_pool_name = kata_pool.pool_name
     if settings.reconcile_after_kata_pool:
-        reconcile = ClusterReconcile("kata-reconcile", cluster.cluster_id, after=[kata_pool.pool])
+        reconcile = ClusterReconcile(
+            "kata-reconcile", cluster.cluster_id, after=[kata_pool.pool],
+            cloud=stack_args.arm_cloud(settings),
+        )  # fmt: skip
         class_after.append(reconcile.resource)
 runtime_class = KataRuntimeClass(
     "kata-runtime-class",

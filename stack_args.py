@@ -7,8 +7,16 @@ from components.azure_linux_cluster import AutoscalerProfile, ClusterArgs, Entra
 from components.monitoring import WorkspaceArgs
 from components.node_pools import Autoscaling, HostDisk, NodePoolArgs, UpgradeArgs
 from sandboxing import catalog
+from sandboxing.azure_clouds import PUBLIC
 from sandboxing.config.settings import Settings
 from sandboxing.pool_scaling import PoolScale, autoscaled_new_cluster_pools, kata_scale, user_scale
+
+
+def arm_cloud(settings: Settings) -> str:
+    """The cloud whose Resource Manager the reconcile and the preflight call: azure-native's
+    (the rules refuse a cloud they cannot follow while they are on)."""
+    cloud = settings.cloud.cloud
+    return cloud.name if cloud is not None else PUBLIC.name
 
 
 def host_disk(settings: Settings) -> HostDisk:
@@ -99,6 +107,7 @@ def cluster_args(settings: Settings) -> ClusterArgs:
         auto_upgrade_channel=settings.auto_upgrade_channel,
         node_os_upgrade_channel=settings.node_os_upgrade_channel,
         sku_tier=settings.sku_tier,
+        support_plan=settings.support_plan,
         entra=entra,
         api_server_authorized_ip_ranges=settings.api_server_authorized_ip_ranges,
         monitoring=monitoring,

@@ -7,16 +7,19 @@ it registers nothing, so it is not a component.
 
 from __future__ import annotations
 
+import os
+
 import pulumi
 import pulumi.runtime
 
 from components.config_error import ConfigError
+from sandboxing.azure_clouds import ENVIRONMENT_CONFIG, METADATA_HOST_CONFIG
 from sandboxing.config.settings import PROJECT, Settings
 from sandboxing.config.stack_config import check_stack_config
 from sandboxing.config.validate import errors, warnings
 from sandboxing.keys import CONFIG_KEYS
 
-PROVIDER_KEYS = ("azure-native:location", "azure-native:environment")
+PROVIDER_KEYS = ("azure-native:location", ENVIRONMENT_CONFIG, METADATA_HOST_CONFIG)
 
 
 def received_config() -> dict[str, str]:
@@ -43,7 +46,9 @@ def received_config() -> dict[str, str]:
 
 def load_settings() -> Settings:
     """Settings for the program: warnings are logged, errors end the run with one message."""
-    settings, problems = check_stack_config(received_config())
+    # The environment azure-native runs in is this one: the CLI starts the program and the
+    # provider plugins with its own environment.
+    settings, problems = check_stack_config(received_config(), os.environ)
     for problem in warnings(problems):
         pulumi.log.warn(str(problem))
     if errs := errors(problems):

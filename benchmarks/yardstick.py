@@ -1,9 +1,9 @@
 """Yardstick: the same cloud objects as `__main__.py`, registered directly.
 
 No validation, no ComponentResources, no sizing: the least Pulumi code that asks for the same
-deployment (same types, names, inputs, providers and dependencies). The two dynamic resources
-(the reconcile and the runtime-class wait) and the pods' command are the program's own: they
-are what gets deployed, not the code around it. It reads only the config keys
+deployment (same types, names, inputs, providers and dependencies). The dynamic resources (the
+preflight, the reconcile and the runtime-class wait) and the pods' command are the program's
+own: they are what gets deployed, not the code around it. It reads only the config keys
 the dev stack sets and spells every other value as the program's default, so the two register
 identical inputs; `benchmarks.run` checks that before it times anything, so a drift in either
 file fails loudly instead of skewing the ratio.
@@ -18,13 +18,15 @@ from typing import Any
 
 import pulumi
 import pulumi_kubernetes as k8s
-from pulumi_azure_native import containerservice, resources
+from pulumi_azure_native import authorization, containerservice, resources
 
 from components.cluster_reconcile import ClusterReconcileResource
 from components.kata_runtime_class import RuntimeClassWait
+from components.preflight import PreflightResource
 from sandboxing import catalog
 from sandboxing.config.settings import PROJECT
 from sandboxing.keys import KEYS_BY_NAME
+from sandboxing.preflight_needs import BRING_YOUR_OWN_PUBLIC_IP
 from sandboxing.workload import POD_COMMAND, RUN_AS_USER
 
 
@@ -93,9 +95,35 @@ def main() -> None:
     location = pulumi.Config("azure-native").require("location")
     version = config.get("kubernetesVersion") or None
 
+    kata_size = config.get("kataNodeVmSize") or _default("kataNodeVmSize")
+    kata_count = config.get_int("kataNodeCount") or 1
+    client = authorization.get_client_config_output()
+    byoip = BRING_YOUR_OWN_PUBLIC_IP
+    needs = {
+        "location": location,
+        "providers": ["Microsoft.ContainerService", "Microsoft.Compute", "Microsoft.Network"],
+        "features": [{"namespace": byoip.namespace, "name": byoip.name, "required": False,
+                      "why": byoip.why}],
+        "pools": [
+            {"key": "systemNodeVmSize", "vm_size": "Standard_D2s_v5", "nodes": 1,
+             "name": "system", "zones": []},
+            {"key": "kataNodeVmSize", "vm_size": kata_size, "nodes": kata_count,
+             "name": "katapool", "zones": []},
+        ],
+        "kubernetes_version": version or "", "support_plan": "KubernetesOfficial",
+        "existing_cluster": False, "resource_group": config.get("resourceGroupName") or "",
+        "cluster_name": config.get("clusterName") or "",
+    }  # fmt: skip
+    preflight = PreflightResource(
+        "preflight-run",
+        {"subscription_id": client.subscription_id, "tenant_id": client.tenant_id,
+         "cloud": "public", "needs": needs},
+        pulumi.ResourceOptions(),
+    )  # fmt: skip
     group = resources.ResourceGroup(
-        "cluster-rg", resource_group_name=config.get("resourceGroupName"), location=location
-    )
+        "cluster-rg", resource_group_name=config.get("resourceGroupName"), location=location,
+        opts=pulumi.ResourceOptions(depends_on=[preflight]),
+    )  # fmt: skip
     cluster = containerservice.ManagedCluster(
         "cluster-aks",
         resource_group_name=group.name,
@@ -129,6 +157,7 @@ def main() -> None:
             node_os_upgrade_channel=_default("nodeOsUpgradeChannel"),
         ),
         sku=containerservice.ManagedClusterSKUArgs(name="Base", tier=_default("skuTier")),
+        support_plan=_default("supportPlan"),
     )
     pool = containerservice.AgentPool(
         "kata-pool",
@@ -139,8 +168,8 @@ def main() -> None:
         type="VirtualMachineScaleSets",
         os_type="Linux",
         os_sku="AzureLinux",
-        vm_size=config.get("kataNodeVmSize") or _default("kataNodeVmSize"),
-        count=config.get_int("kataNodeCount") or 1,
+        vm_size=kata_size,
+        count=kata_count,
         workload_runtime=_default("workloadRuntime"),
         orchestrator_version=version,
         node_taints=[TAINT],
@@ -165,6 +194,7 @@ def main() -> None:
     reconcile = ClusterReconcileResource(
         "kata-reconcile-run",
         cluster.id,
+        "public",
         pulumi.ResourceOptions(depends_on=[pool], replace_with=[pool]),
     )
     runtime_class = RuntimeClassWait(
@@ -207,6 +237,7 @@ def main() -> None:
         **_pod_spec("untrusted"),
         # The class name comes from the wait, as in the program: same dependency edge.
         "runtimeClassName": runtime_class.class_name,
+        "nodeSelector": {"kubernetes.azure.com/agentpool": "katapool"},
         "tolerations": [
             {"key": TAINT_KEY, "operator": "Equal", "value": "true", "effect": "NoSchedule"}
         ],

@@ -28,7 +28,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from sandboxing.azure_regions import PUBLIC_CLOUD_ENVIRONMENTS
+from sandboxing.azure_clouds import CLOUDS, PUBLIC, AzureCloud
 
 if TYPE_CHECKING:
     from azure.core.credentials import TokenCredential
@@ -68,16 +68,10 @@ def _require(env: Mapping[str, str], method: str, names: tuple[str, ...]) -> Non
 def choose_credential(env: Mapping[str, str]) -> CredentialChoice:
     """The method the azure-native provider would pick for this environment.
 
-    Public cloud only: ARM_ENVIRONMENT (azure-native's sovereign-cloud switch) naming another
-    cloud is refused rather than sending that cloud's credentials to public Resource Manager.
+    The cloud is not chosen here: the program resolves it as azure-native does, from the config
+    and the environment (sandboxing.azure_clouds), refuses what it cannot follow before any
+    resource is registered, and hands the cloud's name to the dynamic providers.
     """
-    cloud = env.get("ARM_ENVIRONMENT", "").strip().lower()
-    if cloud not in PUBLIC_CLOUD_ENVIRONMENTS:
-        raise CredentialConfigError(
-            f"ARM_ENVIRONMENT is {cloud!r}: the reconcile after the Kata pool supports the Azure "
-            "public cloud only; set reconcileAfterKataPool: false and run `az aks update "
-            "--resource-group <group> --name <cluster>` yourself once the Kata pool exists"
-        )
     tenant, client = env.get("ARM_TENANT_ID", ""), env.get("ARM_CLIENT_ID", "")
     if _true(env, "ARM_USE_DEFAULT_AZURE_CREDENTIAL"):
         return CredentialChoice("default", "DefaultAzureCredential", tenant, client)
@@ -143,22 +137,39 @@ def _file_token_reader(path: str) -> Callable[[], str]:
     return read
 
 
-def build_credential(choice: CredentialChoice, env: Mapping[str, str]) -> TokenCredential:
-    """The azure-identity credential for `choice` (no network until a token is asked for)."""
+def cloud_named(name: str) -> AzureCloud:
+    """The cloud the program handed over by name (sandboxing.azure_clouds.CLOUDS)."""
+    cloud = CLOUDS.get(name or PUBLIC.name)
+    if cloud is None:
+        raise CredentialConfigError(
+            f"cloud {name!r} is not one of {', '.join(CLOUDS)}: the program's rules refuse it "
+            "before anything is deployed, so this provider state comes from another program"
+        )
+    return cloud
+
+
+def build_credential(
+    choice: CredentialChoice, env: Mapping[str, str], cloud: AzureCloud = PUBLIC
+) -> TokenCredential:
+    """The azure-identity credential for `choice` in `cloud` (no network until a token is asked
+    for). Entra ID is the cloud's (`authority`); the Azure CLI and managed identities have no
+    authority to set: the CLI follows `az cloud set`, a managed identity its own cloud."""
     from azure import identity
 
+    authority = cloud.authority_host
     if choice.method == "default":
-        return identity.DefaultAzureCredential()
+        return identity.DefaultAzureCredential(authority=authority)
     if choice.method == "certificate":
         return identity.CertificateCredential(
             choice.tenant_id,
             choice.client_id,
             certificate_path=env["ARM_CLIENT_CERTIFICATE_PATH"],
             password=env.get("ARM_CLIENT_CERTIFICATE_PASSWORD") or None,
+            authority=authority,
         )
     if choice.method == "secret":
         return identity.ClientSecretCredential(
-            choice.tenant_id, choice.client_id, env["ARM_CLIENT_SECRET"]
+            choice.tenant_id, choice.client_id, env["ARM_CLIENT_SECRET"], authority=authority
         )
     if choice.method == "oidc":
         if choice.oidc_source == "token":
@@ -168,7 +179,9 @@ def build_credential(choice: CredentialChoice, env: Mapping[str, str]) -> TokenC
             assertion = _file_token_reader(env["ARM_OIDC_TOKEN_FILE_PATH"])
         else:
             assertion = github_token_fetcher(env)
-        return identity.ClientAssertionCredential(choice.tenant_id, choice.client_id, assertion)
+        return identity.ClientAssertionCredential(
+            choice.tenant_id, choice.client_id, assertion, authority=authority
+        )
     if choice.method == "msi":
         return identity.ManagedIdentityCredential(client_id=choice.client_id or None)
     return identity.AzureCliCredential(tenant_id=choice.tenant_id, process_timeout=30)

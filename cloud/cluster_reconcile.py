@@ -18,12 +18,14 @@ it (`SdkJSONEncoder(exclude_readonly=True)`), as azure-cli does when it PUTs the
 
 from __future__ import annotations
 
-import json
 import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
+
+from cloud.arm_errors import arm_error, token_claims, token_refused
+from sandboxing.azure_clouds import PUBLIC, AzureCloud
 
 if TYPE_CHECKING:
     from azure.core.credentials import TokenCredential
@@ -69,20 +71,6 @@ def parse_cluster_id(cluster_id: str) -> ClusterRef:
     return ClusterRef(match["subscription"], match["group"], match["name"])
 
 
-def arm_error(error: HttpResponseError) -> tuple[str, str]:
-    """ARM's own error code and message (`{"error": {"code": ..., "message": ...}}`)."""
-    parsed = getattr(error, "error", None)
-    code, message = getattr(parsed, "code", None), getattr(parsed, "message", None)
-    if not (code and message) and error.response is not None:
-        try:
-            body = json.loads(error.response.text())
-            inner = body.get("error") or {}
-            code, message = code or inner.get("code"), message or inner.get("message")
-        except (ValueError, AttributeError):
-            pass
-    return str(code or ""), str(message or error.message or error).strip()
-
-
 def _is_busy(error: HttpResponseError) -> bool:
     code, message = arm_error(error)
     return error.status_code == 409 and (code in BUSY_CODES or "in progress" in message.lower())
@@ -95,10 +83,22 @@ def _from_arm(error: HttpResponseError) -> bool:
     return "/providers/Microsoft.ContainerService/" in url
 
 
-def describe_failure(cluster: ClusterRef, error: HttpResponseError, login: str) -> str:
+def describe_failure(
+    cluster: ClusterRef,
+    error: HttpResponseError,
+    login: str,
+    claims: dict[str, Any] | None = None,
+    cloud: AzureCloud = PUBLIC,
+) -> str:
+    """What went wrong and what to do; `claims`: the token's, for a 401."""
     code, message = arm_error(error)
     said = f"{code}: {message}" if code else message
-    if error.status_code in (401, 403):
+    if error.status_code == 401:
+        return (
+            token_refused(code, message, claims or {}, login, cloud)
+            + f" The reconcile of cluster {cluster} was not done."
+        )
+    if error.status_code == 403:
         return (
             f"Azure refused the reconcile of cluster {cluster} (HTTP {error.status_code}, "
             f"{said}). The identity signed in as {login} needs {ROLE_NEEDED}. Grant it, or run "
@@ -115,6 +115,7 @@ def reconcile_cluster(
     credential: TokenCredential,
     *,
     login: str = "the configured Azure login",
+    cloud: AzureCloud = PUBLIC,
     base_url: str | None = None,
     poll_interval: float = POLL_SECONDS,
     busy_timeout: float = BUSY_TIMEOUT_SECONDS,
@@ -127,7 +128,8 @@ def reconcile_cluster(
 
     Returns the final provisioningState. While AKS is busy with another operation (409
     OperationNotAllowed) it tries again with backoff until `busy_timeout` seconds have passed.
-    `client_options` go to the SDK client (tests pass `connection_verify` for their CA).
+    Resource Manager is `cloud`'s (tests point `base_url` at a stand-in); `client_options` go to
+    the SDK client (tests pass `connection_verify` for their CA).
     """
     from azure.core.exceptions import ClientAuthenticationError, HttpResponseError
     from azure.mgmt.containerservice import ContainerServiceClient
@@ -136,7 +138,8 @@ def reconcile_cluster(
     client = ContainerServiceClient(
         credential,
         cluster.subscription_id,
-        base_url=base_url,
+        base_url=base_url or cloud.resource_manager,
+        credential_scopes=[cloud.arm_scope],
         polling_interval=poll_interval,
         **(client_options or {}),
     )
@@ -164,7 +167,12 @@ def reconcile_cluster(
                     ) from None
                 if isinstance(error, ClientAuthenticationError) and not _from_arm(error):
                     raise  # the login itself failed, before ARM was asked (handled below)
-                raise ReconcileError(describe_failure(cluster, error, login)) from None
+                claims = (
+                    token_claims(credential, cloud.arm_scope) if error.status_code == 401 else {}
+                )
+                raise ReconcileError(
+                    describe_failure(cluster, error, login, claims, cloud)
+                ) from None
             try:
                 result = poller.result()
             except HttpResponseError as error:

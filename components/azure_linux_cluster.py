@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import pulumi
@@ -63,6 +64,7 @@ class ClusterArgs:
     auto_upgrade_channel: str = "patch"
     node_os_upgrade_channel: str = "NodeImage"
     sku_tier: str = "Free"
+    support_plan: str = "KubernetesOfficial"  # or AKSLongTermSupport (needs sku_tier Premium)
     entra: EntraArgs | None = None
     api_server_authorized_ip_ranges: tuple[str, ...] = ()
     monitoring: WorkspaceArgs | None = None
@@ -147,15 +149,21 @@ class AzureLinuxCluster(ClusterAccess):
     system_pool_name: pulumi.Output[str]
 
     def __init__(
-        self, name: str, args: ClusterArgs, opts: pulumi.ResourceOptions | None = None
+        self,
+        name: str,
+        args: ClusterArgs,
+        opts: pulumi.ResourceOptions | None = None,
+        after: Sequence[pulumi.Resource] = (),
     ) -> None:
+        """`after`: what must be done before anything of the cluster is sent (the preflight)."""
         super().__init__("aks-pod-sandboxing:azure:AzureLinuxCluster", name, None, opts)
         child = pulumi.ResourceOptions(parent=self)
+        # Everything else of the cluster hangs off the resource group, so it waits too.
         group = resources.ResourceGroup(
             f"{name}-rg",
             resource_group_name=args.resource_group_name or None,
             location=args.location,
-            opts=child,
+            opts=pulumi.ResourceOptions(parent=self, depends_on=list(after)),
         )
         # The add-on names the workspace, so it exists before the cluster.
         workspace = (
@@ -187,6 +195,7 @@ class AzureLinuxCluster(ClusterAccess):
             sku=containerservice.ManagedClusterSKUArgs(
                 name=containerservice.ManagedClusterSKUName.BASE, tier=args.sku_tier
             ),
+            support_plan=containerservice.KubernetesSupportPlan(args.support_plan),
             aad_profile=entra_profile(args.entra),
             disable_local_accounts=(args.entra and args.entra.disable_local_accounts) or None,
             api_server_access_profile=api_server_access(args.api_server_authorized_ip_ranges),

@@ -9,10 +9,12 @@ Where the provider runs: the engine starts the dynamic provider as `python -u -m
 (pulumi/pulumi sdk/python/dist/pulumi-resource-pulumi-python) in the project directory (plugins
 are spawned in `plugin.Context.Pwd`, the project root: pkg/engine/deployment.go
 `ProjectInfoContext`, sdk/go/common/resource/plugin/plugin.go `ExecPlugin` sets `cmd.Dir`), so
-`-m` puts that directory on sys.path and dill's by-reference pickle of this class imports this
-module there. The module therefore imports only pulumi and the standard library at the top; the
-Azure SDK is imported inside `create`. The provider object holds no data: the login comes from
-the provider process's environment (cloud.arm_credentials), never from state.
+`-m` puts that directory on sys.path and the provider, unpickled there, imports this module
+(components/provider_loading.py, which also says what is wrong when it cannot: PYTHONSAFEPATH).
+The module therefore imports only pulumi, the standard library and pure project code at the top;
+the Azure SDK is imported inside `create`. The provider object holds no data: the login comes
+from the provider process's environment (cloud.arm_credentials), never from state, and the cloud
+(its name, an input) from the program, which chose it as azure-native does.
 """
 
 from __future__ import annotations
@@ -25,6 +27,8 @@ from typing import Any
 import pulumi
 from pulumi import dynamic
 
+from components.provider_loading import ProjectProvider
+from sandboxing.azure_clouds import PUBLIC
 from sandboxing.config.settings import PROJECT
 
 # The dynamic resources' type tokens: pulumi-python:dynamic/<project>:<Name>.
@@ -32,15 +36,19 @@ MODULE = PROJECT
 RECONCILE_TYPE = f"pulumi-python:dynamic/{MODULE}:ClusterReconcile"
 
 
-class ClusterReconcileProvider(dynamic.ResourceProvider):
+class ClusterReconcileProvider(ProjectProvider):
     def create(self, props: dict[str, Any]) -> dynamic.CreateResult:
-        from cloud.arm_credentials import build_credential, choose_credential
+        from cloud.arm_credentials import build_credential, choose_credential, cloud_named
         from cloud.cluster_reconcile import reconcile_cluster
 
         env = dict(os.environ)
         choice = choose_credential(env)
+        cloud = cloud_named(props.get("cloud") or PUBLIC.name)
         state = reconcile_cluster(
-            props["cluster_id"], build_credential(choice, env), login=choice.description
+            props["cluster_id"],
+            build_credential(choice, env, cloud),
+            login=choice.description,
+            cloud=cloud,
         )
         outs = {"cluster_id": props["cluster_id"], "provisioning_state": state,
                 "login": choice.description}  # fmt: skip
@@ -58,9 +66,10 @@ class ClusterReconcileResource(dynamic.Resource, module=MODULE, name="ClusterRec
     login: pulumi.Output[str]
 
     def __init__(
-        self, name: str, cluster_id: pulumi.Input[str], opts: pulumi.ResourceOptions
+        self, name: str, cluster_id: pulumi.Input[str], cloud: str, opts: pulumi.ResourceOptions
     ) -> None:
-        props = {"cluster_id": cluster_id, "provisioning_state": None, "login": None}
+        props = {"cluster_id": cluster_id, "cloud": cloud, "provisioning_state": None,
+                 "login": None}  # fmt: skip
         super().__init__(ClusterReconcileProvider(), name, props, opts)
 
 
@@ -75,12 +84,14 @@ class ClusterReconcile(pulumi.ComponentResource):
         name: str,
         cluster_id: pulumi.Input[str],
         after: Sequence[pulumi.Resource],
+        cloud: str = PUBLIC.name,
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
         super().__init__("aks-pod-sandboxing:azure:ClusterReconcile", name, None, opts)
         self.resource = ClusterReconcileResource(
             f"{name}-run",
             cluster_id,
+            cloud,
             pulumi.ResourceOptions(parent=self, depends_on=list(after), replace_with=list(after)),
         )
         self.provisioning_state = self.resource.provisioning_state

@@ -26,9 +26,11 @@ class ExistingCluster(ClusterAccess):
         cluster_name: str,
         cluster_id: str,
         entra: bool = False,
+        location: str = "",
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
         super().__init__("aks-pod-sandboxing:azure:ExistingCluster", name, None, opts)
+        self.location = location  # the cluster's region, as ARM names it
         self._connect(name, resource_group_name, cluster_name, cluster_id, entra)
 
 
@@ -61,8 +63,9 @@ def connect_existing_cluster(
     if problems := check(cluster):
         raise ConfigError(problems)
     return ExistingCluster(
-        name, resource_group_name, cluster_name, found.id, entra=bool(found.aad_profile)
-    )
+        name, resource_group_name, cluster_name, found.id, entra=bool(found.aad_profile),
+        location=found.location or "",
+    )  # fmt: skip
 
 
 def network_ranges(profile: Any) -> dict[str, list[str]] | None:

@@ -23,6 +23,7 @@ import pulumi
 from pulumi import dynamic
 
 from components.cluster_reconcile import MODULE
+from components.provider_loading import ProjectProvider
 from sandboxing.catalog import KATA_HANDLER
 
 WAIT_TYPE = f"pulumi-python:dynamic/{MODULE}:RuntimeClassWait"
@@ -30,7 +31,7 @@ WAIT_TYPE = f"pulumi-python:dynamic/{MODULE}:RuntimeClassWait"
 IDENTITY = ("class_name", "handler", "cluster_name", "resource_group_name")
 
 
-class RuntimeClassWaitProvider(dynamic.ResourceProvider):
+class RuntimeClassWaitProvider(ProjectProvider):
     def create(self, props: dict[str, Any]) -> dynamic.CreateResult:
         from cloud.runtime_class_wait import WaitFor, wait_for_runtime_class
 

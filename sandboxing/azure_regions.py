@@ -8,8 +8,9 @@ Manager's Subscriptions "List Locations" API returns, i.e. what
 `GET /subscriptions/{id}/locations?api-version=2023-07-01`). Logical locations such as `europe`
 or `unitedstates` are left out: resources cannot be placed in them.
 
-Sovereign clouds (`azure-native:environment` usgovernment or china) have regions of their own that
-this list does not hold; the location rule is skipped there.
+Sovereign clouds (usgovernment, china; chosen by azure-native:environment or the environment, see
+sandboxing/azure_clouds.py) have regions of their own that this list does not hold; the location
+rule is skipped there.
 """
 
 from __future__ import annotations
@@ -30,9 +31,6 @@ PUBLIC_CLOUD_REGIONS: frozenset[str] = frozenset((
     "uaenorth", "uksouth", "ukwest", "westcentralus", "westeurope", "westindia", "westus",
     "westus2", "westus3",
 ))  # fmt: skip
-
-# azure-native:environment values whose regions the list above describes ("" = the default).
-PUBLIC_CLOUD_ENVIRONMENTS = ("", "public")
 
 
 def normalize_location(value: str) -> str:

@@ -80,6 +80,13 @@ KATA_OS_SKUS: dict[str, str | None] = {
     "documented for Kata pools",
 }
 
+# Pool options AKS refuses on a Kata pool that the program never sets, so there is nothing to
+# refuse: FIPS ("AKS now rejects enabling FIPS (`--enable-fips-image`) on Pod Sandboxing (Kata)
+# workload runtime node pools", AKS release notes 2026-06-19; pulumi_azure_native 3.29.0 AgentPool
+# has `enable_fips`, no key sets it) and Artifact Streaming ("Added validation to prevent enabling
+# Artifact Streaming with Pod Sandboxing", release notes 2026-04-28; not in the AKS API 2025-09-01
+# that azure-native 3.29.0 uses). docs/limitations.md lists them.
+
 # --- Kata pod resources (GA semantics) -------------------------------------------------------
 
 DEFAULT_POD_VM_MEMORY_MIB = 512  # VM memory when the pod sets no memory limit
@@ -224,7 +231,15 @@ AKS_VM_SIZE_REFUSAL = "InvalidWorkloadRuntimeSettingError"
 # Families and series that cannot host Kata, checked in order: (regex on the family key, reason).
 _REFUSED = f"AKS refuses them with {AKS_VM_SIZE_REFUSAL}"
 UNSUPPORTED_VM_FAMILIES: tuple[tuple[str, str], ...] = (
-    (r"^DC|^EC|^NCC", "confidential VM sizes are not supported with Pod Sandboxing"),
+    # Confidential VMs with Azure Linux are GA on AKS (release notes 2026-06-19), but not for
+    # Kata: learn.microsoft.com/azure/aks/use-cvm (ms.date 06/24/2026): "You can't use FIPS,
+    # ARM64, Trusted Launch, or Pod Sandboxing".
+    (
+        r"^DC|^EC|^NCC",
+        "confidential VM sizes cannot host Pod Sandboxing (AKS docs, use-cvm, "
+        "ms.date 06/24/2026: a CVM pool can't use Pod Sandboxing, although CVMs with Azure Linux "
+        "are GA since 2026-06)",
+    ),
     (r"^[A-Z]+p", "Arm64 sizes are not supported with Pod Sandboxing"),
     (r"^B", f"B-series (burstable) sizes have no nested virtualization ({_REFUSED})"),
     (r"^A", f"A-series (Av2) sizes have no nested virtualization ({_REFUSED})"),
@@ -319,6 +334,10 @@ CONTAINER_INSIGHTS_INTERVAL = "1m"
 
 CRITICAL_ADDONS_ONLY_TAINT = "CriticalAddonsOnly=true:NoSchedule"
 USER_POOL_NAME = "userpool"
+# The label AKS puts on every node with its pool's name (AKS docs, MicrosoftDocs/azure-aks-docs
+# articles/aks/use-labels.md, reserved system labels: `kubernetes.azure.com/agentpool` =
+# "<agent pool name>"). The untrusted pod selects its Kata pool by it.
+AGENT_POOL_LABEL = "kubernetes.azure.com/agentpool"
 
 
 @dataclass(frozen=True)

@@ -85,6 +85,14 @@ def parse_taint(taint: str) -> dict[str, str] | None:
     return {"key": key, "operator": "Equal", "value": value, "effect": effect}
 
 
+def kata_pool_name(settings: Settings) -> str:
+    """The pool the Kata nodes are in: the Kata pool, or with kataPoolPlacement system the
+    System pool."""
+    return (
+        catalog.SYSTEM_POOL_NAME if settings.kata_on_system_pool else settings.kata_node_pool_name
+    )
+
+
 def workload_container(pod_name: str) -> str:
     """The name of a sandbox pod's one container (a webhook may add sidecars next to it)."""
     return pod_name
@@ -123,6 +131,10 @@ def pod(settings: Settings, name: str, runtime_class: str | None) -> Manifest:
     }
     if runtime_class is not None:
         spec["runtimeClassName"] = runtime_class
+        # Pinned to this stack's Kata pool. The RuntimeClass's own node selector sends the pod
+        # to any Kata node; the Pod Sandboxing docs (copy of Aug 2026) do not show this, but it
+        # is harmless and keeps the pod off another team's Kata pool (docs/limitations.md).
+        spec["nodeSelector"] = {catalog.AGENT_POOL_LABEL: kata_pool_name(settings)}
         # No taint (and no toleration) when the Kata nodes are the cluster's System pool.
         toleration = parse_taint(settings.kata_taint)
         if toleration:

@@ -114,3 +114,36 @@ def serve(route: Route, certificate: ServerFiles | None = None) -> Iterator[Stan
         server.shutdown()
         server.server_close()
         thread.join(timeout=5)
+
+
+# --- Azure Resource Manager ------------------------------------------------------------------
+
+Answer = Reply | list[Reply] | Callable[[Request], Reply]
+
+
+class ArmRoutes:
+    """A route that answers like Resource Manager: each path's replies in order (the last one
+    repeats), ARM's 401 body when the bearer token is not `token`, and ARM's 404 body
+    (`{"error": {"code": "NotFound", ...}}`) for a path it does not know. `calls` counts the
+    requests per path, so a test can assert what was (and was not) asked."""
+
+    def __init__(self, token: str, routes: dict[str, Answer]) -> None:
+        self.token, self.routes = token, routes
+        self.calls: dict[str, int] = {}
+
+    def __call__(self, request: Request) -> Reply:
+        if request.headers.get("authorization") != f"Bearer {self.token}":
+            body = {"error": {"code": "InvalidAuthenticationToken",
+                              "message": "The access token is invalid."}}  # fmt: skip
+            return Reply(401, body)
+        answer = self.routes.get(request.path)
+        if answer is None:
+            body = {"error": {"code": "NotFound", "message": f"{request.path} was not found."}}
+            return Reply(404, body)
+        seen = self.calls.get(request.path, 0)
+        self.calls[request.path] = seen + 1
+        if callable(answer):
+            return answer(request)
+        if isinstance(answer, list):
+            return answer[min(seen, len(answer) - 1)]
+        return answer

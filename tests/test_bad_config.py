@@ -169,7 +169,7 @@ def test_bad_config_is_refused_naming_every_bad_key_and_value(
 
 def test_good_config_with_everything_set_has_no_problem() -> None:
     config = dev_config(
-        kataOsSku="AzureLinux", kubernetesVersion="1.31", kataNodePoolName="sandbox1",
+        kataOsSku="AzureLinux", kubernetesVersion="1.35", kataNodePoolName="sandbox1",
         kataNodeCount=3, systemNodeCount=2, podCpuLimit="500m", podMemoryLimit="768Mi",
         podNamespace="untrusted-code", runtimeClassName="kata-vm-isolation",
         networkPolicyEngine="calico", skuTier="Standard",
@@ -183,7 +183,7 @@ def test_good_config_with_everything_set_has_no_problem() -> None:
       "allowUnlistedVmSize"),
      ({"kataOsSku": "AzureLinux3"}, "kataOsSku", "AzureLinux"),
      ({"runtimeClassName": "my-kata"}, "runtimeClassName", "kata-vm-isolation"),
-     ({"kubernetesVersion": "1.33.2"}, "kubernetesVersion", "autoUpgradeChannel patch")],
+     ({"kubernetesVersion": "1.36.2"}, "kubernetesVersion", "autoUpgradeChannel patch")],
 )  # fmt: skip
 def test_what_aks_may_accept_is_a_warning_not_an_error(
     overrides: dict, key: str, words: str

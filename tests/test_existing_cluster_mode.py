@@ -6,6 +6,7 @@ from support import dev_config
 
 from components.cluster_reconcile import RECONCILE_TYPE
 from components.kata_runtime_class import WAIT_TYPE
+from components.preflight import PREFLIGHT_TYPE
 from tools.harness import CloudMocks, RunResult, existing_cluster_state, run_program
 
 RG, NAME = "rg-team", "aks-team"
@@ -65,9 +66,10 @@ def test_destroy_only_touches_what_the_stack_created() -> None:
         "kubernetes:core/v1:ServiceAccount",
         "kubernetes:networking.k8s.io/v1:NetworkPolicy",
         "kubernetes:core/v1:Pod",
-        # Deleting these two calls nothing: a reconcile and a wait leave no object behind.
+        # Deleting these calls nothing: a reconcile, a wait and a preflight leave no object.
         RECONCILE_TYPE,
         WAIT_TYPE,
+        PREFLIGHT_TYPE,
     }
     assert not [r for r in result.resources if r.read]
 

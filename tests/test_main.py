@@ -37,7 +37,7 @@ def test_cluster_identity_rbac_dns_and_version(dev_run: RunResult) -> None:
     assert cluster["identity"] == {"type": "SystemAssigned"}
     assert cluster["enableRBAC"] is True
     assert cluster["dnsPrefix"] == "aks-pod-sandboxing-dev"
-    assert cluster["kubernetesVersion"] == "1.33"
+    assert cluster["kubernetesVersion"] == "1.36"
     assert cluster["resourceName"] == "aks-pod-sandboxing-dev"
     assert cluster["resourceGroupName"] == "rg-pod-sandboxing-dev"
     assert cluster["location"] == "westeurope"
@@ -52,7 +52,7 @@ def test_kata_pool_is_its_own_agent_pool(dev_run: RunResult) -> None:
     assert pool["vmSize"] == "Standard_D4s_v3"
     assert pool["count"] == 1
     assert pool["workloadRuntime"] == "KataVmIsolation"
-    assert pool["orchestratorVersion"] == "1.33"
+    assert pool["orchestratorVersion"] == "1.36"
     # Wired to the cluster through its computed name, not dropped as unknown.
     assert pool["resourceName"] == "aks-pod-sandboxing-dev"
     assert pool["resourceGroupName"] == "rg-pod-sandboxing-dev"
@@ -189,3 +189,16 @@ def test_auto_named_cluster_still_wires_names_through() -> None:
     assert pool["resourceGroupName"] == rg
     assert pool["resourceName"] == result.one(CLUSTER).state["name"]
     assert result.outputs["clusterName"].value == pool["resourceName"]
+
+
+def test_only_the_untrusted_pod_is_pinned_to_the_kata_pool(dev_run: RunResult) -> None:
+    from sandboxing.catalog import AGENT_POOL_LABEL
+
+    pods = {p.name: p.inputs["spec"] for p in dev_run.by_type("kubernetes:core/v1:Pod")}
+    pool = dev_run.one("azure-native:containerservice:AgentPool").inputs["agentPoolName"]
+    assert pods["untrusted"]["nodeSelector"] == {AGENT_POOL_LABEL: pool}
+    assert "nodeSelector" not in pods["trusted"]
+    one_pool = run_dev(kataPoolPlacement="system")
+    untrusted = one_pool.one("kubernetes:core/v1:Pod", "untrusted").inputs["spec"]
+    system = one_pool.one("azure-native:containerservice:ManagedCluster").inputs
+    assert untrusted["nodeSelector"] == {AGENT_POOL_LABEL: system["agentPoolProfiles"][0]["name"]}

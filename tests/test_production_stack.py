@@ -166,8 +166,8 @@ def test_bad_values_stop_the_program_before_any_resource() -> None:
 def test_prod_manifests_validate_strictly(prod: RunResult, tmp_path: Path) -> None:
     from kubernetes_validate.utils import all_versions
 
-    assert prod.one(CLUSTER).inputs["kubernetesVersion"] == "1.33"
-    version = next(v for v in all_versions() if v.startswith("1.33."))
+    assert prod.one(CLUSTER).inputs["kubernetesVersion"] == "1.36"
+    version = next(v for v in all_versions() if v.startswith("1.36."))
     written = write_manifests(prod, tmp_path, "prod")
     assert len(written) == 5
     for path in written:

@@ -63,14 +63,17 @@ def _default(key: ConfigKey) -> Any:
 
 
 def parse_settings(
-    raw: dict[str, Any], location: str = "", azure_environment: str = ""
+    raw: dict[str, Any], location: str = "", azure_environment: str = "", **context: Any
 ) -> tuple[Settings, list[Problem]]:
     """Parse raw config values (missing or None: the default) into Settings.
 
     A value of the wrong type is reported and replaced by the default, so the remaining rules
-    can still run and every problem is reported in one go.
+    can still run and every problem is reported in one go. `context` sets the Settings fields
+    that are not keys (azure_metadata_host, cloud_variables, kubernetes_versions, today).
     """
-    values: dict[str, Any] = {"location": location, "azure_environment": azure_environment}
+    values: dict[str, Any] = {
+        "location": location, "azure_environment": azure_environment, **context,
+    }  # fmt: skip
     problems: list[Problem] = []
     for key in CONFIG_KEYS:
         raw_value = raw.get(key.name)

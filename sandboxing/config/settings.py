@@ -6,11 +6,15 @@ Every rule reads a `Settings` and returns `Problem`s; nothing here knows the key
 
 from __future__ import annotations
 
+import datetime
 import functools
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from sandboxing import aks_versions
+from sandboxing.aks_versions import SupportWindow, current_window
+from sandboxing.azure_clouds import CloudChoice, choose_cloud
 from sandboxing.catalog import KATA_GA, SANDBOX_RUNTIMES, SandboxRuntime
 from sandboxing.tenants.fields import Tenant
 
@@ -96,9 +100,29 @@ class Settings:
     kata_node_soak_minutes: int
     kata_undrainable_node_behavior: str
     # --- end of the capacity block ----------------------------------------------------------
+    # --- Keys of the support window and the subscription preflight ---------------------------
+    support_plan: str
+    preflight: bool
+    # --- Not keys: what the configuration is checked against ---------------------------------
     # azure-native:environment (public, usgovernment, china; empty: public), like `location`
-    # a provider setting rather than a key of this project.
+    # a provider setting rather than a key of this project; azure-native:metadataHost likewise.
     azure_environment: str = ""
+    azure_metadata_host: str = ""
+    # The cloud variables of the environment (ARM_METADATA_HOSTNAME, ARM_ENVIRONMENT,
+    # AZURE_ENVIRONMENT) that are set, as (name, value): azure-native reads them when the config
+    # leaves the cloud unset (sandboxing.azure_clouds).
+    cloud_variables: tuple[tuple[str, str], ...] = ()
+    # The Kubernetes minors AKS offers (the dated list, or one read from Azure), and the day the
+    # check runs (the dated list says when it may be stale).
+    kubernetes_versions: SupportWindow = field(default_factory=current_window)
+    today: datetime.date = field(default_factory=lambda: aks_versions.clock())
+
+    @property
+    def cloud(self) -> CloudChoice:
+        """The cloud azure-native deploys to, from the config and the environment."""
+        return choose_cloud(
+            self.azure_environment, self.azure_metadata_host, dict(self.cloud_variables)
+        )
 
     @property
     def existing_cluster(self) -> bool:

@@ -13,24 +13,42 @@ from collections.abc import Iterable
 from sandboxing.config.contract import check_keys
 from sandboxing.config.key import Rule
 from sandboxing.config.settings import Problem, Settings
-from sandboxing.rules import cluster, placement, pods, pools, production, scaling, upgrades, zones
+from sandboxing.rules import (
+    cloud,
+    cluster,
+    placement,
+    pods,
+    pools,
+    production,
+    scaling,
+    upgrades,
+    versions,
+    zones,
+)
 from sandboxing.tenants.capacity import TENANT_CAPACITY
 from sandboxing.tenants.config import TENANTS
 
-# The order problems are reported in: where Kata runs, the cluster, the pools, the pods, the
-# production options, the tenants.
+# The order problems are reported in: where Kata runs, the cloud and the cluster, the pools, the
+# support window, the pods, the production options, the tenants.
 RULES: tuple[Rule, ...] = (
     placement.ONE_POOL_NEEDS_NEW_CLUSTER,
+    cloud.AZURE_CLOUD,
     cluster.LOCATION,
     pools.KATA_VM_SIZE,
     pools.KATA_SYSTEM_POOL_SIZE,
     pools.KUBERNETES_VERSION,
+    # --- the support window (sandboxing/rules/versions.py) ---
+    versions.KUBERNETES_SUPPORT,
+    versions.SUPPORT_PLAN,
+    versions.KATA_OS_SKU_VERSION,
+    versions.OS_SKU_UPGRADE_CEILING,
+    versions.VERSIONS_FRESH,
+    # ---
     cluster.UPGRADE_DRIFT,
     pods.RUNTIME_CLASS_OVERRIDE,
     pools.KATA_POOL_NAME,
     pods.POD_FITS_KATA_NODE,
     cluster.ENTRA_OPTIONS,
-    cluster.RECONCILE_CLOUD,
     production.EPHEMERAL_OS_DISK,
     production.NEW_CLUSTER_OPTIONS,
     production.USER_POOL,

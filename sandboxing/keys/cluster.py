@@ -2,22 +2,41 @@
 
 from __future__ import annotations
 
-from sandboxing import catalog, names, pool_scaling
-from sandboxing.config.key import Condition, ConfigKey
+from sandboxing import aks_versions, catalog, names, pool_scaling
+from sandboxing.config.key import Condition, ConfigKey, Unused
 from sandboxing.config.kinds import EachItem, Matches, OneOf, is_ipv4_range
-from sandboxing.rules.cluster import ENTRA_OPTIONS, LOCATION, RECONCILE_CLOUD, UPGRADE_DRIFT
+from sandboxing.config.settings import Settings
+from sandboxing.rules.cloud import AZURE_CLOUD
+from sandboxing.rules.cluster import ENTRA_OPTIONS, LOCATION, UPGRADE_DRIFT
 from sandboxing.rules.placement import ONE_POOL_NEEDS_NEW_CLUSTER
 from sandboxing.rules.pods import RUNTIME_CLASS_OVERRIDE
 from sandboxing.rules.pools import KATA_POOL_NAME, KUBERNETES_VERSION
 from sandboxing.rules.production import EPHEMERAL_OS_DISK, NEW_CLUSTER_OPTIONS, USER_POOL
 from sandboxing.rules.scaling import CLUSTER_NODES, POOL_SCALING
 from sandboxing.rules.upgrades import KATA_UPGRADE
+from sandboxing.rules.versions import (
+    KATA_OS_SKU_VERSION,
+    KUBERNETES_SUPPORT,
+    OS_SKU_UPGRADE_CEILING,
+    SUPPORT_PLAN,
+    VERSIONS_FRESH,
+)
 from sandboxing.rules.zones import AVAILABILITY_ZONES
 from sandboxing.tenants.capacity import TENANT_CAPACITY
 from sandboxing.tenants.config import TENANTS
 
 EXISTING = Condition("clusterMode", "existing")
 KATA_GA = catalog.KATA_GA
+WINDOW = aks_versions.DATED_WINDOW
+
+
+def _existing(settings: Settings) -> bool:
+    return settings.existing_cluster
+
+
+NOT_CHANGED_WHEN_EXISTING = Unused(
+    _existing, "with clusterMode existing: the program does not change an existing cluster"
+)
 
 KEYS: tuple[ConfigKey, ...] = (
     ConfigKey(
@@ -28,7 +47,8 @@ KEYS: tuple[ConfigKey, ...] = (
                RUNTIME_CLASS_OVERRIDE.allows(), LOCATION.allows(), KATA_POOL_NAME.allows(),
                EPHEMERAL_OS_DISK.allows(), USER_POOL.allows(), POOL_SCALING.allows(),
                CLUSTER_NODES.allows(), AVAILABILITY_ZONES.allows(), KATA_UPGRADE.allows(),
-               TENANT_CAPACITY.allows()),
+               TENANT_CAPACITY.allows(), KUBERNETES_SUPPORT.allows(), SUPPORT_PLAN.allows(),
+               OS_SKU_UPGRADE_CEILING.allows()),
     ),
     ConfigKey(
         "resourceGroupName", "string", "",
@@ -66,7 +86,15 @@ KEYS: tuple[ConfigKey, ...] = (
                 f"at least {catalog.version_text(KATA_GA.min_kubernetes)} for "
                 f"{KATA_GA.workload_runtime}"
             ),
+            KUBERNETES_SUPPORT.allows(
+                f"a version AKS offers (as of {WINDOW.as_of}: standard support "
+                f"{aks_versions.minors_text(WINDOW.standard)}; LTS only "
+                f"{aks_versions.minors_text(WINDOW.lts_only)} with supportPlan "
+                f"{aks_versions.AKS_LONG_TERM_SUPPORT})"
+            ),
             UPGRADE_DRIFT.allows(),
+            KATA_OS_SKU_VERSION.allows(),
+            VERSIONS_FRESH.allows(),
             TENANTS.allows(
                 f"at least {catalog.version_text(catalog.ADMISSION_POLICY_MIN_KUBERNETES)} "
                 "with tenants"
@@ -77,7 +105,14 @@ KEYS: tuple[ConfigKey, ...] = (
         "reconcileAfterKataPool", "boolean", True,
         "Reconcile the cluster (the docs' `az aks update`) once after the Kata pool is created "
         "or replaced.",
-        rules=(RECONCILE_CLOUD.allows("`true` in the Azure public cloud only"),),
+        rules=(AZURE_CLOUD.allows("`true` in the clouds public, usgovernment, china"),),
+    ),
+    ConfigKey(
+        "preflight", "boolean", True,
+        "Check the subscription during `pulumi preview`/`up` before anything is created: "
+        "resource providers, features, VM sizes, vCPU quota, Kubernetes versions (see "
+        "docs/preflight.md).",
+        rules=(AZURE_CLOUD.allows("`true` in the clouds public, usgovernment, china"),),
     ),
     ConfigKey(
         "networkPolicyEngine", "string", "cilium",
@@ -87,7 +122,7 @@ KEYS: tuple[ConfigKey, ...] = (
     ConfigKey(
         "autoUpgradeChannel", "string", "patch", "Cluster auto-upgrade channel (new mode).",
         OneOf(("none", "patch", "stable", "rapid", "node-image")),
-        rules=(UPGRADE_DRIFT.allows(),),
+        rules=(UPGRADE_DRIFT.allows(), OS_SKU_UPGRADE_CEILING.allows()),
     ),
     ConfigKey(
         "nodeOsUpgradeChannel", "string", "NodeImage", "Node OS upgrade channel (new mode).",
@@ -97,7 +132,19 @@ KEYS: tuple[ConfigKey, ...] = (
         "skuTier", "string", "Free", "Cluster SKU tier (new mode).",
         OneOf(("Free", "Standard", "Premium")),
         rules=(CLUSTER_NODES.allows("Standard or Premium when the pools can reach more than "
-                                    f"{pool_scaling.FREE_TIER_MAX_NODES} nodes"),),
+                                    f"{pool_scaling.FREE_TIER_MAX_NODES} nodes"),
+               SUPPORT_PLAN.allows(
+            f"`{aks_versions.LTS_TIER}` needs supportPlan {aks_versions.AKS_LONG_TERM_SUPPORT}")),
+    ),
+    ConfigKey(
+        "supportPlan", "string", aks_versions.KUBERNETES_OFFICIAL,
+        "Support plan of a new cluster: KubernetesOfficial (the community's 12 months), or "
+        "AKSLongTermSupport (LTS, two years; needs skuTier Premium).",
+        OneOf(aks_versions.SUPPORT_PLANS),
+        rules=(SUPPORT_PLAN.allows(
+            f"`{aks_versions.AKS_LONG_TERM_SUPPORT}` needs skuTier {aks_versions.LTS_TIER}"),
+            KUBERNETES_SUPPORT.allows()),
+        unused=(NOT_CHANGED_WHEN_EXISTING,),
     ),
     ConfigKey(
         "entraAdminGroupObjectIds", "array", [],

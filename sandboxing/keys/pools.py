@@ -8,7 +8,7 @@ from sandboxing import catalog, names
 from sandboxing.config.key import ConfigKey, Unused
 from sandboxing.config.kinds import Between, Matches, OneOf, SandboxRuntimeName, VmSizeName
 from sandboxing.config.settings import Settings
-from sandboxing.rules.cluster import RECONCILE_CLOUD
+from sandboxing.rules.cloud import AZURE_CLOUD
 from sandboxing.rules.placement import ONE_POOL_NEEDS_NEW_CLUSTER
 from sandboxing.rules.pods import POD_FITS_KATA_NODE, RUNTIME_CLASS_OVERRIDE
 from sandboxing.rules.pools import (
@@ -20,6 +20,7 @@ from sandboxing.rules.pools import (
 from sandboxing.rules.production import EPHEMERAL_OS_DISK, NEW_CLUSTER_OPTIONS, USER_POOL
 from sandboxing.rules.scaling import CLUSTER_NODES, POOL_SCALING
 from sandboxing.rules.upgrades import KATA_UPGRADE
+from sandboxing.rules.versions import KATA_OS_SKU_VERSION, OS_SKU_UPGRADE_CEILING
 from sandboxing.rules.zones import AVAILABILITY_ZONES
 from sandboxing.tenants.capacity import TENANT_CAPACITY
 
@@ -58,7 +59,7 @@ KEYS: tuple[ConfigKey, ...] = (
         OneOf(KATA_POOL_PLACEMENTS, {"system": "new mode only"}),
         rules=(ONE_POOL_NEEDS_NEW_CLUSTER.allows(), KATA_SYSTEM_POOL_SIZE.allows(),
                KATA_POOL_NAME.allows(), EPHEMERAL_OS_DISK.allows(), USER_POOL.allows(),
-               RECONCILE_CLOUD.allows(), *SCALING_RULES, TENANT_CAPACITY.allows()),
+               AZURE_CLOUD.allows(), *SCALING_RULES, TENANT_CAPACITY.allows()),
     ),
     ConfigKey(
         "systemNodeVmSize", "string", "Standard_D2s_v5",
@@ -124,6 +125,8 @@ KEYS: tuple[ConfigKey, ...] = (
               must_be="Pod Sandboxing needs osSKU " + ", ".join(
                   sku for sku, warning in catalog.KATA_OS_SKUS.items() if not warning)
               + " (Ubuntu, Windows and others are not supported)"),
+        rules=(KATA_OS_SKU_VERSION.allows("`AzureLinux3` on Kubernetes 1.28 to 1.36 only"),
+               OS_SKU_UPGRADE_CEILING.allows()),
     ),
     ConfigKey(
         "workloadRuntime", "string", KATA_GA.workload_runtime,

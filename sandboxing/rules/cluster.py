@@ -1,5 +1,5 @@
-"""Rules for the cluster itself: its region, auto-upgrade against a pinned version, Microsoft
-Entra options, and the cloud the reconcile talks to."""
+"""Rules for the cluster itself: its region, auto-upgrade against a pinned version and Microsoft
+Entra options. (The cloud: sandboxing/rules/cloud.py; the support window: rules/versions.py.)"""
 
 from __future__ import annotations
 
@@ -19,8 +19,8 @@ def check_location(settings: Settings) -> list[Problem]:
             "westeurope`"
         )
         return [Problem(key, location, message)]
-    if settings.azure_environment not in azure_regions.PUBLIC_CLOUD_ENVIRONMENTS:
-        return []
+    if not settings.cloud.public:
+        return []  # the list holds public-cloud regions only (sandboxing.azure_regions)
     if azure_regions.is_region(location):
         return []
     closest = azure_regions.closest_regions(location)
@@ -64,25 +64,6 @@ def check_entra_options(settings: Settings) -> list[Problem]:
     return [Problem(key, True, message) for key, enabled in options if enabled]
 
 
-def check_reconcile_cloud(settings: Settings) -> list[Problem]:
-    """The reconcile calls Azure public cloud's Resource Manager (cloud.cluster_reconcile)."""
-    environment = settings.azure_environment
-    if (
-        environment in azure_regions.PUBLIC_CLOUD_ENVIRONMENTS
-        or not settings.reconcile_after_kata_pool
-        or settings.kata_on_system_pool
-    ):
-        return []
-    message = (
-        "the reconcile after the Kata pool supports the Azure public cloud only, and "
-        f"azure-native:environment is {environment!r}: set reconcileAfterKataPool: false and "
-        "run the docs' `az aks update --resource-group <group> --name <cluster>` yourself once "
-        "the Kata pool exists"
-    )
-    return [Problem("reconcileAfterKataPool", True, message)]
-
-
 LOCATION = Rule("location", check_location)
 UPGRADE_DRIFT = Rule("upgrade-drift", check_upgrade_drift)
 ENTRA_OPTIONS = Rule("entra-options", check_entra_options)
-RECONCILE_CLOUD = Rule("reconcile-cloud", check_reconcile_cloud)

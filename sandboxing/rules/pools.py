@@ -87,7 +87,8 @@ def check_kubernetes_version(settings: Settings) -> list[Problem]:
     minimum = catalog.version_text(runtime.min_kubernetes)
     message = f"{runtime.workload_runtime} needs Kubernetes {minimum} or later"
     hint = yaml_number_hint(version_text, runtime.min_kubernetes)
-    return [Problem("kubernetesVersion", version_text, message + hint)]
+    offered = f"; AKS offers {settings.kubernetes_versions.offered_text()}"
+    return [Problem("kubernetesVersion", version_text, message + offered + hint)]
 
 
 def yaml_number_hint(version: str, minimum: tuple[int, int]) -> str:

@@ -48,7 +48,7 @@ def check_availability_zones(settings: Settings) -> list[Problem]:
     if repeated:
         message = f"names zone {', '.join(repeated)} more than once; name each zone once"
         return [Problem(KEY, list(zones), message)]
-    public = settings.azure_environment in azure_regions.PUBLIC_CLOUD_ENVIRONMENTS
+    public = settings.cloud.public
     # An existing cluster's region is its own: checked when it is looked up (existing_cluster).
     if public and not settings.existing_cluster:
         problems = region_problems(zones, settings.location, "the region")

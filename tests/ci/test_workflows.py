@@ -113,3 +113,19 @@ def test_ci_and_the_local_run_share_one_gate_script() -> None:
     for gate in ("ruff check .", "ruff format --check .", "mypy", "check-jsonschema", "zizmor",
                  "python -m pytest"):  # fmt: skip
         assert gate in gates, gate
+
+
+def test_every_pulumi_action_is_the_same_release_pinned_by_its_commit() -> None:
+    """A tag can be moved; a commit SHA cannot. One release everywhere, named in a comment."""
+    pins = set()
+    for path in [*WORKFLOWS, REPO / ".github" / "actions" / "pulumi-stack" / "action.yml"]:
+        for line in path.read_text().splitlines():
+            if PULUMI_ACTION in line:
+                found = re.search(r"pulumi/actions@([0-9a-f]{40}) # (v\d+\.\d+\.\d+)$", line)
+                assert found, f"{path.name}: {line.strip()}"
+                pins.add(found.groups())
+    assert len(pins) == 1, pins
+    ((sha, tag),) = pins
+    # docs/ci.md names the release and its commit, for whoever upgrades it next.
+    ci = (REPO / "docs" / "ci.md").read_text()
+    assert sha in ci and tag in ci

@@ -11,8 +11,10 @@ from cloud.arm_credentials import (
     CredentialConfigError,
     build_credential,
     choose_credential,
+    cloud_named,
     github_token_fetcher,
 )
+from sandboxing.azure_clouds import CHINA, PUBLIC, US_GOVERNMENT, AzureCloud
 
 TENANT = "72f988bf-0000-0000-0000-000000000000"
 CLIENT = "c0ffee00-0000-0000-0000-000000000001"
@@ -91,18 +93,24 @@ def test_github_token_is_fetched_anew_on_every_call() -> None:
     assert issued[0].headers["authorization"] == "Bearer runtime-bearer"
 
 
-@pytest.mark.parametrize("cloud", ["", "public", "Public"])
-def test_the_public_cloud_is_the_one_supported(cloud: str) -> None:
-    assert choose_credential({"ARM_ENVIRONMENT": cloud}).method == "cli"
+def test_the_cloud_is_not_the_environments_to_refuse_here() -> None:
+    """The program chose the cloud (config and environment) and refused what it cannot follow."""
+    assert choose_credential({"ARM_ENVIRONMENT": "usgovernment"}).method == "cli"
 
 
-@pytest.mark.parametrize("cloud", ["usgovernment", "china"])
-def test_a_sovereign_cloud_is_refused_with_what_to_do_instead(cloud: str) -> None:
-    env = {"ARM_ENVIRONMENT": cloud, "ARM_CLIENT_SECRET": "s3cret", "ARM_TENANT_ID": "t",
-           "ARM_CLIENT_ID": "c"}  # fmt: skip
-    with pytest.raises(CredentialConfigError) as caught:
-        choose_credential(env)
-    message = str(caught.value)
-    assert f"ARM_ENVIRONMENT is '{cloud}'" in message
-    assert "reconcileAfterKataPool: false" in message and "az aks update" in message
-    assert "s3cret" not in message
+@pytest.mark.parametrize("cloud", [US_GOVERNMENT, CHINA, PUBLIC], ids=lambda c: c.name)
+def test_a_service_principal_signs_in_at_its_clouds_entra_id(cloud: AzureCloud) -> None:
+    env = {**SP, "ARM_CLIENT_SECRET": "s3cret"}
+    credential = build_credential(choose_credential(env), env, cloud)
+    # azure-identity keeps no public accessor for the authority; the locks pin its version.
+    authority = credential._authority  # type: ignore[attr-defined]
+    assert authority == f"https://{cloud.authority_host}"
+    oidc = {**SP, "ARM_USE_OIDC": "true", "ARM_OIDC_TOKEN": "t"}
+    assertion = build_credential(choose_credential(oidc), oidc, cloud)
+    assert assertion._client._authority == f"https://{cloud.authority_host}"  # type: ignore[attr-defined]
+
+
+def test_the_cloud_handed_over_by_name() -> None:
+    assert cloud_named("usgovernment") is US_GOVERNMENT and cloud_named("") is PUBLIC
+    with pytest.raises(CredentialConfigError, match="'germany' is not one of public"):
+        cloud_named("germany")

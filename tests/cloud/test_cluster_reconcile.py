@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from arm_bodies import CHALLENGE, EXPIRED, TENANT, jwt
 from azure.core.credentials import AccessToken
 from standins import Reply, Request, StandIn, serve
 from tls_material import ServerFiles, server_files
@@ -254,3 +255,30 @@ def test_login_that_cannot_get_a_token_is_named(certificate) -> None:
     message = str(caught.value)
     assert "could not get an Azure token with the Azure CLI login (az login)" in message
     assert "Please run 'az login'" in message and NAME in message
+
+
+def test_a_refused_token_is_named_by_its_tenant_audience_and_expiry(certificate) -> None:
+    expired_at = int(time.time()) - 30
+    token = jwt({"tid": TENANT, "aud": "https://management.core.windows.net/", "exp": expired_at})
+
+    class Expired:
+        def get_token(self, *scopes: str, **kwargs: Any) -> AccessToken:
+            return AccessToken(token, int(time.time()) + 3600)  # what the cache believes
+
+    def arm(request: Request) -> Reply:
+        return Reply(401, EXPIRED, {"WWW-Authenticate": CHALLENGE})
+
+    with serve(arm, certificate) as standin:
+        with pytest.raises(ReconcileError) as caught:
+            reconcile_cluster(
+                CLUSTER_PATH, Expired(),  # type: ignore[arg-type]
+                login="the Azure CLI login (az login)", base_url=standin.url,
+                client_options={"connection_verify": str(certificate.ca_file)},
+            )  # fmt: skip
+        assert standin.requests[0].headers["authorization"] == f"Bearer {token}"
+    message = str(caught.value)
+    assert "HTTP 401, ExpiredAuthenticationToken" in message
+    assert f"tenant (tid) {TENANT}" in message and "expires (exp)" in message
+    assert "before this request" in message and "not a missing role" in message
+    assert "Azure Kubernetes Service Contributor Role" not in message
+    assert token not in message

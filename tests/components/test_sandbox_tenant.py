@@ -149,8 +149,8 @@ def test_every_manifest_is_valid_in_strict_mode_and_is_what_the_builders_make(
     kinds = {o["kind"] for o in objects}
     assert {"ValidatingAdmissionPolicy", "ValidatingAdmissionPolicyBinding", "LimitRange",
             "ResourceQuota", "Role", "RoleBinding"} <= kinds  # fmt: skip
-    for obj in objects:  # the tenants stack pins kubernetesVersion 1.33
-        kubernetes_validate.validate(obj, "1.33.0", strict=True)
+    for obj in objects:  # the tenants stack pins kubernetesVersion 1.36
+        kubernetes_validate.validate(obj, "1.36.0", strict=True)
     settings, problems = check_stack_config(stack_config("tenants"))
     assert [p for p in problems if p.severity == "error"] == []
     expected = [m for t in settings.tenants for m in tenant_manifests.manifests(t, settings)]
@@ -175,7 +175,7 @@ def test_the_quota_allows_no_load_balancer_or_node_port_service(tmp_path: Path) 
               and o["metadata"]["name"] == tenant_manifests.RESOURCE_QUOTA]  # fmt: skip
     assert len(quotas) == len(PER_TENANT)
     for quota in quotas:
-        kubernetes_validate.validate(quota, "1.33.0", strict=True)
+        kubernetes_validate.validate(quota, "1.36.0", strict=True)
         hard = quota["spec"]["hard"]
         assert (hard["services.loadbalancers"], hard["services.nodeports"]) == ("0", "0")
 

@@ -45,7 +45,7 @@ def test_azure_linux_3_passes_like_the_program_which_only_warns(dev_run: RunResu
         ("Standard_D2_v3", "Generation 1 only"),
         ("Standard_B2s", "B-series (burstable) sizes have no nested virtualization"),
         ("Standard_D4ps_v5", "Arm64 sizes are not supported"),
-        ("Standard_DC4s_v3", "confidential VM sizes are not supported"),
+        ("Standard_DC4s_v3", "confidential VM sizes cannot host Pod Sandboxing"),
         ("not-a-size", "is not an Azure VM size name"),
     ],
 )

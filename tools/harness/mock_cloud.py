@@ -18,6 +18,10 @@ from tools.harness.records import Invoke
 from tools.harness.sdk_internals import UNKNOWN, Unknown
 
 SUBSCRIPTION = "00000000-0000-0000-0000-000000000000"
+# The login azure-native would report (getClientConfig): a service principal of a test tenant.
+TENANT_ID = "72f988bf-0000-0000-0000-000000000000"
+CLIENT_ID = "c0ffee00-0000-0000-0000-000000000001"
+OBJECT_ID = "c0ffee00-0000-0000-0000-000000000002"
 MOCK_KUBERNETES_VERSION = "1.33.3"
 
 
@@ -147,6 +151,7 @@ class CloudMocks(pulumi_mocks.Mocks):
         from cloud.runtime_class_wait import WaitFor, timeout_message
         from components.cluster_reconcile import RECONCILE_TYPE
         from components.kata_runtime_class import IDENTITY, WAIT_TYPE
+        from components.preflight import PREFLIGHT_TYPE
 
         provider = {"__provider": inputs.get("__provider")}
         if self.preview:  # not created in a preview: the engine shows the inputs
@@ -155,6 +160,8 @@ class CloudMocks(pulumi_mocks.Mocks):
             outs = {"cluster_id": inputs["cluster_id"], "provisioning_state": "Succeeded",
                     "login": "the Azure CLI login (az login)"}  # fmt: skip
             return f"reconcile-{_suffix(name)}", {**provider, **outs}
+        if typ == PREFLIGHT_TYPE:  # its create keeps the inputs (the needs) as outputs
+            return f"preflight-{_suffix(name)}", dict(inputs)
         if typ == WAIT_TYPE:
             target = WaitFor(inputs["class_name"], inputs["cluster_name"],
                              inputs["resource_group_name"], inputs["handler"],
@@ -230,6 +237,9 @@ class CloudMocks(pulumi_mocks.Mocks):
             kubeconfig = mock_kubeconfig(cluster, exec_format=args.args.get("format") == "exec")
             value = base64.b64encode(kubeconfig.encode()).decode()
             return {"kubeconfigs": [{"name": "clusterUser", "value": value}]}
+        if args.token == "azure-native:authorization:getClientConfig":
+            return {"clientId": CLIENT_ID, "objectId": OBJECT_ID, "subscriptionId": SUBSCRIPTION,
+                    "tenantId": TENANT_ID}  # fmt: skip
         if args.token == "azure-native:containerservice:getManagedCluster":
             key = (args.args.get("resourceGroupName", ""), args.args.get("resourceName", ""))
             if key not in self.existing_clusters:

@@ -9,11 +9,14 @@ from typing import Any
 
 from components.cluster_reconcile import RECONCILE_TYPE
 from components.kata_runtime_class import WAIT_TYPE
+from components.preflight import PREFLIGHT_TYPE
+from sandboxing.aks_versions import SupportWindow, current_window, use_window
 from sandboxing.config.stack_config import check_stack_config
 from tools.harness import CloudMocks, OutputValue, Registered, RunResult, run_program
 from tools.harness.cli_config import Refusal
 from tools.plan.critical_path import estimate, resource_waits_for
 from tools.plan.offline_cluster import OfflineCluster, assumed_cluster, described_cluster
+from tools.plan.preflight import preflight_entry, versions_entry
 from tools.plan.problems import error_entries, refusal_entries
 from tools.plan.recorded_values import SECRET_MASK, UNKNOWN, leaf_paths, lookup, plain, sorted_keys
 
@@ -27,7 +30,7 @@ KEY_PROPERTIES: dict[str, tuple[str, ...]] = {
     "azure-native:containerservice:ManagedCluster": (
         "resourceName", "kubernetesVersion", "agentPoolProfiles", "networkProfile.networkPlugin",
         "networkProfile.networkPluginMode", "networkProfile.networkPolicy",
-        "autoUpgradeProfile", "sku.tier", "aadProfile", "disableLocalAccounts",
+        "autoUpgradeProfile", "sku.tier", "supportPlan", "aadProfile", "disableLocalAccounts",
         "apiServerAccessProfile", "addonProfiles", "autoScalerProfile",
     ),
     "azure-native:containerservice:AgentPool": (
@@ -60,7 +63,9 @@ KEY_PROPERTIES: dict[str, tuple[str, ...]] = {
         "metadata.name", "spec.failurePolicy", "spec.matchConstraints"),
     "kubernetes:admissionregistration.k8s.io/v1:ValidatingAdmissionPolicyBinding": (
         "metadata.name", "spec.validationActions", "spec.matchResources"),
-    RECONCILE_TYPE: ("cluster_id",),
+    # What it checks is the plan's `preflight` field; its inputs would repeat every pool change.
+    PREFLIGHT_TYPE: ("cloud",),
+    RECONCILE_TYPE: ("cluster_id", "cloud"),
     WAIT_TYPE: ("class_name", "handler", "timeout_seconds"),
 }  # fmt: skip
 
@@ -121,6 +126,8 @@ def build_plan(
         SIZING_OUTPUT: sizing if isinstance(sizing, dict) else None,
         "estimate": None if result.error else estimate(result.resources).as_dict(),
         "diff": None,
+        "preflight": preflight_entry(result),
+        "kubernetesVersions": versions_entry(current_window()),
     }
 
 
@@ -130,12 +137,25 @@ def plan_stack(
     preview: bool = False,
     existing_cluster_file: Path | None = None,
     refusal: Refusal | None = None,
+    versions: SupportWindow | None = None,
 ) -> tuple[RunResult, dict[str, Any]]:
     """Run the program on a stack config offline; ValueError for a bad cluster file.
 
     With a `refusal` (the CLI's type check fails) nothing is planned, as the CLI never runs the
     program, but the program's own checks still report every problem with the other keys.
+    `versions`: check against this list of Kubernetes versions instead of the dated one.
     """
+    with use_window(versions or current_window()):
+        return _plan_stack(config, stack, preview, existing_cluster_file, refusal)
+
+
+def _plan_stack(
+    config: dict[str, str],
+    stack: str,
+    preview: bool,
+    existing_cluster_file: Path | None,
+    refusal: Refusal | None,
+) -> tuple[RunResult, dict[str, Any]]:
     full_config = config
     if refusal:
         config = refusal.without(config)

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import tools.plan
+from sandboxing.aks_versions import SupportWindow, window_from_get_versions
 from tools.harness import read_stack
 from tools.plan.build import plan_stack
 from tools.plan.diff import diff_plans
@@ -28,6 +29,15 @@ def load_plan(path: Path) -> dict[str, Any]:
     if not isinstance(data, dict) or "schemaVersion" not in data:
         raise ValueError(f"--diff-against {path}: not a JSON plan of python -m tools.plan")
     return data
+
+
+def load_versions(path: Path) -> SupportWindow:
+    """The Kubernetes versions of `az aks get-versions -o json`; ValueError if it is not that."""
+    try:
+        data = json.loads(path.read_text())
+        return window_from_get_versions(data, f"{path} (az aks get-versions), not the dated list")
+    except (OSError, json.JSONDecodeError, ValueError) as exc:
+        raise ValueError(f"--aks-versions {path}: {exc}") from exc
 
 
 def render_json(plan: dict[str, Any]) -> str:
@@ -65,6 +75,13 @@ def main(argv: list[str] | None = None) -> int:
         "instead of an assumed one",
     )
     parser.add_argument(
+        "--aks-versions",
+        type=Path,
+        metavar="FILE.json",
+        help="check kubernetesVersion against this list instead of the program's dated one: "
+        "what `az aks get-versions --location <region> -o json` prints",
+    )
+    parser.add_argument(
         "--diff-against",
         type=Path,
         metavar="PLAN.json",
@@ -74,7 +91,10 @@ def main(argv: list[str] | None = None) -> int:
     try:
         config, refusal = read_stack(args.stack)
         base = load_plan(args.diff_against) if args.diff_against else None
-        result, plan = plan_stack(config, args.stack, args.preview, args.existing_cluster, refusal)
+        versions = load_versions(args.aks_versions) if args.aks_versions else None
+        result, plan = plan_stack(
+            config, args.stack, args.preview, args.existing_cluster, refusal, versions
+        )
     except (FileNotFoundError, ValueError) as exc:
         print(exc, file=sys.stderr)
         return 2

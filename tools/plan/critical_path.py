@@ -25,6 +25,7 @@ from typing import Any
 
 from components.cluster_reconcile import RECONCILE_TYPE
 from components.kata_runtime_class import WAIT_TYPE
+from components.preflight import PREFLIGHT_TYPE
 from tools.harness import Registered
 
 PROVIDER_PREFIX = "pulumi:providers:"
@@ -55,6 +56,9 @@ NODE_ADDED = StepTime(
 POD_READY = StepTime("Pod", 45, "20-60 s until Ready", ("kubernetes:core/v1:Pod",))
 
 STEP_TIMES: tuple[StepTime, ...] = (
+    # Its provider's check reads Resource Manager (about ten GETs); create then returns at once.
+    StepTime("the subscription preflight (`SubscriptionPreflight`)", 5,
+             "GETs of Resource Manager in its provider's check", (PREFLIGHT_TYPE,)),
     StepTime("ResourceGroup", 10, "5-15 s", ("azure-native:resources:ResourceGroup",)),
     # Control plane plus the inline System pool.
     StepTime("ManagedCluster", 420, "6-8 min, with the System pool",

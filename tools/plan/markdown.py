@@ -14,6 +14,7 @@ from tools.plan import capacity
 from tools.plan.critical_path import approx_duration, clock, type_label
 from tools.plan.diff import diff_markdown_lines
 from tools.plan.offline_cluster import existing_cluster_text
+from tools.plan.preflight import preflight_lines
 from tools.plan.recorded_values import scalar_text
 from tools.plan.text import (
     ESTIMATE_BASIS,
@@ -174,6 +175,8 @@ def render_markdown(plan: dict[str, Any]) -> str:
         lines += [f"> **{existing_cluster_text(plan['existingCluster'])}**", ""]
     if plan.get("diff"):
         lines += [*diff_markdown_lines(plan["diff"]), ""]
+    if headline := preflight_lines(plan):
+        lines += [line if line.startswith("  - ") else f"{line}  " for line in headline] + [""]
     if plan["error"]:
         return "\n".join(lines + error_lines(plan))
     lines += [f"{counts.text()}.", ""]

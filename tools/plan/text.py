@@ -12,6 +12,7 @@ from tools.plan import capacity
 from tools.plan.critical_path import clock, type_label
 from tools.plan.diff import diff_text_lines
 from tools.plan.offline_cluster import existing_cluster_text
+from tools.plan.preflight import preflight_lines
 from tools.plan.recorded_values import UNKNOWN, leaf_paths, scalar_text
 
 
@@ -109,6 +110,7 @@ def render_text(plan: dict[str, Any]) -> str:
         lines.append(existing_cluster_text(plan["existingCluster"]))
     if plan.get("diff"):
         lines += ["", *diff_text_lines(plan["diff"])]
+    lines += preflight_lines(plan)
     if plan["error"]:
         lines += ["", "ERROR: stopped before deploying anything:"]
         lines.append(plan["errorSummary"])

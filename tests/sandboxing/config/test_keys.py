@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import fields
 from typing import Any
 
 import pytest
 
-from sandboxing import catalog
+from sandboxing import aks_versions, catalog
 from sandboxing.config.contract import check_keys, default_settings
 from sandboxing.config.key import Rule
 from sandboxing.config.settings import Settings, snake
@@ -204,6 +205,21 @@ def rule_samples() -> list[Settings]:
         {"availability_zones": ("1", "2", "3"), "system_pool_critical_addons_only": True},
         {"kata_max_surge": "0", "kata_max_unavailable": "0"},
         {"kata_pool_placement": "system", "kata_max_unavailable": "1"},
+        # --- the support window and the cloud ---
+        {"support_plan": "AKSLongTermSupport", "sku_tier": "Premium", "kubernetes_version": "1.33"},
+        {"sku_tier": "Premium", "kubernetes_version": "1.33.1", "cluster_mode": "existing"},
+        {
+            "kata_os_sku": "AzureLinux3",
+            "auto_upgrade_channel": "stable",
+            "kubernetes_version": "1.37",
+        },
+        {
+            "kubernetes_version": "1.31",
+            "kubernetes_versions": aks_versions.SupportWindow(((1, 31),), (), None, "an old list"),
+        },
+        {"kubernetes_version": "1.36", "today": datetime.date(2027, 6, 1)},
+        {"cloud_variables": (("ARM_METADATA_HOSTNAME", "metadata.example"),)},
+        {"cloud_variables": (("ARM_ENVIRONMENT", "germany"),)},
     ]
     return stacks + [default_settings(**{"location": "westeurope", **v}) for v in variants]  # type: ignore[arg-type]
 

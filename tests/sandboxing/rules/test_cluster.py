@@ -1,4 +1,4 @@
-"""The cluster's rules: region, auto-upgrade drift, Entra options, the reconcile's cloud."""
+"""The cluster's rules: region, auto-upgrade drift, Entra options."""
 
 from __future__ import annotations
 
@@ -69,21 +69,8 @@ def test_sovereign_clouds_are_not_checked_against_the_public_region_list() -> No
     gov = default_settings(location="usgovvirginia", azure_environment="usgovernment")
     assert cluster.check_location(gov) == []
     assert cluster.check_location(default_settings(location="usgovvirginia")) != []
-
-
-def test_the_reconcile_outside_the_public_cloud_is_refused_naming_the_way_out() -> None:
-    sovereign = default_settings(azure_environment="usgovernment")
-    (problem,) = cluster.check_reconcile_cloud(sovereign)
-    assert (problem.key, problem.value, problem.severity) == (
-        "reconcileAfterKataPool",
-        True,
-        "error",
+    # Chosen by the environment, as azure-native would read it, the same.
+    from_env = default_settings(
+        location="chinaeast2", cloud_variables=(("ARM_ENVIRONMENT", "china"),)
     )
-    assert "'usgovernment'" in problem.message and "az aks update" in problem.message
-    # Off, or nothing to reconcile (the one-pool cluster), or the public cloud: nothing to say.
-    for settings in (
-        default_settings(azure_environment="usgovernment", reconcile_after_kata_pool=False),
-        default_settings(azure_environment="usgovernment", kata_pool_placement="system"),
-        default_settings(azure_environment="public"),
-    ):
-        assert cluster.check_reconcile_cloud(settings) == []
+    assert cluster.check_location(from_env) == []

@@ -42,6 +42,7 @@ def test_json_is_versioned_and_every_field_is_documented(printed: dict[str, str]
     assert list(plan) == [
         "schemaVersion", "stack", "preview", "error", "errorSummary", "warnings",
         "existingCluster", "resources", "outputs", "sandboxSizing", "estimate", "diff",
+        "preflight", "kubernetesVersions",
     ]  # fmt: skip
     doc = (REPO / "docs" / "offline-plan.md").read_text()
     documented = doc.split("## JSON fields", 1)[1]
@@ -158,7 +159,7 @@ def test_text_shows_the_estimate_and_marks_the_critical_path(dev_run: RunResult)
 
     assert timeline_line("Pod untrusted").lstrip().startswith("*")
     assert not timeline_line("Pod trusted").lstrip().startswith("*")
-    assert "16:15 ->  17:00  Pod untrusted" in timeline_line("Pod untrusted")
+    assert "16:20 ->  17:05  Pod untrusted" in timeline_line("Pod untrusted")
 
 
 def test_preview_is_flagged_and_unknown_values_are_marked() -> None:
@@ -191,7 +192,7 @@ def test_nothing_is_hidden_and_values_read_as_yaml(printed: dict[str, str], fmt:
     assert ": '" not in out and "{'" not in out and "['" not in out  # no Python reprs
     for line in (
         "agentPoolProfiles[0].vmSize: Standard_D2s_v5",
-        'kubernetesVersion: "1.33"',  # a string YAML would read as a number stays quoted
+        'kubernetesVersion: "1.36"',  # a string YAML would read as a number stays quoted
         "automountServiceAccountToken: false",
         "spec.containers[0].resources.limits.memory: 1Gi",
         "spec.tolerations[0].effect: NoSchedule",

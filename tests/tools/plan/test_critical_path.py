@@ -12,6 +12,7 @@ from support import dev_config
 
 from components.cluster_reconcile import RECONCILE_TYPE
 from components.kata_runtime_class import WAIT_TYPE
+from components.preflight import PREFLIGHT_TYPE
 from sandboxing import workload
 from tools.harness import Registered, RunResult, run_program
 from tools.plan.critical_path import (
@@ -138,6 +139,7 @@ def test_dev_stack_critical_path_is_cluster_pool_reconcile_wait_untrusted(
 ) -> None:
     found = estimate(dev_run.resources)
     assert [step.label for step in found.path] == [
+        "SubscriptionPreflight preflight-run",
         "ResourceGroup cluster-rg",
         "ManagedCluster cluster-aks",
         "AgentPool kata-pool",
@@ -146,12 +148,14 @@ def test_dev_stack_critical_path_is_cluster_pool_reconcile_wait_untrusted(
         "Pod untrusted",
     ]
     expected = (
-        CREATE_SECONDS[RG] + CREATE_SECONDS[AKS] + CREATE_SECONDS[POOL]
+        CREATE_SECONDS[PREFLIGHT_TYPE] + CREATE_SECONDS[RG] + CREATE_SECONDS[AKS]
+        + CREATE_SECONDS[POOL]
         + CREATE_SECONDS[RECONCILE_TYPE] + CREATE_SECONDS[WAIT_TYPE] + CREATE_SECONDS[POD]
     )  # fmt: skip
     assert found.total_seconds == sum(step.seconds for step in found.path) == expected
     assert found.summary() == (
-        "ResourceGroup cluster-rg (10s) -> ManagedCluster cluster-aks (420s) -> "
+        "SubscriptionPreflight preflight-run (5s) -> ResourceGroup cluster-rg (10s) -> "
+        "ManagedCluster cluster-aks (420s) -> "
         "AgentPool kata-pool (360s) -> ClusterReconcile kata-reconcile-run (180s) -> "
         "RuntimeClassWait kata-runtime-class-wait (5s) -> Pod untrusted (45s) = ~17 min"
     )
@@ -179,16 +183,18 @@ def test_one_pool_cluster_has_no_pool_create_on_the_path(
     dev_run: RunResult, one_pool_run: RunResult
 ) -> None:
     found = estimate(one_pool_run.resources)
-    cluster_ready = CREATE_SECONDS[RG] + CREATE_SECONDS[AKS]
+    cluster_ready = CREATE_SECONDS[PREFLIGHT_TYPE] + CREATE_SECONDS[RG] + CREATE_SECONDS[AKS]
     wait = one_pool_run.one(WAIT_TYPE).urn
     untrusted = one_pool_run.one(POD, "untrusted").urn
     trusted = one_pool_run.one(POD, "trusted").urn
-    # resource group -> cluster -> runtime-class wait -> untrusted pod: the class is awaited as
-    # soon as the cluster (with its Kata System pool) is there; nothing to reconcile.
+    # preflight -> resource group -> cluster -> runtime-class wait -> untrusted pod: the class is
+    # awaited as soon as the cluster (with its Kata System pool) is there; nothing to reconcile.
     assert one_pool_run.by_type(RECONCILE_TYPE) == []
     assert found.slots[wait].after == one_pool_run.one(AKS).urn
     assert found.slots[wait].start == cluster_ready
-    assert [one_pool_run.by_urn(step.urn).type for step in found.path] == [RG, AKS, WAIT_TYPE, POD]
+    assert [one_pool_run.by_urn(step.urn).type for step in found.path] == [
+        PREFLIGHT_TYPE, RG, AKS, WAIT_TYPE, POD,
+    ]  # fmt: skip
     assert found.total_seconds == cluster_ready + CREATE_SECONDS[WAIT_TYPE] + CREATE_SECONDS[POD]
     assert found.slots[untrusted].finish == found.total_seconds
     assert found.slots[trusted].finish < found.total_seconds

@@ -76,7 +76,7 @@ def test_schema_version_follows_the_cluster_minor_with_a_fallback() -> None:
 
 
 def test_every_manifest_is_valid_in_strict_mode(dev_run: RunResult, written: Path) -> None:
-    assert cluster_version(dev_run) == "1.33"  # the dev stack's kubernetesVersion
+    assert cluster_version(dev_run) == "1.36"  # the dev stack's kubernetesVersion
     version = schema_version(cluster_version(dev_run), all_versions())
     manifests = load(written)
     assert list(manifests) == EXPECTED_FILES
@@ -90,7 +90,7 @@ def test_strict_validation_rejects_an_unknown_field(written: Path) -> None:
     pod = load(written)["04-pod-trusted.yaml"]
     pod["spec"]["runtimeClass"] = "kata-vm-isolation"  # a typo of runtimeClassName
     with pytest.raises(kubernetes_validate.ValidationError):
-        kubernetes_validate.validate(pod, "1.33.0", strict=True)
+        kubernetes_validate.validate(pod, "1.36.0", strict=True)
 
 
 def test_only_the_untrusted_pod_names_the_kata_runtime_class(

@@ -32,8 +32,10 @@ def section(markdown: str, title: str) -> str:
 def test_headline_has_the_estimate_and_the_path(markdown: str) -> None:
     assert markdown.startswith("## Offline plan: stack `dev`\n")
     assert "**Estimated `pulumi up` from empty: ~17 min**" in markdown
-    assert "`ResourceGroup cluster-rg (10s) -> ManagedCluster cluster-aks (420s) ->" in markdown
-    assert "11 to create, 0 to read, in 5 components." in markdown
+    assert "`SubscriptionPreflight preflight-run (5s) -> ResourceGroup cluster-rg (10s) ->" in (
+        markdown
+    )
+    assert "12 to create, 0 to read, in 6 components." in markdown
 
 
 def test_mermaid_has_a_node_per_resource_and_an_edge_per_wait(plan: dict[str, Any]) -> None:
@@ -58,14 +60,14 @@ def test_mermaid_groups_components_and_marks_reads_and_the_critical_path(
     plan: dict[str, Any],
 ) -> None:
     text = "\n".join(mermaid(plan))
-    assert text.count("subgraph ") == 5 and text.count("\n  end") == 5
+    assert text.count("subgraph ") == 6 and text.count("\n  end") == 6
     assert '["KataNodePool kata"]' in text and '["ClusterReconcile kata-reconcile"]' in text
     assert '["RuntimeClassWait<br/>kata-runtime-class-wait<br/>5s"]' in text
     critical = re.search(r"class (\S+) critical", text)
     assert critical is not None
-    assert len(critical.group(1).split(",")) == len(plan["estimate"]["criticalPath"]) == 6
+    assert len(critical.group(1).split(",")) == len(plan["estimate"]["criticalPath"]) == 7
     styled = re.search(r"linkStyle (\S+) stroke", text)
-    assert styled is not None and len(styled.group(1).split(",")) == 5
+    assert styled is not None and len(styled.group(1).split(",")) == 6
     # A lookup (`.get`) is drawn as a stadium; the dev stack has none any more.
     with_read = copy.deepcopy(plan)
     wait = next(r for r in with_read["resources"] if r["name"] == "kata-runtime-class-wait")
@@ -104,17 +106,18 @@ def test_outputs_are_masked_and_the_timeline_marks_the_critical_path(markdown: s
     assert "| `runtimeClassName` | `kata-vm-isolation` |" in outputs
     assert "mock-secret-token" not in markdown
     timeline = section(markdown, "Timeline")
-    assert "| **critical** | ClusterReconcile kata-reconcile-run | 13:10 | 16:10 |" in timeline
-    assert "| **critical** | Pod untrusted | 16:15 | 17:00 |" in timeline
-    assert "|  | Pod trusted | 7:14 | 7:59 |" in timeline
+    assert "| **critical** | SubscriptionPreflight preflight-run | 0:00 | 0:05 |" in timeline
+    assert "| **critical** | ClusterReconcile kata-reconcile-run | 13:15 | 16:15 |" in timeline
+    assert "| **critical** | Pod untrusted | 16:20 | 17:05 |" in timeline
+    assert "|  | Pod trusted | 7:19 | 8:04 |" in timeline
 
 
 def test_resource_tree_is_folded_with_every_resource(plan: dict[str, Any], markdown: str) -> None:
     tree = section(markdown, "Resources")
     # The same counts as the headline, and they add up to every resource.
-    assert "<summary>11 to create, 0 to read, in 5 components" in tree
-    assert "11 to create, 0 to read, in 5 components." in markdown.split("###")[0]
-    assert len(plan["resources"]) == 11 + 0 + 5
+    assert "<summary>12 to create, 0 to read, in 6 components" in tree
+    assert "12 to create, 0 to read, in 6 components." in markdown.split("###")[0]
+    assert len(plan["resources"]) == 12 + 0 + 6
     for r in plan["resources"]:
         assert f"{r['type']}  {r['name']}" in tree
 

@@ -44,10 +44,10 @@ def test_the_team_stack_plans_offline_and_says_what_it_assumed(
 
 
 def test_the_assumption_follows_the_config() -> None:
-    config = dev_config(**TEAM, kubernetesVersion="1.31", kataNodePoolName="nodepool1")
+    config = dev_config(**TEAM, kubernetesVersion="1.35", kataNodePoolName="nodepool1")
     _, plan = tools.plan.build.plan_stack(config, "team")
     assert plan["error"] == []
-    assert plan["existingCluster"]["kubernetesVersion"] == "1.31"
+    assert plan["existingCluster"]["kubernetesVersion"] == "1.35"
     assert plan["existingCluster"]["kubernetesVersionReason"] == "the configured kubernetesVersion"
     assert plan["existingCluster"]["pools"] == ["nodepool2"]  # the Kata pool's name stays free
 
