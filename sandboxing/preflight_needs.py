@@ -15,8 +15,8 @@ from typing import Any
 
 from sandboxing import catalog
 from sandboxing.config.settings import Settings
-from sandboxing.sizing import pool_sizes
 from sandboxing.workload import kata_pool_name
+from sandboxing.zones import pool_zones
 
 # Every resource the program creates is of one of these (ManagedCluster, AgentPool; the VMs, disks
 # and the load balancer AKS creates for them). "Resource providers for Azure services"
@@ -59,8 +59,8 @@ class PoolNeed:
     vm_size: str
     nodes: int  # at its largest
     name: str = ""  # the agent pool's name in ARM (system, katapool, userpool)
-    # Availability zones the pool asks for. No zones key exists yet: when one does, fill this
-    # and the preflight checks the size's zone restrictions too (cloud/preflight_checks.py).
+    # The availability zones the pool asks for (availabilityZones): the preflight checks the
+    # size's zones and zone restrictions for the subscription (cloud/preflight_checks.py).
     zones: tuple[str, ...] = ()
 
 
@@ -148,8 +148,8 @@ def preflight_needs(settings: Settings, location: str = "") -> PreflightNeeds:
         providers=providers,
         features=tuple(features),
         pools=tuple(
-            PoolNeed(p.key, p.vm_size, p.most_nodes, _pool_name(p.key, settings))
-            for p in pool_sizes(settings)
+            PoolNeed(p.key, p.vm_size, p.most_nodes, _pool_name(p.key, settings), p.zones)
+            for p in pool_zones(settings)
         ),
         kubernetes_version=settings.kubernetes_version,
         support_plan=settings.support_plan,

@@ -41,8 +41,10 @@ class PoolZones:
     key: str  # the key naming its VM size, e.g. kataNodeVmSize
     vm_size: str
     zones: tuple[str, ...]  # empty: regional, any zone will do
+    most_nodes: int = 0  # at its largest: what the vCPU quota must hold
 
 
 def pool_zones(settings: Settings) -> list[PoolZones]:
     """Every pool the stack creates with the zones it asks for (all the same list)."""
-    return [PoolZones(p.key, p.vm_size, settings.availability_zones) for p in pool_sizes(settings)]
+    zones = settings.availability_zones
+    return [PoolZones(p.key, p.vm_size, zones, p.most_nodes) for p in pool_sizes(settings)]

@@ -151,3 +151,13 @@ def test_the_version_against_the_regions_list() -> None:
     # The version the cluster already runs: a warning, the cluster exists.
     (kept,) = version_findings("1.37", "KubernetesOfficial", False, body, "westeurope", False)
     assert kept.severity == "warning"
+
+
+def test_the_stack_asks_for_its_zones_and_the_autoscalers_maximum() -> None:
+    from sandboxing.config.contract import default_settings
+    from sandboxing.preflight_needs import preflight_needs
+
+    settings = default_settings(location="westeurope", availability_zones=("1", "2"),
+                                kata_enable_auto_scaling=True, kata_node_max_count=5)  # fmt: skip
+    kata = next(p for p in preflight_needs(settings).pools if p.key == "kataNodeVmSize")
+    assert (kata.zones, kata.nodes) == (("1", "2"), 5)

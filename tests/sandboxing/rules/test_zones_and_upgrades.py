@@ -79,12 +79,12 @@ def test_the_preflight_helper_lists_each_pool_with_its_size_and_zones() -> None:
     settings = default_settings(availability_zones=("1", "2"),
                                 system_pool_critical_addons_only=True)  # fmt: skip
     assert pool_zones(settings) == [
-        PoolZones("systemNodeVmSize", "Standard_D2s_v5", ("1", "2")),
-        PoolZones("kataNodeVmSize", "Standard_D4s_v3", ("1", "2")),
-        PoolZones("userNodeVmSize", "Standard_D2s_v5", ("1", "2")),
+        PoolZones("systemNodeVmSize", "Standard_D2s_v5", ("1", "2"), 1),
+        PoolZones("kataNodeVmSize", "Standard_D4s_v3", ("1", "2"), 1),
+        PoolZones("userNodeVmSize", "Standard_D2s_v5", ("1", "2"), 1),
     ]
     existing = default_settings(cluster_mode="existing", availability_zones=("3",))
-    assert pool_zones(existing) == [PoolZones("kataNodeVmSize", "Standard_D4s_v3", ("3",))]
+    assert pool_zones(existing) == [PoolZones("kataNodeVmSize", "Standard_D4s_v3", ("3",), 1)]
 
 
 def test_an_existing_clusters_region_is_checked_when_it_is_looked_up() -> None:
