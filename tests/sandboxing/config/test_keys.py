@@ -14,7 +14,8 @@ from sandboxing.config.settings import Settings, snake
 from sandboxing.config.stack_config import check_stack_config
 from sandboxing.config.validate import RULES
 from sandboxing.keys import CONFIG_KEYS, KEYS_BY_NAME
-from tools.harness import list_stacks, stack_config
+from tools.harness import stack_config
+from tools.repo import tracked_stacks
 
 # (field, bad value, key the problem names, value it shows, words of what is allowed)
 BAD_VALUES: list[tuple[str, Any, str, Any, str]] = [
@@ -165,7 +166,7 @@ class WatchedSettings(Settings):
 
 def rule_samples() -> list[Settings]:
     """Settings that take each rule down its branches: every stack file and the variants."""
-    stacks = [check_stack_config(stack_config(stack))[0] for stack in list_stacks()]
+    stacks = [check_stack_config(stack_config(stack))[0] for stack in tracked_stacks()]
     variants = [
         {"kata_pool_placement": "system", "kata_node_vm_size": "Standard_D1s_v6"},
         {"cluster_mode": "existing", "kata_pool_placement": "system"},
