@@ -80,7 +80,7 @@ def _items(raw: Any) -> ItemsType | None:
 
 def read_project(text: str) -> Project:
     """Pulumi.yaml's name and config schema (a bare `key: value` entry is an untyped value)."""
-    data = load_go_yaml(text) or {}
+    data = load_go_yaml(text, "Pulumi.yaml") or {}
     config: dict[str, ConfigType] = {}
     for key, entry in (data.get("config") or {}).items():
         if not isinstance(entry, dict):

@@ -11,7 +11,7 @@ import itertools
 from typing import Any
 
 from tools.plan.critical_path import approx_duration, clock, type_label
-from tools.plan.diff import diff_markdown_lines
+from tools.plan.diff_render import diff_markdown_lines
 from tools.plan.offline_cluster import existing_cluster_text
 from tools.plan.recorded_values import scalar_text
 from tools.plan.text import (
@@ -161,10 +161,15 @@ def render_markdown(plan: dict[str, Any]) -> str:
     lines += [f"Pulumi mock engine, no cloud calls; run {run_mode(plan)}.", ""]
     if plan.get("existingCluster"):
         lines += [f"> **{existing_cluster_text(plan['existingCluster'])}**", ""]
+    lines += [line for note in plan.get("stackFileNotes") or [] for line in (f"> {note}", "")]
+    if plan["error"]:
+        # The problems first: a failed plan deploys nothing, whatever the diff would say.
+        lines += error_lines(plan)
+        if plan.get("diff"):
+            lines += ["", *diff_markdown_lines(plan["diff"])]
+        return "\n".join(lines)
     if plan.get("diff"):
         lines += [*diff_markdown_lines(plan["diff"]), ""]
-    if plan["error"]:
-        return "\n".join(lines + error_lines(plan))
     lines += [f"{counts.text()}.", ""]
     if estimate := plan.get("estimate"):
         total = approx_duration(estimate["totalSeconds"])

@@ -7,7 +7,7 @@ import re
 from pathlib import Path
 
 import pytest
-from support import dev_config, run_dev, run_plan
+from support import dev_config, flat, run_dev, run_plan
 
 import tools.plan
 import tools.plan.cli
@@ -42,6 +42,7 @@ def test_json_is_versioned_and_every_field_is_documented(printed: dict[str, str]
     assert list(plan) == [
         "schemaVersion", "stack", "preview", "error", "errorSummary", "warnings",
         "existingCluster", "resources", "outputs", "sandboxSizing", "estimate", "diff",
+        "stackFileNotes",
     ]  # fmt: skip
     doc = (REPO / "docs" / "offline-plan.md").read_text()
     documented = doc.split("## JSON fields", 1)[1]
@@ -150,7 +151,7 @@ def test_text_shows_the_estimate_and_marks_the_critical_path(dev_run: RunResult)
     assert (
         "-> AgentPool kata-pool (360s) -> ClusterReconcile kata-reconcile-run (180s) -> "
         "RuntimeClassWait kata-runtime-class-wait (5s) -> Pod untrusted (45s) = ~17 min"
-    ) in text
+    ) in flat(text)
     lines = text.splitlines()
 
     def timeline_line(label: str) -> str:
@@ -175,7 +176,8 @@ def test_preview_is_flagged_and_unknown_values_are_marked() -> None:
     # The estimate does not depend on values, only on the waits.
     assert plan["estimate"]["summary"].endswith("= ~17 min")
     text, markdown = render_text(plan), tools.plan.cli.RENDERERS["markdown"](plan)
-    assert text.splitlines()[0].endswith(
+    headline = flat(text.split("\n\n", 1)[0])
+    assert headline.endswith(
         "run as `pulumi preview`: values not known before apply show as (known after apply)"
     )
     assert f"cluster_id: {UNKNOWN}" in text
