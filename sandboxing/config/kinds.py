@@ -69,12 +69,16 @@ class Matches:
 
 @dataclass(frozen=True)
 class Between:
-    """A whole number in a closed range; with `zero_means`, 0 is allowed too and means that."""
+    """A whole number in a closed range; with `zero_means`, 0 is allowed too and means that.
+
+    `why_low` and `why_high` say why each bound is there; the error adds only the one the value
+    crossed (a too-large count is not refused because "a pool with no node" cannot work)."""
 
     low: int
     high: int
     unit: str = ""  # e.g. "seconds"
-    why: str = ""  # why the bounds, added to the error
+    why_low: str = ""  # why not less than `low`, added to the error of a value below it
+    why_high: str = ""  # why not more than `high`, added to the error of a value above it
     zero_means: str = ""  # e.g. "the AKS default"
 
     @property
@@ -88,9 +92,8 @@ class Between:
         if self.zero_means:
             return f"must be 0 ({self.zero_means}) or {self.low}-{self.high} {self.unit}".strip()
         what = f"a number of {self.unit} " if self.unit else ""
-        return f"must be {what}between {self.low} and {self.high}" + (
-            f" ({self.why})" if self.why else ""
-        )
+        why = self.why_low if value < self.low else self.why_high
+        return f"must be {what}between {self.low} and {self.high}" + (f" ({why})" if why else "")
 
 
 @dataclass(frozen=True)

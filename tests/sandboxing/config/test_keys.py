@@ -10,6 +10,7 @@ import pytest
 from sandboxing import catalog
 from sandboxing.config.contract import check_keys, default_settings
 from sandboxing.config.key import Rule
+from sandboxing.config.kinds import Between
 from sandboxing.config.settings import Settings, snake
 from sandboxing.config.stack_config import check_stack_config
 from sandboxing.config.validate import RULES
@@ -30,6 +31,7 @@ BAD_VALUES: list[tuple[str, Any, str, Any, str]] = [
     ("kata_node_pool_name", "KataPool", "kataNodePoolName", "KataPool", "lower-case letter"),
     ("kata_node_pool_name", "katapool12345", "kataNodePoolName", "katapool12345", "up to 11"),
     ("kata_node_count", 0, "kataNodeCount", 0, "cannot run the untrusted pod"),
+    ("kata_node_count", 1001, "kataNodeCount", 1001, "between 1 and 1000 (the most nodes"),
     ("runtime_class_name", "Kata_VM", "runtimeClassName", "Kata_VM", "DNS-1123 subdomain"),
     ("runtime_class_name", "a" * 254, "runtimeClassName", "a" * 254, "DNS-1123 subdomain"),
     ("runtime_class_wait_seconds", 5, "runtimeClassWaitSeconds", 5, "seconds between 10 and"),
@@ -210,3 +212,11 @@ def test_every_rule_a_key_names_runs_and_runs_once() -> None:
     named = {use.rule.name for key in CONFIG_KEYS for use in key.rules}
     assert len({rule.name for rule in RULES}) == len(RULES)
     assert named <= {rule.name for rule in RULES}
+
+
+def test_a_range_explains_only_the_bound_the_value_crossed() -> None:
+    counts = Between(1, 1000, why_low="a pool with no node runs nothing", why_high="the maximum")
+    assert counts.refusal(0) == "must be between 1 and 1000 (a pool with no node runs nothing)"
+    assert counts.refusal(1001) == "must be between 1 and 1000 (the maximum)"
+    assert counts.refusal(1000) is None
+    assert Between(1, 5).refusal(6) == "must be between 1 and 5"

@@ -247,7 +247,8 @@ def test_plan_refuses_like_the_cli_then_lists_the_programs_problems(
     assert plan["error"][0] == {
         "key": f"{PROJECT}:kataNodeCount",
         "value": "two",
-        "message": "Stack 't' with configuration key 'kataNodeCount' must be of type 'integer'",
+        "message": "Stack 't' with configuration key 'kataNodeCount' must be of type 'integer' "
+        '(it is "two"; write a whole number without quotes, e.g. `kataNodeCount: 2`)',
     }
     assert [entry["key"] for entry in plan["error"][1:]] == [
         f"{PROJECT}:kataNodeVMSize",
