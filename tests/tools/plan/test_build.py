@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -227,3 +229,53 @@ def test_text_is_the_default_format(
     assert code == 0
     assert out == printed["text"] + "\n"
     assert out.startswith("Offline plan for stack 'dev'")
+
+
+@pytest.mark.skipif(shutil.which("git") is None, reason="needs git")
+def test_what_the_docs_commands_write_is_ignored_by_git() -> None:
+    # `--format json > plan.json`, `--manifests plan-out` (README, docs/offline-plan.md).
+    for path in ("plan.json", "plan-out/01-namespace-pod-sandboxing.yaml"):
+        ignored = subprocess.run(["git", "check-ignore", "-q", path], cwd=REPO, check=False)
+        assert ignored.returncode == 0, f"{path} is not in .gitignore"
+
+
+def test_existing_cluster_on_a_stack_that_creates_its_cluster_is_refused(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    described = tmp_path / "cluster.json"
+    described.write_text('{"kubernetesVersion": "1.33.1", "pools": ["nodepool1"]}')
+    code, out, err = run_plan(capsys, "--stack", "dev", "--existing-cluster", str(described))
+    assert (code, out) == (2, "")
+    assert "stack 'dev' creates its cluster (clusterMode new)" in err
+    assert "drop the option, or set clusterMode: existing" in err
+
+
+def test_help_lists_every_exit_code_and_default(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit):
+        tools.plan.cli.main(["--help"])
+    text = capsys.readouterr().out
+    for code in ("0", "1", "2", "3"):
+        assert re.search(rf"^  {code}  \S", text, re.M), f"exit code {code} not explained"
+    assert "(default: dev)" in text and "text (default)" in text
+    doc = (REPO / "docs" / "offline-plan.md").read_text().split("## Exit codes", 1)[1]
+    assert [int(c) for c in re.findall(r"^\| (\d) \|", doc, re.M)] == [0, 1, 2, 3]
+
+
+LONG_LINE_ALLOWED = re.compile(r"^\s*(\S+: \S+|[+>] \S+  \S+|\S+,?|.*\s\S{60,})$")
+
+
+@pytest.mark.parametrize("stack", ["dev", "prod", "tenants"])
+def test_text_output_wraps_messages_at_100_columns(
+    capsys: pytest.CaptureFixture[str], stack: str
+) -> None:
+    # Only what cannot be broken stays longer: one property with its value, one resource, one
+    # dependency, or a line ending in a word of 60+ characters (a URN, an ARM id).
+    _, out, _ = run_plan(capsys, "--stack", stack)
+    long = [line for line in out.splitlines() if len(line) > 100]
+    assert [line for line in long if not LONG_LINE_ALLOWED.match(line)] == []
+
+
+def test_a_long_error_wraps_too(capsys: pytest.CaptureFixture[str], bad_config: None) -> None:
+    code, out, _ = run_plan(capsys)
+    assert code == 1
+    assert max(len(line) for line in out.splitlines()) <= 100
