@@ -132,14 +132,23 @@ class Quantity:
 
 @dataclass(frozen=True)
 class EachItem:
-    """A list whose every item passes `accepts`; the error lists the items that do not."""
+    """A list whose every item passes `accepts`; the error lists the items that do not.
+    `warns`: the warning an allowed item deserves, if any (all of them, joined)."""
 
     accepts: Callable[[str], bool]
     allowed: str
     must_be: str
+    warns: Callable[[str], str | None] | None = None
 
     def refusal(self, value: Sequence[str]) -> str | None:
         return None if all(self.accepts(item) for item in value) else f"must be {self.must_be}"
+
+    def warning(self, value: Sequence[str]) -> str | None:
+        found = [w for item in value if self.warns and (w := self.warns(item))]
+        return "; ".join(found) or None
+
+    def warned_items(self, value: Sequence[str]) -> list[str]:
+        return [item for item in value if self.warns and self.warns(item)]
 
     def refused_items(self, value: Sequence[str]) -> list[str]:
         return [item for item in value if not self.accepts(item)]
@@ -213,6 +222,8 @@ def refusal(kind: Kind, value: Any) -> tuple[Any, str] | None:
     return value, message
 
 
-def warning(kind: Kind, value: Any) -> str | None:
-    """A warning on an allowed value, for the kinds that have them."""
-    return kind.warning(value) if isinstance(kind, OneOf) else None
+def warning(kind: Kind, value: Any) -> tuple[Any, str] | None:
+    """(the value to show, the warning) on an allowed value, for the kinds that have them."""
+    if not isinstance(kind, OneOf | EachItem) or (message := kind.warning(value)) is None:
+        return None
+    return (kind.warned_items(value) if isinstance(kind, EachItem) else value), message

@@ -30,6 +30,9 @@ RULES: tuple[Rule, ...] = (
     pools.KATA_POOL_NAME,
     pods.POD_FITS_KATA_NODE,
     cluster.ENTRA_OPTIONS,
+    # --- placeholder identities (a cluster nobody can get into) ---
+    cluster.ADMIN_GROUPS,
+    # ---
     cluster.RECONCILE_CLOUD,
     production.EPHEMERAL_OS_DISK,
     production.NEW_CLUSTER_OPTIONS,

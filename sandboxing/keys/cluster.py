@@ -5,7 +5,14 @@ from __future__ import annotations
 from sandboxing import catalog, names
 from sandboxing.config.key import Condition, ConfigKey
 from sandboxing.config.kinds import EachItem, Matches, OneOf, is_ipv4_range
-from sandboxing.rules.cluster import ENTRA_OPTIONS, LOCATION, RECONCILE_CLOUD, UPGRADE_DRIFT
+from sandboxing.placeholders import documentation_range
+from sandboxing.rules.cluster import (
+    ADMIN_GROUPS,
+    ENTRA_OPTIONS,
+    LOCATION,
+    RECONCILE_CLOUD,
+    UPGRADE_DRIFT,
+)
 from sandboxing.rules.placement import ONE_POOL_NEEDS_NEW_CLUSTER
 from sandboxing.rules.pods import RUNTIME_CLASS_OVERRIDE
 from sandboxing.rules.pools import KATA_POOL_NAME, KUBERNETES_VERSION
@@ -13,6 +20,20 @@ from sandboxing.rules.production import EPHEMERAL_OS_DISK, NEW_CLUSTER_OPTIONS, 
 from sandboxing.tenants.config import TENANTS
 
 EXISTING = Condition("clusterMode", "existing")
+
+
+def documentation_range_warning(cidr: str) -> str | None:
+    """An authorized range that only documentation uses: nobody's address can reach the API
+    server through it, `pulumi up`'s own Kubernetes calls included."""
+    if reserved := documentation_range(cidr):
+        return (
+            f"{cidr} {reserved}, reserved for documentation: no real address does, so "
+            "it lets no one reach the API server; list the addresses `pulumi up` and kubectl "
+            "run from"
+        )
+    return None
+
+
 KATA_GA = catalog.KATA_GA
 
 KEYS: tuple[ConfigKey, ...] = (
@@ -22,7 +43,7 @@ KEYS: tuple[ConfigKey, ...] = (
         OneOf(("new", "existing")),
         rules=(ONE_POOL_NEEDS_NEW_CLUSTER.allows(), NEW_CLUSTER_OPTIONS.allows(),
                RUNTIME_CLASS_OVERRIDE.allows(), LOCATION.allows(), KATA_POOL_NAME.allows(),
-               EPHEMERAL_OS_DISK.allows(), USER_POOL.allows()),
+               EPHEMERAL_OS_DISK.allows(), USER_POOL.allows(), ADMIN_GROUPS.allows()),
     ),
     ConfigKey(
         "resourceGroupName", "string", "",
@@ -97,23 +118,29 @@ KEYS: tuple[ConfigKey, ...] = (
         "integration (new mode).",
         EachItem(lambda item: bool(names.GUID.match(item)), "a list of GUIDs",
                  "Microsoft Entra group object IDs (GUIDs)"),
-        rules=(ENTRA_OPTIONS.allows(), TENANTS.allows()),
+        rules=(ENTRA_OPTIONS.allows(), TENANTS.allows(),
+               ADMIN_GROUPS.allows("real group IDs: a placeholder (e.g. the nil GUID) gets a "
+                                   "warning, and is refused when no group is real and Azure "
+                                   "RBAC is off")),
     ),
     ConfigKey(
         "enableAzureRbac", "boolean", False,
         "Authorize Kubernetes access with Azure RBAC (needs Entra integration).",
-        rules=(ENTRA_OPTIONS.allows("`true` needs entraAdminGroupObjectIds"),),
+        rules=(ENTRA_OPTIONS.allows("`true` needs entraAdminGroupObjectIds"),
+               ADMIN_GROUPS.allows()),
     ),
     ConfigKey(
         "disableLocalAccounts", "boolean", False,
         "Disable local accounts; the user kubeconfig then needs kubelogin (needs Entra "
         "integration).",
-        rules=(ENTRA_OPTIONS.allows("`true` needs entraAdminGroupObjectIds"),),
+        rules=(ENTRA_OPTIONS.allows("`true` needs entraAdminGroupObjectIds"),
+               ADMIN_GROUPS.allows()),
     ),
     ConfigKey(
         "apiServerAuthorizedIpRanges", "array", [],
         "CIDRs allowed to reach the API server (empty: any).",
         EachItem(is_ipv4_range, "a list of IPv4 CIDRs",
-                 "IPv4 addresses or CIDRs, e.g. 203.0.113.0/24"),
+                 "IPv4 addresses or CIDRs, e.g. 203.0.113.0/24",
+                 warns=documentation_range_warning),
     ),
 )  # fmt: skip

@@ -17,6 +17,7 @@ from sandboxing import catalog
 from sandboxing.config.key import Rule
 from sandboxing.config.settings import Problem, Settings
 from sandboxing.names import DNS1123_LABEL, DNS1123_LABEL_MAX, GUID, parse_kubernetes_version
+from sandboxing.placeholders import documentation_range
 from sandboxing.quantities import cpu_millicores, memory_mib
 from sandboxing.tenants.fields import DEFAULTS, FIELDS, MAX_PODS, Tenant, attribute
 
@@ -124,6 +125,13 @@ def _egress_problems(index: int, tenant: Tenant) -> list[Problem]:
                 key, cidr,
                 f"contains {metadata}, the instance metadata endpoint (node identity and "
                 "tokens); list narrower ranges that leave out 169.254.0.0/16",
+            ))  # fmt: skip
+        elif reserved := documentation_range(cidr):
+            problems.append(Problem(
+                key, cidr,
+                f"{reserved}, reserved for documentation: no real address does, so "
+                "the tenant's pods reach nothing through it; list the addresses they must reach",
+                "warning",
             ))  # fmt: skip
     return problems
 

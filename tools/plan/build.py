@@ -15,6 +15,7 @@ from tools.harness.cli_config import Refusal
 from tools.harness.yaml_errors import YamlFileError
 from tools.plan.critical_path import estimate, resource_waits_for
 from tools.plan.offline_cluster import OfflineCluster, assumed_cluster, described_cluster
+from tools.plan.policy_config import policy_config_warnings
 from tools.plan.problems import error_entries, refusal_entries
 from tools.plan.recorded_values import SECRET_MASK, UNKNOWN, leaf_paths, lookup, plain, sorted_keys
 from tools.plan.replacements import deletes_before_replace
@@ -141,6 +142,7 @@ def build_plan(
         "estimate": None if result.error else estimate(result.resources).as_dict(),
         "diff": None,
         "stackFileNotes": [],
+        "policyConfig": None,
     }
 
 
@@ -183,7 +185,11 @@ def plan_stack(
     mocks = CloudMocks(cluster.mock_clusters() if cluster else None, preview=preview)
     result = run_program(config, stack=stack, preview=preview, mocks=mocks)
     if not refusal:
-        return result, build_plan(result, stack, preview, cluster)
+        plan = build_plan(result, stack, preview, cluster)
+        if not result.error:
+            plan["policyConfig"], found = policy_config_warnings(result, stack)
+            plan["warnings"] += found
+        return result, plan
     program_error, problems = result.error, result.problems
     result = RunResult([], [], {}, result.warnings, refusal.report(program_error))
     plan = build_plan(result, stack, preview, cluster)

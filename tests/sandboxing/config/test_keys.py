@@ -75,7 +75,7 @@ def test_a_bad_value_is_named_with_what_is_allowed(
      ("kata_node_pool_name", "sandbox1"), ("kubernetes_version", "1.33.2"),
      ("resource_group_name", "rg-(test)_1.x"), ("cluster_name", "a"), ("pod_cpu_limit", "500m"),
      ("pod_memory_limit", "128Mi"), ("runtime_class_wait_seconds", 3600),
-     ("api_server_authorized_ip_ranges", ("203.0.113.0/24", "198.51.100.7"))],
+     ("api_server_authorized_ip_ranges", ("20.50.100.0/24", "52.174.10.7"))],
 )  # fmt: skip
 def test_good_values_pass(field: str, good: Any) -> None:
     assert check_keys(default_settings(**{field: good})) == []
@@ -166,6 +166,10 @@ class WatchedSettings(Settings):
         return super().__getattribute__(name)
 
 
+NIL_GUID = "00000000-0000-0000-0000-000000000000"
+REAL_GUID = "0f4b8c4e-1a2b-4c3d-8e9f-0123456789ab"
+
+
 def rule_samples() -> list[Settings]:
     """Settings that take each rule down its branches: every stack file and the variants."""
     stacks = [check_stack_config(stack_config(stack))[0] for stack in tracked_stacks()]
@@ -187,6 +191,12 @@ def rule_samples() -> list[Settings]:
         {"enable_azure_rbac": True, "azure_environment": "usgovernment"},
         {"location": "westeurop"},
         {"location": ""},
+        # --- placeholder admin groups: one among real ones, only placeholders with and without
+        # Azure RBAC and local accounts, and an existing cluster (not checked) ---
+        {"entra_admin_group_object_ids": (NIL_GUID, REAL_GUID)},
+        {"entra_admin_group_object_ids": (NIL_GUID,), "enable_azure_rbac": True},
+        {"entra_admin_group_object_ids": (NIL_GUID,), "disable_local_accounts": True},
+        {"entra_admin_group_object_ids": (NIL_GUID,), "cluster_mode": "existing"},
     ]
     return stacks + [default_settings(**{"location": "westeurope", **v}) for v in variants]  # type: ignore[arg-type]
 

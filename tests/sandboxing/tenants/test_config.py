@@ -115,6 +115,15 @@ def test_a_cidr_next_to_the_metadata_endpoint_is_allowed() -> None:
     assert problems_for([{"name": "a", "egressCidrs": ["169.254.169.253/32", "10.0.0.0/8"]}]) == {}
 
 
+def test_egress_to_a_documentation_range_is_a_warning() -> None:
+    found = problems_for([{"name": "a", "egressCidrs": ["198.51.100.0/24", "10.0.0.0/8"]}])
+    assert found["tenants[0].egressCidrs"].startswith("warning: ")
+    assert (
+        "'198.51.100.0/24': is RFC 5737 TEST-NET-2, reserved for documentation"
+        in (found["tenants[0].egressCidrs"])
+    )
+
+
 @pytest.mark.parametrize("name", ["default", "kube-system", "kube-anything", "pod-sandboxing"])
 def test_namespaces_that_are_not_the_tenants_to_take(name: str) -> None:
     assert "tenants[0].name" in problems_for([{"name": name}])

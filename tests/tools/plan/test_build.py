@@ -44,7 +44,7 @@ def test_json_is_versioned_and_every_field_is_documented(printed: dict[str, str]
     assert list(plan) == [
         "schemaVersion", "stack", "preview", "error", "errorSummary", "warnings",
         "existingCluster", "resources", "outputs", "sandboxSizing", "estimate", "diff",
-        "stackFileNotes",
+        "stackFileNotes", "policyConfig",
     ]  # fmt: skip
     doc = (REPO / "docs" / "offline-plan.md").read_text()
     documented = doc.split("## JSON fields", 1)[1]
@@ -123,7 +123,17 @@ def test_every_stack_file_plans_offline(capsys: pytest.CaptureFixture[str], stac
     code, out, _ = run_plan(capsys, "--stack", stack, "--format", "json")
     plan = json.loads(out)
     assert code == 0, plan["error"]
-    assert plan["stack"] == stack and plan["warnings"] == []
+    assert plan["stack"] == stack
+    if stack == "prod":
+        # The production template's placeholders, each with what to set instead.
+        warned = " ".join(plan["warnings"])
+        assert len(plan["warnings"]) == 3
+        assert "203.0.113.0/24 is RFC 5737 TEST-NET-3" in warned
+        assert "00000000-0000-0000-0000-00000000000a: a placeholder GUID" in warned
+        assert "policy/config.prod.json makes images-pinned-by-digest mandatory" in warned
+        assert plan["policyConfig"] == "policy/config.prod.json"
+    else:
+        assert plan["warnings"] == [] and plan["policyConfig"] is None
     placement = plan["sandboxSizing"]["stackNodes"]["kataPoolPlacement"]
     pools = [r for r in plan["resources"] if r["type"].endswith(":AgentPool")]
     kata = [p for p in pools if p["properties"].get("workloadRuntime") == "KataVmIsolation"]
