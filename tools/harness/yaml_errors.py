@@ -81,6 +81,10 @@ class YamlFileError(ValueError):
     def __init__(self, path: str, problems: list[YamlProblem]) -> None:
         self.path = path
         self.problems = problems
+        # Pulumi.yaml is the project, not a stack: the CLI wraps its errors as "could not
+        # unmarshal '<path>': ..." (sdk/go/common/workspace/loaders.go `LoadProjectBytes`).
+        project = path.endswith("Pulumi.yaml")
+        self.cli_prefix = f"error: could not unmarshal '{path}': " if project else CLI_PREFIX
         super().__init__(self.text())
 
     def text(self) -> str:
@@ -91,7 +95,7 @@ class YamlFileError(ValueError):
             lines.append(f"  fix: {p.fix}")
         if cli := self.problems[0].cli_error:
             cli = cli.replace("\n", "\n  ")
-            lines.append(f"The Pulumi CLI stops with: {CLI_PREFIX}{cli}")
+            lines.append(f"The Pulumi CLI stops with: {self.cli_prefix}{cli}")
         return "\n".join(lines)
 
     def entries(self) -> list[dict[str, Any]]:
