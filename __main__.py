@@ -97,7 +97,7 @@ runtime_class = KataRuntimeClass(
 )
 pods = SandboxPods(
     "sandbox", pod_pair(settings), cluster.provider, runtime_class.class_name,
-    trusted_after=trusted_after,
+    trusted_after=trusted_after, untrusted_replaced_with=[runtime_class.wait],
 )  # fmt: skip
 
 # Tenants need only the API server: admission policy first, then each tenant's namespace.

@@ -33,6 +33,11 @@ import sys
 import time
 from collections.abc import Callable
 
+from tools.venv_check import require
+
+if __name__ == "__main__":
+    require("python -m benchmarks.run", "pulumi", "pulumi_azure_native", "pulumi_kubernetes")
+
 import pulumi
 import pulumi.runtime
 
@@ -103,10 +108,18 @@ def main(argv: list[str] | None = None) -> int:
         description=__doc__,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_argument("--pairs", type=int, default=40, help="interleaved warm runs of each")
-    parser.add_argument("--cold", type=int, default=5, help="fresh-interpreter runs of each")
-    parser.add_argument("--plans", type=int, default=3, help="runs of the offline plan")
-    parser.add_argument("--pytest", type=int, default=2, help="runs of the test suite")
+    parser.add_argument(
+        "--pairs", type=int, default=40, help="interleaved warm runs of each (default: %(default)s)"
+    )
+    parser.add_argument(
+        "--cold", type=int, default=5, help="fresh-interpreter runs of each (default: %(default)s)"
+    )
+    parser.add_argument(
+        "--plans", type=int, default=3, help="runs of the offline plan (default: %(default)s)"
+    )
+    parser.add_argument(
+        "--pytest", type=int, default=2, help="runs of the test suite (default: %(default)s)"
+    )
     parser.add_argument("--quick", action="store_true", help="fewer repetitions (~30 s)")
     parser.add_argument("--check", action="store_true", help="exit 1 when over the target")
     args = parser.parse_args(argv)

@@ -62,6 +62,7 @@ class RuntimeClassWait(dynamic.Resource, module=MODULE, name="RuntimeClassWait")
 class KataRuntimeClass(pulumi.ComponentResource):
     class_name: pulumi.Output[str]
     handler: pulumi.Output[str]
+    wait: RuntimeClassWait  # replaced with the Kata pool: what the untrusted pod is replaced with
 
     def __init__(
         self,
@@ -87,6 +88,7 @@ class KataRuntimeClass(pulumi.ComponentResource):
             },
             pulumi.ResourceOptions(parent=self, depends_on=list(after), replace_with=list(after)),
         )
+        self.wait = wait
         self.class_name = wait.class_name
         self.handler = wait.handler
         self.register_outputs({"className": self.class_name, "handler": self.handler})

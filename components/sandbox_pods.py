@@ -25,6 +25,13 @@ class SandboxPods(pulumi.ComponentResource):
 
     Only the untrusted pod waits for the Kata runtime class; everything else deploys while the
     Kata pool is still being created.
+
+    Each pod is replaced with the nodes it runs on (`replace_with`): deleting a node pool
+    deletes the pods running on its nodes (AKS docs, articles/aks/delete-node-pool.md), and a
+    bare Pod is never started again elsewhere, while Pulumi, seeing no change to the pod's own
+    inputs, would not create it again. `untrusted_replaced_with`: the runtime-class wait, itself
+    replaced with the Kata pool and the reconcile; `trusted_after`: the User pool, when there is
+    one.
     """
 
     namespace: pulumi.Output[str]
@@ -38,6 +45,7 @@ class SandboxPods(pulumi.ComponentResource):
         provider: pulumi.ProviderResource,
         runtime_class_name: pulumi.Input[str],
         trusted_after: list[pulumi.Resource] | None = None,
+        untrusted_replaced_with: list[pulumi.Resource] | None = None,
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
         super().__init__("aks-pod-sandboxing:kubernetes:SandboxPods", name, None, opts)
@@ -76,7 +84,10 @@ class SandboxPods(pulumi.ComponentResource):
             metadata=wire(trusted["metadata"]),
             spec=wire(trusted["spec"]),
             opts=pulumi.ResourceOptions.merge(
-                pod_opts, pulumi.ResourceOptions(depends_on=trusted_after or [])
+                pod_opts,
+                pulumi.ResourceOptions(
+                    depends_on=trusted_after or [], replace_with=trusted_after or None
+                ),
             ),
         )
         untrusted = objects.untrusted
@@ -86,7 +97,9 @@ class SandboxPods(pulumi.ComponentResource):
             workload.UNTRUSTED_POD,
             metadata=wire(untrusted["metadata"]),
             spec=wire(dict(untrusted["spec"], runtimeClassName=runtime_class_name)),
-            opts=pod_opts,
+            opts=pulumi.ResourceOptions.merge(
+                pod_opts, pulumi.ResourceOptions(replace_with=untrusted_replaced_with or None)
+            ),
         )
         self.namespace = namespace.metadata.name
         self.trusted_pod_name = trusted_pod.metadata.name

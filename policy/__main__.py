@@ -4,6 +4,7 @@ The only place that constructs the PolicyPack: constructing it starts the analyz
 and blocks, so the validators live in `sandbox_policies`, where the tests import them.
 """
 
+import importlib.util
 import sys
 from pathlib import Path
 
@@ -13,6 +14,16 @@ from pathlib import Path
 REPO_ROOT = Path(__file__).resolve().parent.parent
 if str(REPO_ROOT) not in sys.path:
     sys.path.insert(0, str(REPO_ROOT))
+
+# Run by hand outside its venv: say what to install (the README's command), not an ImportError.
+# Inline, since the pack imports nothing of tools/.
+if importlib.util.find_spec("pulumi_policy") is None:
+    sys.exit(
+        f"policy pack: this Python ({sys.executable}) lacks pulumi_policy.\n"
+        "The Pulumi CLI runs the pack in policy/venv; create it once (the README's command):\n"
+        "    python3.11 -m venv policy/venv && policy/venv/bin/pip install -r "
+        "policy/requirements.txt"
+    )
 
 from pulumi_policy import EnforcementLevel, PolicyPack  # noqa: E402
 

@@ -14,7 +14,6 @@ mandatory policies run in full before the resource is sent to Azure or Kubernete
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -29,7 +28,7 @@ from pulumi_policy import (
     ResourceValidationPolicy,
 )
 
-from sandboxing import catalog, workload
+from sandboxing import catalog, names, workload
 from sandboxing.config.contract import default_settings, parse_settings
 from sandboxing.config.settings import PROJECT
 from sandboxing.config.validate import errors, problems_of
@@ -62,7 +61,7 @@ POD_PATHS: dict[str, tuple[str, ...]] = {
     "kubernetes:batch/v1:CronJob": ("spec", "jobTemplate", "spec", "template"),
 }
 CONTAINER_FIELDS = ("initContainers", "containers", "ephemeralContainers")
-IMAGE_DIGEST = re.compile(r"@sha256:[0-9a-f]{64}$")
+IMAGE_DIGEST = names.IMAGE_DIGEST
 
 
 def _mapping(value: Any) -> Mapping[str, Any]:

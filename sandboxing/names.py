@@ -26,6 +26,9 @@ TAINT = re.compile(
 IMAGE_REFERENCE = re.compile(
     r"^[a-z0-9][a-z0-9._/:-]*[a-z0-9](?::[\w][\w.-]{0,127})?(@sha256:[a-f0-9]{64})?$"
 )
+# An image reference pinned to its content: what the policy pack's images-pinned-by-digest
+# looks for, and the offline plan with it (tools.plan.policy_config).
+IMAGE_DIGEST = re.compile(r"@sha256:[0-9a-f]{64}$")
 GUID = re.compile(r"^[0-9a-fA-F]{8}-([0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}$")
 
 

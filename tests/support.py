@@ -33,6 +33,11 @@ def run_plan(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, 
     return code, captured.out, captured.err
 
 
+def flat(text: str) -> str:
+    """Text output with its line wrapping undone (messages wrap at 100 columns)."""
+    return " ".join(text.split())
+
+
 def run_dev(preview: bool = False, **overrides: object) -> RunResult:
     return run_program(dev_config(**overrides), preview=preview)
 

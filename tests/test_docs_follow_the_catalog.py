@@ -11,7 +11,7 @@ import re
 import pytest
 
 from sandboxing import catalog
-from tools.repo import REPO
+from tools.repo import repo_files
 
 # (fact, pattern whose groups catch the number as the prose writes it, the catalog's value)
 FACTS: list[tuple[str, str, str]] = [
@@ -31,7 +31,7 @@ FACTS: list[tuple[str, str, str]] = [
 
 
 def markdown_text() -> str:
-    pages = [path for path in REPO.rglob("*.md") if ".git" not in path.parts]
+    pages = repo_files("*.md")
     # One line per page, so a phrase broken over two lines still matches.
     return "\n".join(" ".join(page.read_text().split()) for page in pages)
 

@@ -7,7 +7,7 @@ import ast
 
 import pytest
 
-from tools.repo import REPO
+from tools.repo import REPO, repo_files
 
 # package -> top-level names it must not import
 FORBIDDEN = {
@@ -33,7 +33,7 @@ def imported_roots(path: str) -> set[str]:
 
 @pytest.mark.parametrize("package", sorted(FORBIDDEN))
 def test_no_upward_imports(package: str) -> None:
-    modules = sorted(str(p.relative_to(REPO)) for p in (REPO / package).rglob("*.py"))
+    modules = [str(p.relative_to(REPO)) for p in repo_files("*.py", REPO / package)]
     assert modules, package
     upward = {m: sorted(imported_roots(m) & FORBIDDEN[package]) for m in modules}
     assert {m: found for m, found in upward.items() if found} == {}
@@ -59,9 +59,10 @@ def imported_modules(path: str, known: set[str]) -> set[str]:
 
 def test_no_import_cycles() -> None:
     paths = [
-        str(p.relative_to(REPO)) for package in FORBIDDEN for p in (REPO / package).rglob("*.py")
+        str(p.relative_to(REPO))
+        for package in [*FORBIDDEN, "tools"]
+        for p in repo_files("*.py", REPO / package)
     ]
-    paths += [str(p.relative_to(REPO)) for p in (REPO / "tools").rglob("*.py")]
     known = {module_name(path): path for path in paths}
     graph = {name: imported_modules(path, set(known)) - {name} for name, path in known.items()}
     cycles = []

@@ -118,6 +118,17 @@ def test_chain_pool_then_reconcile_then_wait_then_untrusted_pod(dev_run: RunResu
     assert wait.inputs["resource_group_name"] == dev_run.one(CLUSTER).inputs["resourceGroupName"]
 
 
+def test_each_pod_is_replaced_with_the_nodes_it_runs_on(dev_run: RunResult) -> None:
+    # A deleted node pool takes its pods with it, and Pulumi would not create a bare pod again
+    # on its own: the untrusted pod goes with the wait (itself replaced with the Kata pool).
+    assert dev_run.one(POD, "untrusted").options["replaceWith"] == [dev_run.one(WAIT_TYPE).urn]
+    assert dev_run.one(POD, "trusted").options["replaceWith"] == []  # runs on the System pool
+    with_user_pool = run_dev(systemPoolCriticalAddonsOnly=True)
+    assert with_user_pool.error is None, with_user_pool.error
+    user_pool = with_user_pool.one(AGENT_POOL, "user-pool")
+    assert with_user_pool.one(POD, "trusted").options["replaceWith"] == [user_pool.urn]
+
+
 def test_trusted_side_never_waits_for_the_kata_side(dev_run: RunResult) -> None:
     kata_side = {dev_run.one(r).urn for r in (AGENT_POOL, RECONCILE_TYPE, WAIT_TYPE)}
     for resource in (

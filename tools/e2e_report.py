@@ -154,10 +154,27 @@ def render_comparison(runs: list[Run]) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m tools.e2e_report", description=__doc__)
-    commands = parser.add_subparsers(dest="command", required=True)
-    commands.add_parser("summary").add_argument("directory", type=Path)
-    commands.add_parser("compare").add_argument("directories", type=Path, nargs="+")
+    parser = argparse.ArgumentParser(
+        prog="python -m tools.e2e_report",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog="Prints Markdown to stdout and exits 0, also for a failed run (its files are "
+        "reported as missing).",
+    )
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    summary = commands.add_parser(
+        "summary", help="one cluster shape: verdict, phases, checks", description="One e2e "
+        "job's directory as a job summary: verdict, phases, checks."
+    )  # fmt: skip
+    summary.add_argument("directory", type=Path, metavar="DIR", help="what one e2e job wrote")
+    compare = commands.add_parser(
+        "compare", help="`pulumi up` wall time per shape against the offline estimate",
+        description="Several e2e jobs' directories: measured `pulumi up` time per cluster "
+        "shape next to the offline plan's estimate.",
+    )  # fmt: skip
+    compare.add_argument(
+        "directories", type=Path, nargs="+", metavar="DIR", help="what each e2e job wrote"
+    )
     args = parser.parse_args(argv)
     if args.command == "summary":
         print(render_summary(load_run(args.directory)), end="")

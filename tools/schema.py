@@ -16,11 +16,10 @@ import sys
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from sandboxing.config.settings import PROJECT
 from sandboxing.keys import CONFIG_KEYS
 from tools.repo import REPO
+from tools.venv_check import require
 
 HEADER = {
     "name": PROJECT,
@@ -79,6 +78,8 @@ TIMES_PATTERN = _between(TIMES_START, TIMES_END)
 def generated_files(repo: Path = REPO) -> dict[Path, str]:
     """What each generated file should contain, by path."""
     # Imported here: it loads the Pulumi SDK, which `--help` should not wait for.
+    import yaml
+
     from tools.plan.critical_path import step_times_table
 
     readme, plan_doc = repo / "README.md", repo / "docs" / "offline-plan.md"
@@ -94,8 +95,10 @@ def main(argv: list[str] | None = None, repo: Path = REPO) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m tools.schema",
         description="Write Pulumi.yaml's config schema and the README's config table from "
-        "sandboxing/keys/ CONFIG_KEYS, and docs/offline-plan.md's create times from "
+        "sandboxing/keys/ CONFIG_KEYS, and docs/offline-plan.md's step times from "
         "tools/plan/critical_path.py STEP_TIMES.",
+        epilog="Exit codes: 0 up to date (or written), 1 with --check: a file is out of date, "
+        "2 the venv is missing (the message says what to install).",
     )
     parser.add_argument(
         "--check",
@@ -103,6 +106,7 @@ def main(argv: list[str] | None = None, repo: Path = REPO) -> int:
         help="write nothing; list the files that are out of date and exit 1 if any is",
     )
     args = parser.parse_args(argv)
+    require("python -m tools.schema", "yaml", "pulumi")
     wanted = generated_files(repo)
     stale = [path for path, text in wanted.items() if path.read_text() != text]
     if args.check:

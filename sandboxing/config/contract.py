@@ -115,7 +115,7 @@ def check_keys(settings: Settings) -> list[Problem]:
         elif key.value and (refused := refusal(key.value, value)):
             problems.append(Problem(key.name, *refused))
         elif key.value and (warned := warning(key.value, value)):
-            problems.append(Problem(key.name, value, warned, "warning"))
+            problems.append(Problem(key.name, *warned, "warning"))
     return problems
 
 

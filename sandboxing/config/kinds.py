@@ -70,12 +70,16 @@ class Matches:
 
 @dataclass(frozen=True)
 class Between:
-    """A whole number in a closed range; with `zero_means`, 0 is allowed too and means that."""
+    """A whole number in a closed range; with `zero_means`, 0 is allowed too and means that.
+
+    `why_low` and `why_high` say why each bound is there; the error adds only the one the value
+    crossed (a too-large count is not refused because "a pool with no node" cannot work)."""
 
     low: int
     high: int
     unit: str = ""  # e.g. "seconds"
-    why: str = ""  # why the bounds, added to the error
+    why_low: str = ""  # why not less than `low`, added to the error of a value below it
+    why_high: str = ""  # why not more than `high`, added to the error of a value above it
     zero_means: str = ""  # e.g. "the AKS default"
 
     @property
@@ -89,9 +93,8 @@ class Between:
         if self.zero_means:
             return f"must be 0 ({self.zero_means}) or {self.low}-{self.high} {self.unit}".strip()
         what = f"a number of {self.unit} " if self.unit else ""
-        return f"must be {what}between {self.low} and {self.high}" + (
-            f" ({self.why})" if self.why else ""
-        )
+        why = self.why_low if value < self.low else self.why_high
+        return f"must be {what}between {self.low} and {self.high}" + (f" ({why})" if why else "")
 
 
 @dataclass(frozen=True)
@@ -130,14 +133,23 @@ class Quantity:
 
 @dataclass(frozen=True)
 class EachItem:
-    """A list whose every item passes `accepts`; the error lists the items that do not."""
+    """A list whose every item passes `accepts`; the error lists the items that do not.
+    `warns`: the warning an allowed item deserves, if any (all of them, joined)."""
 
     accepts: Callable[[str], bool]
     allowed: str
     must_be: str
+    warns: Callable[[str], str | None] | None = None
 
     def refusal(self, value: Sequence[str]) -> str | None:
         return None if all(self.accepts(item) for item in value) else f"must be {self.must_be}"
+
+    def warning(self, value: Sequence[str]) -> str | None:
+        found = [w for item in value if self.warns and (w := self.warns(item))]
+        return "; ".join(found) or None
+
+    def warned_items(self, value: Sequence[str]) -> list[str]:
+        return [item for item in value if self.warns and self.warns(item)]
 
     def refused_items(self, value: Sequence[str]) -> list[str]:
         return [item for item in value if not self.accepts(item)]
@@ -276,6 +288,10 @@ def refusal(kind: Kind, value: Any) -> tuple[Any, str] | None:
     return value, message
 
 
-def warning(kind: Kind, value: Any) -> str | None:
-    """A warning on an allowed value, for the kinds that have them."""
-    return kind.warning(value) if isinstance(kind, OneOf | Minutes) else None
+def warning(kind: Kind, value: Any) -> tuple[Any, str] | None:
+    """(the value to show, the warning) on an allowed value, for the kinds that have them."""
+    if not isinstance(kind, OneOf | Minutes | EachItem):
+        return None
+    if (message := kind.warning(value)) is None:
+        return None
+    return (kind.warned_items(value) if isinstance(kind, EachItem) else value), message

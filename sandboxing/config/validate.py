@@ -49,6 +49,9 @@ RULES: tuple[Rule, ...] = (
     pools.KATA_POOL_NAME,
     pods.POD_FITS_KATA_NODE,
     cluster.ENTRA_OPTIONS,
+    # --- placeholder identities (a cluster nobody can get into) ---
+    cluster.ADMIN_GROUPS,
+    # ---
     production.EPHEMERAL_OS_DISK,
     production.NEW_CLUSTER_OPTIONS,
     production.USER_POOL,

@@ -6,8 +6,9 @@ from sandboxing import aks_versions, catalog, names, pool_scaling
 from sandboxing.config.key import Condition, ConfigKey, Unused
 from sandboxing.config.kinds import EachItem, Matches, OneOf, is_ipv4_range
 from sandboxing.config.settings import Settings
+from sandboxing.placeholders import documentation_range
 from sandboxing.rules.cloud import AZURE_CLOUD
-from sandboxing.rules.cluster import ENTRA_OPTIONS, LOCATION, UPGRADE_DRIFT
+from sandboxing.rules.cluster import ADMIN_GROUPS, ENTRA_OPTIONS, LOCATION, UPGRADE_DRIFT
 from sandboxing.rules.placement import ONE_POOL_NEEDS_NEW_CLUSTER
 from sandboxing.rules.pods import RUNTIME_CLASS_OVERRIDE
 from sandboxing.rules.pools import KATA_POOL_NAME, KUBERNETES_VERSION
@@ -26,6 +27,20 @@ from sandboxing.tenants.capacity import TENANT_CAPACITY
 from sandboxing.tenants.config import TENANTS
 
 EXISTING = Condition("clusterMode", "existing")
+
+
+def documentation_range_warning(cidr: str) -> str | None:
+    """An authorized range that only documentation uses: nobody's address can reach the API
+    server through it, `pulumi up`'s own Kubernetes calls included."""
+    if reserved := documentation_range(cidr):
+        return (
+            f"{cidr} {reserved}, reserved for documentation: no real address does, so "
+            "it lets no one reach the API server; list the addresses `pulumi up` and kubectl "
+            "run from"
+        )
+    return None
+
+
 KATA_GA = catalog.KATA_GA
 WINDOW = aks_versions.DATED_WINDOW
 
@@ -48,7 +63,7 @@ KEYS: tuple[ConfigKey, ...] = (
                EPHEMERAL_OS_DISK.allows(), USER_POOL.allows(), POOL_SCALING.allows(),
                CLUSTER_NODES.allows(), AVAILABILITY_ZONES.allows(), KATA_UPGRADE.allows(),
                TENANT_CAPACITY.allows(), KUBERNETES_SUPPORT.allows(), SUPPORT_PLAN.allows(),
-               OS_SKU_UPGRADE_CEILING.allows()),
+               OS_SKU_UPGRADE_CEILING.allows(), ADMIN_GROUPS.allows()),
     ),
     ConfigKey(
         "resourceGroupName", "string", "",
@@ -152,23 +167,29 @@ KEYS: tuple[ConfigKey, ...] = (
         "integration (new mode).",
         EachItem(lambda item: bool(names.GUID.match(item)), "a list of GUIDs",
                  "Microsoft Entra group object IDs (GUIDs)"),
-        rules=(ENTRA_OPTIONS.allows(), TENANTS.allows()),
+        rules=(ENTRA_OPTIONS.allows(), TENANTS.allows(),
+               ADMIN_GROUPS.allows("real group IDs: a placeholder (e.g. the nil GUID) gets a "
+                                   "warning, and is refused when no group is real and Azure "
+                                   "RBAC is off")),
     ),
     ConfigKey(
         "enableAzureRbac", "boolean", False,
         "Authorize Kubernetes access with Azure RBAC (needs Entra integration).",
-        rules=(ENTRA_OPTIONS.allows("`true` needs entraAdminGroupObjectIds"),),
+        rules=(ENTRA_OPTIONS.allows("`true` needs entraAdminGroupObjectIds"),
+               ADMIN_GROUPS.allows()),
     ),
     ConfigKey(
         "disableLocalAccounts", "boolean", False,
         "Disable local accounts; the user kubeconfig then needs kubelogin (needs Entra "
         "integration).",
-        rules=(ENTRA_OPTIONS.allows("`true` needs entraAdminGroupObjectIds"),),
+        rules=(ENTRA_OPTIONS.allows("`true` needs entraAdminGroupObjectIds"),
+               ADMIN_GROUPS.allows()),
     ),
     ConfigKey(
         "apiServerAuthorizedIpRanges", "array", [],
         "CIDRs allowed to reach the API server (empty: any).",
         EachItem(is_ipv4_range, "a list of IPv4 CIDRs",
-                 "IPv4 addresses or CIDRs, e.g. 203.0.113.0/24"),
+                 "IPv4 addresses or CIDRs, e.g. 203.0.113.0/24",
+                 warns=documentation_range_warning),
     ),
 )  # fmt: skip

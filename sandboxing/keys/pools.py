@@ -50,6 +50,7 @@ NO_USER_POOL = Unused(_no_user_pool, "without systemPoolCriticalAddonsOnly: true
 # The refusal and the "allowed" words of the Kata VM size, from the catalog's families.
 KATA_FAMILIES = ", ".join(catalog.KATA_VM_FAMILIES)
 OS_DISK_TYPES = "|".join(catalog.OS_DISK_TYPES)
+MAX_NODES_WHY = "the most nodes one pool can have: the ARM API's node count maximum"
 
 KEYS: tuple[ConfigKey, ...] = (
     ConfigKey(
@@ -71,7 +72,7 @@ KEYS: tuple[ConfigKey, ...] = (
     ConfigKey(
         "systemNodeCount", "integer", 1,
         "Node count of the OCI System pool (dedicated placement).",
-        Between(1, catalog.MAX_NODES_PER_POOL),
+        Between(1, catalog.MAX_NODES_PER_POOL, why_high=MAX_NODES_WHY),
         rules=(EPHEMERAL_OS_DISK.allows(), *SIZE_RULES),
         unused=(_one_pool("the one System pool has kataNodeCount nodes"),),
     ),
@@ -108,7 +109,8 @@ KEYS: tuple[ConfigKey, ...] = (
         "Node count of the Kata pool (with placement system: of the System pool); with "
         "kataEnableAutoScaling its initial size.",
         Between(1, catalog.MAX_NODES_PER_POOL,
-                why="a Kata pool with no node cannot run the untrusted pod"),
+                why_low="a Kata pool with no node cannot run the untrusted pod",
+                why_high=MAX_NODES_WHY),
         rules=(TENANT_CAPACITY.allows(), EPHEMERAL_OS_DISK.allows(),
                POOL_SCALING.allows(), *SIZE_RULES, KATA_UPGRADE.allows()),
     ),
@@ -194,7 +196,8 @@ KEYS: tuple[ConfigKey, ...] = (
         "userNodeCount", "integer", 1,
         "Node count of the User pool (systemPoolCriticalAddonsOnly); with "
         "userEnableAutoScaling its initial size.",
-        Between(1, catalog.MAX_NODES_PER_POOL, why="the trusted pod needs a node"),
+        Between(1, catalog.MAX_NODES_PER_POOL, why_low="the trusted pod needs a node",
+                why_high=MAX_NODES_WHY),
         rules=(EPHEMERAL_OS_DISK.allows(),
                POOL_SCALING.allows("with userEnableAutoScaling: between userNodeMinCount and "
                                    "userNodeMaxCount"), *SIZE_RULES),

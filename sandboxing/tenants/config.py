@@ -25,6 +25,7 @@ from sandboxing.names import (
     GUID,
     parse_kubernetes_version,
 )
+from sandboxing.placeholders import documentation_range
 from sandboxing.quantities import cpu_millicores, memory_mib
 from sandboxing.tenants.fields import (
     DEFAULTS,
@@ -189,11 +190,20 @@ def _allowance_problems(index: int, tenant: Tenant) -> list[Problem]:
 
 def _egress_problems(index: int, tenant: Tenant) -> list[Problem]:
     key = field_key(index, "egressCidrs")
-    return [
+    problems = [
         Problem(key, cidr, message)
         for cidr in tenant.egress_cidrs
         if (message := cidr_problem(cidr)) is not None
     ]
+    for cidr in tenant.egress_cidrs:
+        if cidr_problem(cidr) is None and (reserved := documentation_range(cidr)):
+            problems.append(Problem(
+                key, cidr,
+                f"{reserved}, reserved for documentation: no real address does, so "
+                "the tenant's pods reach nothing through it; list the addresses they must reach",
+                "warning",
+            ))  # fmt: skip
+    return problems
 
 
 def _subject_problems(index: int, tenant: Tenant, entra: bool) -> list[Problem]:

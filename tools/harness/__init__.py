@@ -7,6 +7,7 @@ Used by the offline plan, the benchmarks and the tests. Its parts:
     recording      RecordingMonitor, the mock resource monitor that keeps every registration
     mock_cloud     CloudMocks: what the fake Azure and Kubernetes answer
     cli_config, stack_file   how the Pulumi CLI reads Pulumi.yaml and Pulumi.<stack>.yaml
+    yaml_errors    a stack file the CLI refuses: file, line, column, the fix
     sdk_internals  the one home of the Pulumi SDK internals the engine relies on
 """
 
@@ -15,6 +16,7 @@ from tools.harness.engine import (
     read_stack,
     run_program,
     stack_config,
+    stack_notes,
     stack_refusal,
 )
 from tools.harness.mock_cloud import (
@@ -40,6 +42,7 @@ __all__ = [
     "read_stack",
     "run_program",
     "stack_config",
+    "stack_notes",
     "stack_refusal",
     "unwrap_secret",
 ]

@@ -80,7 +80,7 @@ def _items(raw: Any) -> ItemsType | None:
 
 def read_project(text: str) -> Project:
     """Pulumi.yaml's name and config schema (a bare `key: value` entry is an untyped value)."""
-    data = load_go_yaml(text) or {}
+    data = load_go_yaml(text, "Pulumi.yaml") or {}
     config: dict[str, ConfigType] = {}
     for key, entry in (data.get("config") or {}).items():
         if not isinstance(entry, dict):
@@ -184,20 +184,46 @@ def _missing_message(stack: str, keys: list[str]) -> str:
     return f"Stack '{stack}' is missing configuration values {listed}"
 
 
-def _value_error(stack: str, entry: ConfigType, value: StackValue) -> str | None:
-    """pulumi `validateStackConfigValue`: None when the value passes."""
+# What to write instead, per declared type (the key's name is filled in).
+_FIXES = {
+    "integer": "write a whole number without quotes, e.g. `{key}: 2`",
+    "boolean": "write true or false without quotes, e.g. `{key}: true`",
+    "string": 'write one value, e.g. `{key}: text` (quote it if it looks like a number: "1.33")',
+    "array": "write a YAML list, e.g. `{key}: [a, b]` or one `- item` per line under the key "
+    "(`pulumi config set --path '{key}[0]' a`; a plain `pulumi config set` stores a string)",
+    "object": "write a map under the key, one `name: value` per line",
+}
+
+
+def value_fix(entry: ConfigType, value: StackValue) -> str:
+    """The bad value as the CLI holds it, and what to write instead."""
+    shown = "(no value)" if value.text == "" and not value.object else value.text
+    if not value.object:
+        shown = json.dumps(shown) if shown != "(no value)" else shown
+    fix = _FIXES.get(entry.type or "", "write a value of the declared type").format(key=entry.key)
+    return f"it is {shown}; {fix}"
+
+
+def _value_error(stack: str, entry: ConfigType, value: StackValue) -> tuple[str, str] | None:
+    """pulumi `validateStackConfigValue` (its message, and our value-and-fix): None when the
+    value passes."""
     if entry.type is None:
         return None  # only explicitly typed keys are validated
     if entry.secret and not value.secure:
         return (
-            f"Stack '{stack}' with configuration key '{entry.key}' must be encrypted as it's secret"
+            f"Stack '{stack}' with configuration key '{entry.key}' must be encrypted as it's "
+            "secret",
+            f"set it with `pulumi config set --secret {entry.key} <value>`",
         )
     if value.secure:
         return None  # ciphertext cannot be checked offline
     if validate_config_value(entry.type, entry.items, checked_content(value)):
         return None
     type_name = full_type_name(entry.type, entry.items)
-    return f"Stack '{stack}' with configuration key '{entry.key}' must be of type '{type_name}'"
+    return (
+        f"Stack '{stack}' with configuration key '{entry.key}' must be of type '{type_name}'",
+        value_fix(entry, value),
+    )
 
 
 @dataclass(frozen=True)
@@ -206,20 +232,29 @@ class Refusal:
 
     errors: tuple[str, ...]  # the CLI's messages; it prints only the first per run
     keys: tuple[str, ...]  # the refused keys ("ns:key"), left out when the program's checks run
+    fixes: tuple[str, ...] = ()  # per error: the bad value and what to write instead
 
     @property
     def message(self) -> str:
         return f"error: validating stack config: {self.errors[0]}"
+
+    def explained(self, index: int) -> str:
+        """The CLI's error with the bad value and the fix after it."""
+        fix = self.fixes[index] if index < len(self.fixes) else ""
+        return f"{self.errors[index]} ({fix})" if fix else self.errors[index]
 
     def without(self, config: dict[str, str]) -> dict[str, str]:
         return {k: v for k, v in config.items() if k not in self.keys}
 
     def report(self, program_error: str | None) -> str:
         """The CLI's error, then what the program's own checks say about the other keys."""
-        lines = [self.message, "`pulumi preview`/`up` stop here; the program never runs."]
-        if later := self.errors[1:]:
+        lines = [self.message]
+        if self.fixes:
+            lines.append(f"  ({self.fixes[0]})")
+        lines.append("`pulumi preview`/`up` stop here; the program never runs.")
+        if len(self.errors) > 1:
             lines.append("Fixing it, the next runs would stop at (one per run):")
-            lines += [f"  - {error}" for error in later]
+            lines += [f"  - {self.explained(i)}" for i in range(1, len(self.errors))]
         if program_error:
             lines.append("The program's own checks of the other keys:")
             lines.append(program_error)
@@ -232,15 +267,17 @@ def cli_refusal(stack: str, project: Project, values: dict[str, StackValue]) -> 
     """The CLI's verdict on a stack's config: None when `pulumi up` would start the program."""
     merged, missing = apply_project_config(project, values)
     if missing:
-        return Refusal((_missing_message(stack, missing),), ())
-    errors, keys = [], []
+        fix = "set " + ", ".join(f"`pulumi config set {key} <value>`" for key in sorted(missing))
+        return Refusal((_missing_message(stack, missing),), (), (fix,))
+    errors, keys, fixes = [], [], []
     for key in sorted(project.config):
         full = project.full_key(key)
         value = merged.get(full, StackValue(""))  # Go: the zero Value, text ""
-        if error := _value_error(stack, project.config[key], value):
-            errors.append(error)
+        if found := _value_error(stack, project.config[key], value):
+            errors.append(found[0])
+            fixes.append(found[1])
             keys.append(full)
-    return Refusal(tuple(errors), tuple(keys)) if errors else None
+    return Refusal(tuple(errors), tuple(keys), tuple(fixes)) if errors else None
 
 
 def engine_config(project: Project, values: dict[str, StackValue]) -> dict[str, str]:

@@ -31,15 +31,26 @@ from tools.harness.sdk_internals import (
     run_program_function,
     sync_await,
 )
-from tools.harness.stack_file import StackValue, read_stack_file
+from tools.harness.stack_file import StackValue, read_stack_file, stack_file_notes
 from tools.repo import REPO
 
 
-def _stack_values(stack: str, stack_dir: Path) -> dict[str, StackValue]:
+def _stack_file(stack: str, stack_dir: Path) -> Path:
     path = stack_dir / f"Pulumi.{stack}.yaml"
     if not path.exists():
         raise FileNotFoundError(f"no stack file {path.name} (stacks: {', '.join(list_stacks())})")
-    return read_stack_file(path, PROJECT)
+    return path
+
+
+def _stack_values(stack: str, stack_dir: Path) -> dict[str, StackValue]:
+    return read_stack_file(_stack_file(stack, stack_dir), PROJECT)
+
+
+def stack_notes(stack: str = "dev", stack_dir: Path = REPO) -> list[str]:
+    """What the CLI accepts in the stack file without a word but is likely a mistake (no
+    `config:`, top-level keys it ignores); YamlFileError if it cannot be read at all."""
+    path = _stack_file(stack, stack_dir)
+    return stack_file_notes(path.read_text(), path.name)
 
 
 def stack_config(stack: str = "dev", stack_dir: Path = REPO) -> dict[str, str]:

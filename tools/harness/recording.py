@@ -24,9 +24,13 @@ class RecordingMonitor(InterceptingMonitor):
             "retainOnDelete": request.retainOnDelete,
             "additionalSecretOutputs": list(request.additionalSecretOutputs),
             "replaceWith": list(request.replace_with),
+            "deletedWith": request.deletedWith,
             "provider": request.provider,
         }
         self._record(request, urn, id_, request.object, state, options, read=False)
+        self.registered[-1].property_dependencies = {
+            key: list(deps.urns) for key, deps in request.propertyDependencies.items()
+        }
 
     def on_read(self, request: Any, urn: str, id_: str, state: dict[str, Any]) -> None:
         options = {"provider": request.provider}

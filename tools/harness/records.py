@@ -23,6 +23,8 @@ class Registered:
     id: str = ""
     state: dict[str, Any] = field(default_factory=dict)
     read: bool = False  # a lookup of an existing object (`.get`), not something we create
+    # Input name -> URNs its value comes from (the engine's propertyDependencies).
+    property_dependencies: dict[str, list[str]] = field(default_factory=dict)
 
 
 @dataclass

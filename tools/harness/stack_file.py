@@ -18,6 +18,10 @@ list or map becomes JSON text flagged `object` (Go's `json.Marshal`: compact, ma
 null becomes the object "null"; `{secure: ...}` is a secret. That text is what the engine hands
 the program (`config.Map.Decrypt`, `plaintext.go` `marshalText`).
 
+A file the CLI refuses (a syntax error, a duplicate key) raises YamlFileError with file, line,
+column and the fix (tools.harness.yaml_errors). A file it reads but that is likely not what its
+author meant (no `config:`, top-level keys the CLI ignores) gets notes (`stack_file_notes`).
+
 Not emulated (none occurs in a config of this project): timestamps (yaml.v3 decodes
 `2026-01-01` as a time), `.inf`/`.nan`, merge keys `<<`.
 """
@@ -33,6 +37,8 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+
+from tools.harness.yaml_errors import YamlFileError, YamlProblem, duplicate_keys, syntax_problem
 
 _PLAIN = "!go-plain"  # a plain (unquoted, untagged) scalar, resolved by `resolve_plain`
 _YAML_STYLE_FLOAT = re.compile(r"^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$")
@@ -106,9 +112,15 @@ def _value(node: yaml.Node) -> Any:
     return {go_text(_value(k)): _value(v) for k, v in node.value}
 
 
-def load_go_yaml(text: str) -> Any:
-    """Parse YAML text into the values yaml.v3 would produce (lists, dicts, scalars)."""
-    node = yaml.compose(text, Loader=_GoLoader)
+def load_go_yaml(text: str, path: str = "<text>") -> Any:
+    """Parse YAML text into the values yaml.v3 would produce (lists, dicts, scalars); a text
+    yaml.v3 refuses raises YamlFileError naming `path`."""
+    try:
+        node = yaml.compose(text, Loader=_GoLoader)
+    except yaml.YAMLError as exc:
+        raise YamlFileError(path, [syntax_problem(exc, text)]) from None
+    if duplicates := duplicate_keys(node):
+        raise YamlFileError(path, duplicates)
     return None if node is None else _value(node)
 
 
@@ -170,11 +182,33 @@ def stack_value(value: Any) -> StackValue:
     return StackValue(go_json(value), object=True, secure=_contains_secure(value))
 
 
-def read_stack_values(text: str, project: str) -> dict[str, StackValue]:
+_GO_TYPES = {list: "[]interface {}", str: "string", int: "int", float: "float64", bool: "bool"}
+
+
+def _stack_mapping(text: str, path: str) -> dict[str, Any]:
+    data = load_go_yaml(text, path)
+    if data is None:
+        return {}  # an empty file: an empty config (loaders.go `LoadProjectStackBytes`)
+    if not isinstance(data, dict):
+        kind = _GO_TYPES.get(type(data), type(data).__name__)
+        raise YamlFileError(path, [YamlProblem(
+            1, 1, f"the file holds a {type(data).__name__}, not a mapping with `config:`",
+            "start the file with `config:` and indent the settings under it",
+            f"expected project to be an object, was '{kind}'",
+        )])  # fmt: skip
+    config = data.get("config")
+    if config is not None and not isinstance(config, dict):
+        raise YamlFileError(path, [YamlProblem(
+            None, None, f"`config:` holds a {type(config).__name__}, not `key: value` lines",
+            "indent each setting under `config:` as `key: value`", None,
+        )])  # fmt: skip
+    return data
+
+
+def read_stack_values(text: str, project: str, path: str = "<text>") -> dict[str, StackValue]:
     """The `config:` of a stack file, keys namespaced by the project as the CLI does
     (`sdk/go/common/workspace/loaders.go` `LoadProjectStackBytes`)."""
-    data = load_go_yaml(text) or {}
-    config = (data.get("config") or {}) if isinstance(data, dict) else {}
+    config = _stack_mapping(text, path).get("config") or {}
     return {
         (key if ":" in key else f"{project}:{key}"): stack_value(value)
         for key, value in config.items()
@@ -182,4 +216,30 @@ def read_stack_values(text: str, project: str) -> dict[str, StackValue]:
 
 
 def read_stack_file(path: Path, project: str) -> dict[str, StackValue]:
-    return read_stack_values(path.read_text(), project)
+    return read_stack_values(path.read_text(), project, path.name)
+
+
+# The top-level keys of a stack file the CLI reads (pulumi/pulumi sdk/go/common/workspace/
+# project.go `ProjectStack`); it ignores any other without a word (no `KnownFields`).
+STACK_FILE_KEYS = ("config", "environment", "secretsprovider", "encryptedkey", "encryptionsalt")
+
+
+def stack_file_notes(text: str, path: str) -> list[str]:
+    """What the CLI accepts in a stack file without a word but its author likely did not mean."""
+    data = _stack_mapping(text, path)
+    notes = []
+    ignored = sorted(key for key in data if key not in STACK_FILE_KEYS)
+    if ignored:
+        notes.append(
+            f"{path}: the Pulumi CLI ignores the top-level key(s) {', '.join(ignored)} (it reads "
+            f"only {', '.join(STACK_FILE_KEYS)}); settings belong under `config:`, indented"
+        )
+    if "config" not in data:
+        notes.append(
+            f"{path} has no `config:` section. The Pulumi CLI accepts that: the stack's config is "
+            "then empty (pulumi/pulumi sdk/go/common/workspace/loaders.go), and it runs the "
+            "program with Pulumi.yaml's default for every key (pkg/workspace/config.go "
+            "`mergeConfig`), so every setting the plan shows is a default. Put the settings "
+            "under `config:`."
+        )
+    return notes

@@ -14,11 +14,14 @@ from sandboxing.aks_versions import SupportWindow, current_window, use_window
 from sandboxing.config.stack_config import check_stack_config
 from tools.harness import CloudMocks, OutputValue, Registered, RunResult, run_program
 from tools.harness.cli_config import Refusal
+from tools.harness.yaml_errors import YamlFileError
 from tools.plan.critical_path import estimate, resource_waits_for
 from tools.plan.offline_cluster import OfflineCluster, assumed_cluster, described_cluster
+from tools.plan.policy_config import policy_config_warnings
 from tools.plan.preflight import preflight_entry, versions_entry
 from tools.plan.problems import error_entries, refusal_entries
 from tools.plan.recorded_values import SECRET_MASK, UNKNOWN, leaf_paths, lookup, plain, sorted_keys
+from tools.plan.replacements import deletes_before_replace
 
 SCHEMA_VERSION = 2
 SIZING_OUTPUT = "sandboxSizing"
@@ -81,6 +84,25 @@ def key_properties(resource: Registered) -> dict[str, Any]:
     return props
 
 
+def replacement_facts(resource: Registered) -> dict[str, Any]:
+    """What decides how a replacement spreads (tools.plan.cascade): the provider, the
+    replace_with and replace_on_changes options, where each input's value comes from, and
+    whether Pulumi deletes the resource before creating its replacement."""
+    provider = str(resource.options.get("provider") or "").rsplit("::", 1)[0]
+    return {
+        "provider": provider if "::" in provider else "",
+        "replaceWith": sorted(resource.options.get("replaceWith") or []),
+        "replaceOnChanges": list(resource.options.get("replaceOnChanges") or []),
+        "inputsFrom": {
+            key: sorted(urns)
+            for key, urns in sorted(resource.property_dependencies.items())
+            if urns
+        },
+        "deleteBeforeReplace": resource.custom
+        and deletes_before_replace(resource.type, resource.inputs),
+    }
+
+
 def output_value(name: str, out: OutputValue) -> Any:
     # A PR comment is widely read: a kubeconfig stays masked even if a regression dropped its
     # secret flag.
@@ -119,6 +141,7 @@ def build_plan(
                 "dependsOn": sorted(set(resource_waits_for(r, custom))),
                 # Inputs a later `pulumi up` leaves alone (an autoscaled pool's count).
                 "ignoreChanges": sorted(r.options.get("ignoreChanges") or []),
+                **replacement_facts(r),
             }
             for r in sorted(result.resources, key=lambda r: r.urn)
         ],
@@ -128,7 +151,16 @@ def build_plan(
         "diff": None,
         "preflight": preflight_entry(result),
         "kubernetesVersions": versions_entry(current_window()),
+        "stackFileNotes": [],
+        "policyConfig": None,
     }
+
+
+def unreadable_stack_plan(stack: str, preview: bool, error: YamlFileError) -> dict[str, Any]:
+    """The plan of a stack file the Pulumi CLI cannot read: its problems, nothing planned."""
+    plan = build_plan(RunResult([], [], {}, [], error.text()), stack, preview)
+    plan["error"] = error.entries()
+    return plan
 
 
 def plan_stack(
@@ -160,6 +192,12 @@ def _plan_stack(
     if refusal:
         config = refusal.without(config)
     settings, _ = check_stack_config(config)
+    if existing_cluster_file and not settings.existing_cluster:
+        raise ValueError(
+            f"--existing-cluster {existing_cluster_file}: stack '{stack}' creates its cluster "
+            f"(clusterMode {settings.cluster_mode}), so there is no existing cluster to describe; "
+            "drop the option, or set clusterMode: existing"
+        )
     cluster = None
     if settings.existing_cluster:
         cluster = (
@@ -170,7 +208,11 @@ def _plan_stack(
     mocks = CloudMocks(cluster.mock_clusters() if cluster else None, preview=preview)
     result = run_program(config, stack=stack, preview=preview, mocks=mocks)
     if not refusal:
-        return result, build_plan(result, stack, preview, cluster)
+        plan = build_plan(result, stack, preview, cluster)
+        if not result.error:
+            plan["policyConfig"], found = policy_config_warnings(result, stack)
+            plan["warnings"] += found
+        return result, plan
     program_error, problems = result.error, result.problems
     result = RunResult([], [], {}, result.warnings, refusal.report(program_error))
     plan = build_plan(result, stack, preview, cluster)

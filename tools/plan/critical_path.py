@@ -9,9 +9,10 @@ What waits for what (the same edges the engine honours):
   make nobody wait; a component itself takes no time and is done when its last child is.
 
 Each resource then takes the typical time of its type (create, or read for `.get` lookups):
-STEP_TIMES below, the one home of these figures; `python -m tools.schema` writes them as the
-table in docs/offline-plan.md. The ManagedCluster figure is used whatever its System pool runs:
-with kataPoolPlacement system the cluster's one pool runs Kata, which was not timed apart.
+STEP_TIMES below, the one home of these figures (the diff takes its update and delete times
+from there too); `python -m tools.schema` writes them as the table in docs/offline-plan.md. The
+ManagedCluster figure is used whatever its System pool runs: with kataPoolPlacement system the
+cluster's one pool runs Kata, which was not timed apart.
 
 The estimate is the longest chain of waits (longest path, weighted by these times); everything
 off that chain runs in parallel and ends earlier.
@@ -30,17 +31,22 @@ from tools.harness import Registered
 
 PROVIDER_PREFIX = "pulumi:providers:"
 DEFAULT_CREATE_SECONDS = 10
+DEFAULT_UPDATE_SECONDS = 10
+DEFAULT_DELETE_SECONDS = 10
 DEFAULT_READ_SECONDS = 1
 
 
 @dataclass(frozen=True)
 class StepTime:
-    """A typical create time: what it applies to, and the range it stands for."""
+    """Typical times of one kind of step: create, update in place, delete; what it applies to,
+    and the range the figures stand for."""
 
     label: str
-    seconds: int
+    seconds: int  # create
     note: str
     types: tuple[str, ...] = ()  # resource types; none for the rows the code handles itself
+    update: int = DEFAULT_UPDATE_SECONDS
+    delete: int = DEFAULT_DELETE_SECONDS
 
 
 # A scale-up: what a sandboxed pod waits for when no Kata node has room (not part of `pulumi up`).
@@ -53,44 +59,65 @@ NODE_ADDED = StepTime(
     "VM provisioning typically 2-5 min (AKS docs articles/aks/concepts-scale.md, ms.date "
     "08/13/2026), then the node joins with the Kata runtime; the autoscaler gives up after "
     "autoscalerMaxNodeProvisionTime")  # fmt: skip
-POD_READY = StepTime("Pod", 45, "20-60 s until Ready", ("kubernetes:core/v1:Pod",))
+POD_READY = StepTime(
+    "Pod", 45, "20-60 s until Ready; deleting it waits for its grace period (30 s by default)",
+    ("kubernetes:core/v1:Pod",), update=2, delete=30)  # fmt: skip
 
 STEP_TIMES: tuple[StepTime, ...] = (
     # Its provider's check reads Resource Manager (about ten GETs); create then returns at once.
     StepTime("the subscription preflight (`SubscriptionPreflight`)", 5,
              "GETs of Resource Manager in its provider's check", (PREFLIGHT_TYPE,)),
-    StepTime("ResourceGroup", 10, "5-15 s", ("azure-native:resources:ResourceGroup",)),
+    StepTime("ResourceGroup", 10, "5-15 s; deleting an empty group takes about a minute",
+             ("azure-native:resources:ResourceGroup",), update=5, delete=60),
     # Control plane plus the inline System pool.
-    StepTime("ManagedCluster", 420, "6-8 min, with the System pool",
-             ("azure-native:containerservice:ManagedCluster",)),
+    StepTime("ManagedCluster", 420,
+             "6-8 min, with the System pool; an update is a PUT of the cluster (2-5 min); "
+             "deleting it deletes its nodes (5-10 min)",
+             ("azure-native:containerservice:ManagedCluster",), update=180, delete=420),
     # A Kata pool: VMSS with nested virtualization, then the Kata runtime on each node.
-    StepTime("Kata AgentPool", 360, "5-7 min", ("azure-native:containerservice:AgentPool",)),
+    StepTime("Kata AgentPool", 360,
+             "5-7 min; an update (e.g. a new node count) 2-5 min; deleting it drains and "
+             "deletes its nodes (3-6 min)",
+             ("azure-native:containerservice:AgentPool",), update=180, delete=300),
     # The docs' `az aks update`: ARM's long-running PUT of the unchanged managed cluster.
     StepTime("the reconcile (`ClusterReconcile`)", 180,
-             "2-5 min: ARM's PUT of the unchanged cluster, polled to its end", (RECONCILE_TYPE,)),
+             "2-5 min: ARM's PUT of the unchanged cluster, polled to its end; never updated "
+             "(a change replaces it), deleting it undoes nothing",
+             (RECONCILE_TYPE,), update=0, delete=0),
     # GETs of the RuntimeClass until AKS serves it; it is usually there by then.
-    StepTime("the runtime-class wait (`RuntimeClassWait`)", 5, "a few GETs", (WAIT_TYPE,)),
-    StepTime("Kubernetes provider", 0, "the kubeconfig read folded in"),
-    StepTime("Namespace, ServiceAccount, NetworkPolicy", 2, "",
+    StepTime("the runtime-class wait (`RuntimeClassWait`)", 5, "a few GETs", (WAIT_TYPE,),
+             update=0, delete=0),
+    StepTime("Kubernetes provider", 0, "the kubeconfig read folded in", update=0, delete=0),
+    StepTime("Namespace, ServiceAccount, NetworkPolicy", 2,
+             "deleting a namespace deletes what is in it first",
              ("kubernetes:core/v1:Namespace", "kubernetes:core/v1:ServiceAccount",
-              "kubernetes:networking.k8s.io/v1:NetworkPolicy")),
+              "kubernetes:networking.k8s.io/v1:NetworkPolicy"), update=2, delete=5),
     # pulumi-kubernetes waits until the pod is Ready: image pull + start (Kata: + VM boot).
     POD_READY,
     StepTime("any other resource", DEFAULT_CREATE_SECONDS, f"{DEFAULT_READ_SECONDS} s for a read"),
-    StepTime("components", 0, "done when their last child is"),
+    StepTime("components", 0, "done when their last child is", update=0, delete=0),
     PENDING_POD_NOTICED,
     NODE_ADDED,
 )  # fmt: skip
 CREATE_SECONDS: dict[str, int] = {
     resource_type: step.seconds for step in STEP_TIMES for resource_type in step.types
 }
+UPDATE_SECONDS: dict[str, int] = {
+    resource_type: step.update for step in STEP_TIMES for resource_type in step.types
+}
+DELETE_SECONDS: dict[str, int] = {
+    resource_type: step.delete for step in STEP_TIMES for resource_type in step.types
+}
 READ_SECONDS: dict[str, int] = {"kubernetes:node.k8s.io/v1:RuntimeClass": 1}
 
 
 def step_times_table() -> str:
     """STEP_TIMES as the Markdown table of docs/offline-plan.md."""
-    rows = ["| step | typical time | notes |", "|---|---|---|"]
-    rows += [f"| {step.label} | {step.seconds} s | {step.note} |" for step in STEP_TIMES]
+    rows = ["| step | create | update | delete | notes |", "|---|---|---|---|---|"]
+    rows += [
+        f"| {step.label} | {step.seconds} s | {step.update} s | {step.delete} s | {step.note} |"
+        for step in STEP_TIMES
+    ]
     return "\n".join(rows)
 
 
@@ -108,6 +135,24 @@ def scale_up() -> dict[str, Any]:
         "summary": f"a sandboxed pod on a Kata node with room: {approx_duration(warm)}; on a "
         f"node the autoscaler adds: {approx_duration(cold)} ({chain})",
     }
+
+
+def change_seconds(resource_type: str, operation: str) -> int:
+    """Typical time of one change: `create`, `update`, `delete`, or `replace` (delete + create).
+
+    Components and providers take no time; a provider is configured locally.
+    """
+    if resource_type.startswith(PROVIDER_PREFIX):
+        return 0
+    create = CREATE_SECONDS.get(resource_type, DEFAULT_CREATE_SECONDS)
+    delete = DELETE_SECONDS.get(resource_type, DEFAULT_DELETE_SECONDS)
+    if operation == "create":
+        return create
+    if operation == "delete":
+        return delete
+    if operation == "replace":
+        return create + delete
+    return UPDATE_SECONDS.get(resource_type, DEFAULT_UPDATE_SECONDS)
 
 
 def typical_seconds(resource: Registered) -> int:
@@ -268,3 +313,20 @@ def approx_duration(seconds: int) -> str:
 def clock(seconds: int) -> str:
     """`13:56` (minutes:seconds since `pulumi up` started)."""
     return f"{seconds // 60}:{seconds % 60:02d}"
+
+
+def longest_chain(seconds: dict[str, int], waits_for: dict[str, list[str]]) -> int:
+    """The longest chain of steps that wait for each other, each at its `seconds` (a step not
+    in `seconds` takes 0 s but still passes the wait on)."""
+    done: dict[str, int] = {}
+
+    def finish(urn: str, visiting: frozenset[str]) -> int:
+        if urn in done:
+            return done[urn]
+        if urn in visiting:
+            raise ValueError(f"dependency cycle through {urn}")
+        before = [finish(dep, visiting | {urn}) for dep in waits_for.get(urn, ())]
+        done[urn] = max(before, default=0) + seconds.get(urn, 0)
+        return done[urn]
+
+    return max((finish(urn, frozenset()) for urn in [*waits_for, *seconds]), default=0)

@@ -8,7 +8,9 @@ the API server needs them (tools.plan.recorded_values): whole floats back to int
 
 Files are numbered in a dependency order (`01-namespace-pod-sandboxing.yaml`, ...), so
 `kubectl apply -f DIR` (which goes alphabetically) creates the namespace before what lives in it.
-Numbered YAML files left in DIR by an earlier run are removed, so DIR holds exactly one plan.
+Files an earlier run wrote (numbered, and starting with this command's header line) are removed
+first, so the plan's files in DIR are exactly one plan's; no other file is ever touched, and
+`foreign_files` names them, since `kubectl apply -f DIR` would apply them too.
 """
 
 from __future__ import annotations
@@ -23,7 +25,37 @@ from tools.plan.recorded_values import plain, sorted_keys
 
 Manifest = dict[str, Any]
 HEAD_KEYS = ("apiVersion", "kind", "metadata")
-_WRITTEN = re.compile(r"^\d{2,}-.+\.yaml$")
+_NUMBERED = re.compile(r"^\d{2,}-.+\.yaml$")
+HEADER_MARK = "from the offline plan (python -m tools.plan --manifests)"
+
+
+class ManifestsError(Exception):
+    """DIR cannot take the manifests: it is a file, or cannot be created or written."""
+
+
+def check_directory(directory: Path) -> None:
+    """Before planning: DIR must be a directory or not exist yet."""
+    if directory.exists() and not directory.is_dir():
+        raise ManifestsError(
+            f"--manifests {directory}: is a file, not a directory; give a directory (it is "
+            "created if missing), e.g. --manifests plan-out"
+        )
+
+
+def _ours(path: Path) -> bool:
+    """A file an earlier run wrote: numbered, and its first line is our header."""
+    if not (path.is_file() and _NUMBERED.match(path.name)):
+        return False
+    try:
+        with path.open(encoding="utf-8", errors="replace") as file:
+            return file.readline().rstrip("\n").endswith(HEADER_MARK)
+    except OSError:
+        return False
+
+
+def foreign_files(directory: Path) -> list[Path]:
+    """Files in DIR this command did not write (kept, but `kubectl apply -f DIR` applies them)."""
+    return sorted(p for p in directory.iterdir() if p.is_file() and not _ours(p))
 
 
 def applied_resources(result: RunResult) -> list[Registered]:
@@ -75,20 +107,30 @@ def file_name(index: int, obj: Manifest) -> str:
 
 
 def write_manifests(result: RunResult, directory: Path, stack: str) -> list[Path]:
-    """Write one YAML file per applied object into `directory`; returns the files in order."""
+    """Write one YAML file per applied object into `directory`; returns the files in order.
+
+    Only files an earlier run wrote are replaced; ManifestsError when DIR cannot be written.
+    """
     import yaml  # only this command needs it
 
-    directory.mkdir(parents=True, exist_ok=True)
-    for stale in directory.iterdir():
-        if stale.is_file() and _WRITTEN.match(stale.name):
-            stale.unlink()
-    written = []
-    for index, (resource, obj) in enumerate(apply_order(result), start=1):
-        path = directory / file_name(index, obj)
-        header = (
-            f"# {resource.type} '{resource.name}' of stack '{stack}', "
-            "from the offline plan (python -m tools.plan --manifests)\n"
-        )
-        path.write_text(header + yaml.safe_dump(obj, sort_keys=False, default_flow_style=False))
-        written.append(path)
+    check_directory(directory)
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+        for stale in directory.iterdir():
+            if _ours(stale):
+                stale.unlink()
+        written = []
+        for index, (resource, obj) in enumerate(apply_order(result), start=1):
+            path = directory / file_name(index, obj)
+            if path.exists() and not _ours(path):
+                raise ManifestsError(
+                    f"--manifests {directory}: {path.name} is there and was not written by this "
+                    "command; move it, or choose another directory"
+                )
+            header = f"# {resource.type} '{resource.name}' of stack '{stack}', {HEADER_MARK}\n"
+            body = yaml.safe_dump(obj, sort_keys=False, default_flow_style=False)
+            path.write_text(header + body)
+            written.append(path)
+    except OSError as exc:
+        raise ManifestsError(f"--manifests {directory}: {exc.strerror} ({exc.filename})") from exc
     return written

@@ -12,7 +12,7 @@ from typing import Any
 
 from tools.plan import capacity
 from tools.plan.critical_path import approx_duration, clock, type_label
-from tools.plan.diff import diff_markdown_lines
+from tools.plan.diff_render import diff_markdown_lines
 from tools.plan.offline_cluster import existing_cluster_text
 from tools.plan.preflight import preflight_lines
 from tools.plan.recorded_values import scalar_text
@@ -166,6 +166,14 @@ def error_lines(plan: dict[str, Any]) -> list[str]:
     return lines
 
 
+def preflight_markdown(plan: dict[str, Any]) -> list[str]:
+    """The preflight's lines, each ending in a Markdown line break but the list items."""
+    headline = preflight_lines(plan)
+    return [line if line.startswith("  - ") else f"{line}  " for line in headline] + (
+        [""] if headline else []
+    )
+
+
 def render_markdown(plan: dict[str, Any]) -> str:
     title = "Offline preview" if plan.get("preview") else "Offline plan"
     lines = [f"## {title}: stack `{plan['stack']}`", ""]
@@ -173,12 +181,17 @@ def render_markdown(plan: dict[str, Any]) -> str:
     lines += [f"Pulumi mock engine, no cloud calls; run {run_mode(plan)}.", ""]
     if plan.get("existingCluster"):
         lines += [f"> **{existing_cluster_text(plan['existingCluster'])}**", ""]
+    lines += [line for note in plan.get("stackFileNotes") or [] for line in (f"> {note}", "")]
+    if plan["error"]:
+        # The problems first: a failed plan deploys nothing, whatever the diff would say.
+        lines += error_lines(plan)
+        lines += preflight_markdown(plan)
+        if plan.get("diff"):
+            lines += ["", *diff_markdown_lines(plan["diff"])]
+        return "\n".join(lines)
     if plan.get("diff"):
         lines += [*diff_markdown_lines(plan["diff"]), ""]
-    if headline := preflight_lines(plan):
-        lines += [line if line.startswith("  - ") else f"{line}  " for line in headline] + [""]
-    if plan["error"]:
-        return "\n".join(lines + error_lines(plan))
+    lines += preflight_markdown(plan)
     lines += [f"{counts.text()}.", ""]
     if estimate := plan.get("estimate"):
         total = approx_duration(estimate["totalSeconds"])

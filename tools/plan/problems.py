@@ -40,6 +40,6 @@ def refusal_entries(refusal: Refusal, config: dict[str, str]) -> list[dict[str, 
     if not refusal.keys:
         return [{"key": None, "value": None, "message": refusal.message}]
     return [
-        {"key": key, "value": config.get(key), "message": error}
-        for key, error in zip(refusal.keys, refusal.errors, strict=True)
+        {"key": key, "value": config.get(key), "message": refusal.explained(index)}
+        for index, key in enumerate(refusal.keys)
     ]

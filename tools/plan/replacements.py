@@ -19,13 +19,23 @@ Sources:
   (`enableAutoScaling`, `minCount`, `maxCount`, `count`), `upgradeSettings` or the cluster's
   `autoScalerProfile`. A property the program's `ignoreChanges` names (an autoscaled pool's
   `count`) is no change at all: tools.plan.diff marks it "ignored".
+- pulumi-azure-native, provider/pkg/provider/diff.go `calculateDetailedDiff` (commit 03707ff):
+  "All the parameters that are part of the resource path cause a replacement" (the resource
+  group, the resource's own name, a parent's name, an extension resource's `resourceUri`).
+
+How a replacement is carried out decides which dependents go with it (tools.plan.cascade):
+pulumi-azure-native's `Diff` asks to delete first whenever it replaces, unless the resource was
+named at random (provider/pkg/provider/provider.go, `deleteBeforeReplace := len(replaces) > 0`
+and the `__createBeforeDelete` flag of auto-naming; commit 006a62a); pulumi-kubernetes deletes
+first an object whose name is fixed; a Python dynamic resource is created first (its
+`DiffResult.delete_before_replace` defaults to False).
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal
 
 Effect = Literal["replace", "refused"]
 
@@ -117,6 +127,28 @@ RULES: tuple[ReplaceRule, ...] = (
                 "agentPoolProfiles[*].availabilityZones", "refused", POOL_ZONES_REFUSED),
 )  # fmt: skip
 
+# Path parameters of the ARM resources the program creates (their API paths, e.g.
+# .../managedClusters/{resourceName}/agentPools/{agentPoolName}), and which names the resource.
+AZURE_PATH_PARAMETERS: dict[str, tuple[str, ...]] = {
+    "azure-native:resources:ResourceGroup": ("resourceGroupName",),
+    "azure-native:containerservice:ManagedCluster": ("resourceGroupName", "resourceName"),
+    "azure-native:containerservice:AgentPool": (
+        "resourceGroupName", "resourceName", "agentPoolName"),
+    "azure-native:operationalinsights:Workspace": ("resourceGroupName", "workspaceName"),
+    "azure-native:monitor:DataCollectionRule": ("resourceGroupName", "dataCollectionRuleName"),
+    "azure-native:monitor:DataCollectionRuleAssociation": ("resourceUri", "associationName"),
+    "azure-native:monitor:DiagnosticSetting": ("resourceUri", "name"),
+}  # fmt: skip
+AZURE_PATH_PARAMETER = (
+    "pulumi-azure-native replaces a resource when a part of its ARM path changes "
+    "(provider/pkg/provider/diff.go calculateDetailedDiff)"
+)
+RULES = (
+    *RULES,
+    *(ReplaceRule(resource_type, parameter, "replace", AZURE_PATH_PARAMETER)
+      for resource_type, parameters in AZURE_PATH_PARAMETERS.items() for parameter in parameters),
+)  # fmt: skip
+
 _INDEX = re.compile(r"\[\d+\]")
 
 
@@ -129,3 +161,29 @@ def replace_rule(resource_type: str, path: str) -> ReplaceRule | None:
         ):
             return rule
     return None
+
+
+def replaces_when_unknown(resource_type: str, key: str) -> ReplaceRule | None:
+    """The rule that makes a resource be replaced when its input `key` (a top-level input such
+    as `spec` or `resourceName`) is unknown: one on `key` itself or on anything inside it."""
+    if rule := replace_rule(resource_type, key):
+        return rule if rule.effect == "replace" else None
+    for rule in RULES:
+        if (
+            rule.effect == "replace"
+            and resource_type.startswith(rule.type_prefix)
+            and rule.path.startswith((key + ".", key + "["))
+        ):
+            return rule
+    return None
+
+
+def deletes_before_replace(resource_type: str, inputs: dict[str, Any]) -> bool:
+    """Whether Pulumi deletes this resource before creating its replacement (see above)."""
+    if resource_type.startswith("azure-native:"):
+        parameters = AZURE_PATH_PARAMETERS.get(resource_type, ())
+        own_name = parameters[-1] if parameters else None
+        return own_name is None or inputs.get(own_name) is not None  # auto-named: create first
+    if resource_type.startswith("kubernetes:"):
+        return bool((inputs.get("metadata") or {}).get("name"))
+    return False

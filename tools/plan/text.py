@@ -6,14 +6,32 @@ with the Markdown format.
 
 from __future__ import annotations
 
+import textwrap
 from typing import Any, NamedTuple
 
 from tools.plan import capacity
 from tools.plan.critical_path import clock, type_label
-from tools.plan.diff import diff_text_lines
+from tools.plan.diff_render import diff_text_lines
 from tools.plan.offline_cluster import existing_cluster_text
 from tools.plan.preflight import preflight_lines
 from tools.plan.recorded_values import UNKNOWN, leaf_paths, scalar_text
+
+WIDTH = 100  # text output wraps messages here; values in the resource tree are never cut
+
+
+def wrapped(line: str, width: int = WIDTH, indent: int | None = None) -> list[str]:
+    """A long message line as several, continued under its own indent plus four spaces (or
+    `indent`); a word longer than a line (a URN, an ARM id) stays whole."""
+    if len(line) <= width:
+        return [line]
+    lead = len(line) - len(line.lstrip(" ")) + 4 if indent is None else indent
+    return textwrap.wrap(
+        line, width, subsequent_indent=" " * lead, break_long_words=False, break_on_hyphens=False
+    )
+
+
+def wrap_all(lines: list[str]) -> list[str]:
+    return [part for line in lines for part in (wrapped(line) if line else [line])]
 
 
 def short(urn: str) -> str:
@@ -67,7 +85,8 @@ def resource_tree_lines(plan: dict[str, Any]) -> list[str]:
             for key, value in r["properties"].items():
                 lines.append(f"{pad}{key}: {scalar_text(value)}")
             if r["dependsOn"]:
-                lines.append(f"{pad}waits for: {', '.join(short(d) for d in r['dependsOn'])}")
+                waits = f"{pad}waits for: {', '.join(short(d) for d in r['dependsOn'])}"
+                lines.extend(wrapped(waits, indent=len(pad) + len("waits for: ")))
             walk(r["urn"], depth + 1)
 
     walk("", 0)
@@ -101,6 +120,11 @@ ESTIMATE_TITLE = "Estimated `pulumi up` from empty"
 ESTIMATE_BASIS = "critical path, typical create times of tools/plan/critical_path.py"
 
 
+def _paragraph(lines: list[str]) -> list[str]:
+    """`lines` as a paragraph of their own (after a blank line), or nothing."""
+    return ["", *lines] if lines else []
+
+
 def render_text(plan: dict[str, Any]) -> str:
     lines = [
         f"Offline plan for stack '{plan['stack']}' (Pulumi mock engine, no cloud calls), "
@@ -108,25 +132,32 @@ def render_text(plan: dict[str, Any]) -> str:
     ]
     if plan.get("existingCluster"):
         lines.append(existing_cluster_text(plan["existingCluster"]))
+    lines += [f"note: {note}" for note in plan.get("stackFileNotes") or []]
+    if plan["error"]:
+        # The problems first: a failed plan deploys nothing, whatever the diff would say.
+        lines += ["", "ERROR: stopped before deploying anything:"]
+        lines += plan["errorSummary"].splitlines()
+        lines += _paragraph(preflight_lines(plan))
+        if plan.get("diff"):
+            lines += ["", *diff_text_lines(plan["diff"])]
+        return "\n".join(wrap_all(lines))
     if plan.get("diff"):
         lines += ["", *diff_text_lines(plan["diff"])]
-    lines += preflight_lines(plan)
-    if plan["error"]:
-        lines += ["", "ERROR: stopped before deploying anything:"]
-        lines.append(plan["errorSummary"])
-        return "\n".join(lines)
+    lines += _paragraph(preflight_lines(plan))
     for warning in plan["warnings"]:
         lines.append(f"warning: {warning}")
+    lines = wrap_all(lines)
     counts = resource_counts(plan)
     lines += ["", f"Resources ({counts.text()}; + create, > read):", *resource_tree_lines(plan)]
     if estimate := plan.get("estimate"):
-        lines += ["", f"{ESTIMATE_TITLE} ({ESTIMATE_BASIS}):", f"    {estimate['summary']}"]
+        lines += ["", *wrapped(f"{ESTIMATE_TITLE} ({ESTIMATE_BASIS}):")]
+        lines += wrapped(f"    {estimate['summary']}")
         lines += ["", "Timeline (start -> ready, m:ss; * = on the critical path):"]
         for row in timeline(plan):
             mark = "*" if row.critical else " "
             lines.append(f"  {mark} {clock(row.start):>6} -> {clock(row.finish):>6}  {row.label}")
     if pool_lines := capacity.text_lines(plan):
-        lines += ["", *pool_lines]
+        lines += ["", *wrap_all(pool_lines)]
     lines += ["", "Outputs:"]
     for name, value in output_leaves(plan).items():
         lines.append(f"    {name}: {scalar_text(value)}")

@@ -72,9 +72,15 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         help="check instead that every running pod of this tenant's namespace runs in a Kata VM "
         "on a Kata node (tools.verify.tenant)",
     )
-    parser.add_argument("--trusted-pod", metavar="NAME", help=f"default: {defaults.trusted_pod}")
     parser.add_argument(
-        "--untrusted-pod", metavar="NAME", help=f"default: {defaults.untrusted_pod}"
+        "--trusted-pod",
+        metavar="NAME",
+        help=f"the pod that must share the node's kernel (default: {defaults.trusted_pod})",
+    )
+    parser.add_argument(
+        "--untrusted-pod",
+        metavar="NAME",
+        help=f"the pod that must run in its own Kata VM (default: {defaults.untrusted_pod})",
     )
     parser.add_argument(
         "--runtime-class",
@@ -86,9 +92,16 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         metavar="SECONDS",
         type=float,
         default=0.0,
-        help="poll up to this long until both pods are Running and logged their kernel",
+        help="poll up to this long until both pods are Running and logged their kernel "
+        "(default: 0, check once)",
     )
-    parser.add_argument("--format", choices=("text", "json"), default="text")
+    parser.add_argument(
+        "--format",
+        choices=("text", "json"),
+        default="text",
+        help="text (default), for people; json, for scripts and CI: the same checks and verdict "
+        "as one object (the exit code does not change)",
+    )
     args = parser.parse_args(argv)
     if args.wait < 0:
         parser.error("--wait must be 0 or more seconds")

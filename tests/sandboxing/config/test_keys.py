@@ -11,11 +11,13 @@ import pytest
 from sandboxing import aks_versions, catalog
 from sandboxing.config.contract import check_keys, default_settings
 from sandboxing.config.key import Rule
+from sandboxing.config.kinds import Between
 from sandboxing.config.settings import Settings, snake
 from sandboxing.config.stack_config import check_stack_config
 from sandboxing.config.validate import RULES
 from sandboxing.keys import CONFIG_KEYS, KEYS_BY_NAME
-from tools.harness import list_stacks, stack_config
+from tools.harness import stack_config
+from tools.repo import tracked_stacks
 
 # (field, bad value, key the problem names, value it shows, words of what is allowed)
 BAD_VALUES: list[tuple[str, Any, str, Any, str]] = [
@@ -30,6 +32,7 @@ BAD_VALUES: list[tuple[str, Any, str, Any, str]] = [
     ("kata_node_pool_name", "KataPool", "kataNodePoolName", "KataPool", "lower-case letter"),
     ("kata_node_pool_name", "katapool12345", "kataNodePoolName", "katapool12345", "up to 11"),
     ("kata_node_count", 0, "kataNodeCount", 0, "cannot run the untrusted pod"),
+    ("kata_node_count", 1001, "kataNodeCount", 1001, "between 1 and 1000 (the most nodes"),
     ("runtime_class_name", "Kata_VM", "runtimeClassName", "Kata_VM", "DNS-1123 subdomain"),
     ("runtime_class_name", "a" * 254, "runtimeClassName", "a" * 254, "DNS-1123 subdomain"),
     ("runtime_class_wait_seconds", 5, "runtimeClassWaitSeconds", 5, "seconds between 10 and"),
@@ -73,7 +76,7 @@ def test_a_bad_value_is_named_with_what_is_allowed(
      ("kata_node_pool_name", "sandbox1"), ("kubernetes_version", "1.33.2"),
      ("resource_group_name", "rg-(test)_1.x"), ("cluster_name", "a"), ("pod_cpu_limit", "500m"),
      ("pod_memory_limit", "128Mi"), ("runtime_class_wait_seconds", 3600),
-     ("api_server_authorized_ip_ranges", ("203.0.113.0/24", "198.51.100.7"))],
+     ("api_server_authorized_ip_ranges", ("20.50.100.0/24", "52.174.10.7"))],
 )  # fmt: skip
 def test_good_values_pass(field: str, good: Any) -> None:
     assert check_keys(default_settings(**{field: good})) == []
@@ -164,9 +167,13 @@ class WatchedSettings(Settings):
         return super().__getattribute__(name)
 
 
+NIL_GUID = "00000000-0000-0000-0000-000000000000"
+REAL_GUID = "0f4b8c4e-1a2b-4c3d-8e9f-0123456789ab"
+
+
 def rule_samples() -> list[Settings]:
     """Settings that take each rule down its branches: every stack file and the variants."""
-    stacks = [check_stack_config(stack_config(stack))[0] for stack in list_stacks()]
+    stacks = [check_stack_config(stack_config(stack))[0] for stack in tracked_stacks()]
     variants = [
         {"kata_pool_placement": "system", "kata_node_vm_size": "Standard_D1s_v6"},
         {"cluster_mode": "existing", "kata_pool_placement": "system"},
@@ -220,6 +227,12 @@ def rule_samples() -> list[Settings]:
         {"kubernetes_version": "1.36", "today": datetime.date(2027, 6, 1)},
         {"cloud_variables": (("ARM_METADATA_HOSTNAME", "metadata.example"),)},
         {"cloud_variables": (("ARM_ENVIRONMENT", "germany"),)},
+        # --- placeholder admin groups: one among real ones, only placeholders with and without
+        # Azure RBAC and local accounts, and an existing cluster (not checked) ---
+        {"entra_admin_group_object_ids": (NIL_GUID, REAL_GUID)},
+        {"entra_admin_group_object_ids": (NIL_GUID,), "enable_azure_rbac": True},
+        {"entra_admin_group_object_ids": (NIL_GUID,), "disable_local_accounts": True},
+        {"entra_admin_group_object_ids": (NIL_GUID,), "cluster_mode": "existing"},
     ]
     return stacks + [default_settings(**{"location": "westeurope", **v}) for v in variants]  # type: ignore[arg-type]
 
@@ -245,3 +258,11 @@ def test_every_rule_a_key_names_runs_and_runs_once() -> None:
     named = {use.rule.name for key in CONFIG_KEYS for use in key.rules}
     assert len({rule.name for rule in RULES}) == len(RULES)
     assert named <= {rule.name for rule in RULES}
+
+
+def test_a_range_explains_only_the_bound_the_value_crossed() -> None:
+    counts = Between(1, 1000, why_low="a pool with no node runs nothing", why_high="the maximum")
+    assert counts.refusal(0) == "must be between 1 and 1000 (a pool with no node runs nothing)"
+    assert counts.refusal(1001) == "must be between 1 and 1000 (the maximum)"
+    assert counts.refusal(1000) is None
+    assert Between(1, 5).refusal(6) == "must be between 1 and 5"

@@ -74,3 +74,40 @@ def test_sovereign_clouds_are_not_checked_against_the_public_region_list() -> No
         location="chinaeast2", cloud_variables=(("ARM_ENVIRONMENT", "china"),)
     )
     assert cluster.check_location(from_env) == []
+
+
+NIL = "00000000-0000-0000-0000-000000000000"
+REAL = "0f8fad5b-d9cb-469f-a165-70867728950e"
+
+
+def admin_groups(*groups: str, **options: bool) -> list[Problem]:
+    settings = default_settings(entra_admin_group_object_ids=groups, **options)
+    return cluster.check_admin_groups(settings)
+
+
+def test_a_placeholder_group_beside_a_real_one_is_a_warning() -> None:
+    (problem,) = admin_groups(REAL, "00000000-0000-0000-0000-00000000000a")
+    assert (problem.key, problem.severity) == ("entraAdminGroupObjectIds", "warning")
+    assert problem.value == ["00000000-0000-0000-0000-00000000000a"]
+    assert admin_groups(REAL) == []
+    assert admin_groups("11111111-1111-1111-1111-111111111111")[0].severity == "error"
+
+
+def test_no_real_group_and_no_azure_rbac_cannot_work() -> None:
+    (locked,) = admin_groups(NIL, disable_local_accounts=True)
+    assert locked.severity == "error"
+    assert "everyone is locked out" in locked.message and NIL in locked.message
+    assert "az ad group show" in locked.message
+    (local,) = admin_groups(NIL)
+    assert local.severity == "error" and "`pulumi up` signs in as an Entra user" in local.message
+    assert "az aks get-credentials --admin" in local.message
+
+
+def test_with_azure_rbac_role_assignments_still_let_people_in() -> None:
+    (problem,) = admin_groups(NIL, enable_azure_rbac=True, disable_local_accounts=True)
+    assert problem.severity == "warning"
+    assert "Azure Kubernetes Service RBAC Cluster Admin" in problem.message
+
+
+def test_an_existing_clusters_groups_are_not_the_programs() -> None:
+    assert admin_groups(NIL, cluster_mode="existing") == []  # type: ignore[arg-type]

@@ -121,7 +121,7 @@ def test_every_bad_value_is_reported_at_once_naming_its_field() -> None:
 def test_a_cidr_inside_a_fenced_range_is_refused_naming_what_it_would_open(
     cidr: str, opens: str
 ) -> None:
-    found = problems_for([{"name": "a", "egressCidrs": ["203.0.113.0/24", cidr]}])
+    found = problems_for([{"name": "a", "egressCidrs": ["20.0.0.0/8", cidr]}])
     assert f"'{cidr}': would open " in found["tenants[0].egressCidrs"]
     assert opens in found["tenants[0].egressCidrs"]
 
@@ -134,6 +134,15 @@ def test_a_cidr_inside_a_fenced_range_is_refused_naming_what_it_would_open(
 def test_a_cidr_around_or_next_to_the_fenced_ranges_is_allowed(cidrs: list[str]) -> None:
     # Holding a fenced range is fine: the egress policy leaves it out (test_network.py).
     assert problems_for([{"name": "a", "egressCidrs": cidrs}]) == {}
+
+
+def test_egress_to_a_documentation_range_is_a_warning() -> None:
+    found = problems_for([{"name": "a", "egressCidrs": ["198.51.100.0/24", "10.0.0.0/8"]}])
+    assert found["tenants[0].egressCidrs"].startswith("warning: ")
+    assert (
+        "'198.51.100.0/24': is RFC 5737 TEST-NET-2, reserved for documentation"
+        in (found["tenants[0].egressCidrs"])
+    )
 
 
 @pytest.mark.parametrize("name", ["default", "kube-system", "kube-anything", "pod-sandboxing"])

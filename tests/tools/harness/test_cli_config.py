@@ -23,7 +23,7 @@ from tools.harness.cli_config import (
     validate_config_value,
 )
 from tools.harness.stack_file import StackValue, read_stack_values
-from tools.repo import REPO
+from tools.repo import REPO, tracked_stacks
 
 GUID_A = "0f4b8c4e-1a2b-4c3d-8e9f-0123456789ab"
 GUID_B = "9a8b7c6d-5e4f-4a3b-9c2d-1e0f9a8b7c6d"
@@ -188,7 +188,7 @@ def test_only_the_first_mismatch_in_sorted_key_order_is_reported() -> None:
 
 
 def test_every_stack_file_in_the_repo_passes_the_cli() -> None:
-    for stack_name in harness.list_stacks():
+    for stack_name in tracked_stacks():
         assert harness.stack_refusal(stack_name) is None, stack_name
 
 
@@ -252,7 +252,8 @@ def test_plan_refuses_like_the_cli_then_lists_the_programs_problems(
     assert plan["error"][0] == {
         "key": f"{PROJECT}:kataNodeCount",
         "value": "two",
-        "message": "Stack 't' with configuration key 'kataNodeCount' must be of type 'integer'",
+        "message": "Stack 't' with configuration key 'kataNodeCount' must be of type 'integer' "
+        '(it is "two"; write a whole number without quotes, e.g. `kataNodeCount: 2`)',
     }
     assert [entry["key"] for entry in plan["error"][1:]] == [
         f"{PROJECT}:kataNodeVMSize",

@@ -9,7 +9,7 @@ from pulumi.runtime import rpc
 
 from tools.harness import sdk_internals
 from tools.harness.sdk_internals import internal_api_problems, sdk_version
-from tools.repo import REPO
+from tools.repo import REPO, repo_files
 
 # How a use of an SDK internal reads in source: a private name, or a module the SDK keeps private.
 INTERNAL_USE = re.compile(
@@ -43,7 +43,7 @@ def test_no_other_tool_benchmark_or_test_uses_sdk_internals() -> None:
     elsewhere = [
         f"{path.relative_to(REPO)}:{number}: {line.strip()}"
         for folder in ("tools", "benchmarks", "tests", "policy")
-        for path in sorted((REPO / folder).rglob("*.py"))
+        for path in repo_files("*.py", REPO / folder)
         if path != HOME and str(path) != here
         for number, line in enumerate(path.read_text().splitlines(), 1)
         if INTERNAL_USE.search(line)

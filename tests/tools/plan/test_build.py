@@ -4,18 +4,20 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
-from support import dev_config, run_dev, run_plan
+from support import dev_config, flat, run_dev, run_plan
 
 import tools.plan
 import tools.plan.cli
-from tools.harness import OutputValue, RunResult, list_stacks
+from tools.harness import OutputValue, RunResult
 from tools.plan.build import SCHEMA_VERSION, build_plan
 from tools.plan.recorded_values import SECRET_MASK, UNKNOWN
 from tools.plan.text import render_text
-from tools.repo import REPO
+from tools.repo import REPO, tracked_stacks
 
 FORMATS = ("text", "markdown", "json")
 MOCK_TOKEN = "mock-secret-token"  # what the harness's kubeconfig carries
@@ -42,7 +44,7 @@ def test_json_is_versioned_and_every_field_is_documented(printed: dict[str, str]
     assert list(plan) == [
         "schemaVersion", "stack", "preview", "error", "errorSummary", "warnings",
         "existingCluster", "resources", "outputs", "sandboxSizing", "estimate", "diff",
-        "preflight", "kubernetesVersions",
+        "preflight", "kubernetesVersions", "stackFileNotes", "policyConfig",
     ]  # fmt: skip
     doc = (REPO / "docs" / "offline-plan.md").read_text()
     documented = doc.split("## JSON fields", 1)[1]
@@ -113,15 +115,25 @@ def test_bad_config_exits_1_with_the_errors_in_every_format(
 
 
 def test_the_example_stacks_are_there() -> None:
-    assert {"dev", "onepool"} <= set(list_stacks())
+    assert {"dev", "onepool"} <= set(tracked_stacks())
 
 
-@pytest.mark.parametrize("stack", list_stacks())
+@pytest.mark.parametrize("stack", tracked_stacks())
 def test_every_stack_file_plans_offline(capsys: pytest.CaptureFixture[str], stack: str) -> None:
     code, out, _ = run_plan(capsys, "--stack", stack, "--format", "json")
     plan = json.loads(out)
     assert code == 0, plan["error"]
-    assert plan["stack"] == stack and plan["warnings"] == []
+    assert plan["stack"] == stack
+    if stack == "prod":
+        # The production template's placeholders, each with what to set instead.
+        warned = " ".join(plan["warnings"])
+        assert len(plan["warnings"]) == 3
+        assert "203.0.113.0/24 is RFC 5737 TEST-NET-3" in warned
+        assert "00000000-0000-0000-0000-00000000000a: a placeholder GUID" in warned
+        assert "policy/config.prod.json makes images-pinned-by-digest mandatory" in warned
+        assert plan["policyConfig"] == "policy/config.prod.json"
+    else:
+        assert plan["warnings"] == [] and plan["policyConfig"] is None
     placement = plan["sandboxSizing"]["stackNodes"]["kataPoolPlacement"]
     pools = [r for r in plan["resources"] if r["type"].endswith(":AgentPool")]
     kata = [p for p in pools if p["properties"].get("workloadRuntime") == "KataVmIsolation"]
@@ -151,7 +163,7 @@ def test_text_shows_the_estimate_and_marks_the_critical_path(dev_run: RunResult)
     assert (
         "-> AgentPool kata-pool (360s) -> ClusterReconcile kata-reconcile-run (180s) -> "
         "RuntimeClassWait kata-runtime-class-wait (5s) -> Pod untrusted (45s) = ~17 min"
-    ) in text
+    ) in flat(text)
     lines = text.splitlines()
 
     def timeline_line(label: str) -> str:
@@ -176,7 +188,8 @@ def test_preview_is_flagged_and_unknown_values_are_marked() -> None:
     # The estimate does not depend on values, only on the waits.
     assert plan["estimate"]["summary"].endswith("= ~17 min")
     text, markdown = render_text(plan), tools.plan.cli.RENDERERS["markdown"](plan)
-    assert text.splitlines()[0].endswith(
+    headline = flat(text.split("\n\n", 1)[0])
+    assert headline.endswith(
         "run as `pulumi preview`: values not known before apply show as (known after apply)"
     )
     assert f"cluster_id: {UNKNOWN}" in text
@@ -226,3 +239,53 @@ def test_text_is_the_default_format(
     assert code == 0
     assert out == printed["text"] + "\n"
     assert out.startswith("Offline plan for stack 'dev'")
+
+
+@pytest.mark.skipif(shutil.which("git") is None, reason="needs git")
+def test_what_the_docs_commands_write_is_ignored_by_git() -> None:
+    # `--format json > plan.json`, `--manifests plan-out` (README, docs/offline-plan.md).
+    for path in ("plan.json", "plan-out/01-namespace-pod-sandboxing.yaml"):
+        ignored = subprocess.run(["git", "check-ignore", "-q", path], cwd=REPO, check=False)
+        assert ignored.returncode == 0, f"{path} is not in .gitignore"
+
+
+def test_existing_cluster_on_a_stack_that_creates_its_cluster_is_refused(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    described = tmp_path / "cluster.json"
+    described.write_text('{"kubernetesVersion": "1.33.1", "pools": ["nodepool1"]}')
+    code, out, err = run_plan(capsys, "--stack", "dev", "--existing-cluster", str(described))
+    assert (code, out) == (2, "")
+    assert "stack 'dev' creates its cluster (clusterMode new)" in err
+    assert "drop the option, or set clusterMode: existing" in err
+
+
+def test_help_lists_every_exit_code_and_default(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit):
+        tools.plan.cli.main(["--help"])
+    text = capsys.readouterr().out
+    for code in ("0", "1", "2", "3"):
+        assert re.search(rf"^  {code}  \S", text, re.M), f"exit code {code} not explained"
+    assert "(default: dev)" in text and "text (default)" in text
+    doc = (REPO / "docs" / "offline-plan.md").read_text().split("## Exit codes", 1)[1]
+    assert [int(c) for c in re.findall(r"^\| (\d) \|", doc, re.M)] == [0, 1, 2, 3]
+
+
+LONG_LINE_ALLOWED = re.compile(r"^\s*(\S+: \S+|[+>] \S+  \S+|\S+,?|.*\s\S{60,})$")
+
+
+@pytest.mark.parametrize("stack", ["dev", "prod", "tenants"])
+def test_text_output_wraps_messages_at_100_columns(
+    capsys: pytest.CaptureFixture[str], stack: str
+) -> None:
+    # Only what cannot be broken stays longer: one property with its value, one resource, one
+    # dependency, or a line ending in a word of 60+ characters (a URN, an ARM id).
+    _, out, _ = run_plan(capsys, "--stack", stack)
+    long = [line for line in out.splitlines() if len(line) > 100]
+    assert [line for line in long if not LONG_LINE_ALLOWED.match(line)] == []
+
+
+def test_a_long_error_wraps_too(capsys: pytest.CaptureFixture[str], bad_config: None) -> None:
+    code, out, _ = run_plan(capsys)
+    assert code == 1
+    assert max(len(line) for line in out.splitlines()) <= 100

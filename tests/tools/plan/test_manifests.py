@@ -9,13 +9,18 @@ import kubernetes_validate
 import pytest
 import yaml
 from kubernetes_validate.utils import all_versions
-from support import run_dev
+from support import run_dev, run_plan
 
 from sandboxing import workload
 from sandboxing.config.contract import parse_settings
 from sandboxing.config.settings import PROJECT
 from tools.harness import RunResult, stack_config
-from tools.plan.manifests import applied_resources, write_manifests
+from tools.plan.manifests import (
+    ManifestsError,
+    applied_resources,
+    foreign_files,
+    write_manifests,
+)
 from tools.plan.recorded_values import SECRET_MASK, UNKNOWN, plain
 
 CLUSTER = "azure-native:containerservice:ManagedCluster"
@@ -125,14 +130,53 @@ def test_read_only_lookups_and_providers_are_not_written(dev_run: RunResult) -> 
     assert len(applied_resources(dev_run)) == len(EXPECTED_FILES)
 
 
-def test_a_second_run_replaces_numbered_files_and_keeps_others(
+def test_a_second_run_replaces_only_what_an_earlier_run_wrote(
     dev_run: RunResult, tmp_path: Path
 ) -> None:
-    (tmp_path / "07-pod-gone.yaml").write_text("kind: Pod\n")
+    write_manifests(dev_run, tmp_path, "dev")
+    earlier = tmp_path / "01-namespace-pod-sandboxing.yaml"
+    stale = tmp_path / "07-pod-gone.yaml"  # an object an earlier plan had and this one has not
+    stale.write_text(earlier.read_text().replace("namespace", "pod"))
+    (tmp_path / "08-deployment-mine.yaml").write_text("kind: Deployment\n")  # numbered, not ours
     (tmp_path / "notes.yaml").write_text("mine: true\n")
     written = write_manifests(dev_run, tmp_path, "dev")
     assert [p.name for p in written] == EXPECTED_FILES
-    assert sorted(p.name for p in tmp_path.iterdir()) == [*EXPECTED_FILES, "notes.yaml"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(
+        [*EXPECTED_FILES, "08-deployment-mine.yaml", "notes.yaml"]
+    )
+    assert (tmp_path / "08-deployment-mine.yaml").read_text() == "kind: Deployment\n"
+    assert [p.name for p in foreign_files(tmp_path)] == ["08-deployment-mine.yaml", "notes.yaml"]
+
+
+def test_a_file_of_the_users_where_a_manifest_goes_is_left_alone(
+    dev_run: RunResult, tmp_path: Path
+) -> None:
+    mine = tmp_path / EXPECTED_FILES[0]
+    mine.write_text("kind: Namespace\n# my own\n")
+    with pytest.raises(ManifestsError, match="was not written by this command"):
+        write_manifests(dev_run, tmp_path, "dev")
+    assert mine.read_text() == "kind: Namespace\n# my own\n"
+
+
+def test_manifests_into_a_file_is_refused_before_planning(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    target = tmp_path / "plan.json"
+    target.write_text("{}")
+    code, out, err = run_plan(capsys, "--manifests", str(target))
+    assert (code, out) == (2, "")
+    assert f"--manifests {target}: is a file, not a directory" in err
+    assert "Traceback" not in err and target.read_text() == "{}"
+
+
+def test_the_plan_names_files_in_the_directory_it_did_not_write(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    (tmp_path / "extra.yaml").write_text("kind: ConfigMap\n")
+    code, _, err = run_plan(capsys, "--manifests", str(tmp_path))
+    assert code == 0
+    assert f"wrote {len(EXPECTED_FILES)} manifests to {tmp_path}" in err
+    assert "1 file(s) this command did not write (extra.yaml)" in err
 
 
 def test_preview_writes_the_same_objects(dev_run: RunResult, tmp_path: Path) -> None:

@@ -7,7 +7,7 @@ import json
 from pathlib import Path
 
 import pytest
-from support import dev_config, run_plan
+from support import dev_config, flat, run_plan
 
 import tools.plan.build
 import tools.plan.cli
@@ -38,7 +38,7 @@ def test_the_team_stack_plans_offline_and_says_what_it_assumed(
     assert (
         "Existing cluster rg-team/aks-team ASSUMED, not looked up (no Azure offline): "
         "Kubernetes 1.27 (the lowest version KataVmIsolation supports), node pools: nodepool1, "
-        "Microsoft Entra integration: off." in out
+        "Microsoft Entra integration: off." in flat(out)
     )
     assert "ResourceNotFound" not in out
 
@@ -76,7 +76,7 @@ def test_an_existing_cluster_stack_with_tenants_assumes_the_admission_policy_min
     assert code == 0, out
     assert (
         f"ASSUMED, not looked up (no Azure offline): Kubernetes {minimum} (the lowest version "
-        "tenants need (ValidatingAdmissionPolicy v1)), node pools: nodepool1" in out
+        "tenants need (ValidatingAdmissionPolicy v1)), node pools: nodepool1" in flat(out)
     )
     code, out, _ = run_plan(capsys, "--stack", "teamtenants", "--format", "json")
     plan = json.loads(out)
@@ -112,9 +112,9 @@ def test_a_described_cluster_with_the_pool_name_taken_and_entra(
     ))  # fmt: skip
     code, out, _ = run_plan(capsys, "--stack", "team", "--existing-cluster", str(described))
     assert code == 1
-    assert f"as described in {described}: Kubernetes 1.32.4" in out
-    assert "Microsoft Entra integration: on" in out
-    assert "kataNodePoolName = 'katapool': a node pool of that name already exists" in out
+    assert f"as described in {described}: Kubernetes 1.32.4" in flat(out)
+    assert "Microsoft Entra integration: on" in flat(out)
+    assert "kataNodePoolName = 'katapool': a node pool of that name already exists" in flat(out)
 
 
 @pytest.mark.parametrize(
