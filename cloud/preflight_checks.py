@@ -193,7 +193,8 @@ def quota_findings(
     location: str,
 ) -> list[Finding]:
     """The vCPUs the stack adds, per family and in the regional total, against what is free;
-    a warning when nothing is left for the one extra node per pool an upgrade surges."""
+    a warning when nothing is left for the nodes an upgrade surges (kataMaxSurge for the Kata
+    pool, one for each other pool)."""
     by_name = {str((u.get("name") or {}).get("value", "")).lower(): u for u in usages}
     need: dict[str, int] = defaultdict(int)
     surge: dict[str, int] = defaultdict(int)
@@ -205,7 +206,7 @@ def quota_findings(
         added = nodes_to_add(pool, old_pools)
         for family in (sku.family, REGIONAL_VCPUS):
             need[family] += added * sku.vcpus
-            surge[family] += sku.vcpus
+            surge[family] += pool.surge * sku.vcpus
             detail[family].append(f"{pool.key} {pool.vm_size}: {added} x {sku.vcpus}")
     findings = []
     # The families first, then the regional total.
@@ -233,8 +234,8 @@ def quota_findings(
                                     f"{numbers}. {fix}"))  # fmt: skip
         elif wanted + surge[family] > free:
             findings.append(Finding("warning", "quota", (
-                f"vCPU quota '{label}' in {location}: {numbers}; an upgrade adds one node per "
-                f"pool while it runs ({surge[family]} vCPUs more), which would not fit. {fix}"
+                f"vCPU quota '{label}' in {location}: {numbers}; an upgrade adds its surge "
+                f"nodes while it runs ({surge[family]} vCPUs more), which would not fit. {fix}"
             )))  # fmt: skip
     return findings
 

@@ -16,6 +16,7 @@ from typing import Any
 from sandboxing import catalog
 from sandboxing.config.settings import Settings
 from sandboxing.workload import kata_pool_name
+from sandboxing.pool_scaling import kata_surge_nodes
 from sandboxing.zones import pool_zones
 
 # Every resource the program creates is of one of these (ManagedCluster, AgentPool; the VMs, disks
@@ -62,6 +63,7 @@ class PoolNeed:
     # The availability zones the pool asks for (availabilityZones): the preflight checks the
     # size's zones and zone restrictions for the subscription (cloud/preflight_checks.py).
     zones: tuple[str, ...] = ()
+    surge: int = 1  # nodes an upgrade adds while it runs (kataMaxSurge for the Kata pool)
 
 
 @dataclass(frozen=True)
@@ -94,6 +96,7 @@ class PreflightNeeds:
                     "nodes": p.nodes,
                     "name": p.name,
                     "zones": list(p.zones),
+                    "surge": p.surge,
                 }
                 for p in self.pools
             ],
@@ -121,6 +124,7 @@ class PreflightNeeds:
                     int(p["nodes"]),
                     str(p.get("name") or ""),
                     tuple(p.get("zones") or ()),
+                    int(p.get("surge", 1)),
                 )
                 for p in data.get("pools") or ()
             ),
@@ -148,7 +152,14 @@ def preflight_needs(settings: Settings, location: str = "") -> PreflightNeeds:
         providers=providers,
         features=tuple(features),
         pools=tuple(
-            PoolNeed(p.key, p.vm_size, p.most_nodes, _pool_name(p.key, settings), p.zones)
+            PoolNeed(
+                p.key,
+                p.vm_size,
+                p.most_nodes,
+                _pool_name(p.key, settings),
+                p.zones,
+                kata_surge_nodes(settings) if p.key == "kataNodeVmSize" else 1,
+            )
             for p in pool_zones(settings)
         ),
         kubernetes_version=settings.kubernetes_version,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from cloud.preflight_checks import (
@@ -121,7 +122,19 @@ def test_room_for_the_pools_but_not_for_an_upgrade_surge_is_a_warning() -> None:
     usages = [usage("cores", "Total Regional vCPUs", 0, 100),
               usage("standardDSv3Family", "Standard DSv3 Family vCPUs", 0, 9)]  # fmt: skip
     (finding,) = quota_findings((KATA,), (), FACTS, usages, "westeurope")
-    assert finding.severity == "warning" and "one node per pool" in finding.message
+    assert finding.severity == "warning" and "surge nodes while it runs (4 vCPUs more)" in (
+        finding.message
+    )
+    # A surge of two Kata nodes (kataMaxSurge 2) needs room for both.
+    two = replace(KATA, surge=2)
+    (finding,) = quota_findings(
+        (two,),
+        (),
+        FACTS,
+        usages[:1] + [usage("standardDSv3Family", "Standard DSv3 Family vCPUs", 0, 13)],
+        "westeurope",
+    )
+    assert "(8 vCPUs more)" in finding.message
 
 
 def test_a_deployed_pool_counts_only_what_a_change_adds() -> None:
