@@ -15,8 +15,8 @@ from typing import Any
 
 from sandboxing import catalog
 from sandboxing.config.settings import Settings
-from sandboxing.workload import kata_pool_name
 from sandboxing.pool_scaling import kata_surge_nodes
+from sandboxing.workload import kata_pool_name
 from sandboxing.zones import pool_zones
 
 # Every resource the program creates is of one of these (ManagedCluster, AgentPool; the VMs, disks

@@ -127,13 +127,8 @@ def test_room_for_the_pools_but_not_for_an_upgrade_surge_is_a_warning() -> None:
     )
     # A surge of two Kata nodes (kataMaxSurge 2) needs room for both.
     two = replace(KATA, surge=2)
-    (finding,) = quota_findings(
-        (two,),
-        (),
-        FACTS,
-        usages[:1] + [usage("standardDSv3Family", "Standard DSv3 Family vCPUs", 0, 13)],
-        "westeurope",
-    )
+    roomier = [usages[0], usage("standardDSv3Family", "Standard DSv3 Family vCPUs", 0, 13)]
+    (finding,) = quota_findings((two,), (), FACTS, roomier, "westeurope")
     assert "(8 vCPUs more)" in finding.message
 
 
