@@ -27,7 +27,7 @@ import pulumi
 import pulumi_kubernetes as k8s
 
 from components.sandbox_pods import wire
-from sandboxing.agent_sandbox.release import Manifest
+from sandboxing.agent_sandbox.vendored import Manifest
 from sandboxing.config.settings import snake
 
 # The kinds a release holds, by (apiVersion, kind); a new kind in a future release fails the

@@ -28,15 +28,14 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from sandboxing.agent_sandbox.release import (
+from sandboxing.agent_sandbox.release import ReleaseIntegrityError, asset_text
+from sandboxing.agent_sandbox.vendored import (
     ASSETS,
     DOWNLOAD_URL,
     IMAGE_REPOSITORY,
     RELEASES_DIR,
     REPOSITORY,
     VERSION,
-    ReleaseIntegrityError,
-    asset_text,
     releases,
     sha256,
     version_key,

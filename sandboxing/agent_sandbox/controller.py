@@ -26,7 +26,8 @@ import copy
 from dataclasses import dataclass
 
 from sandboxing import catalog, workload
-from sandboxing.agent_sandbox.release import Manifest, release_objects, releases
+from sandboxing.agent_sandbox.release import release_objects
+from sandboxing.agent_sandbox.vendored import Manifest, releases
 
 CONTROLLER = "agent-sandbox-controller"
 EXTENSIONS_FLAG = "--extensions"

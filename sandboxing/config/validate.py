@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from sandboxing.agent_sandbox.capacity import SANDBOX_CAPACITY
+from sandboxing.agent_sandbox.config import AGENT_SANDBOX
 from sandboxing.config.contract import check_keys
 from sandboxing.config.key import Rule
 from sandboxing.config.settings import Problem, Settings
@@ -18,7 +20,7 @@ from sandboxing.tenants.capacity import TENANT_CAPACITY
 from sandboxing.tenants.config import TENANTS
 
 # The order problems are reported in: where Kata runs, the cluster, the pools, the pods, the
-# production options, the tenants.
+# production options, the tenants, the sandboxes on demand.
 RULES: tuple[Rule, ...] = (
     placement.ONE_POOL_NEEDS_NEW_CLUSTER,
     cluster.LOCATION,
@@ -36,6 +38,9 @@ RULES: tuple[Rule, ...] = (
     production.USER_POOL,
     TENANTS,
     TENANT_CAPACITY,
+    # Sandboxes on demand (agentSandbox)
+    AGENT_SANDBOX,
+    SANDBOX_CAPACITY,
 )
 
 

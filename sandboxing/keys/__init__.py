@@ -7,7 +7,7 @@
 from __future__ import annotations
 
 from sandboxing.config.key import ConfigKey
-from sandboxing.keys import cluster, operations, pods, pools, tenants
+from sandboxing.keys import agent_sandbox, cluster, operations, pods, pools, tenants
 
 CONFIG_KEYS: tuple[ConfigKey, ...] = (
     *cluster.KEYS,
@@ -15,5 +15,6 @@ CONFIG_KEYS: tuple[ConfigKey, ...] = (
     *pods.KEYS,
     *operations.KEYS,
     *tenants.KEYS,
+    *agent_sandbox.KEYS,
 )
 KEYS_BY_NAME = {key.name: key for key in CONFIG_KEYS}

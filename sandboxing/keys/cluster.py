@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from sandboxing import catalog, names
+from sandboxing.agent_sandbox.config import AGENT_SANDBOX
 from sandboxing.config.key import Condition, ConfigKey
 from sandboxing.config.kinds import EachItem, Matches, OneOf, is_ipv4_range
 from sandboxing.rules.cluster import ENTRA_OPTIONS, LOCATION, RECONCILE_CLOUD, UPGRADE_DRIFT
@@ -65,6 +66,7 @@ KEYS: tuple[ConfigKey, ...] = (
                 f"at least {catalog.version_text(catalog.ADMISSION_POLICY_MIN_KUBERNETES)} "
                 "with tenants"
             ),
+            AGENT_SANDBOX.allows(),
         ),
     ),
     ConfigKey(
@@ -97,7 +99,7 @@ KEYS: tuple[ConfigKey, ...] = (
         "integration (new mode).",
         EachItem(lambda item: bool(names.GUID.match(item)), "a list of GUIDs",
                  "Microsoft Entra group object IDs (GUIDs)"),
-        rules=(ENTRA_OPTIONS.allows(), TENANTS.allows()),
+        rules=(ENTRA_OPTIONS.allows(), TENANTS.allows(), AGENT_SANDBOX.allows()),
     ),
     ConfigKey(
         "enableAzureRbac", "boolean", False,

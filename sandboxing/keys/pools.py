@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from sandboxing import catalog, names
+from sandboxing.agent_sandbox.capacity import SANDBOX_CAPACITY
 from sandboxing.config.key import ConfigKey, Unused
 from sandboxing.config.kinds import Between, Matches, OneOf, SandboxRuntimeName, VmSizeName
 from sandboxing.config.settings import Settings
@@ -92,6 +93,7 @@ KEYS: tuple[ConfigKey, ...] = (
             KATA_VM_SIZE.allows(f"a size of a listed family ({KATA_FAMILIES})"),
             KATA_SYSTEM_POOL_SIZE.allows(),
             POD_FITS_KATA_NODE.allows(), EPHEMERAL_OS_DISK.allows(), TENANT_CAPACITY.allows(),
+            SANDBOX_CAPACITY.allows(),
         ),
     ),
     ConfigKey(
@@ -99,7 +101,8 @@ KEYS: tuple[ConfigKey, ...] = (
         "Node count of the Kata pool (with placement system: of the System pool).",
         Between(1, catalog.MAX_NODES_PER_POOL,
                 why="a Kata pool with no node cannot run the untrusted pod"),
-        rules=(TENANT_CAPACITY.allows(), EPHEMERAL_OS_DISK.allows()),
+        rules=(TENANT_CAPACITY.allows(), EPHEMERAL_OS_DISK.allows(),
+               SANDBOX_CAPACITY.allows()),
     ),
     ConfigKey(
         "allowUnlistedVmSize", "boolean", False,

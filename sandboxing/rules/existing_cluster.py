@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from sandboxing import catalog
+from sandboxing.agent_sandbox.config import existing_cluster_problems as sandbox_problems
 from sandboxing.config.settings import Problem, Settings
 from sandboxing.names import parse_kubernetes_version
 from sandboxing.tenants.config import existing_cluster_problems
@@ -38,4 +39,5 @@ def check_existing_cluster(
             f"a node pool of that name already exists on {settings.cluster_name} and is not "
             f"managed by this stack ({managed_by}); choose another name",
         ))  # fmt: skip
-    return problems + existing_cluster_problems(settings, cluster)
+    return (problems + existing_cluster_problems(settings, cluster)
+            + sandbox_problems(settings, cluster))  # fmt: skip

@@ -11,10 +11,8 @@ from sandboxing.agent_sandbox.release import (
     asset_text,
     object_id,
     release_objects,
-    releases,
-    version_key,
-    versions,
 )
+from sandboxing.agent_sandbox.vendored import releases, version_key, versions
 
 CRDS = {
     "sandboxes.agents.x-k8s.io",
