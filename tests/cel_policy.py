@@ -56,7 +56,29 @@ def _variables(values: dict[str, Any]) -> celtypes.MapType:
 def admit(spec: dict[str, Any], obj: dict[str, Any]) -> list[str]:
     """The messages of every validation of the policy `spec` that `obj` fails, as the API
     server would list them."""
-    activation: dict[str, Any] = {"object": celpy.json_to_cel(obj)}
+    return _validate(spec, {"object": celpy.json_to_cel(obj)})
+
+
+def admit_request(
+    spec: dict[str, Any],
+    obj: dict[str, Any],
+    old: dict[str, Any] | None = None,
+    operation: str = "CREATE",
+) -> list[str] | None:
+    """As `admit`, for a CREATE or an UPDATE (`old`: the stored object): None when the policy's
+    matchConditions leave the request out, as the API server then skips the policy."""
+    activation: dict[str, Any] = {
+        "object": celpy.json_to_cel(obj),
+        "oldObject": celpy.json_to_cel(old) if old is not None else celtypes.NullType(),
+        "request": celpy.json_to_cel({"operation": operation}),
+    }
+    for condition in spec.get("matchConditions", []):
+        if not evaluate(condition["expression"], activation):
+            return None
+    return _validate(spec, activation)
+
+
+def _validate(spec: dict[str, Any], activation: dict[str, Any]) -> list[str]:
     variables: dict[str, Any] = {}
     for variable in spec.get("variables", []):  # in order: later ones may use earlier ones
         activation["variables"] = _variables(variables)
