@@ -3,10 +3,15 @@ component sends. `__main__.py` wires the components together with these."""
 
 from __future__ import annotations
 
+from components.agent_sandbox import ControllerArgs
 from components.azure_linux_cluster import ClusterArgs, EntraArgs
 from components.monitoring import WorkspaceArgs
 from components.node_pools import HostDisk, NodePoolArgs
+from components.sandbox_pool import SandboxPoolArgs
 from sandboxing import catalog
+from sandboxing.agent_sandbox import admission as sandbox_admission
+from sandboxing.agent_sandbox.controller import ControllerPlacement, controller_objects
+from sandboxing.agent_sandbox.sandboxes import kata_pool_name, sandbox_objects
 from sandboxing.config.settings import Settings
 
 
@@ -96,3 +101,23 @@ def user_pool_args(settings: Settings) -> NodePoolArgs:
         kubernetes_version=settings.kubernetes_version,
         disk=host_disk(settings),
     )
+
+
+# --- Sandboxes on demand (agentSandbox) ------------------------------------------------------
+
+
+def agent_sandbox_controller_args(settings: Settings) -> ControllerArgs:
+    """The pinned release, hardened; off the Kata nodes unless they are the only pool."""
+    placement = ControllerPlacement(avoid_kata_nodes=not settings.kata_on_system_pool)
+    version = settings.agent_sandbox_version
+    return ControllerArgs(version, tuple(controller_objects(version, placement)))
+
+
+def sandbox_pool_args(settings: Settings) -> SandboxPoolArgs:
+    policies = sandbox_admission.policies(
+        settings.effective_runtime_class,
+        kata_pool_name(settings),
+        settings.agent_sandbox_max_lifetime_seconds,
+        settings.agent_sandbox_namespace,
+    )
+    return SandboxPoolArgs(objects=sandbox_objects(settings), policies=tuple(policies))

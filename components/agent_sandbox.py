@@ -54,8 +54,9 @@ class ControllerArgs:
 
 
 def resource_name(prefix: str, manifest: Manifest) -> str:
-    """`agent-sandbox-customresourcedefinition-sandboxes.agents.x-k8s.io`"""
-    return f"{prefix}-{manifest['kind'].lower()}-{manifest['metadata']['name']}"
+    """`agent-sandbox-deployment-agent-sandbox-controller`, `agent-sandbox-crd-sandboxes...`"""
+    kind = "crd" if manifest["kind"] == "CustomResourceDefinition" else manifest["kind"].lower()
+    return f"{prefix}-{kind}-{manifest['metadata']['name']}"
 
 
 def inputs(manifest: Manifest) -> dict[str, Any]:

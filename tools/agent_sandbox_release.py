@@ -28,7 +28,6 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from sandboxing.agent_sandbox.release import ReleaseIntegrityError, asset_text
 from sandboxing.agent_sandbox.vendored import (
     ASSETS,
     DOWNLOAD_URL,
@@ -36,6 +35,7 @@ from sandboxing.agent_sandbox.vendored import (
     RELEASES_DIR,
     REPOSITORY,
     VERSION,
+    integrity_problems,
     releases,
     sha256,
     version_key,
@@ -113,14 +113,7 @@ def vendor(version: str, assets: dict[str, bytes], origin: dict[str, str],
 
 def check() -> list[str]:
     """Every vendored asset against its recorded sha256: the problems (empty: all good)."""
-    problems = []
-    for release in releases().values():
-        for asset in release.assets:
-            try:
-                asset_text(release, asset)
-            except ReleaseIntegrityError as error:
-                problems.append(str(error))
-    return problems
+    return [problem for version in releases() for problem in integrity_problems(version)]
 
 
 def main(argv: list[str] | None = None, get: Fetch = fetch) -> int:

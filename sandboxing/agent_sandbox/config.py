@@ -3,8 +3,9 @@
 Each key's own value is checked by its declaration (sandboxing.keys.agent_sandbox); this rule
 needs more than one key: the sandbox namespace against the demo pair's and the tenants', the
 claimant groups against Entra, the egress ranges against the instance metadata endpoint, the
-cluster version against the admission policies the layer installs. The same subject rules as
-the tenants' deployers (sandboxing.tenants.config), so both read alike.
+cluster version against the admission policies the layer installs, and the release's vendored
+files against their recorded sha256 (a changed file is refused before anything is sent). The
+same subject rules as the tenants' deployers (sandboxing.tenants.config), so both read alike.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from dataclasses import replace
 from typing import Any
 
 from sandboxing import catalog
+from sandboxing.agent_sandbox.vendored import integrity_problems, releases
 from sandboxing.config.key import Rule
 from sandboxing.config.settings import Problem, Settings
 from sandboxing.names import GUID, parse_kubernetes_version
@@ -78,11 +80,21 @@ def version_problems(version_text: str, key: str, value: str) -> list[Problem]:
                     f"k8s.io/v1, GA in {wanted}); upgrade, or turn agentSandbox off")]  # fmt: skip
 
 
+def release_problems(version: str) -> list[Problem]:
+    """The vendored files of the release, against their sha256 (an unknown version is refused
+    by the key itself)."""
+    if version not in releases():
+        return []
+    return [Problem("agentSandboxVersion", version, f"cannot be installed: {problem}")
+            for problem in integrity_problems(version)]  # fmt: skip
+
+
 def check_agent_sandbox(settings: Settings) -> list[Problem]:
     if not settings.agent_sandbox:
         return []
     version = settings.kubernetes_version
     return [
+        *release_problems(settings.agent_sandbox_version),
         *namespace_problems(settings),
         *group_problems(settings.agent_sandbox_claim_groups, settings.entra_enabled),
         *cidr_problems(settings.agent_sandbox_egress_cidrs),

@@ -15,7 +15,9 @@ by object, before anything is registered:
   Kata node label (not only off tainted ones, since kataNodeTaint may be empty), except when the
   Kata nodes are the cluster's only pool (kataPoolPlacement system), where no other node exists.
 
-Everything else (RBAC, Services, the CRDs) is applied as released. One Deployment runs both
+The CRDs and the Deployment carry the release in `app.kubernetes.io/version`, so a plan's diff
+shows an upgrade on the objects whose content follows the release. Everything else (RBAC,
+Services, the CRDs' content) is applied as released. One Deployment runs both
 controllers: the core Sandbox controller always, the SandboxClaim/Template/WarmPool controllers
 with `--extensions`, which the release's extensions asset sets.
 """
@@ -94,6 +96,8 @@ def controller_objects(version: str, placement: ControllerPlacement) -> list[Man
     for manifest in release_objects(version):
         if manifest["kind"] == "Namespace":
             manifest = harden_namespace(manifest)
+        elif manifest["kind"] == "CustomResourceDefinition":
+            manifest["metadata"].setdefault("labels", {})[VERSION_LABEL] = version
         elif manifest["kind"] == "Deployment" and manifest["metadata"]["name"] == CONTROLLER:
             manifest = harden_deployment(manifest, version, placement)
         objects.append(manifest)

@@ -21,31 +21,10 @@ import copy
 import functools
 from typing import TYPE_CHECKING
 
-from sandboxing.agent_sandbox.vendored import Asset, Manifest, Release, releases, sha256
+from sandboxing.agent_sandbox.vendored import Manifest, asset_text, releases
 
 if TYPE_CHECKING:
     import yaml
-
-
-class ReleaseIntegrityError(Exception):
-    """A vendored asset is missing or differs from its recorded checksum."""
-
-
-def asset_text(release: Release, asset: Asset) -> str:
-    """The vendored asset, after checking it against the recorded sha256."""
-    path = release.path(asset)
-    try:
-        data = path.read_bytes()
-    except OSError as error:
-        missing = f"{release.version}/{asset.name} is missing ({error})"
-        raise ReleaseIntegrityError(missing) from None
-    if (found := sha256(data)) != asset.sha256:
-        raise ReleaseIntegrityError(
-            f"{release.version}/{asset.name} has sha256 {found}, not the recorded "
-            f"{asset.sha256} ({asset.url}): restore it with git, or re-vendor it with "
-            f"python -m tools.agent_sandbox_release {release.version}"
-        )
-    return data.decode()
 
 
 def object_id(manifest: Manifest) -> tuple[str, str, str, str]:

@@ -1,7 +1,8 @@
 """Which agent-sandbox releases are vendored: releases/releases.json as data. Pure, stdlib only.
 
 Kept apart from sandboxing.agent_sandbox.release (which parses the YAML assets) because the
-config keys read the versions from here, and the policy pack imports the keys without PyYAML.
+config keys and rules read the versions and check the files' sha256 from here, and the policy
+pack imports them without PyYAML.
 """
 
 from __future__ import annotations
@@ -78,3 +79,36 @@ def versions() -> tuple[str, ...]:
 
 def sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
+
+
+class ReleaseIntegrityError(Exception):
+    """A vendored asset is missing or differs from its recorded checksum."""
+
+
+def asset_text(release: Release, asset: Asset) -> str:
+    """The vendored asset, after checking it against the recorded sha256."""
+    path = release.path(asset)
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        missing = f"{release.version}/{asset.name} is missing ({error})"
+        raise ReleaseIntegrityError(missing) from None
+    if (found := sha256(data)) != asset.sha256:
+        raise ReleaseIntegrityError(
+            f"{release.version}/{asset.name} has sha256 {found}, not the recorded "
+            f"{asset.sha256} ({asset.url}): restore it with git, or re-vendor it with "
+            f"python -m tools.agent_sandbox_release {release.version}"
+        )
+    return data.decode()
+
+
+def integrity_problems(version: str) -> list[str]:
+    """What is wrong with the vendored files of `version` (empty: intact)."""
+    release = releases()[version]
+    problems = []
+    for asset in release.assets:
+        try:
+            asset_text(release, asset)
+        except ReleaseIntegrityError as error:
+            problems.append(str(error))
+    return problems

@@ -37,8 +37,9 @@ KEYS: tuple[ConfigKey, ...] = (
         "SandboxTemplate and a warm pool; users claim one sandbox per session with a "
         "SandboxClaim (see docs/agent-sandbox.md).",
         rules=(AGENT_SANDBOX.allows(
-            "`true` needs Kubernetes "
-            f"{catalog.version_text(catalog.ADMISSION_POLICY_MIN_KUBERNETES)} or later"),
+            "`true` needs a cluster of at least "
+            f"{catalog.version_text(catalog.ADMISSION_POLICY_MIN_KUBERNETES)} "
+            "(admission policies)"),
             SANDBOX_CAPACITY.allows()),
     ),
     ConfigKey(
@@ -46,6 +47,7 @@ KEYS: tuple[ConfigKey, ...] = (
         "Release of kubernetes-sigs/agent-sandbox to install (its vendored manifests; upgrading "
         "is changing this key).",
         OneOf(VERSIONS),
+        rules=(AGENT_SANDBOX.allows("its vendored files intact (sha256)"),),
         unused=(OFF,),
     ),
     ConfigKey(

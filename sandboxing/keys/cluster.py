@@ -66,7 +66,10 @@ KEYS: tuple[ConfigKey, ...] = (
                 f"at least {catalog.version_text(catalog.ADMISSION_POLICY_MIN_KUBERNETES)} "
                 "with tenants"
             ),
-            AGENT_SANDBOX.allows(),
+            AGENT_SANDBOX.allows(
+                f"at least {catalog.version_text(catalog.ADMISSION_POLICY_MIN_KUBERNETES)} "
+                "with agentSandbox"
+            ),
         ),
     ),
     ConfigKey(

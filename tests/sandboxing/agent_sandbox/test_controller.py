@@ -93,6 +93,8 @@ def test_everything_else_is_applied_as_released(hardened: list[dict[str, Any]]) 
         (o["kind"], o["metadata"]["name"]) for o in released
     ]
     unchanged = [o for o in hardened if o["kind"] not in ("Namespace", "Deployment")]
+    for obj in of_kind(unchanged, "CustomResourceDefinition"):
+        assert obj["metadata"].pop("labels") == {"app.kubernetes.io/version": "v0.5.6"}
     assert unchanged == [o for o in released if o["kind"] not in ("Namespace", "Deployment")]
     assert len(of_kind(unchanged, "CustomResourceDefinition")) == 4
 

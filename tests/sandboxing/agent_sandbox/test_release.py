@@ -6,13 +6,14 @@ from dataclasses import replace
 
 import pytest
 
-from sandboxing.agent_sandbox.release import (
+from sandboxing.agent_sandbox.release import object_id, release_objects
+from sandboxing.agent_sandbox.vendored import (
     ReleaseIntegrityError,
     asset_text,
-    object_id,
-    release_objects,
+    releases,
+    version_key,
+    versions,
 )
-from sandboxing.agent_sandbox.vendored import releases, version_key, versions
 
 CRDS = {
     "sandboxes.agents.x-k8s.io",
