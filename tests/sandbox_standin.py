@@ -80,7 +80,7 @@ class SandboxStandIn:
         self.templates[template["metadata"]["name"]] = copy.deepcopy(template)
         self.pools[pool["metadata"]["name"]] = copy.deepcopy(pool)
         for _ in range(ready):
-            self._start_member(pool["metadata"]["name"], delay=0)
+            self.start_member(pool["metadata"]["name"], delay=0)
 
     # --- the API ------------------------------------------------------------------------------
 
@@ -107,11 +107,25 @@ class SandboxStandIn:
                 return self._delete(name)
             found = self.claims.get(name)
             return (200, found) if found else not_found(f"sandboxclaims.{GROUP}", name)
+        pools = f"/apis/{GROUP}/v1beta1/namespaces/{self.namespace}/sandboxwarmpools/"
+        if path.startswith(pools) and method == "GET":
+            return self._pool(path.rsplit("/", 1)[-1])
         if path.startswith(sandboxes + "/") and method == "GET":
             name = path.rsplit("/", 1)[-1]
             found = self.sandboxes.get(name)
             return (200, found) if found else not_found(f"sandboxes.{SANDBOX_GROUP}", name)
         return None
+
+    def _pool(self, name: str) -> Response:
+        pool = self.pools.get(name)
+        if pool is None:
+            return not_found(f"sandboxwarmpools.{GROUP}", name)
+        with self.changed:
+            members = [s for s in self.sandboxes.values()
+                       if s["metadata"]["labels"].get(POOL_LABEL) == name]  # fmt: skip
+            ready = [s for s in members if s["status"]["conditions"][0]["status"] == "True"]
+            status = {"replicas": len(members), "readyReplicas": len(ready)}
+        return 200, dict(copy.deepcopy(pool), status=status)
 
     def _rv(self) -> int:
         return next(self._versions)
@@ -180,7 +194,7 @@ class SandboxStandIn:
         annotations = sandbox["metadata"].get("annotations") or {}
         return str(annotations.get(POD_NAME) or sandbox["metadata"]["name"])
 
-    def _start_member(self, pool: str, delay: float) -> None:
+    def start_member(self, pool: str, delay: float) -> None:
         name = f"{pool}-{next(self._names):05d}"
         self._start(name, self.pools[pool]["spec"]["sandboxTemplateRef"]["name"],
                     {POOL_LABEL: pool, LAUNCH: "warm"}, [{"kind": "SandboxWarmPool",
@@ -243,7 +257,7 @@ class SandboxStandIn:
             else:
                 claim["status"] = {"sandbox": {"name": name}}
         if member is not None:
-            self._start_member(pool_name, self.cold_start_seconds)
+            self.start_member(pool_name, self.cold_start_seconds)
             return
         self._start(
             name,

@@ -15,10 +15,15 @@ For each pool of the sandbox namespace (agentSandbox; from the stack's `agentSan
    adoption, else like the Sandbox), the pod, its node and the pod's `kernel=` log line;
 4. delete the claim, whatever happened.
 
+Before the warm claim it waits (within --wait) until the warm pool reports a Ready member
+(`status.readyReplicas`), so that right after `pulumi up` the measurement is of a warm
+adoption and not of a cold start; a pool that never gets there is claimed anyway, and the
+report says the claim started cold (the Sandbox's launch-type label).
+
 Cold first: a cold claim needs room for one more pod, and after a warm claim the pool's
 replacement takes that room until the claimed sandbox is gone. The reads and writes: `create`,
-`watch` and `delete` on sandboxclaims and `get` on sandboxes in the sandbox namespace, plus the
-isolation check's reads (runtime class, nodes, the pod and its log).
+`watch` and `delete` on sandboxclaims and `get` on sandboxes and sandboxwarmpools in the sandbox
+namespace, plus the isolation check's reads (runtime class, nodes, the pod and its log).
 """
 
 from __future__ import annotations
@@ -49,8 +54,9 @@ FINAL_REASONS = ("WarmPoolNotFound", "TemplateNotFound", "InvalidMetadata",
                  "EnvVarsInjectionRejected", "VolumeClaimTemplatesError", "ClaimExpired",
                  "SandboxExpired")  # fmt: skip
 NEEDS = (f"`create`, `watch` and `delete` on {CLAIMS}.{GROUP} and `get` on "
-         f"sandboxes.{SANDBOX_GROUP}, pods and pods/log in the sandbox namespace, and `get` on "
-         "runtimeclasses.node.k8s.io and nodes")  # fmt: skip
+         f"sandboxes.{SANDBOX_GROUP}, sandboxwarmpools.{GROUP}, pods and pods/log in the sandbox "
+         "namespace, and `get` on runtimeclasses.node.k8s.io and nodes")  # fmt: skip
+POOL_POLL_SECONDS = 1.0
 
 
 @dataclass(frozen=True)
@@ -152,6 +158,31 @@ class Claimant:
 
         return dict(self.reader.read(self._access("get", name, f"sandboxes.{SANDBOX_GROUP}"), call))
 
+    def ready_members(self, pool: str) -> int | None:
+        """The pool's `status.readyReplicas`; None when there is no such pool."""
+
+        def call() -> Any:
+            return self.custom.get_namespaced_custom_object(
+                GROUP, VERSION, self.namespace, "sandboxwarmpools", pool,
+                _request_timeout=self.reader.timeout)  # fmt: skip
+
+        access = self._access("get", pool, f"sandboxwarmpools.{GROUP}")
+        try:
+            found = dict(self.reader.read(access, call))
+        except ApiError as error:
+            if error.status == 404:  # the claim will say so (WarmPoolNotFound)
+                return None
+            raise
+        return int((found.get("status") or {}).get("readyReplicas") or 0)
+
+    def wait_for_warm(self, pool: str, deadline: float) -> None:
+        """Until the pool has a Ready member, or the deadline: then the claim goes ahead."""
+        while time.monotonic() < deadline:
+            ready = self.ready_members(pool)
+            if ready is None or ready >= 1:
+                return
+            time.sleep(min(POOL_POLL_SECONDS, max(0.0, deadline - time.monotonic())))
+
     def delete(self, name: str) -> bool:
         try:
             self.reader.read(self._access("delete", name), lambda: (
@@ -186,6 +217,8 @@ def claim_sandbox(
     timeout: float,
     clock: Callable[[], float] = time.monotonic,
 ) -> ClaimFacts:
+    if kind == "warm":
+        claimant.wait_for_warm(pool, time.monotonic() + timeout)
     name = f"verify-{kind}-{secrets.token_hex(3)}"
     shutdown = datetime.datetime.now(datetime.UTC) + datetime.timedelta(
         seconds=target.lifetime_seconds)  # fmt: skip

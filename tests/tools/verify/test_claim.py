@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import threading
 
 import pytest
 from kube_standin import StandIn, status_body
@@ -130,3 +131,17 @@ def test_the_target_comes_from_the_stack_output_with_flags_first() -> None:
                                                warm_pool=None, cold_pool=None), {})  # fmt: skip
     assert defaults.pools == (("cold", COLD_POOL), ("warm", WARM_POOL))
     assert defaults.namespace == "sandboxes" and defaults.lifetime_seconds == 600
+
+
+def test_the_warm_claim_waits_for_a_ready_member_so_it_times_a_warm_start(
+    capsys: pytest.CaptureFixture[str], kubeconfig: str, api: StandIn
+) -> None:
+    """Right after `pulumi up` the pool is still starting its sandbox."""
+    objects = sandbox_objects(default_settings(agent_sandbox=True))
+    standin = SandboxStandIn(api.cluster, NS, cold_start_seconds=0.5)
+    standin.add_pool(objects.template, objects.warm_pool, ready=0)
+    threading.Thread(target=standin.start_member, args=(WARM_POOL, 1.0), daemon=True).start()
+    code, out = check(capsys, kubeconfig, "--cold-pool", "", "--format", "json", "--wait", "20")
+    assert code == 0, out
+    (claim,) = json.loads(out)["facts"]["claims"]
+    assert claim["launch_type"] == "warm" and claim["seconds_to_ready"] < 0.5
