@@ -10,13 +10,13 @@ import kubernetes_validate
 import pytest
 from crd_schema import schema_problems
 from policy_requests import MANDATORY, args_of, engine_args, violations
-from support import run_plan
 
 from policy import sandbox_policies as sp
 from tools.harness import Registered, RunResult, run_program, stack_config
-from tools.plan.build import plan_stack
+from tools.plan.build import build_plan, plan_stack
 from tools.plan.diff import diff_plans
 from tools.plan.manifests import apply_order
+from tools.plan.text import render_text
 
 CONTROLLER = "aks-pod-sandboxing:kubernetes:AgentSandboxController"
 POOL = "aks-pod-sandboxing:kubernetes:SandboxPool"
@@ -31,11 +31,25 @@ KATA_POOL_TYPES = (
 )
 
 
-@pytest.fixture(scope="module", params=[False, True], ids=["up", "preview"])
-def run(request: pytest.FixtureRequest) -> RunResult:
-    result = run_program(stack_config("agents"), stack="agents", preview=request.param)
+# The CRDs make a run of this stack ~8x a dev run: each mode runs once per module.
+@pytest.fixture(scope="module")
+def up_run() -> RunResult:
+    result = run_program(stack_config("agents"), stack="agents")
     assert result.error is None, result.error
     return result
+
+
+@pytest.fixture(scope="module")
+def preview_run() -> RunResult:
+    result = run_program(stack_config("agents"), stack="agents", preview=True)
+    assert result.error is None, result.error
+    return result
+
+
+@pytest.fixture(params=["up", "preview"])
+def run(request: pytest.FixtureRequest) -> RunResult:
+    mode: RunResult = request.getfixturevalue(f"{request.param}_run")
+    return mode
 
 
 def layer(run: RunResult) -> list[Registered]:
@@ -84,8 +98,10 @@ def test_the_stack_output_tells_a_claimant_where_to_claim(run: RunResult) -> Non
     }  # fmt: skip
 
 
-def test_every_object_is_valid_built_ins_by_the_openapi_customs_by_their_crd() -> None:
-    result = run_program(stack_config("agents"), stack="agents")
+def test_every_object_is_valid_built_ins_by_the_openapi_customs_by_their_crd(
+    up_run: RunResult,
+) -> None:
+    result = up_run
     objects = [manifest for resource, manifest in apply_order(result)
                if resource in layer(result)]  # fmt: skip
     assert len(objects) == len(layer(result))
@@ -96,8 +112,8 @@ def test_every_object_is_valid_built_ins_by_the_openapi_customs_by_their_crd() -
             kubernetes_validate.validate(obj, "1.33.0", strict=True)
 
 
-def test_the_layer_passes_the_policy_pack_which_now_reads_templates() -> None:
-    result = run_program(stack_config("agents"), stack="agents")
+def test_the_layer_passes_the_policy_pack_which_now_reads_templates(up_run: RunResult) -> None:
+    result = up_run
     for recorded in (r for r in result.resources if r.custom and not r.read):
         for policy in MANDATORY:
             assert violations(policy, args_of(recorded, result)) == [], (policy.name, recorded.name)
@@ -113,11 +129,12 @@ def properties(plan: dict[str, Any], name: str) -> dict[str, Any]:
     return dict(resource["properties"])
 
 
-def test_the_plan_shows_the_release_and_an_upgrade_is_one_key_in_its_diff() -> None:
-    config = stack_config("agents")
-    older = dict(config, **{"aks-pod-sandboxing:agentSandboxVersion": "v0.5.5"})
+def test_the_plan_shows_the_release_and_an_upgrade_is_one_key_in_its_diff(
+    up_run: RunResult,
+) -> None:
+    older = dict(stack_config("agents"), **{"aks-pod-sandboxing:agentSandboxVersion": "v0.5.5"})
     base = plan_stack(older, "agents")[1]
-    head = plan_stack(config, "agents")[1]
+    head = build_plan(up_run, "agents")
     deployment = "agent-sandbox-deployment-agent-sandbox-controller"
     image = "spec.template.spec.containers[0].image"
     assert properties(head, deployment)[image].endswith("agent-sandbox-controller:v0.5.6")
@@ -138,8 +155,21 @@ def test_the_plan_shows_the_release_and_an_upgrade_is_one_key_in_its_diff() -> N
         ("agentSandbox.version", "v0.5.5", "v0.5.6")}  # fmt: skip
 
 
-def test_the_text_plan_names_the_version(capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, _ = run_plan(capsys, "--stack", "agents")
-    assert code == 0
+def test_the_text_plan_names_the_version(up_run: RunResult) -> None:
+    out = render_text(build_plan(up_run, "agents"))
     assert "agentSandbox.version: v0.5.6" in out
     assert "registry.k8s.io/agent-sandbox/agent-sandbox-controller:v0.5.6" in out
+
+
+def test_bad_agent_sandbox_keys_stop_the_program_before_anything_is_sent() -> None:
+    config = dict(stack_config("agents"), **{
+        "aks-pod-sandboxing:agentSandboxWarmPoolSize": "9",
+        "aks-pod-sandboxing:agentSandboxNamespace": "pod-sandboxing",
+        "aks-pod-sandboxing:agentSandboxClaimGroups": '["system:authenticated"]',
+    })  # fmt: skip
+    result = run_program(config, stack="agents")
+    assert result.resources == []
+    assert {p.key for p in result.problems} == {
+        "agentSandboxWarmPoolSize", "agentSandboxNamespace", "agentSandboxClaimGroups"}  # fmt: skip
+    assert result.error is not None and "3 configuration problem(s); nothing was deployed" in (
+        result.error)  # fmt: skip
