@@ -3,8 +3,9 @@
 Wiring only: settings are read and checked first (nothing is registered on a bad config), then
 the subscription preflight (checked by preview and up before anything else is sent), the
 cluster, the Kata pool (its own AgentPool, or with kataPoolPlacement system the cluster's
-System pool), the reconcile (the docs' `az aks update`), the runtime-class wait and the pod pair.
-Each component's arguments come from the settings in stack_args.py.
+System pool), the reconcile (the docs' `az aks update`), the runtime-class wait and the pod pair;
+then, when configured, the tenants and the sandboxes on demand (agentSandbox). Each component's
+arguments come from the settings in stack_args.py.
 """
 
 import functools
@@ -12,6 +13,7 @@ import functools
 import pulumi
 
 import stack_args
+from components.agent_sandbox import AgentSandboxController
 from components.azure_linux_cluster import AzureLinuxCluster
 from components.cluster_reconcile import ClusterReconcile
 from components.existing_cluster import ExistingCluster, connect_existing_cluster
@@ -19,8 +21,11 @@ from components.kata_runtime_class import KataRuntimeClass
 from components.node_pools import KataNodePool, UserNodePool
 from components.preflight import SubscriptionPreflight
 from components.sandbox_pods import SandboxPods
+from components.sandbox_pool import SandboxPool
 from components.sandbox_tenant import SandboxTenant
 from components.tenant_admission import TenantAdmission
+from sandboxing import workload
+from sandboxing.agent_sandbox.outputs import agent_sandbox_output
 from sandboxing.preflight_needs import preflight_needs
 from sandboxing.rules.existing_cluster import check_existing_cluster
 from sandboxing.sizing import stack_sizing
@@ -100,12 +105,14 @@ pods = SandboxPods(
     trusted_after=trusted_after, untrusted_replaced_with=[runtime_class.wait],
 )  # fmt: skip
 
-# Tenants need only the API server: admission policy first, then each tenant's namespace.
-if settings.tenants:
+# Tenants need only the API server: admission policy first, then each tenant's namespace. The
+# sandbox namespace of agentSandbox is fenced by the same pod policy.
+if settings.tenants or settings.agent_sandbox:
     admission = TenantAdmission(
-        "tenant-admission", settings.effective_runtime_class, stack_args.kata_pool_name(settings),
+        "tenant-admission", settings.effective_runtime_class, workload.kata_pool_name(settings),
         cluster.provider,
     )  # fmt: skip
+if settings.tenants:
     tenant_namespaces = [
         SandboxTenant(
             f"tenant-{tenant.name}", tenant_objects(tenant, settings), cluster.provider,
@@ -114,6 +121,18 @@ if settings.tenants:
         for tenant in settings.tenants
     ]  # fmt: skip
     pulumi.export("tenantNamespaces", tenant_namespaces)
+
+# Sandboxes on demand: the controller and the sandbox namespace need only the API server; the
+# warm pool alone waits for the runtime class.
+if settings.agent_sandbox:
+    controller = AgentSandboxController(
+        "agent-sandbox", stack_args.agent_sandbox_controller_args(settings), cluster.provider
+    )
+    SandboxPool(
+        "sandboxes", stack_args.sandbox_pool_args(settings), cluster.provider,
+        crds=controller.crds, runtime_class=runtime_class, after=admission.bindings,
+    )  # fmt: skip
+    pulumi.export("agentSandbox", agent_sandbox_output(settings))
 
 pulumi.export("kubeconfig", cluster.kubeconfig)
 pulumi.export("resourceGroupName", cluster.resource_group_name)

@@ -3,13 +3,19 @@ component sends. `__main__.py` wires the components together with these."""
 
 from __future__ import annotations
 
+from components.agent_sandbox import ControllerArgs
 from components.azure_linux_cluster import AutoscalerProfile, ClusterArgs, EntraArgs
 from components.monitoring import WorkspaceArgs
 from components.node_pools import Autoscaling, HostDisk, NodePoolArgs, UpgradeArgs
+from components.sandbox_pool import SandboxPoolArgs
 from sandboxing import catalog
+from sandboxing.agent_sandbox import admission as sandbox_admission
+from sandboxing.agent_sandbox.controller import ControllerPlacement, controller_objects
+from sandboxing.agent_sandbox.sandboxes import sandbox_objects
 from sandboxing.azure_clouds import PUBLIC
 from sandboxing.config.settings import Settings
 from sandboxing.pool_scaling import PoolScale, autoscaled_new_cluster_pools, kata_scale, user_scale
+from sandboxing.workload import kata_pool_name
 
 
 def arm_cloud(settings: Settings) -> str:
@@ -150,9 +156,21 @@ def user_pool_args(settings: Settings) -> NodePoolArgs:
 # --- Tenants -----------------------------------------------------------------------------------
 
 
-def kata_pool_name(settings: Settings) -> str:
-    """The agent pool the Kata nodes are in (its name is their kubernetes.azure.com/agentpool
-    label): the System pool with kataPoolPlacement system, else kataNodePoolName."""
-    return (
-        catalog.SYSTEM_POOL_NAME if settings.kata_on_system_pool else settings.kata_node_pool_name
+# --- Sandboxes on demand (agentSandbox) ------------------------------------------------------
+
+
+def agent_sandbox_controller_args(settings: Settings) -> ControllerArgs:
+    """The pinned release, hardened; off the Kata nodes unless they are the only pool."""
+    placement = ControllerPlacement(avoid_kata_nodes=not settings.kata_on_system_pool)
+    version = settings.agent_sandbox_version
+    return ControllerArgs(version, tuple(controller_objects(version, placement)))
+
+
+def sandbox_pool_args(settings: Settings) -> SandboxPoolArgs:
+    policies = sandbox_admission.policies(
+        settings.effective_runtime_class,
+        kata_pool_name(settings),
+        settings.agent_sandbox_max_lifetime_seconds,
+        settings.agent_sandbox_namespace,
     )
+    return SandboxPoolArgs(objects=sandbox_objects(settings), policies=tuple(policies))

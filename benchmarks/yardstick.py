@@ -106,9 +106,9 @@ def main() -> None:
                       "why": byoip.why}],
         "pools": [
             {"key": "systemNodeVmSize", "vm_size": "Standard_D2s_v5", "nodes": 1,
-             "name": "system", "zones": []},
+             "name": "system", "zones": [], "surge": 1},
             {"key": "kataNodeVmSize", "vm_size": kata_size, "nodes": kata_count,
-             "name": "katapool", "zones": []},
+             "name": "katapool", "zones": [], "surge": 1},
         ],
         "kubernetes_version": version or "", "support_plan": "KubernetesOfficial",
         "existing_cluster": False, "resource_group": config.get("resourceGroupName") or "",

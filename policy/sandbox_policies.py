@@ -59,6 +59,9 @@ POD_PATHS: dict[str, tuple[str, ...]] = {
     "kubernetes:apps/v1:DaemonSet": ("spec", "template"),
     "kubernetes:batch/v1:Job": ("spec", "template"),
     "kubernetes:batch/v1:CronJob": ("spec", "jobTemplate", "spec", "template"),
+    # agentSandbox: the agent-sandbox controller makes pods of these (sandboxing.agent_sandbox)
+    "kubernetes:extensions.agents.x-k8s.io/v1beta1:SandboxTemplate": ("spec", "podTemplate"),
+    "kubernetes:agents.x-k8s.io/v1beta1:Sandbox": ("spec", "podTemplate"),
 }
 CONTAINER_FIELDS = ("initContainers", "containers", "ephemeralContainers")
 IMAGE_DIGEST = names.IMAGE_DIGEST

@@ -394,3 +394,21 @@ def ephemeral_sizes(min_gib: float, families: tuple[str, ...] | None = None) -> 
             if where is not None and where[1] >= min_gib:
                 found.append((vcpus, name))
     return [name for _, name in sorted(found)]
+
+
+# --- Sandboxes on demand (agentSandbox) ------------------------------------------------------
+
+# kubernetes-sigs/agent-sandbox installs into this namespace: its release manifests create it
+# and its CRDs' conversion webhook names it (service agent-sandbox-webhook-service there).
+AGENT_SANDBOX_SYSTEM_NAMESPACE = "agent-sandbox-system"
+# AKS labels each node with its pool's name; the Pod Sandboxing page (use-pod-sandboxing, ms.date
+# 2026-09-17) pins sandboxed pods to the Kata pool with `nodeSelector` on it.
+AGENT_POOL_LABEL = "kubernetes.azure.com/agentpool"
+# The controller's resources. Its release sets none and its Helm chart only shows an example in a
+# comment (helm/values.yaml at v0.5.6: requests 10m/64Mi, limits 500m/128Mi). These leave room for
+# the informer caches of pods and sandboxes, and set no CPU limit (a throttled reconciler hands
+# out claims late). Not measured: watch the container's working set and adjust.
+AGENT_SANDBOX_CONTROLLER_RESOURCES = {
+    "requests": {"cpu": "100m", "memory": "128Mi"},
+    "limits": {"memory": "512Mi"},
+}

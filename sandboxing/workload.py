@@ -98,19 +98,36 @@ def workload_container(pod_name: str) -> str:
     return pod_name
 
 
+def pod_security_context() -> Manifest:
+    """The pods' securityContext: Pod Security `restricted`, a fixed non-root user."""
+    return {
+        "runAsNonRoot": True,
+        "runAsUser": RUN_AS_USER,
+        "runAsGroup": RUN_AS_USER,
+        "fsGroup": RUN_AS_USER,
+        "seccompProfile": {"type": "RuntimeDefault"},
+    }
+
+
+def container_security_context() -> Manifest:
+    """Each container's securityContext: no privilege, no capability, a read-only root."""
+    return {
+        "allowPrivilegeEscalation": False,
+        "privileged": False,
+        "readOnlyRootFilesystem": True,
+        "runAsNonRoot": True,
+        "capabilities": {"drop": ["ALL"]},
+        "seccompProfile": {"type": "RuntimeDefault"},
+    }
+
+
 def pod(settings: Settings, name: str, runtime_class: str | None) -> Manifest:
     """A pod of the pair; `runtime_class` None gives the trusted (shared-kernel) pod."""
     limits = {"cpu": settings.pod_cpu_limit, "memory": settings.pod_memory_limit}
     spec: dict[str, Any] = {
         "serviceAccountName": SERVICE_ACCOUNT,
         "automountServiceAccountToken": False,
-        "securityContext": {
-            "runAsNonRoot": True,
-            "runAsUser": RUN_AS_USER,
-            "runAsGroup": RUN_AS_USER,
-            "fsGroup": RUN_AS_USER,
-            "seccompProfile": {"type": "RuntimeDefault"},
-        },
+        "securityContext": pod_security_context(),
         "containers": [
             {
                 "name": workload_container(name),
@@ -118,14 +135,7 @@ def pod(settings: Settings, name: str, runtime_class: str | None) -> Manifest:
                 "command": POD_COMMAND,
                 # The Kata shim sizes the VM from limits and ignores requests: keep them equal.
                 "resources": {"limits": dict(limits), "requests": dict(limits)},
-                "securityContext": {
-                    "allowPrivilegeEscalation": False,
-                    "privileged": False,
-                    "readOnlyRootFilesystem": True,
-                    "runAsNonRoot": True,
-                    "capabilities": {"drop": ["ALL"]},
-                    "seccompProfile": {"type": "RuntimeDefault"},
-                },
+                "securityContext": container_security_context(),
             }
         ],
     }

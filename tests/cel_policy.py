@@ -78,13 +78,41 @@ def admit(
 ) -> list[str]:
     """The messages of every validation of the policy `spec` that `obj` fails, as the API
     server would list them; `namespace` is the object's Namespace (`namespaceObject`)."""
+    return _validate(spec, _activation(obj, namespace, operation, old_object, resource))
+
+
+def admit_request(
+    spec: dict[str, Any],
+    obj: dict[str, Any],
+    old: dict[str, Any] | None = None,
+    operation: str = "CREATE",
+) -> list[str] | None:
+    """As `admit`, for a CREATE or an UPDATE (`old`: the stored object): None when the policy's
+    matchConditions leave the request out, as the API server then skips the policy."""
+    activation = _activation(obj, None, operation, old, "")
+    for condition in spec.get("matchConditions", []):
+        if not evaluate(condition["expression"], activation):
+            return None
+    return _validate(spec, activation)
+
+
+def _activation(
+    obj: dict[str, Any],
+    namespace: dict[str, Any] | None,
+    operation: str,
+    old_object: dict[str, Any] | None,
+    resource: str,
+) -> dict[str, Any]:
     request = {"operation": operation, "resource": {"resource": resource or _resource(obj)}}
-    activation: dict[str, Any] = {
+    return {
         "object": celpy.json_to_cel(obj),
         "oldObject": celpy.json_to_cel(old_object),
         "request": celpy.json_to_cel(request),
         "namespaceObject": celpy.json_to_cel(namespace),
     }
+
+
+def _validate(spec: dict[str, Any], activation: dict[str, Any]) -> list[str]:
     variables: dict[str, Any] = {}
     for variable in spec.get("variables", []):  # in order: later ones may use earlier ones
         activation["variables"] = _variables(variables)

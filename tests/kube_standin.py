@@ -9,6 +9,10 @@ client is mocked:
   only requests and the x509 authenticator then verifies, answering 401 "Unauthorized" for an
   expired one (k8s.io/apiserver pkg/server/secure_serving.go `tls.RequestClientCert`,
   pkg/authentication/request/x509/x509.go);
+- API groups it does not know itself through `Cluster.extensions` (tests/sandbox_standin.py
+  serves the agent-sandbox CRDs that way): writes (POST, DELETE) and watches (`?watch=true`,
+  one JSON event per line on a response that ends when the watch does, as kube-apiserver
+  streams them);
 - `pods/log` with the apiserver's container choice (pkg/registry/core/pod/strategy.go
   `validateContainer`: "a container name must be specified for pod %s, choose one of: %s",
   "container %s is not valid for pod %s"), the kubelet's container-state rules
@@ -39,6 +43,9 @@ from urllib.parse import parse_qs, urlsplit
 from tls_material import LOCALHOST, Pem, pki
 
 Response = tuple[int, Any]  # (HTTP status, JSON-able body or log text)
+WatchEvents = Iterator[dict[str, Any]]  # {"type": "ADDED" | "MODIFIED" | "DELETED", "object"}
+# (method, path, query, JSON body or None) -> an answer, watch events, or None: not mine.
+Extension = Callable[[str, str, dict[str, list[str]], Any], "Response | WatchEvents | None"]
 # OpenSSL X509_V_FLAG_NO_CHECK_TIME: let an expired client certificate through the handshake,
 # as Go's tls.RequestClientCert does, so the authenticator can answer 401 like kube-apiserver.
 _NO_CHECK_TIME = 0x200000
@@ -84,10 +91,21 @@ class Cluster:
     logs: dict[tuple[str, str, str], str] = field(default_factory=dict)
     previous_logs: dict[tuple[str, str, str], str] = field(default_factory=dict)
     overrides: dict[str, Response] = field(default_factory=dict)  # path -> fixed answer
+    extensions: list[Extension] = field(default_factory=list)
 
-    def answer(self, path: str, query: dict[str, list[str]]) -> Response:
+    def handle(self, method: str, path: str, query: dict[str, list[str]],
+               body: Any) -> Response | WatchEvents:  # fmt: skip
         if path in self.overrides:
             return self.overrides[path]
+        for extension in self.extensions:
+            answer = extension(method, path, query, body)
+            if answer is not None:
+                return answer
+        if method != "GET":
+            return 405, status_body(405, "MethodNotAllowed", f"{method} is not supported")
+        return self.answer(path, query)
+
+    def answer(self, path: str, query: dict[str, list[str]]) -> Response:
         parts = path.strip("/").split("/")
         if parts[:4] == ["apis", "node.k8s.io", "v1", "runtimeclasses"] and len(parts) == 5:
             found = self.runtime_classes.get(parts[4])
@@ -224,15 +242,30 @@ class _Handler(http.server.BaseHTTPRequestHandler):
     server: StandIn
 
     def do_GET(self) -> None:
+        self._serve("GET")
+
+    def do_POST(self) -> None:
+        self._serve("POST")
+
+    def do_DELETE(self) -> None:
+        self._serve("DELETE")
+
+    def _serve(self, method: str) -> None:
         url = urlsplit(self.path)
         query = parse_qs(url.query)
         auth = self.headers.get("Authorization", "")
         peer = self.connection.getpeercert() if isinstance(self.connection, ssl.SSLSocket) else None
-        self.server.requests.append(Request("GET", url.path, query, auth, bool(peer)))
-        if self.server.authenticated(auth, peer):
-            status, body = self.server.cluster.answer(url.path, query)
+        self.server.requests.append(Request(method, url.path, query, auth, bool(peer)))
+        length = int(self.headers.get("Content-Length") or 0)
+        sent = json.loads(self.rfile.read(length)) if length else None
+        if not self.server.authenticated(auth, peer):
+            answer: Response | WatchEvents = UNAUTHORIZED
         else:
-            status, body = UNAUTHORIZED
+            answer = self.server.cluster.handle(method, url.path, query, sent)
+        if not isinstance(answer, tuple):
+            self._stream(answer)
+            return
+        status, body = answer
         if isinstance(body, str):
             data, content_type = body.encode(), "text/plain"
         else:
@@ -244,6 +277,25 @@ class _Handler(http.server.BaseHTTPRequestHandler):
         self.wfile.write(data)
         if self.server.after_request is not None:
             self.server.after_request(url.path)
+
+    def _stream(self, events: WatchEvents) -> None:
+        """A watch: chunked, one event per line and chunk, as kube-apiserver streams it (the
+        client reads a chunk as soon as it comes), the connection closed at its end."""
+        self.protocol_version = "HTTP/1.1"  # chunked transfer needs it
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Transfer-Encoding", "chunked")
+        self.send_header("Connection", "close")
+        self.end_headers()
+        try:
+            for event in events:
+                line = json.dumps(event).encode() + b"\n"
+                self.wfile.write(b"%x\r\n%s\r\n" % (len(line), line))
+                self.wfile.flush()
+            self.wfile.write(b"0\r\n\r\n")
+        except (BrokenPipeError, ConnectionResetError):
+            pass  # the client stopped watching
+        self.close_connection = True
 
     def log_message(self, format: str, *args: Any) -> None:  # keep pytest's output clean
         pass

@@ -25,6 +25,9 @@ FACTS: list[tuple[str, str, str]] = [
     # Tenants need more: their admission policy (ValidatingAdmissionPolicy v1).
     ("tenants' minimum Kubernetes", r"[Tt]enants need Kubernetes (\d+\.\d+)",
      catalog.version_text(catalog.ADMISSION_POLICY_MIN_KUBERNETES)),
+    # So do the sandboxes on demand (agentSandbox): theirs too.
+    ("sandboxes' minimum Kubernetes", r"[Ss]andboxes on demand need Kubernetes (\d+\.\d+)",
+     catalog.version_text(catalog.ADMISSION_POLICY_MIN_KUBERNETES)),
     ("System pool minimum vCPUs", r"(?:System[- ]pool minimum of|at least) (\d+) vCPUs",
      str(catalog.SYSTEM_POOL_MIN_VCPUS)),
 ]  # fmt: skip

@@ -1,14 +1,16 @@
 """Job summary of the end-to-end workflow (.github/workflows/e2e.yml), from the files it collects.
 
     python -m tools.e2e_report summary DIR          # one cluster shape: verdict, phases, checks
-    python -m tools.e2e_report compare DIR [DIR...] # `pulumi up` wall time per shape vs estimate
+    python -m tools.e2e_report compare DIR [DIR...] # per shape: `pulumi up` vs estimate, and
+                                                    # claim-to-ready of a warm and a cold sandbox
 
 DIR holds what one e2e job wrote: `meta.json` (shape, stack, location), `timings.jsonl` (one
 {"phase", "seconds", "exitCode"} line per timed step), and when those steps got that far
 `config.json` (`pulumi config --json`), `plan.json` (the offline plan's estimate for the same
-stack) and `verify.json` (`python -m tools.verify --format json`). Missing or unreadable files
-are reported as such: a failed run must still produce a summary. Standard library only, so any
-Python 3.11+ can render it.
+stack), `verify.json` (`python -m tools.verify --format json`) and `claims.json` (`python -m
+tools.verify --claim --format json`: the sandboxes on demand, claim-to-ready per pool). Missing
+or unreadable files are reported as such: a failed run must still produce a summary. Standard
+library only, so any Python 3.11+ can render it.
 """
 
 from __future__ import annotations
@@ -38,6 +40,7 @@ class Run:
     config: dict[str, Any] | None = None
     plan: dict[str, Any] | None = None
     verify: dict[str, Any] | None = None
+    claims: dict[str, Any] | None = None
     problems: list[str] = field(default_factory=list)
 
     @property
@@ -46,6 +49,17 @@ class Run:
 
     def phase(self, name: str) -> Phase | None:
         return next((p for p in self.phases if p.name == name), None)
+
+    def claim_seconds(self, kind: str) -> str:
+        """Claim-to-ready of the warm or cold pool, with how it started: `0.42 s`, `-`."""
+        timings = (self.claims or {}).get("claimToReadySeconds") or {}
+        seconds = timings.get(kind)
+        if not isinstance(seconds, (int, float)):
+            return "-"
+        claims = ((self.claims or {}).get("facts") or {}).get("claims") or []
+        launch = next((c.get("launch_type") for c in claims if c.get("kind") == kind), None)
+        started = f" ({launch} start)" if launch and launch != kind else ""
+        return f"{seconds:.2f} s{started}"
 
     @property
     def estimate_seconds(self) -> int | None:
@@ -75,7 +89,7 @@ def load_run(directory: Path) -> Run:
             run.phases.append(Phase(entry["phase"], int(entry["seconds"]), int(entry["exitCode"])))
         except (json.JSONDecodeError, KeyError, TypeError, ValueError):
             problems.append(f"timings.jsonl line {number + 1} is not a timing: {line!r}")
-    for name in ("config", "plan", "verify"):
+    for name in ("config", "plan", "verify", "claims"):
         value = _read_json(directory / f"{name}.json", problems)
         setattr(run, name, value if isinstance(value, dict) else None)
     return run
@@ -118,6 +132,13 @@ def render_summary(run: Run) -> str:
     estimate = run.estimate_seconds
     if estimate is not None:
         lines += ["", f"Offline estimate of `pulumi up` from empty: {duration(estimate)}."]
+    if run.claims is not None:
+        code = run.claims.get("exitCode")
+        text = VERDICTS.get(code, f"exit {code}") if isinstance(code, int) else "unreadable report"
+        error = run.claims.get("error")
+        lines += ["", f"Sandboxes on demand: **{text}**" + (f" ({error})" if error else "")
+                  + f"; claim to ready: warm {run.claim_seconds('warm')}, cold "
+                  f"{run.claim_seconds('cold')}."]  # fmt: skip
     checks = (run.verify or {}).get("checks") or []
     if checks:
         lines += ["", "| check | status | detail |", "|---|---|---|"]
@@ -131,10 +152,11 @@ def render_summary(run: Run) -> str:
 
 def render_comparison(runs: list[Run]) -> str:
     lines = [
-        "## e2e: `pulumi up` wall time per cluster shape",
+        "## e2e: `pulumi up` wall time and sandbox claim-to-ready per cluster shape",
         "",
-        "| shape | location | pulumi up | offline estimate | measured / estimate | verdict |",
-        "|---|---|---|---|---|---|",
+        "| shape | location | pulumi up | offline estimate | measured / estimate | verdict "
+        "| warm claim | cold claim |",
+        "|---|---|---|---|---|---|---|---|",
     ]
     for run in sorted(runs, key=lambda r: r.shape):
         up, estimate = run.phase(UP_PHASE), run.estimate_seconds
@@ -148,7 +170,8 @@ def render_comparison(runs: list[Run]) -> str:
             measured = duration(up.seconds) + ("" if up.exit_code == 0 else " (failed)")
         lines.append(
             f"| {run.shape} | {run.meta.get('location', '?')} | "
-            f"{measured} | {duration(estimate)} | {ratio} | {verdict(run)} |"
+            f"{measured} | {duration(estimate)} | {ratio} | {verdict(run)} | "
+            f"{run.claim_seconds('warm')} | {run.claim_seconds('cold')} |"
         )
     return "\n".join(lines) + "\n"
 

@@ -19,7 +19,7 @@ REPO = Path(__file__).resolve().parent.parent
 
 # The stack files committed with the program: the fallback of `tracked_stacks` where git is
 # missing (a source archive). tests/test_repo_scans.py checks it against `git ls-files`.
-COMMITTED_STACKS = ("burst", "dev", "e2e", "onepool", "prod", "team", "tenants")
+COMMITTED_STACKS = ("agents", "burst", "dev", "e2e", "onepool", "prod", "team", "tenants")
 
 
 def is_venv(directory: Path) -> bool:

@@ -103,6 +103,19 @@ class Settings:
     # --- Keys of the support window and the subscription preflight ---------------------------
     support_plan: str
     preflight: bool
+    # --- Sandboxes on demand (sandboxing.keys.agent_sandbox) ---
+    agent_sandbox: bool
+    agent_sandbox_version: str
+    agent_sandbox_namespace: str
+    agent_sandbox_warm_pool_size: int
+    agent_sandbox_cpu: str
+    agent_sandbox_memory: str
+    agent_sandbox_max_lifetime_seconds: int
+    agent_sandbox_claim_groups: tuple[str, ...]
+    agent_sandbox_claimant_exec: bool
+    agent_sandbox_egress_cidrs: tuple[str, ...]
+    agent_sandbox_egress_ports: tuple[str, ...]
+    agent_sandbox_allow_dns: bool
     # --- Not keys: what the configuration is checked against ---------------------------------
     # azure-native:environment (public, usgovernment, china; empty: public), like `location`
     # a provider setting rather than a key of this project; azure-native:metadataHost likewise.

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from sandboxing.agent_sandbox.capacity import SANDBOX_CAPACITY
+from sandboxing.agent_sandbox.config import AGENT_SANDBOX
 from sandboxing.config.contract import check_keys
 from sandboxing.config.key import Rule
 from sandboxing.config.settings import Problem, Settings
@@ -29,7 +31,7 @@ from sandboxing.tenants.capacity import TENANT_CAPACITY
 from sandboxing.tenants.config import TENANTS
 
 # The order problems are reported in: where Kata runs, the cloud and the cluster, the pools, the
-# support window, the pods, the production options, the tenants.
+# support window, the pods, the production options, the tenants, the sandboxes on demand.
 RULES: tuple[Rule, ...] = (
     placement.ONE_POOL_NEEDS_NEW_CLUSTER,
     cloud.AZURE_CLOUD,
@@ -62,6 +64,9 @@ RULES: tuple[Rule, ...] = (
     upgrades.KATA_UPGRADE,
     TENANTS,
     TENANT_CAPACITY,
+    # Sandboxes on demand (agentSandbox)
+    AGENT_SANDBOX,
+    SANDBOX_CAPACITY,
 )
 
 

@@ -7,7 +7,16 @@
 from __future__ import annotations
 
 from sandboxing.config.key import ConfigKey
-from sandboxing.keys import cluster, operations, pods, pools, scaling, tenants, upgrades
+from sandboxing.keys import (
+    agent_sandbox,
+    cluster,
+    operations,
+    pods,
+    pools,
+    scaling,
+    tenants,
+    upgrades,
+)
 
 CONFIG_KEYS: tuple[ConfigKey, ...] = (
     *cluster.KEYS,
@@ -17,5 +26,6 @@ CONFIG_KEYS: tuple[ConfigKey, ...] = (
     *pods.KEYS,
     *operations.KEYS,
     *tenants.KEYS,
+    *agent_sandbox.KEYS,
 )
 KEYS_BY_NAME = {key.name: key for key in CONFIG_KEYS}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from sandboxing import aks_versions, catalog, names, pool_scaling
+from sandboxing.agent_sandbox.config import AGENT_SANDBOX
 from sandboxing.config.key import Condition, ConfigKey, Unused
 from sandboxing.config.kinds import EachItem, Matches, OneOf, is_ipv4_range
 from sandboxing.config.settings import Settings
@@ -114,6 +115,10 @@ KEYS: tuple[ConfigKey, ...] = (
                 f"at least {catalog.version_text(catalog.ADMISSION_POLICY_MIN_KUBERNETES)} "
                 "with tenants"
             ),
+            AGENT_SANDBOX.allows(
+                f"at least {catalog.version_text(catalog.ADMISSION_POLICY_MIN_KUBERNETES)} "
+                "with agentSandbox"
+            ),
         ),
     ),
     ConfigKey(
@@ -167,7 +172,7 @@ KEYS: tuple[ConfigKey, ...] = (
         "integration (new mode).",
         EachItem(lambda item: bool(names.GUID.match(item)), "a list of GUIDs",
                  "Microsoft Entra group object IDs (GUIDs)"),
-        rules=(ENTRA_OPTIONS.allows(), TENANTS.allows(),
+        rules=(ENTRA_OPTIONS.allows(), TENANTS.allows(), AGENT_SANDBOX.allows(),
                ADMIN_GROUPS.allows("real group IDs: a placeholder (e.g. the nil GUID) gets a "
                                    "warning, and is refused when no group is real and Azure "
                                    "RBAC is off")),

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from sandboxing import catalog, names
+from sandboxing.agent_sandbox.capacity import SANDBOX_CAPACITY
+from sandboxing.agent_sandbox.config import AGENT_SANDBOX
 from sandboxing.config.key import ConfigKey
 from sandboxing.config.kinds import Between, Matches, Quantity
 from sandboxing.rules.pods import POD_FITS_KATA_NODE, RUNTIME_CLASS_OVERRIDE
@@ -40,7 +42,8 @@ KEYS: tuple[ConfigKey, ...] = (
             "starting and ending alphanumeric)",
             max_length=names.DNS1123_LABEL_MAX,
         ),
-        rules=(TENANTS.allows("not a tenant's name"),),
+        rules=(TENANTS.allows("not a tenant's name"),
+               AGENT_SANDBOX.allows("not agentSandboxNamespace")),
     ),
     ConfigKey(
         "podImage", "string", "mcr.microsoft.com/aks/fundamental/base-ubuntu:v0.0.11",
@@ -52,7 +55,8 @@ KEYS: tuple[ConfigKey, ...] = (
         "podCpuLimit", "string", "1",
         "CPU limit (= request) of each pod; the Kata VM gets it rounded up to whole vCPUs.",
         Quantity("cpu", ("500m", "1", "2")),
-        rules=(POD_FITS_KATA_NODE.allows(), TENANT_CAPACITY.allows()),
+        rules=(POD_FITS_KATA_NODE.allows(), TENANT_CAPACITY.allows(),
+               SANDBOX_CAPACITY.allows()),
     ),
     ConfigKey(
         "podMemoryLimit", "string", "1Gi",
@@ -61,6 +65,7 @@ KEYS: tuple[ConfigKey, ...] = (
                  "the limit is the sandbox VM's memory"),
         rules=(POD_FITS_KATA_NODE.allows(
             f"with {catalog.RUNTIME_CLASS_OVERHEAD_MIB}Mi RuntimeClass overhead it fits the "
-            "Kata node"), TENANT_CAPACITY.allows()),
+            "Kata node"), TENANT_CAPACITY.allows(),
+               SANDBOX_CAPACITY.allows()),
     ),
 )  # fmt: skip

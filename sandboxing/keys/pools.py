@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from sandboxing import catalog, names
+from sandboxing.agent_sandbox.capacity import SANDBOX_CAPACITY
 from sandboxing.config.key import ConfigKey, Unused
 from sandboxing.config.kinds import Between, Matches, OneOf, SandboxRuntimeName, VmSizeName
 from sandboxing.config.settings import Settings
@@ -102,6 +103,7 @@ KEYS: tuple[ConfigKey, ...] = (
             KATA_SYSTEM_POOL_SIZE.allows(),
             POD_FITS_KATA_NODE.allows(), EPHEMERAL_OS_DISK.allows(), TENANT_CAPACITY.allows(),
             CLUSTER_NODES.allows(),
+            SANDBOX_CAPACITY.allows(),
         ),
     ),
     ConfigKey(
@@ -112,7 +114,8 @@ KEYS: tuple[ConfigKey, ...] = (
                 why_low="a Kata pool with no node cannot run the untrusted pod",
                 why_high=MAX_NODES_WHY),
         rules=(TENANT_CAPACITY.allows(), EPHEMERAL_OS_DISK.allows(),
-               POOL_SCALING.allows(), *SIZE_RULES, KATA_UPGRADE.allows()),
+               POOL_SCALING.allows(), *SIZE_RULES, KATA_UPGRADE.allows(),
+               SANDBOX_CAPACITY.allows()),
     ),
     ConfigKey(
         "allowUnlistedVmSize", "boolean", False,

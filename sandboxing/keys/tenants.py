@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from sandboxing.agent_sandbox.capacity import SANDBOX_CAPACITY
+from sandboxing.agent_sandbox.config import AGENT_SANDBOX
 from sandboxing.config.key import ConfigKey
 from sandboxing.tenants.capacity import TENANT_CAPACITY
 from sandboxing.tenants.config import TENANTS, parse_tenants
@@ -16,6 +18,8 @@ KEYS: tuple[ConfigKey, ...] = (
         rules=(
             TENANTS.allows("a list of objects, each with at least a `name` (fields: see Tenants)"),
             TENANT_CAPACITY.allows(),
+            AGENT_SANDBOX.allows("none named agentSandboxNamespace"),
+            SANDBOX_CAPACITY.allows(),
         ),
         items="object",
         read=parse_tenants,

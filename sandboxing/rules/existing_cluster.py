@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from sandboxing import catalog
+from sandboxing.agent_sandbox.config import existing_cluster_problems as sandbox_problems
 from sandboxing.config.settings import Problem, Settings
 from sandboxing.names import parse_kubernetes_version
 from sandboxing.rules.zones import region_problems
@@ -42,4 +43,5 @@ def check_existing_cluster(
     # availabilityZones: the Kata pool goes into the cluster's region, known only now.
     where = f"the cluster {settings.cluster_name}'s region"
     problems += region_problems(settings.availability_zones, cluster.get("location") or "", where)
-    return problems + existing_cluster_problems(settings, cluster)
+    return (problems + existing_cluster_problems(settings, cluster)
+            + sandbox_problems(settings, cluster))  # fmt: skip

@@ -82,3 +82,35 @@ def test_cli_prints_the_summary(tmp_path: Path, capsys: object) -> None:
     assert main(["summary", str(directory)]) == 0
     assert "| pulumi up | 1m 01s | 0 |" in capsys.readouterr().out  # type: ignore[attr-defined]
     assert duration(None) == "-"
+
+
+CLAIMS = {
+    "isolated": True,
+    "exitCode": 0,
+    "claimToReadySeconds": {"cold": 9.514, "warm": 0.387},
+    "facts": {"claims": [{"kind": "cold", "launch_type": "cold"},
+                         {"kind": "warm", "launch_type": "warm"}]},
+}  # fmt: skip
+
+
+def test_claim_to_ready_of_both_pools_sits_beside_the_estimate(tmp_path: Path) -> None:
+    directory = write_run(tmp_path / "d", "dedicated", [("pulumi up", 905, 0)], ISOLATED)
+    (directory / "claims.json").write_text(json.dumps(CLAIMS))
+    run = load_run(directory)
+    assert "Sandboxes on demand: **ISOLATED**; claim to ready: warm 0.39 s, cold 9.51 s." in (
+        render_summary(run)
+    )
+    (row,) = [line for line in render_comparison([run]).splitlines() if line.startswith("| d")]
+    assert row == ("| dedicated | westeurope | 15m 05s | 13m 56s | 1.08x | ISOLATED | 0.39 s | "
+                   "9.51 s |")  # fmt: skip
+
+
+def test_a_warm_claim_that_started_cold_says_so_and_no_report_is_a_dash(tmp_path: Path) -> None:
+    late = json.loads(json.dumps(CLAIMS))
+    late["facts"]["claims"][1]["launch_type"] = "cold"  # the pool was not warm yet
+    directory = write_run(tmp_path / "s", "system", [("pulumi up", 905, 0)], ISOLATED)
+    (directory / "claims.json").write_text(json.dumps(late))
+    assert load_run(directory).claim_seconds("warm") == "0.39 s (cold start)"
+    bare = load_run(write_run(tmp_path / "b", "system", [("pulumi up", 905, 0)], ISOLATED))
+    assert (bare.claim_seconds("warm"), bare.claim_seconds("cold")) == ("-", "-")
+    assert "Sandboxes on demand" not in render_summary(bare)

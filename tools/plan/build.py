@@ -66,6 +66,21 @@ KEY_PROPERTIES: dict[str, tuple[str, ...]] = {
         "metadata.name", "spec.failurePolicy", "spec.matchConstraints"),
     "kubernetes:admissionregistration.k8s.io/v1:ValidatingAdmissionPolicyBinding": (
         "metadata.name", "spec.validationActions", "spec.matchResources"),
+    # Sandboxes on demand (agentSandbox): the controller's release and placement, the template's
+    # pod, the pools' sizes.
+    "kubernetes:apps/v1:Deployment": (
+        "metadata.name", "metadata.labels",
+        "spec.template.spec.containers[0].image", "spec.template.spec.containers[0].args",
+        "spec.template.spec.containers[0].resources", "spec.template.spec.affinity"),
+    "kubernetes:apiextensions.k8s.io/v1:CustomResourceDefinition": (
+        "metadata.name", "metadata.labels"),
+    "kubernetes:extensions.agents.x-k8s.io/v1beta1:SandboxTemplate": (
+        "metadata.name", "spec.podTemplate.spec.runtimeClassName",
+        "spec.podTemplate.spec.nodeSelector", "spec.podTemplate.spec.containers[0].image",
+        "spec.podTemplate.spec.containers[0].resources.limits", "spec.networkPolicy"),
+    "kubernetes:extensions.agents.x-k8s.io/v1beta1:SandboxWarmPool": (
+        "metadata.name", "spec.replicas", "spec.sandboxTemplateRef.name",
+        "spec.updateStrategy.type"),
     # What it checks is the plan's `preflight` field; its inputs would repeat every pool change.
     PREFLIGHT_TYPE: ("cloud",),
     RECONCILE_TYPE: ("cluster_id", "cloud"),

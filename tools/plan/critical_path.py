@@ -94,6 +94,15 @@ STEP_TIMES: tuple[StepTime, ...] = (
               "kubernetes:networking.k8s.io/v1:NetworkPolicy"), update=2, delete=5),
     # pulumi-kubernetes waits until the pod is Ready: image pull + start (Kata: + VM boot).
     POD_READY,
+    # agentSandbox: pulumi-kubernetes waits for a CRD to be Established and for a Deployment's
+    # rollout (image pull, readiness probe); it does not wait on custom resources.
+    StepTime("CustomResourceDefinition", 2, "until Established",
+             ("kubernetes:apiextensions.k8s.io/v1:CustomResourceDefinition",)),
+    StepTime("Deployment (the agent-sandbox controller)", 30, "10-60 s until its pod is Ready",
+             ("kubernetes:apps/v1:Deployment",)),
+    StepTime("SandboxTemplate, SandboxWarmPool", 1, "sent, not awaited",
+             ("kubernetes:extensions.agents.x-k8s.io/v1beta1:SandboxTemplate",
+              "kubernetes:extensions.agents.x-k8s.io/v1beta1:SandboxWarmPool")),
     StepTime("any other resource", DEFAULT_CREATE_SECONDS, f"{DEFAULT_READ_SECONDS} s for a read"),
     StepTime("components", 0, "done when their last child is", update=0, delete=0),
     PENDING_POD_NOTICED,

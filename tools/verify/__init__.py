@@ -3,6 +3,7 @@
     python -m tools.verify --stack dev                  # kubeconfig and names from the stack
     python -m tools.verify --kubeconfig kubeconfig      # or $KUBECONFIG, ~/.kube/config
     python -m tools.verify --stack dev --wait 300 --format json
+    python -m tools.verify --stack agents --claim       # sandboxes on demand (tools.verify.claim)
 
 Reads the RuntimeClass, both pods, their nodes and the `kernel=` line at the end of each pod's
 log with plain API GETs (tools.verify.connect, tools.verify.read), decides four checks

@@ -115,8 +115,9 @@ def runtime_class_check(runtime_class: RuntimeClassFacts) -> CheckResult:
     return CheckResult(title, "PASS", "pods of this class run in Kata VMs", evidence)
 
 
-def untrusted_pod_check(pod: PodFacts, expected_class: str) -> CheckResult:
-    title = f'untrusted pod "{pod.name}" runs in a Kata VM ({expected_class}, Kata node)'
+def untrusted_pod_check(pod: PodFacts, expected_class: str, role: str = "untrusted") -> CheckResult:
+    """`role` names the pod in the report: the pair's untrusted pod, or a claimed sandbox's."""
+    title = f'{role} pod "{pod.name}" runs in a Kata VM ({expected_class}, Kata node)'
     evidence = _pod_evidence(pod)
     if pod.runtime_class is None:
         return CheckResult(
@@ -134,7 +135,7 @@ def untrusted_pod_check(pod: PodFacts, expected_class: str) -> CheckResult:
         return CheckResult(
             title, "FAIL", f"its node {pod.node.name} carries no {wanted} label", evidence
         )
-    if problem := _not_running(pod, "untrusted"):
+    if problem := _not_running(pod, role):
         return CheckResult(title, *problem, evidence)
     return CheckResult(title, "PASS", "Running with the Kata class on a Kata node", evidence)
 

@@ -11,6 +11,8 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
+from sandboxing.agent_sandbox.outputs import OUTPUT as SANDBOX_OUTPUT
+from sandboxing.agent_sandbox.sandboxes import COLD_POOL, WARM_POOL
 from sandboxing.config.contract import default_settings
 from sandboxing.workload import TRUSTED_POD, UNTRUSTED_POD
 from tools.verify.checks import (
@@ -22,6 +24,7 @@ from tools.verify.checks import (
     decide,
     exit_code,
 )
+from tools.verify.claim import CLAIM_LIFETIME_SECONDS, CLAIM_TIMEOUT_SECONDS, ClaimTarget
 from tools.verify.facts import CannotCheckError, ClusterFacts, Target
 from tools.verify.stack import TARGET_OUTPUTS, private_file, stack_kubeconfig, stack_outputs
 
@@ -64,8 +67,20 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--context", metavar="NAME", help="kubeconfig context (default: current)")
     defaults = DEFAULT_TARGET
     parser.add_argument(
-        "--namespace", metavar="NS", help=f"pods' namespace (default: {defaults.namespace})"
+        "--namespace",
+        metavar="NS",
+        help=f"pods' namespace (default: {defaults.namespace}; with --claim the sandbox "
+        f"namespace, default: {_DEFAULTS.agent_sandbox_namespace})",
     )
+    parser.add_argument(
+        "--claim",
+        action="store_true",
+        help="check instead the sandboxes on demand (agentSandbox): claim one from the cold and "
+        "one from the warm pool as a claimant would, prove each runs in a Kata VM, time "
+        "claim-to-ready, delete the claims (tools.verify.claim)",
+    )
+    parser.add_argument("--warm-pool", metavar="NAME", help="--claim: the warm pool ('' skips it)")
+    parser.add_argument("--cold-pool", metavar="NAME", help="--claim: the cold pool ('' skips it)")
     parser.add_argument(
         "--tenant",
         metavar="NAME",
@@ -93,7 +108,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         type=float,
         default=0.0,
         help="poll up to this long until both pods are Running and logged their kernel "
-        "(default: 0, check once)",
+        "(default: 0, check once; --claim: how long each claim may take, default "
+        f"{CLAIM_TIMEOUT_SECONDS:g})",
     )
     parser.add_argument(
         "--format",
@@ -152,8 +168,8 @@ def render_json(facts: ClusterFacts, results: list[CheckResult], code: int) -> s
     return json.dumps(report, indent=2)
 
 
-def connect_target(args: argparse.Namespace, cleanup: ExitStack) -> tuple[Any, Target]:
-    """The API client and the names to check, from flags, the stack or the defaults."""
+def connect_outputs(args: argparse.Namespace, cleanup: ExitStack) -> tuple[Any, dict[str, Any]]:
+    """The API client, and the stack's outputs with --stack (else none)."""
     from tools.verify.connect import connect
 
     outputs: dict[str, Any] = {}
@@ -163,8 +179,47 @@ def connect_target(args: argparse.Namespace, cleanup: ExitStack) -> tuple[Any, T
         outputs = stack_outputs(args.stack)
         secret = stack_kubeconfig(outputs, args.stack)
         kubeconfig, origin = str(cleanup.enter_context(private_file(secret))), "--stack"
-    target = resolve_target(args, outputs)
-    return connect(kubeconfig, args.context, origin), target
+    return connect(kubeconfig, args.context, origin), outputs
+
+
+def connect_target(args: argparse.Namespace, cleanup: ExitStack) -> tuple[Any, Target]:
+    """The API client and the names to check, from flags, the stack or the defaults."""
+    api_client, outputs = connect_outputs(args, cleanup)
+    return api_client, resolve_target(args, outputs)
+
+
+def claim_target(args: argparse.Namespace, outputs: dict[str, Any]) -> ClaimTarget:
+    """Flags win over the stack's agentSandbox output, which wins over the contract's defaults;
+    the claims live at most as long as the sandbox namespace allows."""
+    layer = outputs.get(SANDBOX_OUTPUT)
+    layer = layer if isinstance(layer, dict) else {}
+    class_output = outputs.get(TARGET_OUTPUTS["runtime_class"])
+    pools = (("cold", args.cold_pool if args.cold_pool is not None
+              else layer.get("coldPool") or COLD_POOL),
+             ("warm", args.warm_pool if args.warm_pool is not None
+              else layer.get("warmPool") or WARM_POOL))  # fmt: skip
+    most = int(layer.get("maxLifetimeSeconds") or CLAIM_LIFETIME_SECONDS)
+    return ClaimTarget(
+        namespace=args.namespace or layer.get("namespace") or _DEFAULTS.agent_sandbox_namespace,
+        runtime_class=args.runtime_class or (class_output if isinstance(class_output, str)
+                                             else "") or DEFAULT_TARGET.runtime_class,
+        pools=tuple((kind, pool) for kind, pool in pools if pool),
+        lifetime_seconds=min(most, CLAIM_LIFETIME_SECONDS),
+    )  # fmt: skip
+
+
+def run_claims(args: argparse.Namespace) -> int:
+    """`--claim`: claim from each pool, prove the sandboxes are Kata VMs, time the claims."""
+    from tools.verify.claim import gather_claims
+    from tools.verify.claim_report import render
+
+    with ExitStack() as cleanup:
+        api_client, outputs = connect_outputs(args, cleanup)
+        target = claim_target(args, outputs)
+        facts = gather_claims(api_client, target, args.wait or CLAIM_TIMEOUT_SECONDS)
+    text, code = render(facts, as_json=args.format == "json")
+    print(text)
+    return code
 
 
 def run(args: argparse.Namespace) -> tuple[ClusterFacts, list[CheckResult]]:
@@ -204,6 +259,8 @@ def main(argv: list[str] | None = None) -> int:
         try:
             if args.tenant:
                 return run_tenant(args)
+            if args.claim:
+                return run_claims(args)
             facts, results = run(args)
         except ModuleNotFoundError as missing:
             raise CannotCheckError(missing_package(missing)) from None

@@ -34,14 +34,16 @@ class Access:
     name: str
     namespace: str | None = None  # None: cluster scope
     subresource: str = ""
+    verb: str = "get"
+    needs: str = ""  # what the whole check needs, when it is not the isolation check's reads
 
     def __str__(self) -> str:
         what = f"{self.resource}/{self.subresource}" if self.subresource else self.resource
         where = f'in namespace "{self.namespace}"' if self.namespace else "(cluster scope)"
-        return f'get {what} "{self.name}" {where}'
+        return f'{self.verb} {what} "{self.name}" {where}'
 
     def can_i(self) -> str:
-        command = f"kubectl auth can-i get {self.resource}"
+        command = f"kubectl auth can-i {self.verb} {self.resource}"
         if self.subresource:
             command += f" --subresource={self.subresource}"
         return command + (f" -n {self.namespace}" if self.namespace else "")
@@ -84,11 +86,13 @@ def api_problem(
             "Entra ID, kubelogin must be able to sign you in." + said_part
         )
     if status == 403:
+        needs = access.needs or (
+            "`get` on runtimeclasses.node.k8s.io and nodes (cluster scope) and on pods and "
+            "pods/log in the pods' namespace"
+        )
         return (
             f"forbidden (HTTP 403): the kubeconfig's user may not {access}. The check needs "
-            "`get` on runtimeclasses.node.k8s.io and nodes (cluster scope) and on pods and "
-            f"pods/log in the pods' namespace; this one is missing. Test with: {access.can_i()}."
-            + said_part
+            f"{needs}; this one is missing. Test with: {access.can_i()}." + said_part
         )
     if status == 404 and access.resource == "pods" and not access.subresource:
         return (

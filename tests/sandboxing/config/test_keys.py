@@ -233,6 +233,19 @@ def rule_samples() -> list[Settings]:
         {"entra_admin_group_object_ids": (NIL_GUID,), "enable_azure_rbac": True},
         {"entra_admin_group_object_ids": (NIL_GUID,), "disable_local_accounts": True},
         {"entra_admin_group_object_ids": (NIL_GUID,), "cluster_mode": "existing"},
+        # Sandboxes on demand: every branch of AGENT_SANDBOX and SANDBOX_CAPACITY.
+        {
+            "agent_sandbox": True,
+            "agent_sandbox_namespace": "pod-sandboxing",
+            "agent_sandbox_claim_groups": ("system:authenticated", "devs"),
+            "entra_admin_group_object_ids": ("0f8fad5b-d9cb-469f-a165-70867728950e",),
+            "agent_sandbox_egress_cidrs": ("169.254.0.0/16", "10.0.0.1/8"),
+            "kubernetes_version": "1.29",
+            "agent_sandbox_warm_pool_size": 9,
+        },
+        {"agent_sandbox": True, "agent_sandbox_memory": "64Gi"},
+        {"agent_sandbox": True, "agent_sandbox_cpu": "8"},
+        {"agent_sandbox": True, "agent_sandbox_warm_pool_size": 2},
     ]
     return stacks + [default_settings(**{"location": "westeurope", **v}) for v in variants]  # type: ignore[arg-type]
 

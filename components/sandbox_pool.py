@@ -1,0 +1,92 @@
+"""The sandbox namespace: its admission policies, the SandboxTemplate, the warm and the cold
+pool, and who may claim (sandboxing.agent_sandbox.sandboxes and .admission)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import pulumi
+import pulumi_kubernetes as k8s
+
+from components.sandbox_pods import wire
+from sandboxing.agent_sandbox.sandboxes import SandboxObjects
+from sandboxing.workload import Manifest
+
+
+@dataclass(frozen=True)
+class SandboxPoolArgs:
+    objects: SandboxObjects
+    policies: tuple[tuple[Manifest, Manifest], ...]  # (ValidatingAdmissionPolicy, its binding)
+
+
+def _custom(name: str, manifest: Manifest, opts: pulumi.ResourceOptions) -> pulumi.Resource:
+    return k8s.apiextensions.CustomResource(
+        name, api_version=manifest["apiVersion"], kind=manifest["kind"],
+        metadata=wire(manifest["metadata"]), spec=wire(manifest["spec"]), opts=opts,
+    )  # fmt: skip
+
+
+class SandboxPool(pulumi.ComponentResource):
+    """Policies (bound to the namespace) -> namespace and its default-deny policy -> template ->
+    pools; the claimants' Role and RoleBinding.
+
+    Only the warm pool waits for the Kata pool (`runtime_class`, the class's readiness wait):
+    its sandboxes' pods name the class and would be refused before AKS serves it. Everything
+    else needs the API server and the CRDs (`crds`) only. `after`: the tenants' pod policy
+    bindings, which check the pods the controller creates here.
+    """
+
+    namespace: pulumi.Output[str]
+
+    def __init__(
+        self,
+        name: str,
+        args: SandboxPoolArgs,
+        provider: pulumi.ProviderResource,
+        crds: Sequence[pulumi.Resource],
+        runtime_class: pulumi.Resource,
+        after: Sequence[pulumi.Resource] = (),
+        opts: pulumi.ResourceOptions | None = None,
+    ) -> None:
+        super().__init__("aks-pod-sandboxing:kubernetes:SandboxPool", name, None, opts)
+        child = pulumi.ResourceOptions(parent=self, provider=provider)
+
+        def waiting_for(*resources: pulumi.Resource) -> pulumi.ResourceOptions:
+            return pulumi.ResourceOptions.merge(child, pulumi.ResourceOptions(
+                depends_on=list(resources)))  # fmt: skip
+
+        bindings = []
+        for policy, bound in args.policies:
+            # sandboxes-templates-..., sandboxes-claims-...
+            prefix = f"{name}-{policy['metadata']['name'].rsplit('-', 1)[-1]}"
+            created = k8s.admissionregistration.v1.ValidatingAdmissionPolicy(
+                f"{prefix}-policy", metadata=wire(policy["metadata"]),
+                spec=wire(policy["spec"]), opts=child)  # fmt: skip
+            bindings.append(k8s.admissionregistration.v1.ValidatingAdmissionPolicyBinding(
+                f"{prefix}-binding", metadata=wire(bound["metadata"]),
+                spec=wire(bound["spec"]), opts=waiting_for(created)))  # fmt: skip
+        objects = args.objects
+        # No sandbox namespace before the policies that fence it are bound.
+        namespace = k8s.core.v1.Namespace(
+            f"{name}-namespace", metadata=wire(objects.namespace["metadata"]),
+            opts=waiting_for(*bindings, *after))  # fmt: skip
+        deny = objects.default_deny
+        default_deny = k8s.networking.v1.NetworkPolicy(
+            f"{name}-default-deny", metadata=wire(deny["metadata"]), spec=wire(deny["spec"]),
+            opts=waiting_for(namespace))  # fmt: skip
+        template = _custom(f"{name}-template", objects.template,
+                           waiting_for(namespace, default_deny, *crds))  # fmt: skip
+        _custom(f"{name}-warm-pool", objects.warm_pool, waiting_for(template, runtime_class))
+        _custom(f"{name}-cold-pool", objects.cold_pool, waiting_for(template))
+        role = k8s.rbac.v1.Role(
+            f"{name}-role", metadata=wire(objects.role["metadata"]),
+            rules=wire(objects.role["rules"]), opts=waiting_for(namespace))  # fmt: skip
+        if binding := objects.role_binding:
+            # Claimants get in once the template and the fences stand.
+            k8s.rbac.v1.RoleBinding(
+                f"{name}-rolebinding", metadata=wire(binding["metadata"]),
+                role_ref=wire(binding["roleRef"]), subjects=wire(binding["subjects"]),
+                opts=waiting_for(namespace, role, template, default_deny, *bindings))  # fmt: skip
+        self.namespace = namespace.metadata.name
+        self.register_outputs({"namespace": self.namespace})
