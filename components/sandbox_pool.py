@@ -10,6 +10,7 @@ import pulumi
 import pulumi_kubernetes as k8s
 
 from components.sandbox_pods import wire
+from components.sandbox_tenant import register_fence
 from sandboxing.agent_sandbox.sandboxes import SandboxObjects
 from sandboxing.workload import Manifest
 
@@ -75,10 +76,13 @@ class SandboxPool(pulumi.ComponentResource):
         default_deny = k8s.networking.v1.NetworkPolicy(
             f"{name}-default-deny", metadata=wire(deny["metadata"]), spec=wire(deny["spec"]),
             opts=waiting_for(namespace))  # fmt: skip
+        # The quota and the default sandbox size stand before any sandbox is started.
+        fences = [register_fence(name, fence, waiting_for(namespace)) for fence in objects.fences]
         template = _custom(f"{name}-template", objects.template,
                            waiting_for(namespace, default_deny, *crds))  # fmt: skip
-        _custom(f"{name}-warm-pool", objects.warm_pool, waiting_for(template, runtime_class))
-        _custom(f"{name}-cold-pool", objects.cold_pool, waiting_for(template))
+        _custom(f"{name}-warm-pool", objects.warm_pool,
+                waiting_for(template, runtime_class, *fences))  # fmt: skip
+        _custom(f"{name}-cold-pool", objects.cold_pool, waiting_for(template, *fences))
         role = k8s.rbac.v1.Role(
             f"{name}-role", metadata=wire(objects.role["metadata"]),
             rules=wire(objects.role["rules"]), opts=waiting_for(namespace))  # fmt: skip
@@ -87,6 +91,7 @@ class SandboxPool(pulumi.ComponentResource):
             k8s.rbac.v1.RoleBinding(
                 f"{name}-rolebinding", metadata=wire(binding["metadata"]),
                 role_ref=wire(binding["roleRef"]), subjects=wire(binding["subjects"]),
-                opts=waiting_for(namespace, role, template, default_deny, *bindings))  # fmt: skip
+                opts=waiting_for(namespace, role, template, default_deny, *fences,
+                                 *bindings))  # fmt: skip
         self.namespace = namespace.metadata.name
         self.register_outputs({"namespace": self.namespace})

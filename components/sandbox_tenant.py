@@ -57,7 +57,7 @@ class SandboxTenant(pulumi.ComponentResource):
             opts=pulumi.ResourceOptions.merge(child, pulumi.ResourceOptions(depends_on=after)),
         )
         inside = pulumi.ResourceOptions.merge(child, pulumi.ResourceOptions(depends_on=[namespace]))
-        fences = [self._fence(name, fence, inside) for fence in objects.fences]
+        fences = [register_fence(name, fence, inside) for fence in objects.fences]
         role = k8s.rbac.v1.Role(
             f"{name}-role",
             metadata=wire(objects.role["metadata"]),
@@ -81,14 +81,15 @@ class SandboxTenant(pulumi.ComponentResource):
         self.namespace = namespace.metadata.name
         self.register_outputs({"namespace": self.namespace})
 
-    @staticmethod
-    def _fence(name: str, manifest: Manifest, opts: pulumi.ResourceOptions) -> pulumi.Resource:
-        object_name = manifest["metadata"]["name"]
-        suffix = FENCE_SUFFIXES.get(object_name, object_name)
-        kind = FENCE_KINDS[manifest["kind"]]
-        return kind(
-            f"{name}-{suffix}",
-            metadata=wire(manifest["metadata"]),
-            spec=wire(manifest["spec"]),
-            opts=opts,
-        )
+
+def register_fence(name: str, manifest: Manifest, opts: pulumi.ResourceOptions) -> pulumi.Resource:
+    """One fence of a fenced namespace (a tenant's, or the sandboxes'), named `<name>-<suffix>`."""
+    object_name = manifest["metadata"]["name"]
+    suffix = FENCE_SUFFIXES.get(object_name, object_name)
+    kind = FENCE_KINDS[manifest["kind"]]
+    return kind(
+        f"{name}-{suffix}",
+        metadata=wire(manifest["metadata"]),
+        spec=wire(manifest["spec"]),
+        opts=opts,
+    )

@@ -20,6 +20,7 @@ from sandboxing import catalog
 from sandboxing.config.key import Rule
 from sandboxing.config.settings import Problem, Settings
 from sandboxing.node_capacity import node_capacity
+from sandboxing.pool_scaling import kata_scale
 from sandboxing.quantities import cpu_millicores, memory_mib
 from sandboxing.sizing import sandbox_sizing
 from sandboxing.tenants.capacity import tenant_pool
@@ -28,8 +29,12 @@ OVERHEAD_MIB = catalog.RUNTIME_CLASS_OVERHEAD_MIB
 
 
 def kata_pool_most_nodes(settings: Settings) -> int:
-    """The Kata pool's node count at its largest (today: kataNodeCount, a fixed count)."""
-    return settings.kata_node_count
+    """The Kata pool's node count at its largest: the autoscaler's maximum where it scales."""
+    return kata_scale(settings).largest
+
+
+def _raise_nodes(settings: Settings) -> str:
+    return "kataNodeMaxCount" if settings.kata_enable_auto_scaling else "kataNodeCount"
 
 
 @dataclass(frozen=True)
@@ -123,12 +128,24 @@ def check_sandbox_capacity(settings: Settings) -> list[Problem]:
     if size > fit.free:
         return [Problem("agentSandboxWarmPoolSize", size,
                         f"warm sandboxes of {shape} do not fit the Kata pool: {fit.explain()}. "
-                        f"Lower it to at most {fit.free}, raise kataNodeCount, or make the "
-                        "sandboxes smaller")]  # fmt: skip
+                        f"Lower it to at most {fit.free}, raise {_raise_nodes(settings)}, or "
+                        "make the sandboxes smaller")]  # fmt: skip
+    most = settings.agent_sandbox_max_sandboxes
+    if size > most:
+        return [Problem("agentSandboxWarmPoolSize", size,
+                        f"is more than agentSandboxMaxSandboxes ({most}), the namespace's quota "
+                        "of sandboxes: the warm pool could never fill; lower it or raise "
+                        "agentSandboxMaxSandboxes")]  # fmt: skip
     if size and size == fit.free:
         return [Problem("agentSandboxWarmPoolSize", size,
                         f"fills the Kata pool ({fit.explain()}): once a sandbox is claimed, its "
                         "replacement and every cold start stay Pending until a session ends",
+                        "warning")]  # fmt: skip
+    if most > fit.free:
+        return [Problem("agentSandboxMaxSandboxes", most,
+                        f"sandboxes of {shape} at once do not fit the Kata pool ({fit.explain()}):"
+                        " the quota promises more than the nodes hold, so sandboxes beyond "
+                        f"{fit.free} stay Pending; lower it or raise {_raise_nodes(settings)}",
                         "warning")]  # fmt: skip
     return []
 

@@ -22,14 +22,25 @@ agent-sandbox-system, allow all public egress and set `dnsPolicy: None` with pub
 from __future__ import annotations
 
 import datetime
+import math
 from dataclasses import dataclass
 from typing import Any
 
 from sandboxing import catalog, workload
 from sandboxing.config.settings import PROJECT, Settings
-from sandboxing.fences.profile import DNS_COREDNS, DNS_NONE
+from sandboxing.fences import network, quota
+from sandboxing.fences.profile import (
+    DNS_COREDNS,
+    DNS_NONE,
+    FenceProfile,
+    PodCeiling,
+    namespace_annotations,
+)
+from sandboxing.node_capacity import node_capacity
+from sandboxing.quantities import cpu_millicores, memory_mib
 from sandboxing.tenants import manifests as tenant_manifests
-from sandboxing.tenants.fields import Tenant, read_ports
+from sandboxing.tenants.capacity import node_ephemeral_storage_mib
+from sandboxing.tenants.fields import read_ports
 from sandboxing.workload import APP_LABEL, Manifest, kata_pool_name
 
 GROUP = "extensions.agents.x-k8s.io"
@@ -43,6 +54,11 @@ ROLE = "sandbox-claimant"
 ROLE_BINDING = "sandbox-claimants"
 RBAC_GROUP = tenant_manifests.RBAC_GROUP
 CLAIM_VERBS = ["get", "list", "watch", "create", "delete"]
+# Each sandbox's scratch disk on the Kata node (the LimitRange's default ephemeral storage), and
+# the count of each other object kind the namespace may hold (its users write only claims).
+SCRATCH_DISK_GIB = 1
+SCRATCH_DISK = f"{SCRATCH_DISK_GIB}Gi"
+SANDBOX_OBJECTS = 20
 # What agentSandboxClaimantExec adds: reach into the sandbox pods, as the tenants' Role does.
 EXEC_RULES: list[dict[str, Any]] = [
     {"apiGroups": [""], "verbs": ["get", "list", "watch"], "resources": ["pods"]},
@@ -55,21 +71,65 @@ def _metadata(name: str, namespace: str) -> Manifest:
     return {"name": name, "namespace": namespace, "labels": {APP_LABEL: PROJECT}}
 
 
+def fence_profile(settings: Settings) -> FenceProfile:
+    """The sandbox namespace fenced like a tenant's: quotas for agentSandboxMaxSandboxes
+    sandboxes of the configured size (memory with the Kata overhead, which quota charges), a
+    scratch disk each, no storage, no CSI driver, no priority class; the declared egress."""
+    most = settings.agent_sandbox_max_sandboxes
+    cpu = cpu_millicores(settings.agent_sandbox_cpu) or 0
+    memory = (memory_mib(settings.agent_sandbox_memory) or 0) + catalog.RUNTIME_CLASS_OVERHEAD_MIB
+    return FenceProfile(
+        namespace=settings.agent_sandbox_namespace,
+        pod_cpu=settings.agent_sandbox_cpu,
+        pod_memory=settings.agent_sandbox_memory,
+        pod_ephemeral_storage=SCRATCH_DISK,
+        cpu_quota=f"{most * cpu}m",
+        memory_quota=f"{math.ceil(most * memory)}Mi",
+        ephemeral_storage_quota=f"{most * SCRATCH_DISK_GIB}Gi",
+        max_pods=most,
+        max_objects=SANDBOX_OBJECTS,
+        storage_quota="0",
+        max_volume_claims=0,
+        storage_classes=(),
+        csi_drivers=(),
+        priority_classes=(),
+        egress_cidrs=settings.agent_sandbox_egress_cidrs,
+        egress_ports=read_ports(list(settings.agent_sandbox_egress_ports)) or (),
+        dns=DNS_COREDNS if settings.agent_sandbox_allow_dns else DNS_NONE,
+    )
+
+
 def namespace(settings: Settings) -> Manifest:
     """PSA restricted, and the tenant label: the tenants' pod policy binds to it, so every pod
-    the controller creates here is checked like a tenant's."""
+    the controller creates here is checked like a tenant's, against this namespace's
+    allowances (none: no CSI driver, storage class or priority class)."""
     name = settings.agent_sandbox_namespace
-    return workload.restricted_namespace(name, {catalog.TENANT_LABEL: name})
+    manifest = workload.restricted_namespace(name, {catalog.TENANT_LABEL: name})
+    manifest["metadata"]["annotations"] = namespace_annotations(fence_profile(settings))
+    return manifest
 
 
 def egress_rules(settings: Settings) -> list[Manifest]:
     """The declared allow-list, as the tenants' egress policy writes it (DNS, CIDRs, ports)."""
-    ports = read_ports(list(settings.agent_sandbox_egress_ports)) or ()
-    allowed = Tenant(name=settings.agent_sandbox_namespace,
-                     egress_cidrs=settings.agent_sandbox_egress_cidrs, egress_ports=ports,
-                     dns=DNS_COREDNS if settings.agent_sandbox_allow_dns else DNS_NONE)  # fmt: skip
-    policy = tenant_manifests.egress_policy(allowed)
+    policy = network.egress_policy(fence_profile(settings))
     return list(policy["spec"]["egress"]) if policy else []
+
+
+def fences(settings: Settings) -> tuple[Manifest, ...]:
+    """What holds the namespace's size: the default sandbox size and its ceiling (one Kata node),
+    the quota, and no pod of the system priority classes."""
+    profile = fence_profile(settings)
+    node = node_capacity(settings.kata_node_vm_size)
+    ceiling = PodCeiling(
+        node.allocatable_millicpu if node else None,
+        node.allocatable_memory_mib - catalog.RUNTIME_CLASS_OVERHEAD_MIB if node else None,
+        node_ephemeral_storage_mib(settings),
+    )
+    return (
+        quota.limit_range(profile, ceiling),
+        quota.resource_quota(profile),
+        quota.priority_quota(profile.namespace),
+    )
 
 
 def pod_spec(settings: Settings) -> Manifest:
@@ -168,6 +228,7 @@ class SandboxObjects:
 
     namespace: Manifest
     default_deny: Manifest
+    fences: tuple[Manifest, ...]  # LimitRange and ResourceQuotas
     template: Manifest
     warm_pool: Manifest
     cold_pool: Manifest
@@ -176,8 +237,8 @@ class SandboxObjects:
 
     def all(self) -> list[Manifest]:
         binding = [self.role_binding] if self.role_binding else []
-        return [self.namespace, self.default_deny, self.template, self.warm_pool, self.cold_pool,
-                self.role, *binding]  # fmt: skip
+        return [self.namespace, self.default_deny, *self.fences, self.template, self.warm_pool,
+                self.cold_pool, self.role, *binding]  # fmt: skip
 
 
 def sandbox_objects(settings: Settings) -> SandboxObjects:
@@ -185,6 +246,7 @@ def sandbox_objects(settings: Settings) -> SandboxObjects:
     return SandboxObjects(
         namespace=namespace(settings),
         default_deny=workload.default_deny(ns),
+        fences=fences(settings),
         template=template(settings),
         warm_pool=warm_pool(settings, WARM_POOL, settings.agent_sandbox_warm_pool_size),
         cold_pool=warm_pool(settings, COLD_POOL, 0),

@@ -108,6 +108,7 @@ class Settings:
     agent_sandbox_version: str
     agent_sandbox_namespace: str
     agent_sandbox_warm_pool_size: int
+    agent_sandbox_max_sandboxes: int
     agent_sandbox_cpu: str
     agent_sandbox_memory: str
     agent_sandbox_max_lifetime_seconds: int

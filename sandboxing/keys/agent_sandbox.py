@@ -68,7 +68,17 @@ KEYS: tuple[ConfigKey, ...] = (
         "new Kata VM).",
         Between(0, 1000),
         rules=(SANDBOX_CAPACITY.allows(
-            "at most what fits the Kata pool beside the demo pod and the tenants' quotas"),),
+            "at most what fits the Kata pool beside the demo pod and the tenants' quotas, and "
+            "at most agentSandboxMaxSandboxes"),),
+        unused=(OFF,),
+    ),
+    ConfigKey(
+        "agentSandboxMaxSandboxes", "integer", 2,
+        "Most sandboxes (warm and claimed) the sandbox namespace may run at once: the pod, CPU, "
+        "memory (with the Kata overhead) and disk of its ResourceQuota.",
+        Between(1, 1000),
+        rules=(SANDBOX_CAPACITY.allows(
+            "at least agentSandboxWarmPoolSize; more than the Kata pool holds is a warning"),),
         unused=(OFF,),
     ),
     ConfigKey(

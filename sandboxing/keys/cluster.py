@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from sandboxing import aks_versions, catalog, names, pool_scaling
+from sandboxing.agent_sandbox.capacity import SANDBOX_CAPACITY
 from sandboxing.agent_sandbox.config import AGENT_SANDBOX
 from sandboxing.config.key import Condition, ConfigKey, Unused
 from sandboxing.config.kinds import EachItem, Matches, OneOf, is_ipv4_range
@@ -63,7 +64,8 @@ KEYS: tuple[ConfigKey, ...] = (
                RUNTIME_CLASS_OVERRIDE.allows(), LOCATION.allows(), KATA_POOL_NAME.allows(),
                EPHEMERAL_OS_DISK.allows(), USER_POOL.allows(), POOL_SCALING.allows(),
                CLUSTER_NODES.allows(), AVAILABILITY_ZONES.allows(), KATA_UPGRADE.allows(),
-               TENANT_CAPACITY.allows(), KUBERNETES_SUPPORT.allows(), SUPPORT_PLAN.allows(),
+               TENANT_CAPACITY.allows(), SANDBOX_CAPACITY.allows(), KUBERNETES_SUPPORT.allows(),
+               SUPPORT_PLAN.allows(),
                OS_SKU_UPGRADE_CEILING.allows(), ADMIN_GROUPS.allows()),
     ),
     ConfigKey(

@@ -61,7 +61,8 @@ KEYS: tuple[ConfigKey, ...] = (
         OneOf(KATA_POOL_PLACEMENTS, {"system": "new mode only"}),
         rules=(ONE_POOL_NEEDS_NEW_CLUSTER.allows(), KATA_SYSTEM_POOL_SIZE.allows(),
                KATA_POOL_NAME.allows(), EPHEMERAL_OS_DISK.allows(), USER_POOL.allows(),
-               AZURE_CLOUD.allows(), *SCALING_RULES, TENANT_CAPACITY.allows()),
+               AZURE_CLOUD.allows(), *SCALING_RULES, TENANT_CAPACITY.allows(),
+               SANDBOX_CAPACITY.allows()),
     ),
     ConfigKey(
         "systemNodeVmSize", "string", "Standard_D2s_v5",
@@ -179,7 +180,7 @@ KEYS: tuple[ConfigKey, ...] = (
         Between(catalog.MIN_OS_DISK_GIB, catalog.MAX_OS_DISK_GIB, "GiB",
                 zero_means="the AKS default"),
         # tenants: ephemeral storage quotas against the Kata nodes' disks
-        rules=(EPHEMERAL_OS_DISK.allows(), TENANT_CAPACITY.allows()),
+        rules=(EPHEMERAL_OS_DISK.allows(), TENANT_CAPACITY.allows(), SANDBOX_CAPACITY.allows()),
     ),
     ConfigKey(
         "systemPoolCriticalAddonsOnly", "boolean", False,

@@ -4,6 +4,7 @@ cluster-wide profile, and the availability zones of the pools (docs/capacity.md)
 from __future__ import annotations
 
 from sandboxing import catalog, pool_scaling
+from sandboxing.agent_sandbox.capacity import SANDBOX_CAPACITY
 from sandboxing.config.key import ConfigKey, Unused
 from sandboxing.config.kinds import Between, EachItem, Minutes, OneOf
 from sandboxing.config.settings import Settings
@@ -58,7 +59,8 @@ KEYS: tuple[ConfigKey, ...] = (
         "Let the cluster autoscaler size the Kata pool (with placement system: the System pool) "
         "between kataNodeMinCount and kataNodeMaxCount; kataNodeCount is then its initial size.",
         rules=(POOL_SCALING.allows(), CLUSTER_NODES.allows(), AVAILABILITY_ZONES.allows(),
-               KATA_UPGRADE.allows(), EPHEMERAL_OS_DISK.allows(), TENANT_CAPACITY.allows()),
+               KATA_UPGRADE.allows(), EPHEMERAL_OS_DISK.allows(), TENANT_CAPACITY.allows(),
+               SANDBOX_CAPACITY.allows()),
     ),
     ConfigKey(
         "kataNodeMinCount", "integer", 1,
@@ -67,7 +69,7 @@ KEYS: tuple[ConfigKey, ...] = (
         rules=(POOL_SCALING.allows("at most kataNodeCount; at least 1 with kataPoolPlacement "
                                    "system (the System pool)"),
                AVAILABILITY_ZONES.allows(), CLUSTER_NODES.allows(), KATA_UPGRADE.allows(),
-               EPHEMERAL_OS_DISK.allows(), TENANT_CAPACITY.allows()),
+               EPHEMERAL_OS_DISK.allows(), TENANT_CAPACITY.allows(), SANDBOX_CAPACITY.allows()),
         unused=(KATA_FIXED,),
     ),
     ConfigKey(
@@ -79,7 +81,7 @@ KEYS: tuple[ConfigKey, ...] = (
                CLUSTER_NODES.allows("with skuTier Free, all pools at their largest within "
                                     f"{pool_scaling.FREE_TIER_MAX_NODES} nodes"),
                AVAILABILITY_ZONES.allows(), KATA_UPGRADE.allows(), EPHEMERAL_OS_DISK.allows(),
-               TENANT_CAPACITY.allows()),
+               TENANT_CAPACITY.allows(), SANDBOX_CAPACITY.allows()),
         unused=(KATA_FIXED,),
     ),
     ConfigKey(

@@ -150,3 +150,40 @@ def test_a_claim_as_a_user_writes_it() -> None:
         "warmPoolRef": {"name": "kata-sandbox"},
         "lifecycle": {"shutdownTime": "2026-12-04T12:30:00Z", "shutdownPolicy": "Delete"},
     }
+
+
+# --- The sandbox namespace is fenced like a tenant's ----------------------------------------
+
+
+def test_the_namespace_has_a_tenants_fences_sized_by_the_most_sandboxes() -> None:
+    objects = sandbox_objects(settings(agent_sandbox_max_sandboxes=4, agent_sandbox_cpu="500m"))
+    kinds = [(m["kind"], m["metadata"]["name"]) for m in objects.fences]
+    assert kinds == [("LimitRange", "tenant-pod-size"), ("ResourceQuota", "tenant-quota"),
+                     ("ResourceQuota", "tenant-system-priority")]  # fmt: skip
+    hard = objects.fences[1]["spec"]["hard"]
+    # 4 sandboxes of 500m and 1Gi: the quota charges each its Kata overhead too.
+    assert (hard["pods"], hard["requests.cpu"], hard["requests.memory"]) == (
+        "4", "2000m", f"{4 * (1024 + 600)}Mi")  # fmt: skip
+    assert (hard["requests.storage"], hard["persistentvolumeclaims"]) == ("0", "0")
+    annotations = objects.namespace["metadata"]["annotations"]
+    assert set(annotations.values()) == {""}  # no CSI driver, storage or priority class
+
+
+def test_a_pod_the_controller_makes_from_the_template_passes_the_tenants_pod_policy() -> None:
+    from cel_policy import admit
+
+    from sandboxing.tenants import admission as tenant_admission
+
+    s = settings()
+    objects = sandbox_objects(s)
+    pod = {
+        "apiVersion": "v1", "kind": "Pod",
+        "metadata": {"name": "kata-sandbox-x7k2p", "namespace": s.agent_sandbox_namespace,
+                     **copy.deepcopy(objects.template["spec"]["podTemplate"]["metadata"])},
+        "spec": copy.deepcopy(objects.template["spec"]["podTemplate"]["spec"]),
+    }  # fmt: skip
+    policy = tenant_admission.policy(s.effective_runtime_class, workload.kata_pool_name(s))
+    assert admit(policy["spec"], pod, objects.namespace) == []
+    # The fences do bite in this namespace: a CSI volume is for no driver here.
+    pod["spec"]["volumes"] = [{"name": "x", "csi": {"driver": "file.csi.azure.com"}}]
+    assert any(m.startswith("csi-drivers") for m in admit(policy["spec"], pod, objects.namespace))
