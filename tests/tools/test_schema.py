@@ -10,8 +10,8 @@ import yaml
 from sandboxing.config.contract import parse_settings
 from sandboxing.keys import CONFIG_KEYS
 from tools.repo import REPO, tracked_stacks
+from tools.schema import config_table, project_file
 from tools.schema import main as schema_main
-from tools.schema import project_file, readme_table
 
 
 def test_pulumi_yaml_matches_the_contract() -> None:
@@ -42,7 +42,7 @@ def test_schema_defaults_parse_to_the_program_defaults() -> None:
 
 
 def test_readme_config_table_matches_the_contract() -> None:
-    assert readme_table() in (REPO / "README.md").read_text(), "run: python -m tools.schema"
+    assert config_table() in (REPO / "README.md").read_text(), "run: python -m tools.schema"
 
 
 @pytest.mark.parametrize("stack", tracked_stacks())
@@ -57,7 +57,7 @@ def test_every_stack_file_only_sets_known_keys(stack: str) -> None:
 
 
 def copy_of_the_generated_files(tmp_path: Path) -> Path:
-    for name in ("Pulumi.yaml", "README.md", "docs/offline-plan.md"):
+    for name in ("Pulumi.yaml", "README.md", "docs/offline-plan.md", "docs/stacks.md"):
         (tmp_path / name).parent.mkdir(exist_ok=True)
         (tmp_path / name).write_text((REPO / name).read_text())
     return tmp_path
@@ -105,3 +105,31 @@ def test_create_times_in_the_docs_are_the_estimates_own(tmp_path: Path) -> None:
     assert schema_main(["--check"], repo=repo) == 1
     assert schema_main([], repo=repo) == 0
     assert row in doc.read_text()
+
+
+def test_a_stale_stack_table_is_caught_and_rewritten(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    repo = copy_of_the_generated_files(tmp_path)
+    doc = repo / "docs" / "stacks.md"
+    current = doc.read_text()
+    from tools.stacks_doc import stack_shape
+
+    vcpus = stack_shape("dev").vcpus()
+    row = f"| `dev` | {vcpus} |"
+    assert row in current
+    doc.write_text(current.replace(row, f"| `dev` | {vcpus - 1} |"))
+    assert schema_main(["--check"], repo=repo) == 1
+    assert "stacks.md is out of date" in capsys.readouterr().err
+    assert schema_main([], repo=repo) == 0
+    assert doc.read_text() == current
+
+
+def test_a_page_without_its_markers_is_an_error_not_a_silent_pass(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    repo = copy_of_the_generated_files(tmp_path)
+    doc = repo / "docs" / "stacks.md"
+    doc.write_text(doc.read_text().replace("<!-- stacks:end -->", ""))
+    assert schema_main(["--check"], repo=repo) == 2
+    assert "stacks.md needs exactly one" in capsys.readouterr().err
