@@ -26,9 +26,11 @@ def anchors(page: Path) -> set[str]:
 
 
 def test_anchors_follow_githubs_rules() -> None:
-    ids = anchors(REPO / "README.md")
+    # Backticks, colons, apostrophes and parentheses drop out; spaces become hyphens.
+    ids = anchors(REPO / "docs" / "reconcile.md")
     assert "one-pulumi-up-from-empty-the-reconcile-and-the-runtime-class-wait" in ids
-    assert "try-it-offline-no-cloud-no-pulumi-cli" in ids
+    assert "why-azures-sdk-and-not-az-aks-update" in ids
+    assert "try-it-offline-no-cloud-no-pulumi-cli" in anchors(REPO / "README.md")
 
 
 @pytest.mark.parametrize("page", PAGES, ids=lambda p: p.name)
@@ -54,14 +56,7 @@ def test_docs_are_linked_from_the_readme() -> None:
 
 def test_the_readme_reads_in_a_newcomers_order() -> None:
     sections = re.findall(r"^## (.+)$", prose(REPO / "README.md"), re.M)
-    wanted = [
-        "Try it offline",
-        "Deploy it for real",
-        "Verify the isolation",
-        "Clean up",
-        "Troubleshooting",
-        "Configuration",
-    ]
+    wanted = ["Try it offline", "Deploy it for real", "Verify the isolation", "Clean up"]
     found = [next(i for i, s in enumerate(sections) if s.startswith(w)) for w in wanted]
     assert found == sorted(found) and found[0] == 0, sections
 

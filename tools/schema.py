@@ -2,6 +2,7 @@
 
 - Pulumi.yaml's config schema and docs/configuration.md's key table: sandboxing.keys.CONFIG_KEYS;
 - docs/offline-plan.md's table of typical create times: tools.plan.critical_path.STEP_TIMES;
+- docs/capacity.md's cost of one sandboxed pod with the default keys: sandboxing.sizing;
 - docs/stacks.md's tables (shape, vCPUs, quota, `pulumi up` estimate of every tracked stack
   file): each stack's offline plan (tools.stacks_doc).
 
@@ -33,6 +34,8 @@ TABLE_START = "<!-- config-table:start (python -m tools.schema) -->"
 TABLE_END = "<!-- config-table:end -->"
 TIMES_START = "<!-- step-times:start (python -m tools.schema) -->"
 TIMES_END = "<!-- step-times:end -->"
+POD_START = "<!-- pod-sizing:start (python -m tools.schema) -->"
+POD_END = "<!-- pod-sizing:end -->"
 STACKS_START = "<!-- stacks:start (python -m tools.schema) -->"
 STACKS_END = "<!-- stacks:end -->"
 
@@ -71,6 +74,37 @@ def config_table() -> str:
     return "\n".join(rows)
 
 
+def pod_sizing_table() -> str:
+    """What one sandboxed pod of the default size costs on a node of the default Kata size."""
+    from sandboxing.keys import KEYS_BY_NAME
+    from sandboxing.sizing import sandbox_sizing
+
+    cpu, memory, vm_size = (
+        KEYS_BY_NAME[key].default for key in ("podCpuLimit", "podMemoryLimit", "kataNodeVmSize")
+    )
+    sizing = sandbox_sizing(cpu, memory, vm_size)
+    node = sizing.node
+    assert node is not None and sizing.cpu_request_millicores, vm_size
+    by_cpu = node.allocatable_millicpu // sizing.cpu_request_millicores
+    by_memory = node.allocatable_memory_mib // sizing.host_memory_per_pod_mib
+    bound = (
+        f"CPU-bound; memory alone would allow {by_memory}" if by_cpu < by_memory
+        else f"memory-bound; CPU alone would allow {by_cpu}" if by_memory < by_cpu
+        else "CPU and memory alike"
+    )  # fmt: skip
+    return "\n".join([
+        f"For the defaults (`{cpu}` CPU, `{memory}`) on `{vm_size}`:",
+        "",
+        "| | |",
+        "|---|---|",
+        f"| sandbox VM | {sizing.pod_vm_vcpus} vCPU, {sizing.pod_vm_memory_mib} MiB |",
+        f"| host memory per pod (limit + overhead) | {sizing.host_memory_per_pod_mib} MiB |",
+        "| node allocatable (AKS reservations, Kubernetes 1.29+) | "
+        f"{node.allocatable_millicpu}m CPU, {node.allocatable_memory_mib} MiB |",
+        f"| untrusted pods per node | {sizing.pods_per_node} ({bound}) |",
+    ])  # fmt: skip
+
+
 class GenerationError(ValueError):
     """A generated part that cannot be written: its markers are missing, or its source fails."""
 
@@ -95,7 +129,7 @@ def generated_files(repo: Path = REPO) -> dict[Path, str]:
 
     docs = repo / "docs"
     config_doc, plan_doc, stacks_doc = (
-        repo / "README.md", docs / "offline-plan.md", docs / "stacks.md"
+        docs / "configuration.md", docs / "offline-plan.md", docs / "stacks.md"
     )  # fmt: skip
     try:
         stacks = stacks_tables()
@@ -105,6 +139,7 @@ def generated_files(repo: Path = REPO) -> dict[Path, str]:
         repo / "Pulumi.yaml": yaml.safe_dump(project_file(), sort_keys=False, width=100),
         config_doc: _filled(config_doc, TABLE_START, TABLE_END, config_table()),
         plan_doc: _filled(plan_doc, TIMES_START, TIMES_END, step_times_table()),
+        docs / "capacity.md": _filled(docs / "capacity.md", POD_START, POD_END, pod_sizing_table()),
         stacks_doc: _filled(stacks_doc, STACKS_START, STACKS_END, stacks),
     }
 
@@ -114,8 +149,9 @@ def main(argv: list[str] | None = None, repo: Path = REPO) -> int:
         prog="python -m tools.schema",
         description="Write Pulumi.yaml's config schema and docs/configuration.md's key table "
         "from sandboxing/keys/ CONFIG_KEYS, docs/offline-plan.md's step times from "
-        "tools/plan/critical_path.py STEP_TIMES, and docs/stacks.md's tables from the offline "
-        "plan of every tracked stack file.",
+        "tools/plan/critical_path.py STEP_TIMES, docs/capacity.md's pod cost from "
+        "sandboxing/sizing.py, and docs/stacks.md's tables from the offline plan of every "
+        "tracked stack file.",
         epilog="Exit codes: 0 up to date (or written), 1 with --check: a file is out of date, "
         "2 nothing could be generated: the venv is missing (the message says what to install), "
         "a file lacks its markers, or a stack file's offline plan fails.",

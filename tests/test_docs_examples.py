@@ -1,4 +1,4 @@
-"""The README's sample outputs are what the program and the CLI check really print."""
+"""The sample outputs the docs show are what the program and the CLI check really print."""
 
 from __future__ import annotations
 
@@ -13,8 +13,8 @@ from tools.harness.cli_config import cli_refusal, read_project_file
 from tools.harness.stack_file import read_stack_file
 from tools.repo import REPO
 
-README = (REPO / "README.md").read_text()
-SECTION = README.split("### Checked before anything is sent", 1)[1].split("\n### ", 1)[0]
+CONFIGURATION = (REPO / "docs" / "configuration.md").read_text()
+SECTION = CONFIGURATION.split("\n## Checked before anything is sent\n", 1)[1].split("\n## ", 1)[0]
 BAD = {"kataOsSku": "Ubuntu", "kataNodeVmSize": "Standard_D2_v3",
        "workloadRuntime": "KataMshvVmIsolation"}  # fmt: skip
 
