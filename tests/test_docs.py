@@ -56,9 +56,35 @@ def test_docs_are_linked_from_the_readme() -> None:
 
 def test_the_readme_reads_in_a_newcomers_order() -> None:
     sections = re.findall(r"^## (.+)$", prose(REPO / "README.md"), re.M)
-    wanted = ["Try it offline", "Deploy it for real", "Verify the isolation", "Clean up"]
+    wanted = [
+        "Try it offline",
+        "Review a change",
+        "Deploy it for real",
+        "Verify the isolation",
+        "Clean up",
+        "More documentation",
+    ]
     found = [next(i for i, s in enumerate(sections) if s.startswith(w)) for w in wanted]
     assert found == sorted(found) and found[0] == 0, sections
+
+
+def test_the_readme_reads_in_ten_minutes() -> None:
+    lines = (REPO / "README.md").read_text().splitlines()
+    assert len(lines) <= 300, f"the README has {len(lines)} lines: move detail to docs/"
+
+
+# A time, a size or a count of vCPUs or nodes. The README links to the page that states each
+# figure (docs/stacks.md, generated; docs/benchmarks.md, measured on a named machine) instead.
+FIGURE = re.compile(
+    r"~\s?\d|\b\d+(?:[.,]\d+)?\s?(?:ms|s|sec|seconds?|min|minutes?|h|hours?|KiB|MiB|GiB|KB|MB|GB"
+    r"|vCPUs?|nodes?)\b"
+)
+
+
+def test_the_readme_restates_no_figure() -> None:
+    figures = FIGURE.findall(prose(REPO / "README.md"))
+    assert not figures, f"link to docs/stacks.md or docs/benchmarks.md instead of: {figures}"
+    assert FIGURE.findall("about 11 to 17 s measured") and FIGURE.findall("an estimated ~17")
 
 
 def test_readme_commands_use_the_venvs_python() -> None:
