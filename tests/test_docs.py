@@ -123,3 +123,10 @@ def test_readme_names_the_pulumi_cli_that_reads_pulumi_yaml_and_ci_uses_one() ->
     assert sdk and _version(found[1]) >= _version(sdk[1])
     pinned = (REPO / ".pulumi-version").read_text().strip()
     assert _version(pinned) >= _version(found[1]), "CI's .pulumi-version is older than the README's"
+
+
+def test_the_architecture_pages_key_example_is_real_code() -> None:
+    page = (REPO / "docs" / "architecture.md").read_text()
+    (example,) = re.findall(r"```text\n(.*?)```", page, re.S)
+    assert "ConfigKey(" in example and "rules=" in example
+    assert example in (REPO / "sandboxing" / "keys" / "pools.py").read_text()
