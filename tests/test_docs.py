@@ -130,3 +130,22 @@ def test_the_architecture_pages_key_example_is_real_code() -> None:
     (example,) = re.findall(r"```text\n(.*?)```", page, re.S)
     assert "ConfigKey(" in example and "rules=" in example
     assert example in (REPO / "sandboxing" / "keys" / "pools.py").read_text()
+
+
+LONG_PAGE_LINES = 100
+
+
+@pytest.mark.parametrize("page", PAGES[1:], ids=lambda p: p.name)
+def test_a_long_page_opens_with_an_index_of_its_sections(page: Path) -> None:
+    text = prose(page)
+    sections = re.findall(r"^## (.+)$", text, re.M)
+    if len(page.read_text().splitlines()) <= LONG_PAGE_LINES or len(sections) < 2:
+        return
+    head = text.split("\n## ", 1)[0]
+    assert "On this page:" in head, (
+        f"{page.name}: add an 'On this page:' index before its first section"
+    )
+    index = head.split("On this page:", 1)[1]
+    listed = {target.lstrip("#") for target in LINK.findall(index) if target.startswith("#")}
+    wanted = {re.sub(r"[^\w\- ]", "", s.lower()).replace(" ", "-") for s in sections}
+    assert wanted <= listed, f"{page.name}: the index leaves out {sorted(wanted - listed)}"
