@@ -1,5 +1,7 @@
 """Reconcile the cluster once after the Kata pool is created or replaced (docs: `az aks update`).
 
+What the reconcile is for, when to switch it off and why it uses Azure's SDK: docs/reconcile.md.
+
 A Pulumi dynamic resource whose `create` runs cloud.cluster_reconcile (GET the managed cluster,
 PUT it back, follow the operation). It is created with the pool and, through `replace_with`,
 replaced (so `create` runs again) exactly when the pool is replaced; any other `pulumi up`

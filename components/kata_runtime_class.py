@@ -5,7 +5,8 @@ then is refused with `RuntimeClass ... not found`. A dynamic resource polls the 
 backoff (cloud.runtime_class_wait) after the resources in `after` (the Kata pool, the
 reconcile) and is replaced with them; the untrusted pod takes its runtimeClassName from this
 resource's output, so the engine sends it only once the class was found. On timeout the run
-stops before the untrusted pod is sent, with a message that says what to do.
+stops before the untrusted pod is sent, with a message that says what to do (the user's side
+of this: docs/reconcile.md).
 
 The kubeconfig is a secret input. The dynamic provider does not accept secrets
 (pulumi/dynamic/__main__.py `Configure`: acceptSecrets False), so the engine hands it over

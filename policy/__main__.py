@@ -15,12 +15,13 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 if str(REPO_ROOT) not in sys.path:
     sys.path.insert(0, str(REPO_ROOT))
 
-# Run by hand outside its venv: say what to install (the README's command), not an ImportError.
+# Run by hand outside its venv: say what to install (docs/policy-pack.md's command), not an
+# ImportError.
 # Inline, since the pack imports nothing of tools/.
 if importlib.util.find_spec("pulumi_policy") is None:
     sys.exit(
         f"policy pack: this Python ({sys.executable}) lacks pulumi_policy.\n"
-        "The Pulumi CLI runs the pack in policy/venv; create it once (the README's command):\n"
+        "The Pulumi CLI runs the pack in policy/venv; create it once (docs/policy-pack.md):\n"
         "    python3.11 -m venv policy/venv && policy/venv/bin/pip install -r "
         "policy/requirements.txt"
     )

@@ -1,8 +1,9 @@
 """Domain facts about AKS Pod Sandboxing, as data.
 
 Everything the program, the validation rules, the sizing math and the policy pack know about
-Kata on AKS lives here, so a new VM family or runtime name is a one-line change; the README's
-config table and every message read these values rather than retyping them.
+Kata on AKS lives here, so a new VM family or runtime name is a one-line change; the
+configuration table (docs/configuration.md) and every message read these values rather than
+retyping them.
 Sources: Microsoft Learn "Pod Sandboxing with Azure Kubernetes Service" (use-pod-sandboxing),
 "Manage system node pools" (use-system-pools), "Node resource reservations"
 (node-resource-reservations) and "AKS quotas and regional limits" (quotas-skus-regions); the
@@ -53,7 +54,7 @@ KATA_HANDLER = "kata"
 
 
 def version_text(version: tuple[int, int]) -> str:
-    """(1, 27) -> "1.27", as messages and the README write a minimum version."""
+    """(1, 27) -> "1.27", as messages and the docs write a minimum version."""
     return ".".join(str(part) for part in version)
 
 

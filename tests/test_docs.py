@@ -26,9 +26,11 @@ def anchors(page: Path) -> set[str]:
 
 
 def test_anchors_follow_githubs_rules() -> None:
-    ids = anchors(REPO / "README.md")
+    # Backticks, colons, apostrophes and parentheses drop out; spaces become hyphens.
+    ids = anchors(REPO / "docs" / "reconcile.md")
     assert "one-pulumi-up-from-empty-the-reconcile-and-the-runtime-class-wait" in ids
-    assert "try-it-offline-no-cloud-no-pulumi-cli" in ids
+    assert "why-azures-sdk-and-not-az-aks-update" in ids
+    assert "try-it-offline-no-cloud-no-pulumi-cli" in anchors(REPO / "README.md")
 
 
 @pytest.mark.parametrize("page", PAGES, ids=lambda p: p.name)
@@ -56,14 +58,33 @@ def test_the_readme_reads_in_a_newcomers_order() -> None:
     sections = re.findall(r"^## (.+)$", prose(REPO / "README.md"), re.M)
     wanted = [
         "Try it offline",
+        "Review a change",
         "Deploy it for real",
         "Verify the isolation",
         "Clean up",
-        "Troubleshooting",
-        "Configuration",
+        "More documentation",
     ]
     found = [next(i for i, s in enumerate(sections) if s.startswith(w)) for w in wanted]
     assert found == sorted(found) and found[0] == 0, sections
+
+
+def test_the_readme_reads_in_ten_minutes() -> None:
+    lines = (REPO / "README.md").read_text().splitlines()
+    assert len(lines) <= 300, f"the README has {len(lines)} lines: move detail to docs/"
+
+
+# A time, a size or a count of vCPUs or nodes. The README links to the page that states each
+# figure (docs/stacks.md, generated; docs/benchmarks.md, measured on a named machine) instead.
+FIGURE = re.compile(
+    r"~\s?\d|\b\d+(?:[.,]\d+)?\s?(?:ms|s|sec|seconds?|min|minutes?|h|hours?|KiB|MiB|GiB|KB|MB|GB"
+    r"|vCPUs?|nodes?)\b"
+)
+
+
+def test_the_readme_restates_no_figure() -> None:
+    figures = FIGURE.findall(prose(REPO / "README.md"))
+    assert not figures, f"link to docs/stacks.md or docs/benchmarks.md instead of: {figures}"
+    assert FIGURE.findall("about 11 to 17 s measured") and FIGURE.findall("an estimated ~17")
 
 
 def test_readme_commands_use_the_venvs_python() -> None:
@@ -102,3 +123,29 @@ def test_readme_names_the_pulumi_cli_that_reads_pulumi_yaml_and_ci_uses_one() ->
     assert sdk and _version(found[1]) >= _version(sdk[1])
     pinned = (REPO / ".pulumi-version").read_text().strip()
     assert _version(pinned) >= _version(found[1]), "CI's .pulumi-version is older than the README's"
+
+
+def test_the_architecture_pages_key_example_is_real_code() -> None:
+    page = (REPO / "docs" / "architecture.md").read_text()
+    (example,) = re.findall(r"```text\n(.*?)```", page, re.S)
+    assert "ConfigKey(" in example and "rules=" in example
+    assert example in (REPO / "sandboxing" / "keys" / "pools.py").read_text()
+
+
+LONG_PAGE_LINES = 100
+
+
+@pytest.mark.parametrize("page", PAGES[1:], ids=lambda p: p.name)
+def test_a_long_page_opens_with_an_index_of_its_sections(page: Path) -> None:
+    text = prose(page)
+    sections = re.findall(r"^## (.+)$", text, re.M)
+    if len(page.read_text().splitlines()) <= LONG_PAGE_LINES or len(sections) < 2:
+        return
+    head = text.split("\n## ", 1)[0]
+    assert "On this page:" in head, (
+        f"{page.name}: add an 'On this page:' index before its first section"
+    )
+    index = head.split("On this page:", 1)[1]
+    listed = {target.lstrip("#") for target in LINK.findall(index) if target.startswith("#")}
+    wanted = {re.sub(r"[^\w\- ]", "", s.lower()).replace(" ", "-") for s in sections}
+    assert wanted <= listed, f"{page.name}: the index leaves out {sorted(wanted - listed)}"

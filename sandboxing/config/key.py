@@ -40,7 +40,7 @@ class RuleUse:
 
 @dataclass(frozen=True)
 class Condition:
-    """`<key> is <value>`, as the README table words it."""
+    """`<key> is <value>`, as the configuration table words it."""
 
     key: str
     value: Any
@@ -81,7 +81,7 @@ class ConfigKey:
 
     @property
     def allowed(self) -> str:
-        """What the README table and Pulumi.yaml say is allowed."""
+        """What the configuration table and Pulumi.yaml say is allowed."""
         first = self.value.allowed if self.value else ""
         if self.type == "boolean":
             first = "`true`, `false`"

@@ -1,7 +1,7 @@
 """What one config value may be, as data: each kind says what is allowed and refuses the rest.
 
 A key in `sandboxing.keys` carries one of these as its `value`. From the same object come the
-"allowed" text of Pulumi.yaml and the README table (`allowed`), the single-key check
+"allowed" text of Pulumi.yaml and docs/configuration.md's table (`allowed`), the single-key check
 (`refusal`: None when the value is fine, else what is wrong and what is allowed) and, for a few,
 a warning on a value that works but deserves a second look (`warning`). Checks that need more
 than one key are rules (`sandboxing.config.key.Rule`), named from each key they read.

@@ -1,7 +1,8 @@
 """Every config key of the stack, by concern: each key's whole contract is its declaration.
 
-`Pulumi.yaml`'s config schema and the README's config table are generated from `CONFIG_KEYS`
-(python -m tools.schema); `sandboxing.config.contract` reads and checks the values by it.
+`Pulumi.yaml`'s config schema and docs/configuration.md's key table are generated from
+`CONFIG_KEYS` (python -m tools.schema); `sandboxing.config.contract` reads and checks the values
+by it. How to add a key: docs/architecture.md, "A config key's contract".
 """
 
 from __future__ import annotations

@@ -17,7 +17,7 @@ from tools.verify.facts import TERMINAL_PHASES, ClusterFacts, PodFacts, RuntimeC
 
 Status = Literal["PASS", "FAIL", "UNKNOWN"]
 
-# Exit codes of `python -m tools.verify` (documented in the README).
+# Exit codes of `python -m tools.verify` (documented in docs/verify.md).
 ISOLATED = 0
 NOT_ISOLATED = 1  # at least one check failed
 CANNOT_CHECK = 2  # the cluster could not be read, or a check could not be decided yet

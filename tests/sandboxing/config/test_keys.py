@@ -117,7 +117,7 @@ def test_every_key_says_what_is_allowed() -> None:
 
 
 def test_the_allowed_text_reads_the_catalog() -> None:
-    """The README table and Pulumi.yaml are generated from these, so neither retypes a number."""
+    """The key table and Pulumi.yaml are generated from these, so neither retypes a number."""
     allowed = {key.name: key.allowed for key in CONFIG_KEYS}
     assert f">= {catalog.MIN_POD_VM_MEMORY_MIB}Mi" in allowed["podMemoryLimit"]
     assert (

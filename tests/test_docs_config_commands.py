@@ -1,4 +1,5 @@
-"""Every `pulumi config set` and stack-file example in the README passes the CLI's type check.
+"""Every `pulumi config set` and stack-file list example in the README and docs/ passes the
+CLI's type check.
 
 `config set` is simulated as pulumi/pulumi does it (pkg/cmd/pulumi/config/config.go
 `configSetCmd.Run`, sdk/go/common/resource/config/map.go `Map.Set`): a top-level value is stored
@@ -19,7 +20,8 @@ from tools.harness.cli_config import cli_refusal, engine_config, read_project_fi
 from tools.harness.stack_file import StackValue, go_json, read_stack_file, read_stack_values
 from tools.repo import REPO
 
-README = (REPO / "README.md").read_text()
+# The README and every page of docs/, one after the other: the commands are replayed in order.
+DOCS = "\n".join(page.read_text() for page in [REPO / "README.md", *sorted(REPO.glob("docs/*.md"))])
 PLACEHOLDERS = {
     "<group-object-id>": "0f4b8c4e-1a2b-4c3d-8e9f-0123456789ab",
     "<another-group-object-id>": "9a8b7c6d-5e4f-4a3b-9c2d-1e0f9a8b7c6d",
@@ -28,7 +30,7 @@ PATH_KEY = re.compile(r"^([^\[]+)\[(\d+)\](?:\.(\w+))?$")
 
 
 def readme_commands() -> list[str]:
-    found = re.findall(r"pulumi config set [^`#\n]*", README)
+    found = re.findall(r"pulumi config set [^`#\n]*", DOCS)
     commands = [c.strip() for c in found if "<key>" not in c and "..." not in c]
     for placeholder, value in PLACEHOLDERS.items():
         commands = [c.replace(placeholder, value) for c in commands]
@@ -49,7 +51,7 @@ def config_set(values: dict[str, StackValue], command: str) -> None:
     if "--stack" in args:
         del args[args.index("--stack") : args.index("--stack") + 2]
     flags = [a for a in args if a.startswith("--")]
-    assert set(flags) <= {"--path"}, f"simulate {flags} before using them in the README"
+    assert set(flags) <= {"--path"}, f"simulate {flags} before using them in the docs"
     key, value = [a for a in args if not a.startswith("--")]
     if not path:
         values[key if ":" in key else f"{PROJECT}:{key}"] = StackValue(value)
@@ -71,12 +73,12 @@ def config_set(values: dict[str, StackValue], command: str) -> None:
     values[full] = StackValue(go_json(current), object=True)
 
 
-def test_the_readme_sets_lists_with_path() -> None:
+def test_the_docs_set_lists_with_path() -> None:
     commands = readme_commands()
     assert any("--path 'entraAdminGroupObjectIds[0]'" in c for c in commands)
     assert any("--path 'apiServerAuthorizedIpRanges[0]'" in c for c in commands)
     for key in ("entraAdminGroupObjectIds", "apiServerAuthorizedIpRanges"):
-        assert not re.search(rf"pulumi config set {key} ", README), f"{key} is a list"
+        assert not re.search(rf"pulumi config set {key} ", DOCS), f"{key} is a list"
 
 
 def test_the_simulation_refuses_what_the_cli_refuses() -> None:
@@ -93,7 +95,7 @@ def test_the_simulation_refuses_what_the_cli_refuses() -> None:
     assert refusal.message.endswith("'enableAzureRbac' must be of type 'boolean'")
 
 
-def test_every_config_set_in_the_readme_passes_the_cli_type_check() -> None:
+def test_every_config_set_in_the_docs_passes_the_cli_type_check() -> None:
     project = read_project_file(REPO / "Pulumi.yaml")
     values = read_stack_file(REPO / "Pulumi.dev.yaml", PROJECT)
     commands = readme_commands()
@@ -106,8 +108,8 @@ def test_every_config_set_in_the_readme_passes_the_cli_type_check() -> None:
     assert ids == StackValue(go_json(list(PLACEHOLDERS.values())), object=True)
 
 
-def test_the_readmes_stack_file_lists_pass_and_deploy() -> None:
-    blocks = re.findall(r"```yaml\n(.*?)```", README, re.S)
+def test_the_docs_stack_file_lists_pass_and_deploy() -> None:
+    blocks = re.findall(r"```yaml\n(.*?)```", DOCS, re.S)
     (block,) = [b for b in blocks if "entraAdminGroupObjectIds" in b]
     example = read_stack_values("\n".join(line[2:] for line in block.splitlines()), PROJECT)
     project = read_project_file(REPO / "Pulumi.yaml")
