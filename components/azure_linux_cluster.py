@@ -214,8 +214,15 @@ class AzureLinuxCluster(ClusterAccess):
             ),
         )
         if workspace is not None:
-            ClusterMonitoring(f"{name}-monitoring", cluster.id, cluster.name, group.name,
-                              group.location, workspace.workspace_id, child)  # fmt: skip
+            ClusterMonitoring(
+                f"{name}-monitoring",
+                cluster.id,
+                cluster.name,
+                group.name,
+                group.location,
+                workspace.workspace_id,
+                child,
+            )
         # What waits for the cluster's own nodes (with kataPoolPlacement system, the Kata nodes).
         self.managed_cluster = cluster
         # From the cluster's own answer, so the name is known once the pool exists.

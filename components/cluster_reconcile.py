@@ -50,8 +50,11 @@ class ClusterReconcileProvider(ProjectProvider):
             login=choice.description,
             cloud=cloud,
         )
-        outs = {"cluster_id": props["cluster_id"], "provisioning_state": state,
-                "login": choice.description}  # fmt: skip
+        outs = {
+            "cluster_id": props["cluster_id"],
+            "provisioning_state": state,
+            "login": choice.description,
+        }
         return dynamic.CreateResult(id_=f"reconcile-{uuid.uuid4().hex}", outs=outs)
 
     def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> dynamic.DiffResult:
@@ -68,8 +71,12 @@ class ClusterReconcileResource(dynamic.Resource, module=MODULE, name="ClusterRec
     def __init__(
         self, name: str, cluster_id: pulumi.Input[str], cloud: str, opts: pulumi.ResourceOptions
     ) -> None:
-        props = {"cluster_id": cluster_id, "cloud": cloud, "provisioning_state": None,
-                 "login": None}  # fmt: skip
+        props = {
+            "cluster_id": cluster_id,
+            "cloud": cloud,
+            "provisioning_state": None,
+            "login": None,
+        }
         super().__init__(ClusterReconcileProvider(), name, props, opts)
 
 

@@ -62,9 +62,12 @@ def warn(message: str, address: str | None) -> None:
 
             with grpc.insecure_channel(address) as channel:
                 request = engine_pb2.LogRequest(
-                    severity=engine_pb2.WARNING, message=message, urn="", streamId=0,
+                    severity=engine_pb2.WARNING,
+                    message=message,
+                    urn="",
+                    streamId=0,
                     ephemeral=False,
-                )  # fmt: skip
+                )
                 engine_pb2_grpc.EngineStub(channel).Log(request, timeout=LOG_TIMEOUT)
             return
         except Exception:  # the engine went away: stderr still reaches the output
@@ -98,8 +101,11 @@ class PreflightProvider(ProjectProvider):
         except CredentialConfigError as error:  # azure-native cannot sign in with it either
             return dynamic.CheckResult(news, [dynamic.CheckFailure("", f"preflight: {error}")])
         except Exception as error:  # a check that breaks must not block every deployment
-            warn(f"preflight: did not complete ({type(error).__name__}: {error}); set "
-                 "preflight: false to skip it", address)  # fmt: skip
+            warn(
+                f"preflight: did not complete ({type(error).__name__}: {error}); set "
+                "preflight: false to skip it",
+                address,
+            )
             return dynamic.CheckResult(news, [])
         for message in report.warnings:
             warn(f"preflight: {message}", address)
@@ -130,9 +136,12 @@ class SubscriptionPreflight(pulumi.ComponentResource):
     resource: PreflightResource
 
     def __init__(
-        self, name: str, needs: dict[str, Any], cloud: str,
+        self,
+        name: str,
+        needs: dict[str, Any],
+        cloud: str,
         opts: pulumi.ResourceOptions | None = None,
-    ) -> None:  # fmt: skip
+    ) -> None:
         from pulumi_azure_native import authorization
 
         super().__init__("aks-pod-sandboxing:azure:SubscriptionPreflight", name, None, opts)
@@ -141,8 +150,12 @@ class SubscriptionPreflight(pulumi.ComponentResource):
         )
         self.resource = PreflightResource(
             f"{name}-run",
-            {"subscription_id": client.subscription_id, "tenant_id": client.tenant_id,
-             "cloud": cloud, "needs": needs},
+            {
+                "subscription_id": client.subscription_id,
+                "tenant_id": client.tenant_id,
+                "cloud": cloud,
+                "needs": needs,
+            },
             pulumi.ResourceOptions(parent=self),
-        )  # fmt: skip
+        )
         self.register_outputs({})
