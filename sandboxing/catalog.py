@@ -156,9 +156,15 @@ HIGHEST_USER_PRIORITY = 1_000_000_000
 # classes made later (Azure Container Storage's `local-csi`, `acstor-<pool>`, your own) are fenced
 # by the storage admission policy, which does allow-list.
 AKS_STORAGE_CLASSES = (
-    "default", "managed-csi", "managed-csi-premium", "managed-csi-premium-v2", "azurefile-csi",
-    "azurefile-csi-premium", "azureblob-nfs-premium", "azureblob-fuse-premium",
-)  # fmt: skip
+    "default",
+    "managed-csi",
+    "managed-csi-premium",
+    "managed-csi-premium-v2",
+    "azurefile-csi",
+    "azurefile-csi-premium",
+    "azureblob-nfs-premium",
+    "azureblob-fuse-premium",
+)
 
 # Node disk: the kubelet on AKS nodes evicts pods below 10% free node filesystem ("--eviction-
 # hard": "memory.available<750Mi,nodefs.available<10%,nodefs.inodesFree<5%", Azure/karpenter-
@@ -290,8 +296,14 @@ def kata_vm_family(size: VmSize) -> VmFamily | None:
 
 # kube-reserved CPU by node vCPUs (AKS docs table); larger nodes: the last step.
 KUBE_RESERVED_MILLICPU: tuple[tuple[int, int], ...] = (
-    (1, 60), (2, 100), (4, 140), (8, 180), (16, 260), (32, 420), (64, 740),
-)  # fmt: skip
+    (1, 60),
+    (2, 100),
+    (4, 140),
+    (8, 180),
+    (16, 260),
+    (32, 420),
+    (64, 740),
+)
 MAX_PODS_PER_NODE = 250  # Azure CNI Overlay default
 EVICTION_THRESHOLD_MIB = 100
 # kube-reserved memory = min(20 MiB x maxPods + 50 MiB, 25% of the node's memory)
@@ -323,11 +335,18 @@ CONTROL_PLANE_LOG_CATEGORIES = ("kube-audit-admin", "kube-apiserver", "guard")
 # existingClusterOnboarding.json and existingClusterParam.json): these streams, minus the legacy
 # ContainerLog (v1) table and the network flow logs, which need a data collection endpoint.
 CONTAINER_INSIGHTS_STREAMS = (
-    "Microsoft-ContainerLogV2", "Microsoft-KubeEvents", "Microsoft-KubePodInventory",
-    "Microsoft-KubeNodeInventory", "Microsoft-KubePVInventory", "Microsoft-KubeServices",
-    "Microsoft-KubeMonAgentEvents", "Microsoft-InsightsMetrics", "Microsoft-ContainerInventory",
-    "Microsoft-ContainerNodeInventory", "Microsoft-Perf",
-)  # fmt: skip
+    "Microsoft-ContainerLogV2",
+    "Microsoft-KubeEvents",
+    "Microsoft-KubePodInventory",
+    "Microsoft-KubeNodeInventory",
+    "Microsoft-KubePVInventory",
+    "Microsoft-KubeServices",
+    "Microsoft-KubeMonAgentEvents",
+    "Microsoft-InsightsMetrics",
+    "Microsoft-ContainerInventory",
+    "Microsoft-ContainerNodeInventory",
+    "Microsoft-Perf",
+)
 CONTAINER_INSIGHTS_INTERVAL = "1m"
 
 # --- System pool for system pods only --------------------------------------------------------

@@ -99,7 +99,7 @@ def policy_manifest(
         "kind": "ValidatingAdmissionPolicy",
         "metadata": {"name": name, "labels": {APP_LABEL: PROJECT}},
         "spec": spec,
-    }  # fmt: skip
+    }
 
 
 def binding_manifest(policy_name: str, namespace_label: str, name: str = "") -> Manifest:
@@ -107,12 +107,14 @@ def binding_manifest(policy_name: str, namespace_label: str, name: str = "") -> 
     return {
         "apiVersion": API_VERSION,
         "kind": "ValidatingAdmissionPolicyBinding",
-        "metadata": {"name": name or policy_name,
-                     "labels": {APP_LABEL: PROJECT}},
+        "metadata": {"name": name or policy_name, "labels": {APP_LABEL: PROJECT}},
         "spec": {
             "policyName": policy_name,
             "validationActions": ["Deny"],
-            "matchResources": {"namespaceSelector": {"matchExpressions": [
-                {"key": namespace_label, "operator": "Exists"}]}},
+            "matchResources": {
+                "namespaceSelector": {
+                    "matchExpressions": [{"key": namespace_label, "operator": "Exists"}]
+                }
+            },
         },
-    }  # fmt: skip
+    }

@@ -28,9 +28,16 @@ from sandboxing.fences.cel import UNDER_TEMPLATE, Validation, annotation, listed
 from sandboxing.fences.profile import CSI_DRIVERS_ANNOTATION, STORAGE_CLASSES_ANNOTATION
 
 ALLOWED_TYPES = (
-    "configMap", "secret", "downwardAPI", "projected", "emptyDir", "persistentVolumeClaim",
-    "ephemeral", "image", "csi",
-)  # fmt: skip
+    "configMap",
+    "secret",
+    "downwardAPI",
+    "projected",
+    "emptyDir",
+    "persistentVolumeClaim",
+    "ephemeral",
+    "image",
+    "csi",
+)
 VARIABLES = {
     "volumes": "has(object.spec.volumes) ? object.spec.volumes : []",
     "csiDrivers": annotation(CSI_DRIVERS_ANNOTATION),

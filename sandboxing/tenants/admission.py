@@ -116,9 +116,11 @@ def policy(runtime_class: str, kata_pool: str) -> Manifest:
     """The pod policy for this stack's Kata class and pool (the namespaces' own allowances are
     read from their annotations, so one policy serves every tenant)."""
     return policy_manifest(
-        POLICY, ["pods", "pods/ephemeralcontainers"], validations(runtime_class, kata_pool),
+        POLICY,
+        ["pods", "pods/ephemeralcontainers"],
+        validations(runtime_class, kata_pool),
         VARIABLES,
-    )  # fmt: skip
+    )
 
 
 def binding(policy_name: str = POLICY) -> Manifest:
