@@ -87,9 +87,13 @@ def read_project(text: str) -> Project:
             config[key] = ConfigType(key, value=entry)
             continue
         config[key] = ConfigType(
-            key, entry.get("type"), _items(entry.get("items")), entry.get("default"),
-            entry.get("value"), bool(entry.get("secret")),
-        )  # fmt: skip
+            key,
+            entry.get("type"),
+            _items(entry.get("items")),
+            entry.get("default"),
+            entry.get("value"),
+            bool(entry.get("secret")),
+        )
     project = Project(str(data.get("name", "")), config)
     for entry in config.values():
         if entry.type is None or entry.default is None:

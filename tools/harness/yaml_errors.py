@@ -90,8 +90,9 @@ class YamlFileError(ValueError):
     def text(self) -> str:
         lines = []
         for p in self.problems:
-            lines.append(f"{self.path}, {p.where()}: {p.problem}" if p.line else
-                         f"{self.path}: {p.problem}")  # fmt: skip
+            lines.append(
+                f"{self.path}, {p.where()}: {p.problem}" if p.line else f"{self.path}: {p.problem}"
+            )
             lines.append(f"  fix: {p.fix}")
         if cli := self.problems[0].cli_error:
             cli = cli.replace("\n", "\n  ")
@@ -101,10 +102,16 @@ class YamlFileError(ValueError):
     def entries(self) -> list[dict[str, Any]]:
         """The plan's `error` entries: one per problem, with where and the fix."""
         return [
-            {"key": None, "value": None, "message": f"{p.problem}; fix: {p.fix}",
-             "file": self.path, "line": p.line, "column": p.column}
+            {
+                "key": None,
+                "value": None,
+                "message": f"{p.problem}; fix: {p.fix}",
+                "file": self.path,
+                "line": p.line,
+                "column": p.column,
+            }
             for p in self.problems
-        ]  # fmt: skip
+        ]
 
 
 def _cli_line(exc: yaml.MarkedYAMLError) -> int:

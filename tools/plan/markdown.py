@@ -151,8 +151,13 @@ def error_lines(plan: dict[str, Any]) -> list[str]:
     problems = plan["error"]
     keyed = [p for p in problems if p["key"] is not None]
     if len(keyed) != len(problems):  # not a configuration problem: the program's own text
-        return ["**Stopped before deploying anything:**", "", "```text",
-                plan["errorSummary"], "```"]  # fmt: skip
+        return [
+            "**Stopped before deploying anything:**",
+            "",
+            "```text",
+            plan["errorSummary"],
+            "```",
+        ]
     lines = [
         f"**{len(problems)} configuration problem(s): the program stopped before deploying "
         "anything.**",

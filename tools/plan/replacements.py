@@ -73,19 +73,56 @@ POOL_ZONES_REFUSED = (
 )
 
 _POD_SPEC = (
-    "affinity", "automountServiceAccountToken", "dnsConfig", "dnsPolicy", "enableServiceLinks",
-    "hostAliases", "hostIPC", "hostNetwork", "hostPID", "hostname", "imagePullSecrets",
-    "nodeName", "nodeSelector", "overhead", "preemptionPolicy", "priority", "priorityClassName",
-    "readinessGates", "restartPolicy", "runtimeClassName", "schedulerName", "securityContext",
-    "serviceAccount", "serviceAccountName", "shareProcessNamespace", "subdomain",
-    "terminationGracePeriodSeconds", "volumes",
-)  # fmt: skip
+    "affinity",
+    "automountServiceAccountToken",
+    "dnsConfig",
+    "dnsPolicy",
+    "enableServiceLinks",
+    "hostAliases",
+    "hostIPC",
+    "hostNetwork",
+    "hostPID",
+    "hostname",
+    "imagePullSecrets",
+    "nodeName",
+    "nodeSelector",
+    "overhead",
+    "preemptionPolicy",
+    "priority",
+    "priorityClassName",
+    "readinessGates",
+    "restartPolicy",
+    "runtimeClassName",
+    "schedulerName",
+    "securityContext",
+    "serviceAccount",
+    "serviceAccountName",
+    "shareProcessNamespace",
+    "subdomain",
+    "terminationGracePeriodSeconds",
+    "volumes",
+)
 _CONTAINER = (
-    "args", "command", "env", "image", "imagePullPolicy", "lifecycle", "livenessProbe", "ports",
-    "readinessProbe", "resources", "securityContext", "stdin", "stdinOnce",
-    "terminationMessagePath", "terminationMessagePolicy", "tty", "volumeDevices", "volumeMounts",
+    "args",
+    "command",
+    "env",
+    "image",
+    "imagePullPolicy",
+    "lifecycle",
+    "livenessProbe",
+    "ports",
+    "readinessProbe",
+    "resources",
+    "securityContext",
+    "stdin",
+    "stdinOnce",
+    "terminationMessagePath",
+    "terminationMessagePolicy",
+    "tty",
+    "volumeDevices",
+    "volumeMounts",
     "workingDir",
-)  # fmt: skip
+)
 
 
 @dataclass(frozen=True)
@@ -96,6 +133,8 @@ class ReplaceRule:
     reason: str
 
 
+# The tables below are laid out by hand (fmt: skip): one rule, or one resource type, per line
+# reads better than the formatter's one argument per line.
 RULES: tuple[ReplaceRule, ...] = (
     *(ReplaceRule("kubernetes:", f"metadata.{p}", "replace", K8S_FORCE_NEW)
       for p in ("name", "namespace")),
@@ -145,9 +184,12 @@ AZURE_PATH_PARAMETER = (
 )
 RULES = (
     *RULES,
-    *(ReplaceRule(resource_type, parameter, "replace", AZURE_PATH_PARAMETER)
-      for resource_type, parameters in AZURE_PATH_PARAMETERS.items() for parameter in parameters),
-)  # fmt: skip
+    *(
+        ReplaceRule(resource_type, parameter, "replace", AZURE_PATH_PARAMETER)
+        for resource_type, parameters in AZURE_PATH_PARAMETERS.items()
+        for parameter in parameters
+    ),
+)
 
 _INDEX = re.compile(r"\[\d+\]")
 
