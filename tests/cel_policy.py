@@ -56,8 +56,11 @@ def _contains(text: Any, part: Any) -> celtypes.BoolType:
 
 
 FUNCTIONS = {
-    "quantity": _quantity, "isLessThan": _is_less_than, "join": _join, "contains": _contains,
-}  # fmt: skip
+    "quantity": _quantity,
+    "isLessThan": _is_less_than,
+    "join": _join,
+    "contains": _contains,
+}
 
 
 def evaluate(expression: str, activation: dict[str, Any]) -> Any:
@@ -143,5 +146,9 @@ def _message(validation: dict[str, Any], activation: dict[str, Any]) -> str:
 
 def _resource(obj: dict[str, Any]) -> str:
     """The plural resource name of the kinds the tests send."""
-    return {"Pod": "pods", "Service": "services", "PersistentVolumeClaim":
-            "persistentvolumeclaims", "Secret": "secrets"}.get(obj.get("kind", ""), "")  # fmt: skip
+    return {
+        "Pod": "pods",
+        "Service": "services",
+        "PersistentVolumeClaim": "persistentvolumeclaims",
+        "Secret": "secrets",
+    }.get(obj.get("kind", ""), "")

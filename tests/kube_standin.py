@@ -55,8 +55,15 @@ _NO_CHECK_TIME = 0x200000
 
 
 def status_body(code: int, reason: str, message: str) -> dict[str, Any]:
-    return {"kind": "Status", "apiVersion": "v1", "metadata": {}, "status": "Failure",
-            "message": message, "reason": reason, "code": code}  # fmt: skip
+    return {
+        "kind": "Status",
+        "apiVersion": "v1",
+        "metadata": {},
+        "status": "Failure",
+        "message": message,
+        "reason": reason,
+        "code": code,
+    }
 
 
 UNAUTHORIZED: Response = (401, status_body(401, "Unauthorized", "Unauthorized"))
@@ -93,8 +100,9 @@ class Cluster:
     overrides: dict[str, Response] = field(default_factory=dict)  # path -> fixed answer
     extensions: list[Extension] = field(default_factory=list)
 
-    def handle(self, method: str, path: str, query: dict[str, list[str]],
-               body: Any) -> Response | WatchEvents:  # fmt: skip
+    def handle(
+        self, method: str, path: str, query: dict[str, list[str]], body: Any
+    ) -> Response | WatchEvents:
         if path in self.overrides:
             return self.overrides[path]
         for extension in self.extensions:
@@ -132,8 +140,10 @@ class Cluster:
         container = query.get("container", [""])[0]
         if not container:
             if len(names) != 1:  # Go's %s of a []string: "[a b]"
-                return bad_request(f"a container name must be specified for pod {name}, "
-                                   f"choose one of: [{' '.join(names)}]")  # fmt: skip
+                return bad_request(
+                    f"a container name must be specified for pod {name}, "
+                    f"choose one of: [{' '.join(names)}]"
+                )
             container = names[0]
         elif container not in names:
             return bad_request(f"container {container} is not valid for pod {name}")

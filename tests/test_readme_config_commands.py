@@ -62,7 +62,7 @@ def config_set(values: dict[str, StackValue], command: str) -> None:
     current: list[Any] = json.loads(old.text) if old and old.object else []
     assert index <= len(current), f"{command}: set [{len(current)}] first"
     if m[3] is None:
-        current[index:index + 1] = [coerce(value)]  # fmt: skip
+        current[index : index + 1] = [coerce(value)]
     else:  # `k[i].field`: a map in the list, made when `i` is one past the end
         if index == len(current):
             current.append({})
@@ -117,5 +117,6 @@ def test_the_readmes_stack_file_lists_pass_and_deploy() -> None:
     assert result.error is None, result.error
     cluster = result.one("azure-native:containerservice:ManagedCluster").inputs
     assert cluster["apiServerAccessProfile"]["authorizedIPRanges"] == [
-        "203.0.113.0/24", "198.51.100.7/32",
-    ]  # fmt: skip
+        "203.0.113.0/24",
+        "198.51.100.7/32",
+    ]

@@ -15,8 +15,11 @@ from tools.repo import REPO
 
 README = (REPO / "README.md").read_text()
 SECTION = README.split("### Checked before anything is sent", 1)[1].split("\n### ", 1)[0]
-BAD = {"kataOsSku": "Ubuntu", "kataNodeVmSize": "Standard_D2_v3",
-       "workloadRuntime": "KataMshvVmIsolation"}  # fmt: skip
+BAD = {
+    "kataOsSku": "Ubuntu",
+    "kataNodeVmSize": "Standard_D2_v3",
+    "workloadRuntime": "KataMshvVmIsolation",
+}
 
 
 def code_blocks(text: str) -> list[str]:
