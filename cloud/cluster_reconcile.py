@@ -1,19 +1,12 @@
 """The Pod Sandboxing docs' `az aks update --name <cluster> --resource-group <rg>`, with the SDK.
 
-After `az aks nodepool add ... --workload-runtime KataVmIsolation` the docs run a bare
-`az aks update` "to enable Pod Sandboxing on the cluster". With no other argument that command is
-a reconcile: GET the managed cluster and PUT it back as it is, a long-running operation.
-
-It is done here with azure-mgmt-containerservice instead of the az CLI because a bare
-`az aks update` asks first: azure-cli's `AKSManagedClusterUpdateDecorator.check_raw_parameters`
-(src/azure-cli/azure/cli/command_modules/acs/managed_cluster_decorator.py) calls knack's
-`prompt_y_n("no argument specified to update would you like to reconcile to current
-settings?", default="n")` when no option is given (`--yes` does not skip it); without a
-terminal knack raises NoTTYException (knack/prompting.py `verify_is_a_tty`), so in CI it would
-fail, and at a terminal it would stop `pulumi up` for an answer.
-Azure/vscode-aks-tools does the same reconcile with the SDK (`reconcileUsingUpdateInCluster`).
-The body PUT back is the model GET returned; the SDK drops read-only fields when it serializes
-it (`SdkJSONEncoder(exclude_readonly=True)`), as azure-cli does when it PUTs the cluster it read.
+After adding the Kata pool the docs run a bare `az aks update` "to enable pod sandboxing on the
+cluster" (MicrosoftDocs/azure-aks-docs articles/aks/use-pod-sandboxing.md, ms.date 11/18/2025, @
+fb060ab, 2026-08-21). With no other argument that command is a reconcile: GET the managed
+cluster and PUT it back as it is, a long-running operation; azure-mgmt-containerservice does it
+here (why not az: docs/architecture.md, "The reconcile"). The body PUT back is the model GET
+returned; the SDK drops read-only fields when it serializes it (`SdkJSONEncoder(exclude_readonly=
+True)`, azure-mgmt-containerservice 41.8.0).
 """
 
 from __future__ import annotations
