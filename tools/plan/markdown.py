@@ -1,8 +1,8 @@
 """The offline plan as Markdown for a pull-request comment (`tools.plan --format markdown`).
 
-Renders the plan data of tools.plan.build_plan: the `pulumi up` estimate, validation warnings, a
-Mermaid flowchart of what waits for what (critical path in red), the timeline, the sandbox
-sizing, the resource tree and the stack outputs (already masked by build_plan).
+Renders the plan data of tools.plan.build.build_plan: the `pulumi up` estimate, validation warnings,
+a Mermaid flowchart of what waits for what (critical path in red), the timeline, the sandbox sizing,
+the resource tree and the stack outputs (already masked by build_plan).
 """
 
 from __future__ import annotations

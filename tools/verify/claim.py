@@ -10,7 +10,8 @@ For each pool of the sandbox namespace (agentSandbox; from the stack's `agentSan
    tool should it die;
 2. watch it, from the create's resourceVersion, until `status.sandbox.name` is set and its Ready
    condition is True, as the k8s-agent-sandbox Python client does (k8s_helper.py
-   `wait_for_claim_ready`); claim-to-ready is the time from sending the claim to that event;
+   `wait_for_claim_ready`, kubernetes-sigs/agent-sandbox v0.5.6); claim-to-ready is the time
+   from sending the claim to that event;
 3. read the Sandbox (its pod is named by the `agents.x-k8s.io/pod-name` annotation after a warm
    adoption, else like the Sandbox), the pod, its node and the pod's `kernel=` log line;
 4. delete the claim, whatever happened.
