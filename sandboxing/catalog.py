@@ -5,10 +5,11 @@ Kata on AKS lives here, so a new VM family or runtime name is a one-line change;
 config table and every message read these values rather than retyping them.
 Sources: Microsoft Learn "Pod Sandboxing with Azure Kubernetes Service" (use-pod-sandboxing),
 "Manage system node pools" (use-system-pools), "Node resource reservations"
-(node-resource-reservations) and "AKS quotas and regional limits" (quotas-skus-regions); the
-WorkloadRuntime and agent-pool count in Azure/azure-rest-api-specs
+(node-resource-reservations) and "AKS quotas and regional limits" (quotas-skus-regions), as
+MicrosoftDocs/azure-aks-docs @ fb060ab (2026-08-21) has them; the WorkloadRuntime and agent-pool
+count in Azure/azure-rest-api-specs
 specification/containerservice/resource-manager/Microsoft.ContainerService/aks/stable/2025-09-01/
-managedClusters.json; new Kata VM families in Azure/AKS CHANGELOG.md.
+managedClusters.json; new Kata VM families in Azure/AKS CHANGELOG.md (@ 8d1c890, 2026-08-07).
 """
 
 from __future__ import annotations
@@ -101,7 +102,7 @@ POD_SECURITY_VERSION = "v1.33"
 
 # admissionregistration.k8s.io/v1 ValidatingAdmissionPolicy is GA (served by default) since 1.30
 # (kubernetes.io/docs/reference/access-authn-authz/validating-admission-policy); its CEL has the
-# Kubernetes quantity library since 1.28 (k8s.io/apiserver pkg/cel/environment/base.go).
+# Kubernetes quantity library since 1.28 (k8s.io/apiserver v0.36.3 pkg/cel/environment/base.go).
 ADMISSION_POLICY_MIN_KUBERNETES = (1, 30)
 # The Azure Instance Metadata Service (and its tokens): never reachable from a tenant pod.
 INSTANCE_METADATA_ADDRESS = "169.254.169.254"
@@ -111,13 +112,13 @@ TENANT_LABEL = "pod-sandboxing.aks.io/tenant"
 # --- Tenant fences: what a tenant namespace may not reach or use ------------------------------
 # (facts the fences in sandboxing/fences read; each with its source and the date it was true)
 
-# Addresses on the Azure host that no sandboxed pod needs (every egress allow-list entry leaves
-# them out). 168.63.129.16 is the "virtual public IP address ... used to facilitate a
-# communication channel to Azure platform resources": VM agent (WireServer), platform DNS, DHCP,
-# load-balancer probes (MicrosoftDocs/azure-docs articles/virtual-network/
-# what-is-ip-address-168-63-129-16.md @ 0fa7eaf; true in 2026). The link-local /16 holds IMDS
-# 169.254.169.254 (AKS docs articles/aks/imds-restriction.md: "by default accessible from all
-# pods") and, with AKS LocalDNS on, the node-local resolvers 169.254.10.10 and 169.254.10.11
+# Addresses on the Azure host that no sandboxed pod needs (every egress allow-list entry leaves them
+# out). 168.63.129.16 is the "virtual public IP address ... used to facilitate a communication
+# channel to Azure platform resources": VM agent (WireServer), platform DNS, DHCP, load-balancer
+# probes (MicrosoftDocs/azure-docs articles/virtual-network/what-is-ip-address-168-63-129-16.md @
+# 0fa7eaf; true in 2026). The link-local /16 holds IMDS 169.254.169.254 (AKS docs
+# articles/aks/imds-restriction.md, ms.date 05/30/2025: "by default accessible from all pods") and,
+# with AKS LocalDNS on, the node-local resolvers 169.254.10.10 and 169.254.10.11
 # (articles/aks/localdns-custom.md; MicrosoftDocs/azure-aks-docs @ fb060ab, 2026-08-21).
 AZURE_HOST_ADDRESS = "168.63.129.16"
 LINK_LOCAL_RANGE = "169.254.0.0/16"
@@ -141,10 +142,11 @@ AKS_SERVICE_CIDR = "10.0.0.0/16"
 AGENT_POOL_LABEL = "kubernetes.azure.com/agentpool"
 
 # Priority: the two built-in classes above every user class (kubernetes/kubernetes
-# pkg/apis/scheduling/types.go: HighestUserDefinablePriority = 1000000000, SystemCriticalPriority
-# = 2 x that; "system-" is reserved for them). Any namespace may use them since Kubernetes 1.17
-# (kubernetes/kubernetes#76310), and AKS cannot restrict them with an admission configuration
-# (articles/aks/faq.yml: "you can't modify the list of admission controllers").
+# pkg/apis/scheduling/types.go @ 056a015: HighestUserDefinablePriority = 1000000000,
+# SystemCriticalPriority = 2 x that; "system-" is reserved for them). Any namespace may use them
+# since Kubernetes 1.17 (kubernetes/kubernetes#76310), and AKS cannot restrict them with an
+# admission configuration (articles/aks/faq.yml, ms.date 11/06/2023: "you can't modify the list of
+# admission controllers").
 SYSTEM_PRIORITY_CLASSES = ("system-node-critical", "system-cluster-critical")
 SYSTEM_PRIORITY_PREFIX = "system-"
 HIGHEST_USER_PRIORITY = 1_000_000_000
@@ -315,7 +317,8 @@ KUBE_RESERVED_MEMORY_CAP = 0.25
 
 # AKS's OS disk when osDiskSizeGB is not set: "The default node OS disk configuration in AKS uses
 # 128 GB, which means that you need a VM size that has a cache larger than 128 GB" (AKS docs,
-# MicrosoftDocs/azure-aks-docs articles/aks/create-node-pools.md); the smallest AKS image is 30 GB.
+# MicrosoftDocs/azure-aks-docs articles/aks/create-node-pools.md, ms.date 07/13/2026); the smallest
+# AKS image is 30 GB.
 DEFAULT_OS_DISK_GIB = 128
 MIN_OS_DISK_GIB = 30
 MAX_OS_DISK_GIB = 2048  # the ARM schema's maximum of osDiskSizeGB
@@ -332,8 +335,9 @@ LOG_ANALYTICS_SKU = "PerGB2018"
 CONTROL_PLANE_LOG_CATEGORIES = ("kube-audit-admin", "kube-apiserver", "guard")
 # Container Insights' data collection rule, as Microsoft's managed-identity onboarding template
 # creates it (microsoft/Docker-Provider scripts/onboarding/aks/onboarding-using-msi-auth/
-# existingClusterOnboarding.json and existingClusterParam.json): these streams, minus the legacy
-# ContainerLog (v1) table and the network flow logs, which need a data collection endpoint.
+# existingClusterOnboarding.json @ 1fd55ee and existingClusterParam.json @ 551de54): these streams,
+# minus the legacy ContainerLog (v1) table and the network flow logs, which need a data collection
+# endpoint.
 CONTAINER_INSIGHTS_STREAMS = (
     "Microsoft-ContainerLogV2",
     "Microsoft-KubeEvents",
@@ -354,8 +358,9 @@ CONTAINER_INSIGHTS_INTERVAL = "1m"
 CRITICAL_ADDONS_ONLY_TAINT = "CriticalAddonsOnly=true:NoSchedule"
 USER_POOL_NAME = "userpool"
 # The label AKS puts on every node with its pool's name (AKS docs, MicrosoftDocs/azure-aks-docs
-# articles/aks/use-labels.md, reserved system labels: `kubernetes.azure.com/agentpool` =
-# "<agent pool name>"). The untrusted pod selects its Kata pool by it.
+# articles/aks/use-labels.md, ms.date 06/10/2024, reserved system labels:
+# `kubernetes.azure.com/agentpool` = "<agent pool name>"). The untrusted pod selects its Kata pool
+# by it.
 AGENT_POOL_LABEL = "kubernetes.azure.com/agentpool"
 
 
@@ -369,7 +374,8 @@ class LocalDisks:
 
 
 # An ephemeral OS disk lives on the cache disk when the size has one, else on the temp disk
-# (AKS docs articles/aks/concepts-storage.md "Ephemeral OS disks in AKS": sizes with a cache
+# (AKS docs articles/aks/concepts-storage.md, ms.date 07/30/2026, "Ephemeral OS disks in AKS":
+# sizes with a cache
 # use it "instead of temporary storage"). Figures: Azure's size pages, MicrosoftDocs/
 # azure-compute-docs articles/virtual-machines/sizes/general-purpose/<family>-series.md, tab
 # "Local Storage" (Dsv3: temp 16 GiB and cache 50 GiB at 2 vCPUs, linear; Ddsv5: temp 75 GiB at

@@ -21,7 +21,7 @@ the controllers update these objects all the time (adoption, labels, finalizers)
 admitted under an older policy must not get stuck. The pods the controller creates are checked
 again by the tenants' pod policy, which binds to the sandbox namespace through its tenant label
 (sandboxes.namespace). `metadata.creationTimestamp` is set before validating admission runs
-(k8s.io/apiserver pkg/registry/generic/registry/store.go `Create`: rest.BeforeCreate, then
+(k8s.io/apiserver v0.36.3 pkg/registry/generic/registry/store.go `Create`: rest.BeforeCreate, then
 createValidation), so the lifetime rule can read it on CREATE.
 """
 

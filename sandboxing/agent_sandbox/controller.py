@@ -10,7 +10,7 @@ by object, before anything is registered:
   probes (helm/templates/deployment.yaml at v0.5.6: /healthz and /readyz on port healthz), and
   an emptyDir at /tmp: with a read-only root the controller still writes its webhook serving
   certificate to --webhook-cert-dir (/tmp/k8s-webhook-server/serving-certs,
-  cmd/agent-sandbox-controller/main.go);
+  cmd/agent-sandbox-controller/main.go at v0.5.6);
 - it runs on the ordinary nodes: a required node affinity keeps it off every node carrying a
   Kata node label (not only off tainted ones, since kataNodeTaint may be empty), except when the
   Kata nodes are the cluster's only pool (kataPoolPlacement system), where no other node exists.

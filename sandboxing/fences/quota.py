@@ -1,7 +1,7 @@
 """A fenced namespace's size: its ResourceQuotas and its LimitRange. Pure data.
 
 Quota names: kubernetes.io/docs/concepts/policy/resource-quotas (compute, storage, object count
-and the PriorityClass scope); constants in kubernetes/api core/v1/types.go. What each closes:
+and the PriorityClass scope); constants in k8s.io/api v0.36.3 core/v1/types.go. What each closes:
 
 - Object counts: without them a namespace can write ConfigMaps, Secrets, Jobs, ... until etcd
   (shared by the whole cluster) fills. Every kind the deployers may create has a count.

@@ -12,7 +12,7 @@ Admission order matters for the memory rule: mutating admission (the LimitRanger
 container without limits the tenant's default pod size) runs before validating admission, so the
 rule sees the defaulted limits (kubernetes.io/docs/reference/access-authn-authz/
 admission-controllers: "mutating ... validating"). `quantity()` is the Kubernetes CEL quantity
-library (k8s.io/apiserver pkg/cel/library/quantity.go, in the CEL environment since 1.28).
+library (k8s.io/apiserver v0.36.3 pkg/cel/library/quantity.go, in the CEL environment since 1.28).
 
 The rules here keep the pod in a Kata VM and off the host (checked on every CREATE and UPDATE,
 as since the first release); the volume rules (sandboxing.fences.pod_volumes) and the placement

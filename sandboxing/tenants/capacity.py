@@ -1,13 +1,13 @@
 """How much of the Kata pool the tenants' quotas claim, and what one tenant's quota holds.
 
-Kubernetes charges a pod's RuntimeClass overhead to the namespace's ResourceQuota: a Kata pod
-with a 1Gi memory limit uses 1Gi + 600Mi of `requests.memory` and of `limits.memory` (the
-RuntimeClass admission controller copies `overhead.podFixed` into the pod, and quota adds
-`spec.overhead` to the pod's requests and to its non-zero limits: kubernetes.io/docs/concepts/
-scheduling-eviction/pod-overhead; kubernetes/kubernetes staging/src/k8s.io/component-helpers/
-resource/helpers.go `PodRequests`/`PodLimits`). So a tenant's `memoryQuota` is what its pods
-AND their overhead may use, which is also what they take from the Kata nodes. The AKS Kata
-RuntimeClass declares memory overhead only, so CPU quota counts the containers' CPU alone.
+Kubernetes charges a pod's RuntimeClass overhead to the namespace's ResourceQuota: a Kata pod with a
+1Gi memory limit uses 1Gi + 600Mi of `requests.memory` and of `limits.memory` (the RuntimeClass
+admission controller copies `overhead.podFixed` into the pod, and quota adds `spec.overhead` to the
+pod's requests and to its non-zero limits: kubernetes.io/docs/concepts/scheduling-eviction/
+pod-overhead; kubernetes/kubernetes @ 0085214 staging/src/k8s.io/component-helpers/resource/
+helpers.go `PodRequests`/`PodLimits`). So a tenant's `memoryQuota` is what its pods AND their
+overhead may use, which is also what they take from the Kata nodes. The AKS Kata RuntimeClass
+declares memory overhead only, so CPU quota counts the containers' CPU alone.
 
 Ephemeral storage (a Kata pod's root filesystem, logs and disk-backed emptyDirs) is on the Kata
 node's OS disk (`osDiskSizeGB`, else AKS's default, catalog.DEFAULT_OS_DISK_GIB); the kubelet

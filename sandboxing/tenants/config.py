@@ -42,8 +42,9 @@ KEY = "tenants"
 RESERVED_NAMESPACES = ("default", "kube-system", "kube-public", "kube-node-lease")
 # Subjects that would hand a tenant's namespace to everybody.
 EVERYBODY = ("system:unauthenticated", "system:anonymous", "system:authenticated")
-# A CSI driver's name as the Pod API validates it (kubernetes/kubernetes pkg/apis/core/
-# validation ValidateCSIDriverName: at most 63 characters, alphanumerics, '-' and '.' between).
+# A CSI driver's name as the Pod API validates it (kubernetes/kubernetes @ a7264f9
+# pkg/apis/core/validation/validation.go ValidateCSIDriverName: at most 63 characters,
+# alphanumerics, '-' and '.' between).
 CSI_DRIVER_NAME = re.compile(r"^[a-zA-Z0-9]([-a-zA-Z0-9.]{0,61}[a-zA-Z0-9])?$")
 
 

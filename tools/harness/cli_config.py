@@ -2,7 +2,7 @@
 
 `pulumi preview` and `pulumi up` check the stack file against the types declared in `Pulumi.yaml`
 and stop at the first mismatch; the program never starts. The offline plan and the tests apply
-the same rules here, reading the types from `Pulumi.yaml` itself. Read in pulumi/pulumi:
+the same rules here, reading the types from `Pulumi.yaml` itself. Read in pulumi/pulumi v3.259.0:
 
 - `pkg/workspace/config.go` `ValidateStackConfigAndApplyProjectConfig` -> `mergeConfig`: a declared
   key the stack does not set gets its `default` (`createConfigValue`: a string, integer or boolean

@@ -227,7 +227,7 @@ def _stack_mapping(text: str, path: str) -> dict[str, Any]:
 
 def read_stack_values(text: str, project: str, path: str = "<text>") -> dict[str, StackValue]:
     """The `config:` of a stack file, keys namespaced by the project as the CLI does
-    (`sdk/go/common/workspace/loaders.go` `LoadProjectStackBytes`)."""
+    (pulumi/pulumi v3.259.0 `sdk/go/common/workspace/loaders.go` `LoadProjectStackBytes`)."""
     config = _stack_mapping(text, path).get("config") or {}
     return {
         (key if ":" in key else f"{project}:{key}"): stack_value(value)
@@ -239,8 +239,8 @@ def read_stack_file(path: Path, project: str) -> dict[str, StackValue]:
     return read_stack_values(path.read_text(), project, path.name)
 
 
-# The top-level keys of a stack file the CLI reads (pulumi/pulumi sdk/go/common/workspace/
-# project.go `ProjectStack`); it ignores any other without a word (no `KnownFields`).
+# The top-level keys of a stack file the CLI reads (pulumi/pulumi v3.259.0 sdk/go/common/
+# workspace/project.go `ProjectStack`); it ignores any other without a word (no `KnownFields`).
 STACK_FILE_KEYS = ("config", "environment", "secretsprovider", "encryptedkey", "encryptionsalt")
 
 

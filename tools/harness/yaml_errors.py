@@ -1,6 +1,6 @@
 """YAML a stack file cannot be read from, reported with file, line, column and the fix.
 
-The Pulumi CLI reads stack files with gopkg.in/yaml.v3 (v3.0.1; pulumi/pulumi
+The Pulumi CLI reads stack files with gopkg.in/yaml.v3 (v3.0.1; pulumi/pulumi v3.259.0
 `sdk/go/common/encoding/marshal.go` `yamlMarshaler.Unmarshal`), a Go port of libyaml; PyYAML's
 CSafeLoader is libyaml itself, so the problems and their marks are the same ones. The CLI itself
 names no file and no column (go-yaml v3.0.1 `decode.go` `parser.fail`: "yaml: line N: <problem>",
@@ -82,7 +82,8 @@ class YamlFileError(ValueError):
         self.path = path
         self.problems = problems
         # Pulumi.yaml is the project, not a stack: the CLI wraps its errors as "could not
-        # unmarshal '<path>': ..." (sdk/go/common/workspace/loaders.go `LoadProjectBytes`).
+        # unmarshal '<path>': ..." (pulumi/pulumi v3.259.0 sdk/go/common/workspace/loaders.go
+        # `LoadProjectBytes`).
         project = path.endswith("Pulumi.yaml")
         self.cli_prefix = f"error: could not unmarshal '{path}': " if project else CLI_PREFIX
         super().__init__(self.text())

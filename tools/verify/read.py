@@ -50,11 +50,12 @@ REQUEST_TIMEOUT = (10.0, 30.0)
 # The log's end: twice the distance between two kernel lines, so it holds one even if the
 # kubelet rotated the file a moment ago, cut at a size that bounds the download whatever the
 # pod prints. The kubelet applies tailLines first, then limitBytes
-# (pkg/kubelet/kuberuntime/logs/logs.go `ReadLogs`).
+# (kubernetes/kubernetes @ 04791b4 pkg/kubelet/kuberuntime/logs/logs.go `ReadLogs`).
 LOG_TAIL_LINES = 2 * KERNEL_LINE_EVERY
 LOG_LIMIT_BYTES = 4096
 # The log of a container that is not running is not this container's: a crash-looping one
-# serves its dead predecessor's (pkg/kubelet/kubelet_pods.go `validateContainerLogStatus`).
+# serves its dead predecessor's (kubernetes/kubernetes @ df5f024 pkg/kubelet/kubelet_pods.go
+# `validateContainerLogStatus`).
 # Its 400s that mean "no log yet" say so; any other 400 is a finding to report.
 NOT_STARTED = ("is waiting to start", "ContainerCreating")
 POLL_SECONDS = 2.0  # the first pause of --wait; each next one doubles, up to:
