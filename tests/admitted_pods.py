@@ -1,7 +1,8 @@
 """Pods as a ValidatingAdmissionPolicy sees them: made from a workload's template by its
 controller, then changed by the mutating admission plugins that run before validation.
 
-What each plugin adds (kubernetes/kubernetes plugin/pkg/admission/*, the AKS list in
+What each plugin adds (kubernetes/kubernetes plugin/pkg/admission/*, as read for Kubernetes
+1.36/1.37; the AKS list in
 articles/aks/faq.yml): ServiceAccount (`serviceAccountName: default`, and unless
 automountServiceAccountToken is false a projected `kube-api-access-<suffix>` volume with a
 serviceAccountToken source, mounted in every container), LimitRanger (the namespace's
@@ -21,7 +22,7 @@ from sandboxing import catalog
 KATA = catalog.KATA_GA.runtime_class
 POOL = "katapool"
 TOKEN_VOLUME = "kube-api-access-x7k2q"
-# Priority of the built-in classes (kubernetes/kubernetes pkg/apis/scheduling/types.go).
+# Priority of the built-in classes (kubernetes/kubernetes pkg/apis/scheduling/types.go @ 056a015).
 PRIORITY = {"system-cluster-critical": 2_000_000_000, "system-node-critical": 2_000_001_000}
 
 Manifest = dict[str, Any]

@@ -7,20 +7,21 @@ client is mocked:
 - objects (RuntimeClass, Node, Pod) as JSON, missing ones as a 404 `Status`;
 - authentication like kube-apiserver: a bearer token, or a client certificate that the TLS layer
   only requests and the x509 authenticator then verifies, answering 401 "Unauthorized" for an
-  expired one (k8s.io/apiserver pkg/server/secure_serving.go `tls.RequestClientCert`,
+  expired one (k8s.io/apiserver v0.36.3 pkg/server/secure_serving.go `tls.RequestClientCert`,
   pkg/authentication/request/x509/x509.go);
 - API groups it does not know itself through `Cluster.extensions` (tests/sandbox_standin.py
   serves the agent-sandbox CRDs that way): writes (POST, DELETE) and watches (`?watch=true`,
   one JSON event per line on a response that ends when the watch does, as kube-apiserver
   streams them);
-- `pods/log` with the apiserver's container choice (pkg/registry/core/pod/strategy.go
-  `validateContainer`: "a container name must be specified for pod %s, choose one of: %s",
-  "container %s is not valid for pod %s"), the kubelet's container-state rules
-  (pkg/kubelet/kubelet_pods.go `validateContainerLogStatus`: a waiting container with a previous
-  termination serves that stopped container's log, else "container %q in pod %q is waiting to
-  start: %v"), its errors relayed as 400 BadRequest with the kubelet's text as message
-  (k8s.io/apiserver pkg/registry/generic/rest/response_checker.go), and `tailLines` applied
-  before `limitBytes` (pkg/kubelet/kuberuntime/logs/logs.go `ReadLogs`).
+- `pods/log` with the apiserver's container choice (kubernetes/kubernetes @ 008b365
+  pkg/registry/core/pod/strategy.go `validateContainer`: "a container name must be specified for pod
+  %s, choose one of: %s", "container %s is not valid for pod %s"), the kubelet's container-state
+  rules (kubernetes/kubernetes @ df5f024 pkg/kubelet/kubelet_pods.go `validateContainerLogStatus`: a
+  waiting container with a previous termination serves that stopped container's log, else "container
+  %q in pod %q is waiting to start: %v"), its errors relayed as 400 BadRequest with the kubelet's
+  text as message (k8s.io/apiserver v0.36.3 pkg/registry/generic/rest/response_checker.go), and
+  `tailLines` applied before `limitBytes` (kubernetes/kubernetes @ 04791b4
+  pkg/kubelet/kuberuntime/logs/logs.go `ReadLogs`).
 
 TLS material comes from tests/tls_material.py `pki()`: made once per test session.
 """

@@ -1,6 +1,6 @@
 """Every `pulumi config set` and stack-file example in the README passes the CLI's type check.
 
-`config set` is simulated as pulumi/pulumi does it (pkg/cmd/pulumi/config/config.go
+`config set` is simulated as pulumi/pulumi v3.259.0 does it (pkg/cmd/pulumi/config/config.go
 `configSetCmd.Run`, sdk/go/common/resource/config/map.go `Map.Set`): a top-level value is stored
 as a string; `--path 'k[i]' v` builds a list, `v` becoming a boolean for `true`/`false` and an
 integer for digits without a leading zero (`object.go` `coerce`).

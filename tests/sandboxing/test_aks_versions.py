@@ -11,7 +11,7 @@ from sandboxing import aks_versions
 from sandboxing.aks_versions import DATED_WINDOW, window_from_get_versions
 
 # `az aks get-versions --location westeurope -o json`: the REST answer printed as is (azure-cli
-# acs/custom.py returns client.list_kubernetes_versions(location); the spec's example shape,
+# 2.91.0 acs/custom.py returns client.list_kubernetes_versions(location); the spec's example shape,
 # aks/stable/2024-09-01/examples/KubernetesVersions_List.json).
 GET_VERSIONS = {
     "values": [

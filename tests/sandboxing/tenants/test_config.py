@@ -46,8 +46,9 @@ def test_pulumi_yaml_declares_a_list_of_objects() -> None:
 
 
 def test_the_cli_accepts_a_yaml_list_of_tenant_objects_as_config_set_path_writes_it() -> None:
-    # `pulumi config set --path 'tenants[0].name' team-a` then `... 'tenants[0].maxPods' 4`
-    # stores a list of maps, the integer typed (config/value.go coerceObject).
+    # `pulumi config set --path 'tenants[0].name' team-a` then `... 'tenants[0].maxPods' 4` stores a
+    # list of maps, the integer typed (pulumi/pulumi v3.259.0 sdk/go/common/resource/config/value.go
+    # coerceObject).
     config = stack_file("\n    - name: team-a\n      maxPods: 4\n      egressPorts: [443]\n")
     assert isinstance(config, dict)
     tenants, problems = parse_tenants(json.loads(config["aks-pod-sandboxing:tenants"]))

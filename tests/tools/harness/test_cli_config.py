@@ -187,7 +187,7 @@ def test_the_cli_refuses(line: str, key: str, type_name: str) -> None:
         [f'{PROJECT}:enableAzureRbac: "true"'],
         [f"{PROJECT}:kubernetesVersion: 1.30"],  # a number is fine for a string key (text "1.3")
         # `pulumi config set --path 'entraAdminGroupObjectIds[0]' <guid>` (then [1]), as the CLI
-        # writes it (pulumi/pulumi pkg/cmd/pulumi/config/config_test.go "path'd" cases)
+        # writes it (pulumi/pulumi v3.259.0 pkg/cmd/pulumi/config/config_test.go "path'd" cases)
         [f"{PROJECT}:entraAdminGroupObjectIds:", f"  - {GUID_A}", f"  - {GUID_B}"],
         [f"{PROJECT}:apiServerAuthorizedIpRanges:", "  - 203.0.113.0/24"],
         [f"{PROJECT}:apiServerAuthorizedIpRanges: [203.0.113.0/24, 198.51.100.7/32]"],

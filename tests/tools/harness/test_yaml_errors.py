@@ -29,7 +29,8 @@ def refusal(text: str) -> YamlFileError:
 @pytest.mark.parametrize(
     ("text", "line", "column", "problem", "cli"),
     [
-        # a plain value with ': ' in it (yaml.v3 decode_test.go has the same libyaml messages)
+        # a plain value with ': ' in it (yaml.v3 v3.0.1 decode_test.go has the same libyaml
+        # messages)
         ("config:\n  a: 1\n  x: a: b\n", 3, 7, "mapping values are not allowed in this context",
          "invalid YAML file: yaml: line 3: mapping values are not allowed in this context"),
         # a key without its colon: the CLI names the line the key starts on

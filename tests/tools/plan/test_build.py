@@ -202,7 +202,8 @@ def test_preview_is_flagged_and_unknown_values_are_marked() -> None:
     reconcile = next(r for r in plan["resources"] if r["name"] == "kata-reconcile-run")
     assert reconcile["properties"]["cluster_id"] == UNKNOWN
     # The class name is the wait's own input, which the engine echoes for a dynamic resource in
-    # a preview (pulumi/pulumi provider_plugin.go: no preview support -> the inputs as state).
+    # a preview (pulumi/pulumi v3.259.0 provider_plugin.go: no preview support -> the inputs as
+    # state).
     untrusted = next(r for r in plan["resources"] if r["name"] == "untrusted")
     assert untrusted["properties"]["spec.runtimeClassName"] == "kata-vm-isolation"
     # The estimate does not depend on values, only on the waits.
