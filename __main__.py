@@ -63,9 +63,11 @@ else:
 trusted_after: list[pulumi.Resource] = []
 if isinstance(cluster, AzureLinuxCluster) and settings.user_pool:
     user_pool = UserNodePool(
-        "user", stack_args.user_pool_args(settings), cluster.resource_group_name,
+        "user",
+        stack_args.user_pool_args(settings),
+        cluster.resource_group_name,
         cluster.cluster_name,
-    )  # fmt: skip
+    )
     trusted_after = [user_pool.pool]
 
 # Kata nodes -> (reconcile) -> runtime class served -> untrusted pod; nothing else waits for these.
@@ -80,16 +82,21 @@ else:
     # new mode it follows the cluster, which does).
     pool_after = [*trusted_after, *(preflight if settings.existing_cluster else [])]
     kata_pool = KataNodePool(
-        "kata", stack_args.kata_pool_args(settings, managed_by), cluster.resource_group_name,
-        cluster.cluster_name, after=pool_after,
-    )  # fmt: skip
+        "kata",
+        stack_args.kata_pool_args(settings, managed_by),
+        cluster.resource_group_name,
+        cluster.cluster_name,
+        after=pool_after,
+    )
     class_after = [kata_pool.pool]
     kata_pool_name = kata_pool.pool_name
     if settings.reconcile_after_kata_pool:
         reconcile = ClusterReconcile(
-            "kata-reconcile", cluster.cluster_id, after=[kata_pool.pool],
+            "kata-reconcile",
+            cluster.cluster_id,
+            after=[kata_pool.pool],
             cloud=stack_args.arm_cloud(settings),
-        )  # fmt: skip
+        )
         class_after.append(reconcile.resource)
 runtime_class = KataRuntimeClass(
     "kata-runtime-class",
@@ -101,25 +108,33 @@ runtime_class = KataRuntimeClass(
     after=class_after,
 )
 pods = SandboxPods(
-    "sandbox", pod_pair(settings), cluster.provider, runtime_class.class_name,
-    trusted_after=trusted_after, untrusted_replaced_with=[runtime_class.wait],
-)  # fmt: skip
+    "sandbox",
+    pod_pair(settings),
+    cluster.provider,
+    runtime_class.class_name,
+    trusted_after=trusted_after,
+    untrusted_replaced_with=[runtime_class.wait],
+)
 
 # Tenants need only the API server: admission policy first, then each tenant's namespace. The
 # sandbox namespace of agentSandbox is fenced by the same pod policy.
 if settings.tenants or settings.agent_sandbox:
     admission = TenantAdmission(
-        "tenant-admission", settings.effective_runtime_class, workload.kata_pool_name(settings),
+        "tenant-admission",
+        settings.effective_runtime_class,
+        workload.kata_pool_name(settings),
         cluster.provider,
-    )  # fmt: skip
+    )
 if settings.tenants:
     tenant_namespaces = [
         SandboxTenant(
-            f"tenant-{tenant.name}", tenant_objects(tenant, settings), cluster.provider,
+            f"tenant-{tenant.name}",
+            tenant_objects(tenant, settings),
+            cluster.provider,
             after=admission.bindings,
         ).namespace
         for tenant in settings.tenants
-    ]  # fmt: skip
+    ]
     pulumi.export("tenantNamespaces", tenant_namespaces)
 
 # Sandboxes on demand: the controller and the sandbox namespace need only the API server; the
@@ -129,9 +144,13 @@ if settings.agent_sandbox:
         "agent-sandbox", stack_args.agent_sandbox_controller_args(settings), cluster.provider
     )
     SandboxPool(
-        "sandboxes", stack_args.sandbox_pool_args(settings), cluster.provider,
-        crds=controller.crds, runtime_class=runtime_class, after=admission.bindings,
-    )  # fmt: skip
+        "sandboxes",
+        stack_args.sandbox_pool_args(settings),
+        cluster.provider,
+        crds=controller.crds,
+        runtime_class=runtime_class,
+        after=admission.bindings,
+    )
     pulumi.export("agentSandbox", agent_sandbox_output(settings))
 
 pulumi.export("kubeconfig", cluster.kubeconfig)

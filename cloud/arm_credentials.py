@@ -1,8 +1,8 @@
 """Which Azure login to use, from the same environment variables the azure-native provider reads.
 
 pulumi-azure-native (provider/pkg/provider/auth_azidentity.go, `readAuthConfig` and
-`newSingleMethodAuthCredential`) tries one method, in this order, and does not fall through
-when a chosen method is incomplete:
+`newSingleMethodAuthCredential`, as of pulumi-azure-native 3.29.0) tries one method, in this order,
+and does not fall through when a chosen method is incomplete:
 
 1. ARM_USE_DEFAULT_AZURE_CREDENTIAL=true: azure-identity's DefaultAzureCredential;
 2. ARM_CLIENT_CERTIFICATE_PATH: service principal with a certificate;

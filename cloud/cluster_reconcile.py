@@ -1,11 +1,12 @@
 """The Pod Sandboxing docs' `az aks update --name <cluster> --resource-group <rg>`, with the SDK.
 
-A reconcile: GET the managed cluster and PUT it back as it is, a long-running operation. What it
-is for, when it runs, and why azure-mgmt-containerservice and not the az CLI (a bare
-`az aks update` prompts, and fails without a terminal): docs/reconcile.md, the one home of that
-story. The body PUT back is the model GET returned; the SDK drops read-only fields when it
-serializes it (`SdkJSONEncoder(exclude_readonly=True)`), as azure-cli does when it PUTs the
-cluster it read.
+After adding the Kata pool the docs run a bare `az aks update` "to enable pod sandboxing on the
+cluster" (MicrosoftDocs/azure-aks-docs articles/aks/use-pod-sandboxing.md, ms.date 11/18/2025, @
+fb060ab, 2026-08-21). With no other argument that command is a reconcile: GET the managed
+cluster and PUT it back as it is, a long-running operation; azure-mgmt-containerservice does it
+here (why not az, and when it runs: docs/reconcile.md). The body PUT back is the model GET
+returned; the SDK drops read-only fields when it serializes it (`SdkJSONEncoder(exclude_readonly=
+True)`, azure-mgmt-containerservice 41.8.0).
 """
 
 from __future__ import annotations

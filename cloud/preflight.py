@@ -78,27 +78,46 @@ class Preflight:
         said = f"{read.code}: {read.message}" if read.code else read.message or "no answer"
         skipped = f"the preflight could not check {what}"
         if read.status == 401:
-            message = token_refused(read.code, read.message, read.claims or {},
-                                    self.target.login, self.target.cloud)  # fmt: skip
+            message = token_refused(
+                read.code, read.message, read.claims or {}, self.target.login, self.target.cloud
+            )
             self.report.findings.append(Finding("error", "access", message))
             self.report.stopped = True
         elif read.status == 0 and read.code == "NoToken":
-            self.report.findings.append(Finding("warning", "access", (
-                f"{skipped} or anything else: no token with {self.target.login} ({said}). The "
-                "preflight uses the login azure-native would take from the environment "
-                "variables (docs/preflight.md); set preflight: false to skip it"
-            )))  # fmt: skip
+            self.report.findings.append(
+                Finding(
+                    "warning",
+                    "access",
+                    (
+                        f"{skipped} or anything else: no token with {self.target.login} "
+                        f"({said}). The preflight uses the login azure-native would take from the "
+                        "environment variables (docs/preflight.md); set preflight: false to skip it"
+                    ),
+                )
+            )
             self.report.stopped = True
         elif read.status == 403:
-            self.report.findings.append(Finding("warning", check, (
-                f"{skipped}: {self.target.login} may not read it (HTTP 403, {said}); "
-                f"{READER} allows every read of the preflight"
-            )))  # fmt: skip
+            self.report.findings.append(
+                Finding(
+                    "warning",
+                    check,
+                    (
+                        f"{skipped}: {self.target.login} may not read it (HTTP 403, {said}); "
+                        f"{READER} allows every read of the preflight"
+                    ),
+                )
+            )
         elif read.status == 429:
-            self.report.findings.append(Finding("warning", check, (
-                f"{skipped}: Resource Manager kept throttling the reads (HTTP 429, {said}) after "
-                f"{self.reader.attempts} attempts"
-            )))  # fmt: skip
+            self.report.findings.append(
+                Finding(
+                    "warning",
+                    check,
+                    (
+                        f"{skipped}: Resource Manager kept throttling the reads (HTTP 429, "
+                        f"{said}) after {self.reader.attempts} attempts"
+                    ),
+                )
+            )
         else:
             status = f"HTTP {read.status}" if read.status else "no answer"
             self.report.findings.append(Finding("warning", check, f"{skipped} ({status}, {said})"))
@@ -128,10 +147,16 @@ class Preflight:
             if body is not None:
                 self._add(feature_finding(need, body or None, sub))
         if not location:
-            self.report.findings.append(Finding("warning", "vm-sizes", (
-                "no region known (azure-native:location is empty): VM sizes, vCPU quota and "
-                "the Kubernetes version were not checked"
-            )))  # fmt: skip
+            self.report.findings.append(
+                Finding(
+                    "warning",
+                    "vm-sizes",
+                    (
+                        "no region known (azure-native:location is empty): VM sizes, vCPU quota "
+                        "and the Kubernetes version were not checked"
+                    ),
+                )
+            )
             return self.report
         self._sizes_and_quota(needs, old, base, location)
         if self.report.stopped or not needs.kubernetes_version:
@@ -142,9 +167,13 @@ class Preflight:
         if body is not None:
             changed = old is None or old.kubernetes_version != needs.kubernetes_version
             self.report.findings += version_findings(
-                needs.kubernetes_version, needs.support_plan, needs.existing_cluster, body,
-                location, changed,
-            )  # fmt: skip
+                needs.kubernetes_version,
+                needs.support_plan,
+                needs.existing_cluster,
+                body,
+                location,
+                changed,
+            )
         return self.report
 
     def _sizes_and_quota(

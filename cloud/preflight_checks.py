@@ -41,11 +41,15 @@ def provider_finding(namespace: str, body: dict[str, Any], subscription: str) ->
     if state.lower() == "registered":
         return None
     wait = " (it is on its way: wait until it says Registered)" if state == "Registering" else ""
-    return Finding("error", "providers", (
-        f"resource provider {namespace} is {state} in subscription {subscription}{wait}: "
-        f"register it once with `az provider register --namespace {namespace}`, then "
-        f"`az provider show --namespace {namespace} --query registrationState` says Registered"
-    ))  # fmt: skip
+    return Finding(
+        "error",
+        "providers",
+        (
+            f"resource provider {namespace} is {state} in subscription {subscription}{wait}: "
+            f"register it once with `az provider register --namespace {namespace}`, then "
+            f"`az provider show --namespace {namespace} --query registrationState` says Registered"
+        ),
+    )
 
 
 def feature_finding(
@@ -64,10 +68,14 @@ def feature_finding(
         f"{need.namespace}`"
     )
     severity: Severity = "error" if need.required else "warning"
-    return Finding(severity, "features", (
-        f"subscription feature {full} {said} in subscription {subscription} ({need.why}). "
-        f"Register it: {commands}"
-    ))  # fmt: skip
+    return Finding(
+        severity,
+        "features",
+        (
+            f"subscription feature {full} {said} in subscription {subscription} ({need.why}). "
+            f"Register it: {commands}"
+        ),
+    )
 
 
 # --- VM sizes ----------------------------------------------------------------------------------
@@ -116,10 +124,17 @@ def _zone_findings(pool: PoolNeed, sku: dict[str, Any], location: str) -> list[F
     missing = sorted(set(pool.zones) - offered)
     if not missing:
         return []
-    return [Finding("error", "vm-sizes", (
-        f"{pool.key} {pool.vm_size} is not available to this subscription in zone(s) "
-        f"{', '.join(missing)} of {location} (available: {', '.join(sorted(offered)) or 'none'})"
-    ))]  # fmt: skip
+    return [
+        Finding(
+            "error",
+            "vm-sizes",
+            (
+                f"{pool.key} {pool.vm_size} is not available to this subscription in zone(s) "
+                f"{', '.join(missing)} of {location} "
+                f"(available: {', '.join(sorted(offered)) or 'none'})"
+            ),
+        )
+    ]
 
 
 def sku_findings(
@@ -133,21 +148,33 @@ def sku_findings(
         sku = skus.get(vm_size.lower())
         keys = _keys(pools, vm_size)
         if sku is None:
-            findings.append(Finding("error", "vm-sizes", (
-                f"{keys} {vm_size} is not offered in {location} ({listing.format(vm_size)} "
-                "shows where it is): choose another size or another azure-native:location"
-            )))  # fmt: skip
+            findings.append(
+                Finding(
+                    "error",
+                    "vm-sizes",
+                    (
+                        f"{keys} {vm_size} is not offered in {location} ({listing.format(vm_size)} "
+                        "shows where it is): choose another size or another azure-native:location"
+                    ),
+                )
+            )
             continue
         for restriction in sku.get("restrictions") or []:
             if restriction.get("type") != "Location":
                 continue
             reason = restriction.get("reasonCode") or "restricted"
-            findings.append(Finding("error", "vm-sizes", (
-                f"{keys} {vm_size} is restricted for subscription {subscription} in {location} "
-                f"({reason}; {listing.format(vm_size)} shows it under Restrictions): request "
-                "access through an Azure support request (quota type: VM SKU restrictions), "
-                "or choose another size or region"
-            )))  # fmt: skip
+            findings.append(
+                Finding(
+                    "error",
+                    "vm-sizes",
+                    (
+                        f"{keys} {vm_size} is restricted for subscription {subscription} in "
+                        f"{location} ({reason}; {listing.format(vm_size)} shows it under "
+                        "Restrictions): request access through an Azure support request (quota "
+                        "type: VM SKU restrictions), or choose another size or region"
+                    ),
+                )
+            )
         findings += [
             f
             for pool in pools
@@ -213,9 +240,13 @@ def quota_findings(
     for family, wanted in sorted(need.items(), key=lambda item: item[0] == REGIONAL_VCPUS):
         usage = by_name.get(family.lower())
         if usage is None:
-            findings.append(Finding("warning", "quota", (
-                f"no vCPU usage named {family} in {location}: its quota was not checked"
-            )))  # fmt: skip
+            findings.append(
+                Finding(
+                    "warning",
+                    "quota",
+                    (f"no vCPU usage named {family} in {location}: its quota was not checked"),
+                )
+            )
             continue
         label = (usage.get("name") or {}).get("localizedValue") or family
         limit, used = int(usage.get("limit", 0)), int(usage.get("currentValue", 0))
@@ -230,13 +261,21 @@ def quota_findings(
             "fewer nodes, or another region"
         )
         if wanted > free:
-            findings.append(Finding("error", "quota", f"vCPU quota '{label}' in {location}: "
-                                    f"{numbers}. {fix}"))  # fmt: skip
+            findings.append(
+                Finding("error", "quota", f"vCPU quota '{label}' in {location}: {numbers}. {fix}")
+            )
         elif wanted + surge[family] > free:
-            findings.append(Finding("warning", "quota", (
-                f"vCPU quota '{label}' in {location}: {numbers}; an upgrade adds its surge "
-                f"nodes while it runs ({surge[family]} vCPUs more), which would not fit. {fix}"
-            )))  # fmt: skip
+            findings.append(
+                Finding(
+                    "warning",
+                    "quota",
+                    (
+                        f"vCPU quota '{label}' in {location}: {numbers}; an upgrade adds its "
+                        f"surge nodes while it runs ({surge[family]} vCPUs more), which would not "
+                        f"fit. {fix}"
+                    ),
+                )
+            )
     return findings
 
 

@@ -31,7 +31,8 @@ from sandboxing.agent_sandbox.vendored import Manifest
 from sandboxing.config.settings import snake
 
 # The kinds a release holds, by (apiVersion, kind); a new kind in a future release fails the
-# tests of sandboxing.agent_sandbox, not a user's `pulumi up`.
+# tests of sandboxing.agent_sandbox, not a user's `pulumi up`. Aligned by hand (fmt: skip): one
+# kind per line reads better than the formatter's split of the longest key.
 KINDS: dict[tuple[str, str], type[pulumi.CustomResource]] = {
     ("v1", "Namespace"): k8s.core.v1.Namespace,
     ("v1", "ServiceAccount"): k8s.core.v1.ServiceAccount,
@@ -93,10 +94,12 @@ class AgentSandboxController(pulumi.ComponentResource):
             opts_for = child
             if manifest["kind"] == "CustomResourceDefinition":
                 opts_for = pulumi.ResourceOptions.merge(
-                    child, pulumi.ResourceOptions(ignore_changes=[CA_BUNDLE]))  # fmt: skip
+                    child, pulumi.ResourceOptions(ignore_changes=[CA_BUNDLE])
+                )
             elif manifest["metadata"].get("namespace") and namespace is not None:
                 opts_for = pulumi.ResourceOptions.merge(
-                    child, pulumi.ResourceOptions(depends_on=[namespace]))  # fmt: skip
+                    child, pulumi.ResourceOptions(depends_on=[namespace])
+                )
             created = kind(resource_name(name, manifest), opts=opts_for, **inputs(manifest))
             if manifest["kind"] == "Namespace":
                 namespace = created

@@ -20,7 +20,7 @@ from components.node_pools import AUTOSCALED_COUNT, NodePoolArgs
 from sandboxing.catalog import SYSTEM_POOL_NAME
 
 DNS_PREFIX_MAX = 54
-AZURE_POLICY = "azurepolicy"  # the add-on's key in addonProfiles (azure-cli `azure-policy`)
+AZURE_POLICY = "azurepolicy"  # the add-on's key in addonProfiles (azure-cli 2.91.0 `azure-policy`)
 
 
 @dataclass(frozen=True)
@@ -35,7 +35,8 @@ class EntraArgs:
 @dataclass(frozen=True)
 class AutoscalerProfile:
     """The cluster autoscaler's settings; one profile for every autoscaled pool of the cluster
-    ("You can't set an autoscaler profile per node pool", articles/aks/cluster-autoscaler.md)."""
+    ("You can't set an autoscaler profile per node pool", articles/aks/cluster-autoscaler.md,
+    ms.date 07/30/2026)."""
 
     scale_down_delay_after_add: str
     scale_down_unneeded_time: str
@@ -214,8 +215,15 @@ class AzureLinuxCluster(ClusterAccess):
             ),
         )
         if workspace is not None:
-            ClusterMonitoring(f"{name}-monitoring", cluster.id, cluster.name, group.name,
-                              group.location, workspace.workspace_id, child)  # fmt: skip
+            ClusterMonitoring(
+                f"{name}-monitoring",
+                cluster.id,
+                cluster.name,
+                group.name,
+                group.location,
+                workspace.workspace_id,
+                child,
+            )
         # What waits for the cluster's own nodes (with kataPoolPlacement system, the Kata nodes).
         self.managed_cluster = cluster
         # From the cluster's own answer, so the name is known once the pool exists.

@@ -1,6 +1,6 @@
-"""Reconcile the cluster once after the Kata pool is created or replaced (docs: `az aks update`).
-
-What the reconcile is for, when to switch it off and why it uses Azure's SDK: docs/reconcile.md.
+"""Reconcile the cluster once after the Kata pool is created or replaced (the docs' `az aks
+update`). What it is for, when to switch it off and why Azure's SDK does it and not az:
+docs/reconcile.md.
 
 A Pulumi dynamic resource whose `create` runs cloud.cluster_reconcile (GET the managed cluster,
 PUT it back, follow the operation). It is created with the pool and, through `replace_with`,
@@ -8,15 +8,15 @@ replaced (so `create` runs again) exactly when the pool is replaced; any other `
 leaves it alone. Deleting it undoes nothing: a reconcile leaves no object behind.
 
 Where the provider runs: the engine starts the dynamic provider as `python -u -m pulumi.dynamic`
-(pulumi/pulumi sdk/python/dist/pulumi-resource-pulumi-python) in the project directory (plugins
-are spawned in `plugin.Context.Pwd`, the project root: pkg/engine/deployment.go
-`ProjectInfoContext`, sdk/go/common/resource/plugin/plugin.go `ExecPlugin` sets `cmd.Dir`), so
-`-m` puts that directory on sys.path and the provider, unpickled there, imports this module
-(components/provider_loading.py, which also says what is wrong when it cannot: PYTHONSAFEPATH).
-The module therefore imports only pulumi, the standard library and pure project code at the top;
-the Azure SDK is imported inside `create`. The provider object holds no data: the login comes
-from the provider process's environment (cloud.arm_credentials), never from state, and the cloud
-(its name, an input) from the program, which chose it as azure-native does.
+in the project directory (pulumi/pulumi v3.259.0 sdk/python/dist/pulumi-resource-pulumi-python;
+plugins are spawned in the project root: pkg/engine/deployment.go `ProjectInfoContext`,
+sdk/go/common/resource/plugin/plugin.go `ExecPlugin` sets `cmd.Dir`), so `-m` puts that
+directory on sys.path and the provider, unpickled there, imports this module
+(components.provider_loading, which also says what is wrong when it cannot). At the top it
+imports only pulumi, the standard library, components.provider_loading and pure sandboxing code;
+cloud.* and the Azure SDK are imported inside `create`. The provider object holds no data: the
+login comes from the provider process's environment (cloud.arm_credentials), never from state,
+and the cloud (its name, an input) from the program, which chose it as azure-native does.
 """
 
 from __future__ import annotations
@@ -52,8 +52,11 @@ class ClusterReconcileProvider(ProjectProvider):
             login=choice.description,
             cloud=cloud,
         )
-        outs = {"cluster_id": props["cluster_id"], "provisioning_state": state,
-                "login": choice.description}  # fmt: skip
+        outs = {
+            "cluster_id": props["cluster_id"],
+            "provisioning_state": state,
+            "login": choice.description,
+        }
         return dynamic.CreateResult(id_=f"reconcile-{uuid.uuid4().hex}", outs=outs)
 
     def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> dynamic.DiffResult:
@@ -70,8 +73,12 @@ class ClusterReconcileResource(dynamic.Resource, module=MODULE, name="ClusterRec
     def __init__(
         self, name: str, cluster_id: pulumi.Input[str], cloud: str, opts: pulumi.ResourceOptions
     ) -> None:
-        props = {"cluster_id": cluster_id, "cloud": cloud, "provisioning_state": None,
-                 "login": None}  # fmt: skip
+        props = {
+            "cluster_id": cluster_id,
+            "cloud": cloud,
+            "provisioning_state": None,
+            "login": None,
+        }
         super().__init__(ClusterReconcileProvider(), name, props, opts)
 
 

@@ -63,9 +63,13 @@ def connect_existing_cluster(
     if problems := check(cluster):
         raise ConfigError(problems)
     return ExistingCluster(
-        name, resource_group_name, cluster_name, found.id, entra=bool(found.aad_profile),
+        name,
+        resource_group_name,
+        cluster_name,
+        found.id,
+        entra=bool(found.aad_profile),
         location=found.location or "",
-    )  # fmt: skip
+    )
 
 
 def network_ranges(profile: Any) -> dict[str, list[str]] | None:

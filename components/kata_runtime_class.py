@@ -8,11 +8,12 @@ resource's output, so the engine sends it only once the class was found. On time
 stops before the untrusted pod is sent, with a message that says what to do (the user's side
 of this: docs/reconcile.md).
 
-The kubeconfig is a secret input. The dynamic provider does not accept secrets
-(pulumi/dynamic/__main__.py `Configure`: acceptSecrets False), so the engine hands it over
-plainly and re-marks same-named outputs secret (sdk/go/common/resource/plugin/provider_plugin.go
-`annotateSecrets`); `create` returns no kubeconfig at all, and the input stays a secret in
-state. See components/cluster_reconcile.py for how the provider process finds this module.
+The kubeconfig is a secret input. The dynamic provider does not accept secrets (pulumi 3.272.0
+pulumi/dynamic/__main__.py `Configure`: acceptSecrets False), so the engine hands it over
+plainly and re-marks same-named outputs secret (pulumi/pulumi v3.259.0
+sdk/go/common/resource/plugin/provider_plugin.go `annotateSecrets`); `create` returns no
+kubeconfig at all, and the input stays a secret in state. components/provider_loading.py says
+how the provider process finds this module.
 """
 
 from __future__ import annotations

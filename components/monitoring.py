@@ -3,8 +3,8 @@ control plane's resource logs.
 
 Container Insights is the `omsagent` add-on with managed-identity auth (`useAADAuth`) plus the
 data collection rule and its association with the cluster, the three things Microsoft's
-managed-identity onboarding template sets (microsoft/Docker-Provider scripts/onboarding/aks/
-onboarding-using-msi-auth/existingClusterOnboarding.json). The ARM API the SDK uses for the
+managed-identity onboarding template sets (microsoft/Docker-Provider @ 1fd55ee scripts/onboarding/
+aks/onboarding-using-msi-auth/existingClusterOnboarding.json). The ARM API the SDK uses for the
 cluster (2025-09-01) has no Container Insights field in `azureMonitorProfile` (only Managed
 Prometheus `metrics`), so the add-on is the way. The workspace has to exist before the cluster
 (the add-on names it); the rule, its association and the diagnostic setting need the cluster.

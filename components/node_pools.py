@@ -93,12 +93,12 @@ class NodePoolArgs:
 # same with lifecycle ignore_changes on node_count, e.g. FairwindsOps/azure-terraform-modules#3).
 AUTOSCALED_COUNT = "count"
 # AKS cannot change a pool's zones ("You can't change the number of availability zones after you
-# create a node pool", articles/aks/reliability-availability-zones-configure.md, ms.date
-# 03/26/2026) and azure-native would send the change as an update (availabilityZones is not in
-# its forceNewMap): replace the pool instead, deleting it first. azure-native asks for
-# delete-before-replace only for replacements of its own (pulumi-azure-native
-# provider/pkg/provider/provider.go `Diff`: `deleteBeforeReplace := len(replaces) > 0`), and its
-# create refuses a pool whose name exists ("cannot create already existing resource").
+# create a node pool", articles/aks/reliability-availability-zones-configure.md, ms.date 03/26/2026)
+# and azure-native would send the change as an update (availabilityZones is not in its forceNewMap):
+# replace the pool instead, deleting it first. azure-native asks for delete-before-replace only for
+# replacements of its own (pulumi-azure-native provider/pkg/provider/provider.go @ 006a62a, `Diff`:
+# `deleteBeforeReplace := len(replaces) > 0`), and its create refuses a pool whose name exists
+# ("cannot create already existing resource").
 ZONES = "availabilityZones"
 
 

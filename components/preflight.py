@@ -2,24 +2,23 @@
 anything, as a Pulumi dynamic resource whose provider's `check` does the checking.
 
 Why `check`: the engine calls a provider's Check for every resource the program registers, in a
-preview as in an update (pulumi/pulumi pkg/resource/deploy/step_generator.go: `checkInputs`
+preview as in an update (pulumi/pulumi v3.259.0 pkg/resource/deploy/step_generator.go: `checkInputs`
 with `AllowUnknowns: DryRun`, then `issueCheckErrors`), and a CheckFailure stops the deployment
 there ("If the resource isn't valid, don't proceed any further": the step generator bails). The
 Python dynamic provider server calls `ResourceProvider.check(olds, news)` and sends its
-CheckFailures back (pulumi/dynamic/__main__.py `Check`); the engine prints each as "<type>
-resource '<name>' has a problem: <reason>" (sdk/go/common/diag/errors.go
-`GetResourceInvalidError`). Everything else (the resource group, the cluster, the pools)
-depends on this resource, so nothing is sent to Azure before it passed; `pulumi preview`
-fails in seconds instead of `pulumi up` failing after the cluster was created.
+CheckFailures back (pulumi 3.272.0 pulumi/dynamic/__main__.py `Check`); the engine prints each as
+"<type> resource '<name>' has a problem: <reason>" (sdk/go/common/diag/errors.go
+`GetResourceInvalidError`). Everything else (the resource group, the cluster, the pools) depends on
+this resource, so nothing is sent to Azure before it passed; `pulumi preview` fails in seconds
+instead of `pulumi up` failing after the cluster was created.
 
-Warnings: inside the provider process `pulumi.log` has no engine (`get_provider` configures the
-SDK without one) and only prints "warning: ..." to stderr, which the engine relays as an
-information line (sdk/go/common/resource/plugin/plugin.go `runtrace`). But the engine starts
-every provider plugin with its own address as the first argument (`newPlugin(...,
-[]string{host.ServerAddr()}, ...)` in provider_plugin.go; the Windows launcher passes it on,
-`-m pulumi.dynamic %*`; the Unix one was not read here), and that server is the Engine service
-whose `Log` takes a severity: the warnings go there, as WARNING diagnostics, and to stderr when
-no address arrived or the call fails.
+Warnings: inside the provider process `pulumi.log` has no engine (`get_provider` configures the SDK
+without one) and only prints "warning: ..." to stderr, which the engine relays as an information
+line (sdk/go/common/resource/plugin/plugin.go `runtrace`). But the engine starts every provider
+plugin with its own address as the first argument (`newPlugin(..., []string{host.ServerAddr()},
+...)` in provider_plugin.go; both launchers pass it on, `-m pulumi.dynamic %*` on Windows and `$@`
+elsewhere), and that server is the Engine service whose `Log` takes a severity: the warnings go
+there, as WARNING diagnostics, and to stderr when no address arrived or the call fails.
 
 The resource keeps its inputs (the needs, as data) in state, so the next run's `check` sees
 what the last run asked for (the quota check's fallback for auto-named clusters).
@@ -62,9 +61,12 @@ def warn(message: str, address: str | None) -> None:
 
             with grpc.insecure_channel(address) as channel:
                 request = engine_pb2.LogRequest(
-                    severity=engine_pb2.WARNING, message=message, urn="", streamId=0,
+                    severity=engine_pb2.WARNING,
+                    message=message,
+                    urn="",
+                    streamId=0,
                     ephemeral=False,
-                )  # fmt: skip
+                )
                 engine_pb2_grpc.EngineStub(channel).Log(request, timeout=LOG_TIMEOUT)
             return
         except Exception:  # the engine went away: stderr still reaches the output
@@ -98,8 +100,11 @@ class PreflightProvider(ProjectProvider):
         except CredentialConfigError as error:  # azure-native cannot sign in with it either
             return dynamic.CheckResult(news, [dynamic.CheckFailure("", f"preflight: {error}")])
         except Exception as error:  # a check that breaks must not block every deployment
-            warn(f"preflight: did not complete ({type(error).__name__}: {error}); set "
-                 "preflight: false to skip it", address)  # fmt: skip
+            warn(
+                f"preflight: did not complete ({type(error).__name__}: {error}); set "
+                "preflight: false to skip it",
+                address,
+            )
             return dynamic.CheckResult(news, [])
         for message in report.warnings:
             warn(f"preflight: {message}", address)
@@ -130,9 +135,12 @@ class SubscriptionPreflight(pulumi.ComponentResource):
     resource: PreflightResource
 
     def __init__(
-        self, name: str, needs: dict[str, Any], cloud: str,
+        self,
+        name: str,
+        needs: dict[str, Any],
+        cloud: str,
         opts: pulumi.ResourceOptions | None = None,
-    ) -> None:  # fmt: skip
+    ) -> None:
         from pulumi_azure_native import authorization
 
         super().__init__("aks-pod-sandboxing:azure:SubscriptionPreflight", name, None, opts)
@@ -141,8 +149,12 @@ class SubscriptionPreflight(pulumi.ComponentResource):
         )
         self.resource = PreflightResource(
             f"{name}-run",
-            {"subscription_id": client.subscription_id, "tenant_id": client.tenant_id,
-             "cloud": cloud, "needs": needs},
+            {
+                "subscription_id": client.subscription_id,
+                "tenant_id": client.tenant_id,
+                "cloud": cloud,
+                "needs": needs,
+            },
             pulumi.ResourceOptions(parent=self),
-        )  # fmt: skip
+        )
         self.register_outputs({})

@@ -1,12 +1,13 @@
 """How the dynamic providers' process finds this project's code, and what it says when it cannot.
 
 The engine runs a Python dynamic provider as `python -u -m pulumi.dynamic <engine address>`
-(pulumi/pulumi sdk/python/dist/pulumi-resource-pulumi-python, and the .cmd beside it) in the
-project directory, and unpickles the provider object there (pulumi/dynamic/__main__.py
-`get_provider`, dill). A provider class is pickled by reference, so the unpickling imports its
-module (`components.cluster_reconcile`, ...) from the project directory, which is on sys.path
-only because `-m` puts the current directory there. PYTHONSAFEPATH (Python 3.11+) turns that off,
-and the import would fail with a bare "No module named 'components'" traceback.
+(pulumi/pulumi v3.259.0 sdk/python/dist/pulumi-resource-pulumi-python, and the .cmd beside it) in
+the project directory, and unpickles the provider object there (pulumi 3.272.0
+pulumi/dynamic/__main__.py `get_provider`, dill). A provider class is pickled by reference, so the
+unpickling imports its module (`components.cluster_reconcile`, ...) from the project directory,
+which is on sys.path only because `-m` puts the current directory there. PYTHONSAFEPATH (Python
+3.11+) turns that off, and the import would fail with a bare "No module named 'components'"
+traceback.
 
 So a provider pickles itself as a call of `_load_provider`, a small function pickled by value
 (dill pickles a function its pickler cannot import by reference as code), which imports the
@@ -22,7 +23,7 @@ from typing import Any
 from pulumi import dynamic
 
 # The name dill records for the by-value function: a module that does not exist, so dill cannot
-# pickle it by reference (dill `_locate_function`), and pickles its code instead.
+# pickle it by reference (dill 0.4.1 `_locate_function`), and pickles its code instead.
 _BY_VALUE_MODULE = "aks_pod_sandboxing_provider_loader"
 
 

@@ -27,7 +27,8 @@ class SandboxPods(pulumi.ComponentResource):
     Kata pool is still being created.
 
     Each pod is replaced with the nodes it runs on (`replace_with`): deleting a node pool
-    deletes the pods running on its nodes (AKS docs, articles/aks/delete-node-pool.md), and a
+    deletes the pods running on its nodes (AKS docs, articles/aks/delete-node-pool.md @ fb060ab,
+    2026-08-21), and a
     bare Pod is never started again elsewhere, while Pulumi, seeing no change to the pod's own
     inputs, would not create it again. `untrusted_replaced_with`: the runtime-class wait, itself
     replaced with the Kata pool and the reconcile; `trusted_after`: the User pool, when there is

@@ -23,9 +23,13 @@ class SandboxPoolArgs:
 
 def _custom(name: str, manifest: Manifest, opts: pulumi.ResourceOptions) -> pulumi.Resource:
     return k8s.apiextensions.CustomResource(
-        name, api_version=manifest["apiVersion"], kind=manifest["kind"],
-        metadata=wire(manifest["metadata"]), spec=wire(manifest["spec"]), opts=opts,
-    )  # fmt: skip
+        name,
+        api_version=manifest["apiVersion"],
+        kind=manifest["kind"],
+        metadata=wire(manifest["metadata"]),
+        spec=wire(manifest["spec"]),
+        opts=opts,
+    )
 
 
 class SandboxPool(pulumi.ComponentResource):
@@ -54,44 +58,65 @@ class SandboxPool(pulumi.ComponentResource):
         child = pulumi.ResourceOptions(parent=self, provider=provider)
 
         def waiting_for(*resources: pulumi.Resource) -> pulumi.ResourceOptions:
-            return pulumi.ResourceOptions.merge(child, pulumi.ResourceOptions(
-                depends_on=list(resources)))  # fmt: skip
+            return pulumi.ResourceOptions.merge(
+                child, pulumi.ResourceOptions(depends_on=list(resources))
+            )
 
         bindings = []
         for policy, bound in args.policies:
             # sandboxes-templates-..., sandboxes-claims-...
             prefix = f"{name}-{policy['metadata']['name'].rsplit('-', 1)[-1]}"
             created = k8s.admissionregistration.v1.ValidatingAdmissionPolicy(
-                f"{prefix}-policy", metadata=wire(policy["metadata"]),
-                spec=wire(policy["spec"]), opts=child)  # fmt: skip
-            bindings.append(k8s.admissionregistration.v1.ValidatingAdmissionPolicyBinding(
-                f"{prefix}-binding", metadata=wire(bound["metadata"]),
-                spec=wire(bound["spec"]), opts=waiting_for(created)))  # fmt: skip
+                f"{prefix}-policy",
+                metadata=wire(policy["metadata"]),
+                spec=wire(policy["spec"]),
+                opts=child,
+            )
+            bindings.append(
+                k8s.admissionregistration.v1.ValidatingAdmissionPolicyBinding(
+                    f"{prefix}-binding",
+                    metadata=wire(bound["metadata"]),
+                    spec=wire(bound["spec"]),
+                    opts=waiting_for(created),
+                )
+            )
         objects = args.objects
         # No sandbox namespace before the policies that fence it are bound.
         namespace = k8s.core.v1.Namespace(
-            f"{name}-namespace", metadata=wire(objects.namespace["metadata"]),
-            opts=waiting_for(*bindings, *after))  # fmt: skip
+            f"{name}-namespace",
+            metadata=wire(objects.namespace["metadata"]),
+            opts=waiting_for(*bindings, *after),
+        )
         deny = objects.default_deny
         default_deny = k8s.networking.v1.NetworkPolicy(
-            f"{name}-default-deny", metadata=wire(deny["metadata"]), spec=wire(deny["spec"]),
-            opts=waiting_for(namespace))  # fmt: skip
+            f"{name}-default-deny",
+            metadata=wire(deny["metadata"]),
+            spec=wire(deny["spec"]),
+            opts=waiting_for(namespace),
+        )
         # The quota and the default sandbox size stand before any sandbox is started.
         fences = [register_fence(name, fence, waiting_for(namespace)) for fence in objects.fences]
-        template = _custom(f"{name}-template", objects.template,
-                           waiting_for(namespace, default_deny, *crds))  # fmt: skip
-        _custom(f"{name}-warm-pool", objects.warm_pool,
-                waiting_for(template, runtime_class, *fences))  # fmt: skip
+        template = _custom(
+            f"{name}-template", objects.template, waiting_for(namespace, default_deny, *crds)
+        )
+        _custom(
+            f"{name}-warm-pool", objects.warm_pool, waiting_for(template, runtime_class, *fences)
+        )
         _custom(f"{name}-cold-pool", objects.cold_pool, waiting_for(template, *fences))
         role = k8s.rbac.v1.Role(
-            f"{name}-role", metadata=wire(objects.role["metadata"]),
-            rules=wire(objects.role["rules"]), opts=waiting_for(namespace))  # fmt: skip
+            f"{name}-role",
+            metadata=wire(objects.role["metadata"]),
+            rules=wire(objects.role["rules"]),
+            opts=waiting_for(namespace),
+        )
         if binding := objects.role_binding:
             # Claimants get in once the template and the fences stand.
             k8s.rbac.v1.RoleBinding(
-                f"{name}-rolebinding", metadata=wire(binding["metadata"]),
-                role_ref=wire(binding["roleRef"]), subjects=wire(binding["subjects"]),
-                opts=waiting_for(namespace, role, template, default_deny, *fences,
-                                 *bindings))  # fmt: skip
+                f"{name}-rolebinding",
+                metadata=wire(binding["metadata"]),
+                role_ref=wire(binding["roleRef"]),
+                subjects=wire(binding["subjects"]),
+                opts=waiting_for(namespace, role, template, default_deny, *fences, *bindings),
+            )
         self.namespace = namespace.metadata.name
         self.register_outputs({"namespace": self.namespace})

@@ -25,8 +25,10 @@ FENCE_KINDS: dict[str, type[Any]] = {
     "ResourceQuota": k8s.core.v1.ResourceQuota,
 }
 FENCE_SUFFIXES = {
-    LIMIT_RANGE: "limitrange", RESOURCE_QUOTA: "quota", PRIORITY_QUOTA: "priority-quota"
-}  # fmt: skip
+    LIMIT_RANGE: "limitrange",
+    RESOURCE_QUOTA: "quota",
+    PRIORITY_QUOTA: "priority-quota",
+}
 
 
 class SandboxTenant(pulumi.ComponentResource):

@@ -41,17 +41,21 @@ class TenantAdmission(pulumi.ComponentResource):
             (f"{name}-secrets", secret_admission.policy()),
         ):
             policy = k8s.admissionregistration.v1.ValidatingAdmissionPolicy(
-                f"{prefix}-policy", metadata=wire(manifest["metadata"]),
-                spec=wire(manifest["spec"]), opts=child,
-            )  # fmt: skip
+                f"{prefix}-policy",
+                metadata=wire(manifest["metadata"]),
+                spec=wire(manifest["spec"]),
+                opts=child,
+            )
             bound = tenant_admission.binding(manifest["metadata"]["name"])
             # A binding whose policy does not exist yet is accepted but enforces nothing.
             after_policy = pulumi.ResourceOptions(depends_on=[policy])
-            self.bindings.append(k8s.admissionregistration.v1.ValidatingAdmissionPolicyBinding(
-                f"{prefix}-binding",
-                metadata=wire(bound["metadata"]),
-                spec=wire(bound["spec"]),
-                opts=pulumi.ResourceOptions.merge(child, after_policy),
-            ))  # fmt: skip
+            self.bindings.append(
+                k8s.admissionregistration.v1.ValidatingAdmissionPolicyBinding(
+                    f"{prefix}-binding",
+                    metadata=wire(bound["metadata"]),
+                    spec=wire(bound["spec"]),
+                    opts=pulumi.ResourceOptions.merge(child, after_policy),
+                )
+            )
             policy_names.append(policy.metadata.name)
         self.register_outputs({"policyNames": policy_names})

@@ -75,10 +75,12 @@ class OsSkuMinors:
 # is supported in Kubernetes versions 1.28 to 1.36" and "You need to update your OS SKU to a
 # supported OS option before upgrading your Kubernetes version to 1.37+".
 AZURE_LINUX3 = OsSkuMinors(
-    "AzureLinux3", (1, 28), (1, 36),
+    "AzureLinux3",
+    (1, 28),
+    (1, 36),
     "learn.microsoft.com/azure/aks/upgrade-os-version (ms.date 07/13/2026): AzureLinux3 is "
     "supported in Kubernetes 1.28 to 1.36; change the OS SKU before upgrading to 1.37+",
-)  # fmt: skip
+)
 # The same page: osSKU AzureLinux is "Azure Linux 2.0 ... for Kubernetes version 1.27 to 1.31.
 # Azure Linux 3.0 is default for Kubernetes version 1.32+". Azure Linux 2.0 is retired:
 # learn.microsoft.com/azure/aks includes/azure-linux-retirement (ms.date 12/16/2025): "Beginning on
@@ -178,8 +180,10 @@ def window_from_get_versions(data: Any, source: str) -> SupportWindow:
     "patchVersions": {"1.35.1": {"upgrades": [..]}}}]}. ValueError when it is not one."""
     values = data.get("values") if isinstance(data, dict) else None
     if not isinstance(values, list):
-        raise ValueError('not a list of AKS versions: expected {"values": [...]} as printed by '
-                         "`az aks get-versions --location <region> -o json`")  # fmt: skip
+        raise ValueError(
+            'not a list of AKS versions: expected {"values": [...]} as printed by '
+            "`az aks get-versions --location <region> -o json`"
+        )
     standard, lts, preview = [], [], []
     default: Minor | None = None
     patches: dict[Minor, tuple[str, ...]] = {}
@@ -198,9 +202,13 @@ def window_from_get_versions(data: Any, source: str) -> SupportWindow:
             default = minor
         patches[minor] = tuple(sorted(entry.get("patchVersions") or {}))
     return SupportWindow(
-        tuple(sorted(standard)), tuple(sorted(lts)), default, source,
-        preview=tuple(sorted(preview)), patches=patches,
-    )  # fmt: skip
+        tuple(sorted(standard)),
+        tuple(sorted(lts)),
+        default,
+        source,
+        preview=tuple(sorted(preview)),
+        patches=patches,
+    )
 
 
 # --- Which window and which day the checks use -----------------------------------------------

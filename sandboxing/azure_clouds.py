@@ -38,26 +38,40 @@ class AzureCloud:
 
 
 PUBLIC = AzureCloud(
-    "public", "login.microsoftonline.com", "https://management.azure.com",
-    "https://management.core.windows.net//.default", "AzureCloud",
-)  # fmt: skip
+    "public",
+    "login.microsoftonline.com",
+    "https://management.azure.com",
+    "https://management.core.windows.net//.default",
+    "AzureCloud",
+)
 US_GOVERNMENT = AzureCloud(
-    "usgovernment", "login.microsoftonline.us", "https://management.usgovcloudapi.net",
-    "https://management.core.usgovcloudapi.net//.default", "AzureUSGovernment",
-)  # fmt: skip
+    "usgovernment",
+    "login.microsoftonline.us",
+    "https://management.usgovcloudapi.net",
+    "https://management.core.usgovcloudapi.net//.default",
+    "AzureUSGovernment",
+)
 CHINA = AzureCloud(
-    "china", "login.chinacloudapi.cn", "https://management.chinacloudapi.cn",
-    "https://management.core.chinacloudapi.cn//.default", "AzureChinaCloud",
-)  # fmt: skip
+    "china",
+    "login.chinacloudapi.cn",
+    "https://management.chinacloudapi.cn",
+    "https://management.core.chinacloudapi.cn//.default",
+    "AzureChinaCloud",
+)
 CLOUDS = {cloud.name: cloud for cloud in (PUBLIC, US_GOVERNMENT, CHINA)}
 
 # Every name azure-native accepts (lower case), and the cloud it means (cloud.go `FromName`).
 CLOUD_NAMES: dict[str, AzureCloud] = {
-    "public": PUBLIC, "azurecloud": PUBLIC,
-    "usgov": US_GOVERNMENT, "usgovernment": US_GOVERNMENT, "azureusgovernment": US_GOVERNMENT,
-    "azureusgovernmentcloud": US_GOVERNMENT, "usgovernmentl4": US_GOVERNMENT,
-    "china": CHINA, "azurechinacloud": CHINA,
-}  # fmt: skip
+    "public": PUBLIC,
+    "azurecloud": PUBLIC,
+    "usgov": US_GOVERNMENT,
+    "usgovernment": US_GOVERNMENT,
+    "azureusgovernment": US_GOVERNMENT,
+    "azureusgovernmentcloud": US_GOVERNMENT,
+    "usgovernmentl4": US_GOVERNMENT,
+    "china": CHINA,
+    "azurechinacloud": CHINA,
+}
 
 ENVIRONMENT_CONFIG = "azure-native:environment"
 METADATA_HOST_CONFIG = "azure-native:metadataHost"

@@ -6,10 +6,11 @@ configuration table (docs/configuration.md) and every message read these values 
 retyping them.
 Sources: Microsoft Learn "Pod Sandboxing with Azure Kubernetes Service" (use-pod-sandboxing),
 "Manage system node pools" (use-system-pools), "Node resource reservations"
-(node-resource-reservations) and "AKS quotas and regional limits" (quotas-skus-regions); the
-WorkloadRuntime and agent-pool count in Azure/azure-rest-api-specs
+(node-resource-reservations) and "AKS quotas and regional limits" (quotas-skus-regions), as
+MicrosoftDocs/azure-aks-docs @ fb060ab (2026-08-21) has them; the WorkloadRuntime and agent-pool
+count in Azure/azure-rest-api-specs
 specification/containerservice/resource-manager/Microsoft.ContainerService/aks/stable/2025-09-01/
-managedClusters.json; new Kata VM families in Azure/AKS CHANGELOG.md.
+managedClusters.json; new Kata VM families in Azure/AKS CHANGELOG.md (@ 8d1c890, 2026-08-07).
 """
 
 from __future__ import annotations
@@ -102,7 +103,7 @@ POD_SECURITY_VERSION = "v1.33"
 
 # admissionregistration.k8s.io/v1 ValidatingAdmissionPolicy is GA (served by default) since 1.30
 # (kubernetes.io/docs/reference/access-authn-authz/validating-admission-policy); its CEL has the
-# Kubernetes quantity library since 1.28 (k8s.io/apiserver pkg/cel/environment/base.go).
+# Kubernetes quantity library since 1.28 (k8s.io/apiserver v0.36.3 pkg/cel/environment/base.go).
 ADMISSION_POLICY_MIN_KUBERNETES = (1, 30)
 # The Azure Instance Metadata Service (and its tokens): never reachable from a tenant pod.
 INSTANCE_METADATA_ADDRESS = "169.254.169.254"
@@ -112,13 +113,13 @@ TENANT_LABEL = "pod-sandboxing.aks.io/tenant"
 # --- Tenant fences: what a tenant namespace may not reach or use ------------------------------
 # (facts the fences in sandboxing/fences read; each with its source and the date it was true)
 
-# Addresses on the Azure host that no sandboxed pod needs (every egress allow-list entry leaves
-# them out). 168.63.129.16 is the "virtual public IP address ... used to facilitate a
-# communication channel to Azure platform resources": VM agent (WireServer), platform DNS, DHCP,
-# load-balancer probes (MicrosoftDocs/azure-docs articles/virtual-network/
-# what-is-ip-address-168-63-129-16.md @ 0fa7eaf; true in 2026). The link-local /16 holds IMDS
-# 169.254.169.254 (AKS docs articles/aks/imds-restriction.md: "by default accessible from all
-# pods") and, with AKS LocalDNS on, the node-local resolvers 169.254.10.10 and 169.254.10.11
+# Addresses on the Azure host that no sandboxed pod needs (every egress allow-list entry leaves them
+# out). 168.63.129.16 is the "virtual public IP address ... used to facilitate a communication
+# channel to Azure platform resources": VM agent (WireServer), platform DNS, DHCP, load-balancer
+# probes (MicrosoftDocs/azure-docs articles/virtual-network/what-is-ip-address-168-63-129-16.md @
+# 0fa7eaf; true in 2026). The link-local /16 holds IMDS 169.254.169.254 (AKS docs
+# articles/aks/imds-restriction.md, ms.date 05/30/2025: "by default accessible from all pods") and,
+# with AKS LocalDNS on, the node-local resolvers 169.254.10.10 and 169.254.10.11
 # (articles/aks/localdns-custom.md; MicrosoftDocs/azure-aks-docs @ fb060ab, 2026-08-21).
 AZURE_HOST_ADDRESS = "168.63.129.16"
 LINK_LOCAL_RANGE = "169.254.0.0/16"
@@ -142,10 +143,11 @@ AKS_SERVICE_CIDR = "10.0.0.0/16"
 AGENT_POOL_LABEL = "kubernetes.azure.com/agentpool"
 
 # Priority: the two built-in classes above every user class (kubernetes/kubernetes
-# pkg/apis/scheduling/types.go: HighestUserDefinablePriority = 1000000000, SystemCriticalPriority
-# = 2 x that; "system-" is reserved for them). Any namespace may use them since Kubernetes 1.17
-# (kubernetes/kubernetes#76310), and AKS cannot restrict them with an admission configuration
-# (articles/aks/faq.yml: "you can't modify the list of admission controllers").
+# pkg/apis/scheduling/types.go @ 056a015: HighestUserDefinablePriority = 1000000000,
+# SystemCriticalPriority = 2 x that; "system-" is reserved for them). Any namespace may use them
+# since Kubernetes 1.17 (kubernetes/kubernetes#76310), and AKS cannot restrict them with an
+# admission configuration (articles/aks/faq.yml, ms.date 11/06/2023: "you can't modify the list of
+# admission controllers").
 SYSTEM_PRIORITY_CLASSES = ("system-node-critical", "system-cluster-critical")
 SYSTEM_PRIORITY_PREFIX = "system-"
 HIGHEST_USER_PRIORITY = 1_000_000_000
@@ -157,9 +159,15 @@ HIGHEST_USER_PRIORITY = 1_000_000_000
 # classes made later (Azure Container Storage's `local-csi`, `acstor-<pool>`, your own) are fenced
 # by the storage admission policy, which does allow-list.
 AKS_STORAGE_CLASSES = (
-    "default", "managed-csi", "managed-csi-premium", "managed-csi-premium-v2", "azurefile-csi",
-    "azurefile-csi-premium", "azureblob-nfs-premium", "azureblob-fuse-premium",
-)  # fmt: skip
+    "default",
+    "managed-csi",
+    "managed-csi-premium",
+    "managed-csi-premium-v2",
+    "azurefile-csi",
+    "azurefile-csi-premium",
+    "azureblob-nfs-premium",
+    "azureblob-fuse-premium",
+)
 
 # Node disk: the kubelet on AKS nodes evicts pods below 10% free node filesystem ("--eviction-
 # hard": "memory.available<750Mi,nodefs.available<10%,nodefs.inodesFree<5%", Azure/karpenter-
@@ -291,8 +299,14 @@ def kata_vm_family(size: VmSize) -> VmFamily | None:
 
 # kube-reserved CPU by node vCPUs (AKS docs table); larger nodes: the last step.
 KUBE_RESERVED_MILLICPU: tuple[tuple[int, int], ...] = (
-    (1, 60), (2, 100), (4, 140), (8, 180), (16, 260), (32, 420), (64, 740),
-)  # fmt: skip
+    (1, 60),
+    (2, 100),
+    (4, 140),
+    (8, 180),
+    (16, 260),
+    (32, 420),
+    (64, 740),
+)
 MAX_PODS_PER_NODE = 250  # Azure CNI Overlay default
 EVICTION_THRESHOLD_MIB = 100
 # kube-reserved memory = min(20 MiB x maxPods + 50 MiB, 25% of the node's memory)
@@ -304,7 +318,8 @@ KUBE_RESERVED_MEMORY_CAP = 0.25
 
 # AKS's OS disk when osDiskSizeGB is not set: "The default node OS disk configuration in AKS uses
 # 128 GB, which means that you need a VM size that has a cache larger than 128 GB" (AKS docs,
-# MicrosoftDocs/azure-aks-docs articles/aks/create-node-pools.md); the smallest AKS image is 30 GB.
+# MicrosoftDocs/azure-aks-docs articles/aks/create-node-pools.md, ms.date 07/13/2026); the smallest
+# AKS image is 30 GB.
 DEFAULT_OS_DISK_GIB = 128
 MIN_OS_DISK_GIB = 30
 MAX_OS_DISK_GIB = 2048  # the ARM schema's maximum of osDiskSizeGB
@@ -321,14 +336,22 @@ LOG_ANALYTICS_SKU = "PerGB2018"
 CONTROL_PLANE_LOG_CATEGORIES = ("kube-audit-admin", "kube-apiserver", "guard")
 # Container Insights' data collection rule, as Microsoft's managed-identity onboarding template
 # creates it (microsoft/Docker-Provider scripts/onboarding/aks/onboarding-using-msi-auth/
-# existingClusterOnboarding.json and existingClusterParam.json): these streams, minus the legacy
-# ContainerLog (v1) table and the network flow logs, which need a data collection endpoint.
+# existingClusterOnboarding.json @ 1fd55ee and existingClusterParam.json @ 551de54): these streams,
+# minus the legacy ContainerLog (v1) table and the network flow logs, which need a data collection
+# endpoint.
 CONTAINER_INSIGHTS_STREAMS = (
-    "Microsoft-ContainerLogV2", "Microsoft-KubeEvents", "Microsoft-KubePodInventory",
-    "Microsoft-KubeNodeInventory", "Microsoft-KubePVInventory", "Microsoft-KubeServices",
-    "Microsoft-KubeMonAgentEvents", "Microsoft-InsightsMetrics", "Microsoft-ContainerInventory",
-    "Microsoft-ContainerNodeInventory", "Microsoft-Perf",
-)  # fmt: skip
+    "Microsoft-ContainerLogV2",
+    "Microsoft-KubeEvents",
+    "Microsoft-KubePodInventory",
+    "Microsoft-KubeNodeInventory",
+    "Microsoft-KubePVInventory",
+    "Microsoft-KubeServices",
+    "Microsoft-KubeMonAgentEvents",
+    "Microsoft-InsightsMetrics",
+    "Microsoft-ContainerInventory",
+    "Microsoft-ContainerNodeInventory",
+    "Microsoft-Perf",
+)
 CONTAINER_INSIGHTS_INTERVAL = "1m"
 
 # --- System pool for system pods only --------------------------------------------------------
@@ -336,8 +359,9 @@ CONTAINER_INSIGHTS_INTERVAL = "1m"
 CRITICAL_ADDONS_ONLY_TAINT = "CriticalAddonsOnly=true:NoSchedule"
 USER_POOL_NAME = "userpool"
 # The label AKS puts on every node with its pool's name (AKS docs, MicrosoftDocs/azure-aks-docs
-# articles/aks/use-labels.md, reserved system labels: `kubernetes.azure.com/agentpool` =
-# "<agent pool name>"). The untrusted pod selects its Kata pool by it.
+# articles/aks/use-labels.md, ms.date 06/10/2024, reserved system labels:
+# `kubernetes.azure.com/agentpool` = "<agent pool name>"). The untrusted pod selects its Kata pool
+# by it.
 AGENT_POOL_LABEL = "kubernetes.azure.com/agentpool"
 
 
@@ -351,7 +375,8 @@ class LocalDisks:
 
 
 # An ephemeral OS disk lives on the cache disk when the size has one, else on the temp disk
-# (AKS docs articles/aks/concepts-storage.md "Ephemeral OS disks in AKS": sizes with a cache
+# (AKS docs articles/aks/concepts-storage.md, ms.date 07/30/2026, "Ephemeral OS disks in AKS":
+# sizes with a cache
 # use it "instead of temporary storage"). Figures: Azure's size pages, MicrosoftDocs/
 # azure-compute-docs articles/virtual-machines/sizes/general-purpose/<family>-series.md, tab
 # "Local Storage" (Dsv3: temp 16 GiB and cache 50 GiB at 2 vCPUs, linear; Ddsv5: temp 75 GiB at

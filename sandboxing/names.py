@@ -1,9 +1,10 @@
 """The shapes of the Azure and Kubernetes names and values the config carries, as patterns.
 
 Sources: ARM's agentPool name pattern and the resource-group and managed-cluster name rules
-(Azure/azure-rest-api-specs, Microsoft.ContainerService and Microsoft.Resources specs);
-Kubernetes' DNS-1123 label and subdomain (kubernetes/apimachinery pkg/util/validation
-validation.go) and taint syntax (`kubectl taint`, key=value:Effect).
+(Azure/azure-rest-api-specs, Microsoft.ContainerService and Microsoft.Resources specs); Kubernetes'
+DNS-1123 label and subdomain (kubernetes/kubernetes @ 008b365
+staging/src/k8s.io/apimachinery/pkg/util/validation/validation.go) and taint syntax (`kubectl
+taint`, key=value:Effect).
 """
 
 from __future__ import annotations

@@ -38,20 +38,24 @@ class FeatureNeed:
 
 
 ENCRYPTION_AT_HOST = FeatureNeed(
-    "Microsoft.Compute", "EncryptionAtHost", True,
+    "Microsoft.Compute",
+    "EncryptionAtHost",
+    True,
     "enableEncryptionAtHost: AKS refuses host encryption until the subscription has the feature "
     "(learn.microsoft.com/azure/aks/enable-host-encryption)",
-)  # fmt: skip
+)
 # Not in the Pod Sandboxing page's history up to its ms.date 11/18/2025 revision (MicrosoftDocs/
 # azure-aks-docs articles/aks/use-pod-sandboxing.md @ fb060abe, 2026-08-21: `git log -S` finds
 # it in no revision); a later revision reportedly lists it as a prerequisite. Subscriptions
 # without it have seen public IP creation fail with SubscriptionNotRegisteredForFeature
 # (Azure/azure-cli#11954), and an AKS cluster creates a public IP for its load balancer.
 BRING_YOUR_OWN_PUBLIC_IP = FeatureNeed(
-    "Microsoft.Network", "AllowBringYourOwnPublicIpAddress", False,
+    "Microsoft.Network",
+    "AllowBringYourOwnPublicIpAddress",
+    False,
     "not in the Pod Sandboxing docs as of Aug 2026, reportedly listed as a prerequisite by a "
     "later revision; public IP creation (the cluster's load balancer) has failed without it",
-)  # fmt: skip
+)
 
 
 @dataclass(frozen=True)

@@ -45,8 +45,7 @@ def restricted_namespace(name: str, extra_labels: Mapping[str, str] | None = Non
     for mode in ("enforce", "audit", "warn"):
         labels[f"pod-security.kubernetes.io/{mode}"] = "restricted"
         labels[f"pod-security.kubernetes.io/{mode}-version"] = version
-    return {"apiVersion": "v1", "kind": "Namespace",
-            "metadata": {"name": name, "labels": labels}}  # fmt: skip
+    return {"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": name, "labels": labels}}
 
 
 def namespace(settings: Settings) -> Manifest:
@@ -173,8 +172,13 @@ class PodPair:
 
     def all(self) -> list[Manifest]:
         """Every object, in apply order."""
-        return [self.namespace, self.service_account, self.network_policy, self.trusted,
-                self.untrusted]  # fmt: skip
+        return [
+            self.namespace,
+            self.service_account,
+            self.network_policy,
+            self.trusted,
+            self.untrusted,
+        ]
 
 
 def pod_pair(settings: Settings) -> PodPair:
@@ -212,6 +216,8 @@ def sandboxed_pod_violations(spec: Mapping[str, Any]) -> list[str]:
         memory = ((container.get("resources") or {}).get("limits") or {}).get("memory")
         mib = memory_mib(str(memory)) if memory is not None else None
         if mib is None or mib < catalog.MIN_POD_VM_MEMORY_MIB:
-            problems.append(f"container {name!r} needs a memory limit of at least "
-                            f"{catalog.MIN_POD_VM_MEMORY_MIB}Mi (got {memory!r})")  # fmt: skip
+            problems.append(
+                f"container {name!r} needs a memory limit of at least "
+                f"{catalog.MIN_POD_VM_MEMORY_MIB}Mi (got {memory!r})"
+            )
     return problems

@@ -19,37 +19,69 @@ def jwt(claims: dict[str, object]) -> str:
 
 
 # hashicorp/terraform-provider-azurerm#20867 (the response had X-Ms-Failure-Cause: gateway)
-EXPIRED = {"error": {"code": "ExpiredAuthenticationToken", "message": (
-    "The access token expiry UTC time '3/19/2023 8:55:46 AM' is earlier than current UTC time "
-    "'3/19/2023 8:55:57 AM'.")}}  # fmt: skip
+EXPIRED = {
+    "error": {
+        "code": "ExpiredAuthenticationToken",
+        "message": (
+            "The access token expiry UTC time '3/19/2023 8:55:46 AM' is earlier than current UTC "
+            "time '3/19/2023 8:55:57 AM'."
+        ),
+    }
+}
 # Azure/BatchExplorer#2044
-WRONG_TENANT = {"error": {"code": "InvalidAuthenticationTokenTenant", "message": (
-    "The access token is from the wrong issuer 'https://sts.windows.net/t1/'. It must match the "
-    "tenant 'https://sts.windows.net/t2/' associated with this subscription.")}}  # fmt: skip
+WRONG_TENANT = {
+    "error": {
+        "code": "InvalidAuthenticationTokenTenant",
+        "message": (
+            "The access token is from the wrong issuer 'https://sts.windows.net/t1/'. It must "
+            "match the tenant 'https://sts.windows.net/t2/' associated with this subscription."
+        ),
+    }
+}
 # microsoft/azure-tools-for-java#2000
-WRONG_AUDIENCE = {"error": {"code": "InvalidAuthenticationTokenAudience", "message": (
-    "The access token has been obtained for wrong audience or resource "
-    "'https://graph.windows.net/'.")}}  # fmt: skip
+WRONG_AUDIENCE = {
+    "error": {
+        "code": "InvalidAuthenticationTokenAudience",
+        "message": (
+            "The access token has been obtained for wrong audience or resource "
+            "'https://graph.windows.net/'."
+        ),
+    }
+}
 # The challenge ARM sends with a 401 (Azure/azure-sdk-for-python sdk/core/azure-mgmt-core/tests/
 # test_authentication.py @ f4299dd3).
-CHALLENGE = ('Bearer authorization_uri="https://login.windows.net/", error="invalid_token", '
-             'error_description="The authentication failed because of missing \'Authorization\' '
-             'header."')  # fmt: skip
+CHALLENGE = (
+    'Bearer authorization_uri="https://login.windows.net/", error="invalid_token", '
+    "error_description=\"The authentication failed because of missing 'Authorization' "
+    'header."'
+)
 
 
 def forbidden(action: str, scope: str) -> dict[str, object]:
     """403 AuthorizationFailed, as captured in Azure/ARO-RP#66."""
-    return {"error": {"code": "AuthorizationFailed", "message": (
-        "The client 'b9bc1545-0000-0000-0000-000000000001' with object id "
-        "'b9bc1545-0000-0000-0000-000000000001' does not have authorization to perform action "
-        f"'{action}' over scope '{scope}' or the scope is invalid. If access was recently "
-        "granted, please refresh your credentials.")}}  # fmt: skip
+    return {
+        "error": {
+            "code": "AuthorizationFailed",
+            "message": (
+                "The client 'b9bc1545-0000-0000-0000-000000000001' with object id "
+                "'b9bc1545-0000-0000-0000-000000000001' does not have authorization to perform "
+                f"action '{action}' over scope '{scope}' or the scope is invalid. If access was "
+                "recently granted, please refresh your credentials."
+            ),
+        }
+    }
 
 
 def throttled(subscription: str, seconds: int) -> dict[str, object]:
     """429 with ARM's subscription throttling code (SubscriptionRequestsThrottled)."""
-    return {"error": {"code": "SubscriptionRequestsThrottled", "message": (
-        f"Number of 'read' requests for subscription '{subscription}' actor "
-        "'b9bc1545-0000-0000-0000-000000000001' exceeded. Please try again after "
-        f"'{seconds}' seconds after the additional tokens are available. Refer to "
-        "https://aka.ms/arm-throttling for additional information.")}}  # fmt: skip
+    return {
+        "error": {
+            "code": "SubscriptionRequestsThrottled",
+            "message": (
+                f"Number of 'read' requests for subscription '{subscription}' actor "
+                "'b9bc1545-0000-0000-0000-000000000001' exceeded. Please try again after "
+                f"'{seconds}' seconds after the additional tokens are available. Refer to "
+                "https://aka.ms/arm-throttling for additional information."
+            ),
+        }
+    }

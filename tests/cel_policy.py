@@ -1,10 +1,11 @@
 """Admission-policy CEL evaluated with cel-python (celpy), as the API server would evaluate it.
 
-celpy implements the CEL language (macros `all`/`exists`/`filter`/`map`, `has()`, `in`, `size`,
-the conditional) but not the Kubernetes libraries. Two functions the policies use come from them
-and are stood in for here: `quantity(...)`/`isLessThan` (k8s.io/apiserver pkg/cel/library
-quantity.go, compared here with sandboxing.quantities) and the strings extension's `join`
-(cel-go ext/strings.go). The standard `contains` is replaced too (see `_contains`).
+celpy implements the CEL language (macros `all`/`exists`/`filter`/`map`, `has()`, `in`, `size`, the
+conditional) but not the Kubernetes libraries. Two functions the policies use come from them and are
+stood in for here: `quantity(...)`/`isLessThan` (k8s.io/apiserver v0.36.3 pkg/cel/library
+quantity.go, compared here with sandboxing.quantities) and the strings extension's `join` (cel-go
+v0.26.0 ext/strings.go, the version k8s.io/apiserver v0.36.3 requires). The standard `contains` is
+replaced too (see `_contains`).
 
 The variables a ValidatingAdmissionPolicy sees (kubernetes.io/docs/reference/access-authn-authz/
 validating-admission-policy, "Validation expression"): `object`, `oldObject` (null on CREATE),
@@ -56,8 +57,11 @@ def _contains(text: Any, part: Any) -> celtypes.BoolType:
 
 
 FUNCTIONS = {
-    "quantity": _quantity, "isLessThan": _is_less_than, "join": _join, "contains": _contains,
-}  # fmt: skip
+    "quantity": _quantity,
+    "isLessThan": _is_less_than,
+    "join": _join,
+    "contains": _contains,
+}
 
 
 def evaluate(expression: str, activation: dict[str, Any]) -> Any:
@@ -143,5 +147,9 @@ def _message(validation: dict[str, Any], activation: dict[str, Any]) -> str:
 
 def _resource(obj: dict[str, Any]) -> str:
     """The plural resource name of the kinds the tests send."""
-    return {"Pod": "pods", "Service": "services", "PersistentVolumeClaim":
-            "persistentvolumeclaims", "Secret": "secrets"}.get(obj.get("kind", ""), "")  # fmt: skip
+    return {
+        "Pod": "pods",
+        "Service": "services",
+        "PersistentVolumeClaim": "persistentvolumeclaims",
+        "Secret": "secrets",
+    }.get(obj.get("kind", ""), "")

@@ -44,10 +44,12 @@ def _strict(schema: Any) -> Any:
 def validator(release: str, group: str, kind: str, version: str) -> jsonschema.Draft7Validator:
     """The validator of `kind` in `group` at `version`, from the vendored release's CRD."""
     (definition,) = [
-        o for o in release_objects(release)
-        if o["kind"] == "CustomResourceDefinition" and o["spec"]["group"] == group
+        o
+        for o in release_objects(release)
+        if o["kind"] == "CustomResourceDefinition"
+        and o["spec"]["group"] == group
         and o["spec"]["names"]["kind"] == kind
-    ]  # fmt: skip
+    ]
     (served,) = [v for v in definition["spec"]["versions"] if v["name"] == version]
     return jsonschema.Draft7Validator(_strict(served["schema"]["openAPIV3Schema"]))
 

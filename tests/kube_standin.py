@@ -7,20 +7,21 @@ client is mocked:
 - objects (RuntimeClass, Node, Pod) as JSON, missing ones as a 404 `Status`;
 - authentication like kube-apiserver: a bearer token, or a client certificate that the TLS layer
   only requests and the x509 authenticator then verifies, answering 401 "Unauthorized" for an
-  expired one (k8s.io/apiserver pkg/server/secure_serving.go `tls.RequestClientCert`,
+  expired one (k8s.io/apiserver v0.36.3 pkg/server/secure_serving.go `tls.RequestClientCert`,
   pkg/authentication/request/x509/x509.go);
 - API groups it does not know itself through `Cluster.extensions` (tests/sandbox_standin.py
   serves the agent-sandbox CRDs that way): writes (POST, DELETE) and watches (`?watch=true`,
   one JSON event per line on a response that ends when the watch does, as kube-apiserver
   streams them);
-- `pods/log` with the apiserver's container choice (pkg/registry/core/pod/strategy.go
-  `validateContainer`: "a container name must be specified for pod %s, choose one of: %s",
-  "container %s is not valid for pod %s"), the kubelet's container-state rules
-  (pkg/kubelet/kubelet_pods.go `validateContainerLogStatus`: a waiting container with a previous
-  termination serves that stopped container's log, else "container %q in pod %q is waiting to
-  start: %v"), its errors relayed as 400 BadRequest with the kubelet's text as message
-  (k8s.io/apiserver pkg/registry/generic/rest/response_checker.go), and `tailLines` applied
-  before `limitBytes` (pkg/kubelet/kuberuntime/logs/logs.go `ReadLogs`).
+- `pods/log` with the apiserver's container choice (kubernetes/kubernetes @ 008b365
+  pkg/registry/core/pod/strategy.go `validateContainer`: "a container name must be specified for pod
+  %s, choose one of: %s", "container %s is not valid for pod %s"), the kubelet's container-state
+  rules (kubernetes/kubernetes @ df5f024 pkg/kubelet/kubelet_pods.go `validateContainerLogStatus`: a
+  waiting container with a previous termination serves that stopped container's log, else "container
+  %q in pod %q is waiting to start: %v"), its errors relayed as 400 BadRequest with the kubelet's
+  text as message (k8s.io/apiserver v0.36.3 pkg/registry/generic/rest/response_checker.go), and
+  `tailLines` applied before `limitBytes` (kubernetes/kubernetes @ 04791b4
+  pkg/kubelet/kuberuntime/logs/logs.go `ReadLogs`).
 
 TLS material comes from tests/tls_material.py `pki()`: made once per test session.
 """
@@ -55,8 +56,15 @@ _NO_CHECK_TIME = 0x200000
 
 
 def status_body(code: int, reason: str, message: str) -> dict[str, Any]:
-    return {"kind": "Status", "apiVersion": "v1", "metadata": {}, "status": "Failure",
-            "message": message, "reason": reason, "code": code}  # fmt: skip
+    return {
+        "kind": "Status",
+        "apiVersion": "v1",
+        "metadata": {},
+        "status": "Failure",
+        "message": message,
+        "reason": reason,
+        "code": code,
+    }
 
 
 UNAUTHORIZED: Response = (401, status_body(401, "Unauthorized", "Unauthorized"))
@@ -93,8 +101,9 @@ class Cluster:
     overrides: dict[str, Response] = field(default_factory=dict)  # path -> fixed answer
     extensions: list[Extension] = field(default_factory=list)
 
-    def handle(self, method: str, path: str, query: dict[str, list[str]],
-               body: Any) -> Response | WatchEvents:  # fmt: skip
+    def handle(
+        self, method: str, path: str, query: dict[str, list[str]], body: Any
+    ) -> Response | WatchEvents:
         if path in self.overrides:
             return self.overrides[path]
         for extension in self.extensions:
@@ -132,8 +141,10 @@ class Cluster:
         container = query.get("container", [""])[0]
         if not container:
             if len(names) != 1:  # Go's %s of a []string: "[a b]"
-                return bad_request(f"a container name must be specified for pod {name}, "
-                                   f"choose one of: [{' '.join(names)}]")  # fmt: skip
+                return bad_request(
+                    f"a container name must be specified for pod {name}, "
+                    f"choose one of: [{' '.join(names)}]"
+                )
             container = names[0]
         elif container not in names:
             return bad_request(f"container {container} is not valid for pod {name}")

@@ -84,8 +84,9 @@ class SandboxStandIn:
 
     # --- the API ------------------------------------------------------------------------------
 
-    def route(self, method: str, path: str, query: dict[str, list[str]],
-              body: Any) -> Response | WatchEvents | None:  # fmt: skip
+    def route(
+        self, method: str, path: str, query: dict[str, list[str]], body: Any
+    ) -> Response | WatchEvents | None:
         claims, sandboxes = CLAIMS.format(ns=self.namespace), SANDBOXES.format(ns=self.namespace)
         if path == claims and method == "POST":
             return self._create(body)
@@ -121,8 +122,11 @@ class SandboxStandIn:
         if pool is None:
             return not_found(f"sandboxwarmpools.{GROUP}", name)
         with self.changed:
-            members = [s for s in self.sandboxes.values()
-                       if s["metadata"]["labels"].get(POOL_LABEL) == name]  # fmt: skip
+            members = [
+                s
+                for s in self.sandboxes.values()
+                if s["metadata"]["labels"].get(POOL_LABEL) == name
+            ]
             ready = [s for s in members if s["status"]["conditions"][0]["status"] == "True"]
             status = {"replicas": len(members), "readyReplicas": len(ready)}
         return 200, dict(copy.deepcopy(pool), status=status)
@@ -133,8 +137,9 @@ class SandboxStandIn:
     def _create(self, body: dict[str, Any]) -> Response:
         name = body["metadata"]["name"]
         if name in self.claims:
-            return 409, status_body(409, "AlreadyExists",
-                                    f'sandboxclaims.{GROUP} "{name}" already exists')  # fmt: skip
+            return 409, status_body(
+                409, "AlreadyExists", f'sandboxclaims.{GROUP} "{name}" already exists'
+            )
         claim = copy.deepcopy(body)
         claim["metadata"].update(
             uid=f"uid-{name}",
@@ -176,8 +181,10 @@ class SandboxStandIn:
                 claim = copy.deepcopy(self.claims.get(name))
                 version = int(claim["metadata"]["resourceVersion"]) if claim else None
                 if claim is None and name in self.deleted:
-                    event: dict[str, Any] | None = {"type": "DELETED", "object": {"metadata": {
-                        "name": name}}}  # fmt: skip
+                    event: dict[str, Any] | None = {
+                        "type": "DELETED",
+                        "object": {"metadata": {"name": name}},
+                    }
                 elif claim is not None and version and version > sent:
                     event, sent = {"type": "MODIFIED", "object": claim}, version
                 else:
@@ -196,24 +203,46 @@ class SandboxStandIn:
 
     def start_member(self, pool: str, delay: float) -> None:
         name = f"{pool}-{next(self._names):05d}"
-        self._start(name, self.pools[pool]["spec"]["sandboxTemplateRef"]["name"],
-                    {POOL_LABEL: pool, LAUNCH: "warm"}, [{"kind": "SandboxWarmPool",
-                                                          "name": pool, "uid": f"uid-{pool}"}],
-                    delay)  # fmt: skip
+        self._start(
+            name,
+            self.pools[pool]["spec"]["sandboxTemplateRef"]["name"],
+            {POOL_LABEL: pool, LAUNCH: "warm"},
+            [{"kind": "SandboxWarmPool", "name": pool, "uid": f"uid-{pool}"}],
+            delay,
+        )
 
-    def _start(self, name: str, template: str, labels: dict[str, str],
-               owners: list[dict[str, Any]], delay: float) -> None:  # fmt: skip
+    def _start(
+        self,
+        name: str,
+        template: str,
+        labels: dict[str, str],
+        owners: list[dict[str, Any]],
+        delay: float,
+    ) -> None:
         """A Sandbox and its pod, Pending, then Running and Ready after `delay` seconds."""
         blueprint = copy.deepcopy(self.templates[template]["spec"]["podTemplate"])
-        sandbox = {"apiVersion": f"{SANDBOX_GROUP}/v1beta1", "kind": "Sandbox",
-                   "metadata": {"name": name, "namespace": self.namespace, "labels": labels,
-                                "ownerReferences": owners},
-                   "spec": {"podTemplate": blueprint},
-                   "status": {"conditions": [_ready("False", "DependenciesNotReady")]}}  # fmt: skip
-        pod = {"apiVersion": "v1", "kind": "Pod",
-               "metadata": {"name": name, "namespace": self.namespace,
-                            "labels": dict(blueprint.get("metadata", {}).get("labels", {}))},
-               "spec": dict(copy.deepcopy(blueprint["spec"]), nodeName=self.node)}  # fmt: skip
+        sandbox = {
+            "apiVersion": f"{SANDBOX_GROUP}/v1beta1",
+            "kind": "Sandbox",
+            "metadata": {
+                "name": name,
+                "namespace": self.namespace,
+                "labels": labels,
+                "ownerReferences": owners,
+            },
+            "spec": {"podTemplate": blueprint},
+            "status": {"conditions": [_ready("False", "DependenciesNotReady")]},
+        }
+        pod = {
+            "apiVersion": "v1",
+            "kind": "Pod",
+            "metadata": {
+                "name": name,
+                "namespace": self.namespace,
+                "labels": dict(blueprint.get("metadata", {}).get("labels", {})),
+            },
+            "spec": dict(copy.deepcopy(blueprint["spec"]), nodeName=self.node),
+        }
         container = pod["spec"]["containers"][0]["name"]
         pod["status"] = {"phase": "Pending", "containerStatuses": [waiting(container)]}
         with self.changed:
@@ -226,10 +255,16 @@ class SandboxStandIn:
         with self.changed:
             if name not in self.sandboxes:
                 return  # deleted while it started
-            pod["status"] = {"phase": "Running", "podIPs": [{"ip": "10.244.1.7"}],
-                             "containerStatuses": [running(container)]}  # fmt: skip
-            sandbox["status"] = {"conditions": [_ready("True", "DependenciesReady")],
-                                 "podIPs": ["10.244.1.7"], "nodeName": self.node}  # fmt: skip
+            pod["status"] = {
+                "phase": "Running",
+                "podIPs": [{"ip": "10.244.1.7"}],
+                "containerStatuses": [running(container)],
+            }
+            sandbox["status"] = {
+                "conditions": [_ready("True", "DependenciesReady")],
+                "podIPs": ["10.244.1.7"],
+                "nodeName": self.node,
+            }
             self._forward_to_claims()
 
     def _bind(self, name: str) -> None:
@@ -244,9 +279,15 @@ class SandboxStandIn:
                 self.changed.notify_all()
                 return
             pool_name = pool["metadata"]["name"]
-            member = next((s for s in self.sandboxes.values()
-                           if s["metadata"]["labels"].get(POOL_LABEL) == pool_name
-                           and s["status"]["conditions"][0]["status"] == "True"), None)  # fmt: skip
+            member = next(
+                (
+                    s
+                    for s in self.sandboxes.values()
+                    if s["metadata"]["labels"].get(POOL_LABEL) == pool_name
+                    and s["status"]["conditions"][0]["status"] == "True"
+                ),
+                None,
+            )
             owner = [{"kind": "SandboxClaim", "name": name, "uid": claim["metadata"]["uid"]}]
             if member is not None:  # adopt it in place; the pool starts a replacement
                 member["metadata"]["labels"].pop(POOL_LABEL)

@@ -133,8 +133,12 @@ class ArmRoutes:
 
     def __call__(self, request: Request) -> Reply:
         if request.headers.get("authorization") != f"Bearer {self.token}":
-            body = {"error": {"code": "InvalidAuthenticationToken",
-                              "message": "The access token is invalid."}}  # fmt: skip
+            body = {
+                "error": {
+                    "code": "InvalidAuthenticationToken",
+                    "message": "The access token is invalid.",
+                }
+            }
             return Reply(401, body)
         answer = self.routes.get(request.path)
         if answer is None:

@@ -64,8 +64,10 @@ def test_the_layer_holds_the_controller_and_the_sandbox_namespace(run: RunResult
     assert kinds.count("SandboxTemplate") == 1 and kinds.count("SandboxWarmPool") == 2
     assert kinds.count("ValidatingAdmissionPolicy") == 2
     # The tenants' pod policy is there, though the stack has no tenants: it fences the sandboxes.
-    assert run.one("kubernetes:admissionregistration.k8s.io/v1:ValidatingAdmissionPolicy",
-                   "tenant-admission-policy")  # fmt: skip
+    assert run.one(
+        "kubernetes:admissionregistration.k8s.io/v1:ValidatingAdmissionPolicy",
+        "tenant-admission-policy",
+    )
 
 
 def test_only_the_warm_pool_waits_for_the_kata_pool(run: RunResult) -> None:
@@ -92,18 +94,21 @@ def test_the_stack_output_tells_a_claimant_where_to_claim(run: RunResult) -> Non
     assert output == {
         "version": "v0.5.6",
         "controllerImage": "registry.k8s.io/agent-sandbox/agent-sandbox-controller:v0.5.6",
-        "namespace": "sandboxes", "template": "kata-sandbox", "warmPool": "kata-sandbox",
-        "warmPoolSize": 2, "coldPool": "kata-sandbox-cold", "maxLifetimeSeconds": 3600,
+        "namespace": "sandboxes",
+        "template": "kata-sandbox",
+        "warmPool": "kata-sandbox",
+        "warmPoolSize": 2,
+        "coldPool": "kata-sandbox-cold",
+        "maxLifetimeSeconds": 3600,
         "sandboxesThatFit": 5,
-    }  # fmt: skip
+    }
 
 
 def test_every_object_is_valid_built_ins_by_the_openapi_customs_by_their_crd(
     up_run: RunResult,
 ) -> None:
     result = up_run
-    objects = [manifest for resource, manifest in apply_order(result)
-               if resource in layer(result)]  # fmt: skip
+    objects = [manifest for resource, manifest in apply_order(result) if resource in layer(result)]
     assert len(objects) == len(layer(result))
     for obj in objects:
         if obj["apiVersion"].startswith(("agents.", "extensions.agents.")):
@@ -120,8 +125,10 @@ def test_the_layer_passes_the_policy_pack_which_now_reads_templates(up_run: RunR
     template = copy.deepcopy(result.one(TEMPLATE).inputs)
     template["spec"]["podTemplate"]["spec"]["hostNetwork"] = True
     found = violations(sp.KATA_POD_HARDENING, engine_args(TEMPLATE, template, "t"))
-    assert found == ["SandboxTemplate 'kata-sandbox' (pod template): hostNetwork is not allowed "
-                     "for a sandboxed pod"]  # fmt: skip
+    assert found == [
+        "SandboxTemplate 'kata-sandbox' (pod template): hostNetwork is not allowed "
+        "for a sandboxed pod"
+    ]
 
 
 def properties(plan: dict[str, Any], name: str) -> dict[str, Any]:
@@ -152,7 +159,8 @@ def test_the_plan_shows_the_release_and_an_upgrade_is_one_key_in_its_diff(
     )
     assert rows["metadata.labels.app.kubernetes.io/version"] == ("v0.5.5", "v0.5.6")
     assert {(o["path"], o["old"], o["new"]) for o in diff["outputs"]} >= {
-        ("agentSandbox.version", "v0.5.5", "v0.5.6")}  # fmt: skip
+        ("agentSandbox.version", "v0.5.5", "v0.5.6")
+    }
 
 
 def test_the_text_plan_names_the_version(up_run: RunResult) -> None:
@@ -162,14 +170,21 @@ def test_the_text_plan_names_the_version(up_run: RunResult) -> None:
 
 
 def test_bad_agent_sandbox_keys_stop_the_program_before_anything_is_sent() -> None:
-    config = dict(stack_config("agents"), **{
-        "aks-pod-sandboxing:agentSandboxWarmPoolSize": "9",
-        "aks-pod-sandboxing:agentSandboxNamespace": "pod-sandboxing",
-        "aks-pod-sandboxing:agentSandboxClaimGroups": '["system:authenticated"]',
-    })  # fmt: skip
+    config = dict(
+        stack_config("agents"),
+        **{
+            "aks-pod-sandboxing:agentSandboxWarmPoolSize": "9",
+            "aks-pod-sandboxing:agentSandboxNamespace": "pod-sandboxing",
+            "aks-pod-sandboxing:agentSandboxClaimGroups": '["system:authenticated"]',
+        },
+    )
     result = run_program(config, stack="agents")
     assert result.resources == []
     assert {p.key for p in result.problems} == {
-        "agentSandboxWarmPoolSize", "agentSandboxNamespace", "agentSandboxClaimGroups"}  # fmt: skip
+        "agentSandboxWarmPoolSize",
+        "agentSandboxNamespace",
+        "agentSandboxClaimGroups",
+    }
     assert result.error is not None and "3 configuration problem(s); nothing was deployed" in (
-        result.error)  # fmt: skip
+        result.error
+    )

@@ -13,7 +13,8 @@ from support import dev_config, run_dev
 from sandboxing.config.stack_config import check_stack_config
 from sandboxing.config.validate import errors, format_errors, warnings
 
-# (case id, config overrides, config keys the error must name)
+# (case id, config overrides, config keys the error must name). Laid out by hand (fmt: skip):
+# one case per line reads as a table; the formatter would spread many over several lines.
 BAD_CONFIGS: list[tuple[str, dict[str, object], set[str]]] = [
     ("ubuntu-os", {"kataOsSku": "Ubuntu"}, {"kataOsSku"}),
     ("windows-os", {"kataOsSku": "Windows2022"}, {"kataOsSku"}),
@@ -169,22 +170,34 @@ def test_bad_config_is_refused_naming_every_bad_key_and_value(
 
 def test_good_config_with_everything_set_has_no_problem() -> None:
     config = dev_config(
-        kataOsSku="AzureLinux", kubernetesVersion="1.35", kataNodePoolName="sandbox1",
-        kataNodeCount=3, systemNodeCount=2, podCpuLimit="500m", podMemoryLimit="768Mi",
-        podNamespace="untrusted-code", runtimeClassName="kata-vm-isolation",
-        networkPolicyEngine="calico", skuTier="Standard",
-    )  # fmt: skip
+        kataOsSku="AzureLinux",
+        kubernetesVersion="1.35",
+        kataNodePoolName="sandbox1",
+        kataNodeCount=3,
+        systemNodeCount=2,
+        podCpuLimit="500m",
+        podMemoryLimit="768Mi",
+        podNamespace="untrusted-code",
+        runtimeClassName="kata-vm-isolation",
+        networkPolicyEngine="calico",
+        skuTier="Standard",
+    )
     assert check_stack_config(config)[1] == []
 
 
 @pytest.mark.parametrize(
     ("overrides", "key", "words"),
-    [({"kataNodeVmSize": "Standard_D4ls_v6", "allowUnlistedVmSize": True}, "kataNodeVmSize",
-      "allowUnlistedVmSize"),
-     ({"kataOsSku": "AzureLinux3"}, "kataOsSku", "AzureLinux"),
-     ({"runtimeClassName": "my-kata"}, "runtimeClassName", "kata-vm-isolation"),
-     ({"kubernetesVersion": "1.36.2"}, "kubernetesVersion", "autoUpgradeChannel patch")],
-)  # fmt: skip
+    [
+        (
+            {"kataNodeVmSize": "Standard_D4ls_v6", "allowUnlistedVmSize": True},
+            "kataNodeVmSize",
+            "allowUnlistedVmSize",
+        ),
+        ({"kataOsSku": "AzureLinux3"}, "kataOsSku", "AzureLinux"),
+        ({"runtimeClassName": "my-kata"}, "runtimeClassName", "kata-vm-isolation"),
+        ({"kubernetesVersion": "1.36.2"}, "kubernetesVersion", "autoUpgradeChannel patch"),
+    ],
+)
 def test_what_aks_may_accept_is_a_warning_not_an_error(
     overrides: dict, key: str, words: str
 ) -> None:
@@ -208,19 +221,26 @@ def test_a_sovereign_cloud_region_passes_when_the_provider_names_that_cloud() ->
 
 def test_the_program_registers_nothing_and_reports_every_problem_at_once() -> None:
     overrides: dict[str, object] = {
-        "kataNodeCount": "two", "kataOsSku": "Ubuntu", "kataNodeVmSize": "Standard_D2_v3",
-        "podMemoryLimit": "100Mi", "kataNodeVMSize": "Standard_D4s_v5",
+        "kataNodeCount": "two",
+        "kataOsSku": "Ubuntu",
+        "kataNodeVmSize": "Standard_D2_v3",
+        "podMemoryLimit": "100Mi",
+        "kataNodeVMSize": "Standard_D4s_v5",
         "azure-native:location": None,
-    }  # fmt: skip
+    }
     result = run_dev(**overrides)
     assert result.error is not None, "the program accepted a bad configuration"
     assert result.resources == [], "something was registered before the error"
     assert result.invokes == []
     assert result.error.splitlines()[0] == "6 configuration problem(s); nothing was deployed:"
     assert _named_keys(result.error) == {
-        "kataNodeCount", "kataOsSku", "kataNodeVmSize", "podMemoryLimit", "kataNodeVMSize",
+        "kataNodeCount",
+        "kataOsSku",
+        "kataNodeVmSize",
+        "podMemoryLimit",
+        "kataNodeVMSize",
         "azure-native:location",
-    }  # fmt: skip
+    }
     assert result.error == refusal(**overrides), "the program and the rules disagree"
 
 

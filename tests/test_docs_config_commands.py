@@ -1,7 +1,7 @@
 """Every `pulumi config set` and stack-file list example in the README and docs/ passes the
 CLI's type check.
 
-`config set` is simulated as pulumi/pulumi does it (pkg/cmd/pulumi/config/config.go
+`config set` is simulated as pulumi/pulumi v3.259.0 does it (pkg/cmd/pulumi/config/config.go
 `configSetCmd.Run`, sdk/go/common/resource/config/map.go `Map.Set`): a top-level value is stored
 as a string; `--path 'k[i]' v` builds a list, `v` becoming a boolean for `true`/`false` and an
 integer for digits without a leading zero (`object.go` `coerce`).
@@ -64,7 +64,7 @@ def config_set(values: dict[str, StackValue], command: str) -> None:
     current: list[Any] = json.loads(old.text) if old and old.object else []
     assert index <= len(current), f"{command}: set [{len(current)}] first"
     if m[3] is None:
-        current[index:index + 1] = [coerce(value)]  # fmt: skip
+        current[index : index + 1] = [coerce(value)]
     else:  # `k[i].field`: a map in the list, made when `i` is one past the end
         if index == len(current):
             current.append({})
@@ -119,5 +119,6 @@ def test_the_docs_stack_file_lists_pass_and_deploy() -> None:
     assert result.error is None, result.error
     cluster = result.one("azure-native:containerservice:ManagedCluster").inputs
     assert cluster["apiServerAccessProfile"]["authorizedIPRanges"] == [
-        "203.0.113.0/24", "198.51.100.7/32",
-    ]  # fmt: skip
+        "203.0.113.0/24",
+        "198.51.100.7/32",
+    ]

@@ -50,9 +50,16 @@ def test_same_outputs_as_new_mode() -> None:
     assert result.outputs["resourceGroupName"].value == RG
     assert result.outputs["clusterName"].value == NAME
     assert set(result.outputs) == {
-        "kubeconfig", "resourceGroupName", "clusterName", "kataNodePoolName", "runtimeClassName",
-        "podNamespace", "trustedPodName", "untrustedPodName", "sandboxSizing",
-    }  # fmt: skip
+        "kubeconfig",
+        "resourceGroupName",
+        "clusterName",
+        "kataNodePoolName",
+        "runtimeClassName",
+        "podNamespace",
+        "trustedPodName",
+        "untrustedPodName",
+        "sandboxSizing",
+    }
 
 
 def test_destroy_only_touches_what_the_stack_created() -> None:

@@ -39,19 +39,32 @@ def read_waits_for(run: RunResult) -> set[str]:
 def test_the_one_system_pool_runs_kata_with_the_kata_keys(one_pool: RunResult) -> None:
     (pool,) = one_pool.one(CLUSTER).inputs["agentPoolProfiles"]
     assert pool == {
-        "name": "system", "mode": "System", "osType": "Linux", "osSKU": "AzureLinux",
-        "type": "VirtualMachineScaleSets", "vmSize": "Standard_D4s_v3", "count": 1,
+        "name": "system",
+        "mode": "System",
+        "osType": "Linux",
+        "osSKU": "AzureLinux",
+        "type": "VirtualMachineScaleSets",
+        "vmSize": "Standard_D4s_v3",
+        "count": 1,
         "workloadRuntime": "KataVmIsolation",
         # The Kata pool's upgrade settings, without maxUnavailable (refused on System pools).
-        "upgradeSettings": {"maxSurge": "1", "drainTimeoutInMinutes": 30,
-                            "nodeSoakDurationInMinutes": 0, "undrainableNodeBehavior": "Cordon"},
-    }  # fmt: skip
+        "upgradeSettings": {
+            "maxSurge": "1",
+            "drainTimeoutInMinutes": 30,
+            "nodeSoakDurationInMinutes": 0,
+            "undrainableNodeBehavior": "Cordon",
+        },
+    }
     assert "nodeTaints" not in pool  # system pods and the trusted pod run here
 
 
 def test_kata_keys_reach_the_system_pool() -> None:
-    result = run_dev(kataPoolPlacement="system", kataNodeVmSize="Standard_E8s_v5",
-                     kataNodeCount=2, kataOsSku="AzureLinux3")  # fmt: skip
+    result = run_dev(
+        kataPoolPlacement="system",
+        kataNodeVmSize="Standard_E8s_v5",
+        kataNodeCount=2,
+        kataOsSku="AzureLinux3",
+    )
     assert result.error is None, result.error
     (pool,) = result.one(CLUSTER).inputs["agentPoolProfiles"]
     assert (pool["vmSize"], pool["count"], pool["osSKU"]) == ("Standard_E8s_v5", 2, "AzureLinux3")
@@ -77,8 +90,14 @@ def test_no_taint_so_no_toleration(one_pool: RunResult) -> None:
 def test_outputs_name_the_system_pool_and_size_one_node(one_pool: RunResult) -> None:
     assert one_pool.outputs["kataNodePoolName"].value == "system"
     nodes = one_pool.outputs["sandboxSizing"].value["stackNodes"]
-    assert nodes == {"kataPoolPlacement": "system", "kataNodes": 1, "ociSystemNodes": 0,
-                     "vcpus": 4, "systemPodsOnKataNodes": True, "userNodes": 0}  # fmt: skip
+    assert nodes == {
+        "kataPoolPlacement": "system",
+        "kataNodes": 1,
+        "ociSystemNodes": 0,
+        "vcpus": 4,
+        "systemPodsOnKataNodes": True,
+        "userNodes": 0,
+    }
     assert one_pool.warnings == []
 
 
@@ -91,13 +110,16 @@ def test_one_pool_preview_runs() -> None:
 
 
 def test_unused_keys_are_warned_about_by_name_and_still_deploy() -> None:
-    result = run_dev(kataPoolPlacement="system", systemNodeVmSize="Standard_D8s_v5",
-                     kataNodePoolName="sandbox1")  # fmt: skip
+    result = run_dev(
+        kataPoolPlacement="system", systemNodeVmSize="Standard_D8s_v5", kataNodePoolName="sandbox1"
+    )
     assert result.error is None, result.error
     assert len(result.warnings) == 2
     for key in ("systemNodeVmSize", "kataNodePoolName"):
-        assert any(w.startswith(f"aks-pod-sandboxing:{key} = ") and "kataPoolPlacement system" in w
-                   for w in result.warnings), key  # fmt: skip
+        assert any(
+            w.startswith(f"aks-pod-sandboxing:{key} = ") and "kataPoolPlacement system" in w
+            for w in result.warnings
+        ), key
     (pool,) = result.one(CLUSTER).inputs["agentPoolProfiles"]
     assert pool["vmSize"] == "Standard_D4s_v3"  # kataNodeVmSize, as the warning says
 

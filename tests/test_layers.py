@@ -11,13 +11,30 @@ from tools.repo import REPO, repo_files
 
 # package -> top-level names it must not import
 FORBIDDEN = {
-    "sandboxing": {"pulumi", "pulumi_azure_native", "pulumi_kubernetes", "components", "cloud",
-                   "tools", "policy", "benchmarks", "stack_settings", "stack_args"},
-    "cloud": {"pulumi", "components", "tools", "policy", "benchmarks", "stack_settings",
-              "stack_args"},
+    "sandboxing": {
+        "pulumi",
+        "pulumi_azure_native",
+        "pulumi_kubernetes",
+        "components",
+        "cloud",
+        "tools",
+        "policy",
+        "benchmarks",
+        "stack_settings",
+        "stack_args",
+    },
+    "cloud": {
+        "pulumi",
+        "components",
+        "tools",
+        "policy",
+        "benchmarks",
+        "stack_settings",
+        "stack_args",
+    },
     "components": {"tools", "policy", "benchmarks", "stack_settings", "stack_args"},
     "policy": {"components", "tools", "cloud", "benchmarks"},
-}  # fmt: skip
+}
 
 
 def imported_roots(path: str) -> set[str]:

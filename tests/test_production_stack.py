@@ -69,7 +69,10 @@ def test_host_encryption_and_os_disk_reach_every_pool(prod: RunResult) -> None:
     assert set(found) == {"system", "katapool", catalog.USER_POOL_NAME}
     for pool in found.values():
         assert (pool["enableEncryptionAtHost"], pool["osDiskType"], pool["osDiskSizeGB"]) == (
-            True, "Ephemeral", 64)  # fmt: skip
+            True,
+            "Ephemeral",
+            64,
+        )
 
 
 def test_existing_mode_sets_them_on_the_kata_pool() -> None:
@@ -79,7 +82,10 @@ def test_existing_mode_sets_them_on_the_kata_pool() -> None:
     assert run.error is None, run.error
     pool = run.one(AGENT_POOL).inputs
     assert (pool["enableEncryptionAtHost"], pool["osDiskType"], pool["osDiskSizeGB"]) == (
-        True, "Managed", 256)  # fmt: skip
+        True,
+        "Managed",
+        256,
+    )
 
 
 def test_created_workspace_feeds_container_insights_and_the_control_plane_logs(
@@ -97,7 +103,9 @@ def test_created_workspace_feeds_container_insights_and_the_control_plane_logs(
     rule = prod.one(DCR)
     (extension,) = rule.inputs["dataSources"]["extensions"]
     assert (extension["extensionName"], extension["name"]) == (
-        "ContainerInsights", "ContainerInsightsExtension")  # fmt: skip
+        "ContainerInsights",
+        "ContainerInsightsExtension",
+    )
     assert extension["streams"] == list(catalog.CONTAINER_INSIGHTS_STREAMS)
     assert rule.inputs["destinations"]["logAnalytics"] == [
         {"name": "ciworkspace", "workspaceResourceId": workspace.id}
@@ -136,7 +144,11 @@ def test_three_pools_system_tainted_user_untainted_kata_tainted(prod: RunResult)
     user = found[catalog.USER_POOL_NAME]
     assert "nodeTaints" not in user and "workloadRuntime" not in user
     assert (user["mode"], user["osSKU"], user["vmSize"], user["count"]) == (
-        "User", "AzureLinux", "Standard_D2ds_v5", 2)  # fmt: skip
+        "User",
+        "AzureLinux",
+        "Standard_D2ds_v5",
+        2,
+    )
     trusted = prod.one(POD, "trusted").inputs["spec"]
     assert "tolerations" not in trusted  # so it can only land on the User pool
 
@@ -158,9 +170,13 @@ def test_only_the_untrusted_pod_waits_for_kata_and_the_trusted_pod_for_the_user_
 
 
 def test_bad_values_stop_the_program_before_any_resource() -> None:
-    run = run_dev(osDiskType="Ephemeral", enableAzureMonitor="true",
-                  logAnalyticsWorkspaceId="law", systemPoolCriticalAddonsOnly="true",
-                  kataPoolPlacement="system")  # fmt: skip
+    run = run_dev(
+        osDiskType="Ephemeral",
+        enableAzureMonitor="true",
+        logAnalyticsWorkspaceId="law",
+        systemPoolCriticalAddonsOnly="true",
+        kataPoolPlacement="system",
+    )
     assert run.resources == []
     assert run.error is not None
     for key in ("osDiskType", "logAnalyticsWorkspaceId", "systemPoolCriticalAddonsOnly"):

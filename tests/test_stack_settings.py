@@ -27,5 +27,6 @@ def test_declared_keys_are_read_through_pulumi_config(monkeypatch: pytest.Monkey
     with no_stack_config():
         set_all_config({"aks-pod-sandboxing:kataNodeCount": "3", "azure-native:location": "x"})
         assert received_config() == {
-            "aks-pod-sandboxing:kataNodeCount": "3", "azure-native:location": "x",
-        }  # fmt: skip
+            "aks-pod-sandboxing:kataNodeCount": "3",
+            "azure-native:location": "x",
+        }

@@ -48,9 +48,10 @@ def _issue(
 ) -> tuple[x509.Certificate, ec.EllipticCurvePrivateKey]:
     key = ec.generate_private_key(ec.SECP256R1())
     now = datetime.datetime.now(datetime.UTC)
-    subject = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, name)]
-                        + ([x509.NameAttribute(NameOID.ORGANIZATION_NAME, "system:masters")]
-                           if client else []))  # fmt: skip
+    subject = x509.Name(
+        [x509.NameAttribute(NameOID.COMMON_NAME, name)]
+        + ([x509.NameAttribute(NameOID.ORGANIZATION_NAME, "system:masters")] if client else [])
+    )
     not_after = now - datetime.timedelta(days=1) if expired else now + datetime.timedelta(days=1)
     builder = (
         x509.CertificateBuilder()
@@ -85,9 +86,12 @@ def _pem(pair: tuple[x509.Certificate, ec.EllipticCurvePrivateKey]) -> Pem:
     cert, key = pair
     return Pem(
         cert.public_bytes(serialization.Encoding.PEM),
-        key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
-                          serialization.NoEncryption()),
-    )  # fmt: skip
+        key.private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        ),
+    )
 
 
 @functools.cache

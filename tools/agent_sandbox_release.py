@@ -53,8 +53,9 @@ def fetch(url: str) -> bytes:
 
 
 def _git(git_dir: Path, *args: str) -> str:
-    done = subprocess.run(["git", f"--git-dir={git_dir}", *args], capture_output=True,
-                          text=True, check=False)  # fmt: skip
+    done = subprocess.run(
+        ["git", f"--git-dir={git_dir}", *args], capture_output=True, text=True, check=False
+    )
     if done.returncode != 0:
         raise ValueError(f"git {' '.join(args)} failed: {done.stderr.strip()}")
     return done.stdout
@@ -63,9 +64,10 @@ def _git(git_dir: Path, *args: str) -> str:
 def rebuild_from_git(git_dir: Path, version: str) -> tuple[dict[str, bytes], dict[str, str]]:
     """The release assets as dev/tools/release makes them, and the tag's commit and date."""
     paths = [
-        p for p in _git(git_dir, "ls-tree", "-r", "--name-only", version, "k8s/").splitlines()
+        p
+        for p in _git(git_dir, "ls-tree", "-r", "--name-only", version, "k8s/").splitlines()
         if p.endswith(".yaml") and Path(p).name not in ("kustomization.yaml",)
-    ]  # fmt: skip
+    ]
     image = f"{IMAGE_REPOSITORY}:{version}"
     assets = {}
     for asset, wanted in (("sandbox.yaml", False), ("extensions.yaml", True)):
@@ -73,10 +75,13 @@ def rebuild_from_git(git_dir: Path, version: str) -> tuple[dict[str, bytes], dic
         text = "".join(_git(git_dir, "show", f"{version}:{p}") + "---\n" for p in chosen)
         assets[asset] = PLACEHOLDER.sub(image, text).encode()
     commit, date = _git(git_dir, "log", "-1", "--format=%H %cI", f"{version}^{{commit}}").split()
-    origin = {"commit": commit, "released": date[:10],
-              "obtained": f"rebuilt from the tag {version} (commit {commit}) with "
-                          "dev/tools/release's recipe; not compared with the GitHub release "
-                          "asset, which the download refreshes"}  # fmt: skip
+    origin = {
+        "commit": commit,
+        "released": date[:10],
+        "obtained": f"rebuilt from the tag {version} (commit {commit}) with "
+        "dev/tools/release's recipe; not compared with the GitHub release "
+        "asset, which the download refreshes",
+    }
     return assets, origin
 
 
@@ -84,13 +89,17 @@ def download(version: str, get: Fetch = fetch) -> tuple[dict[str, bytes], dict[s
     assets = {name: get(DOWNLOAD_URL.format(version=version, asset=name)) for name in ASSETS}
     commit: dict[str, Any] = json.loads(get(COMMIT_API.format(version=version)))
     today = datetime.date.today().isoformat()
-    origin = {"commit": commit["sha"], "released": commit["commit"]["committer"]["date"][:10],
-              "obtained": f"downloaded from the GitHub release on {today}"}  # fmt: skip
+    origin = {
+        "commit": commit["sha"],
+        "released": commit["commit"]["committer"]["date"][:10],
+        "obtained": f"downloaded from the GitHub release on {today}",
+    }
     return assets, origin
 
 
-def vendor(version: str, assets: dict[str, bytes], origin: dict[str, str],
-           directory: Path = RELEASES_DIR) -> list[str]:  # fmt: skip
+def vendor(
+    version: str, assets: dict[str, bytes], origin: dict[str, str], directory: Path = RELEASES_DIR
+) -> list[str]:
     """Write the assets and their entry in releases.json; returns what changed, in words."""
     table_file = directory / "releases.json"
     table = json.loads(table_file.read_text()) if table_file.exists() else {}
@@ -117,8 +126,9 @@ def check() -> list[str]:
 
 
 def main(argv: list[str] | None = None, get: Fetch = fetch) -> int:
-    parser = argparse.ArgumentParser(prog="python -m tools.agent_sandbox_release",
-                                     description=(__doc__ or "").split("\n")[0])  # fmt: skip
+    parser = argparse.ArgumentParser(
+        prog="python -m tools.agent_sandbox_release", description=(__doc__ or "").split("\n")[0]
+    )
     parser.add_argument("version", nargs="?", help="the release tag, e.g. v0.5.7")
     parser.add_argument(
         "--from-git",

@@ -136,9 +136,13 @@ def render_summary(run: Run) -> str:
         code = run.claims.get("exitCode")
         text = VERDICTS.get(code, f"exit {code}") if isinstance(code, int) else "unreadable report"
         error = run.claims.get("error")
-        lines += ["", f"Sandboxes on demand: **{text}**" + (f" ({error})" if error else "")
-                  + f"; claim to ready: warm {run.claim_seconds('warm')}, cold "
-                  f"{run.claim_seconds('cold')}."]  # fmt: skip
+        lines += [
+            "",
+            f"Sandboxes on demand: **{text}**"
+            + (f" ({error})" if error else "")
+            + f"; claim to ready: warm {run.claim_seconds('warm')}, cold "
+            f"{run.claim_seconds('cold')}.",
+        ]
     checks = (run.verify or {}).get("checks") or []
     if checks:
         lines += ["", "| check | status | detail |", "|---|---|---|"]
@@ -186,15 +190,17 @@ def main(argv: list[str] | None = None) -> int:
     )
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     summary = commands.add_parser(
-        "summary", help="one cluster shape: verdict, phases, checks", description="One e2e "
-        "job's directory as a job summary: verdict, phases, checks."
-    )  # fmt: skip
+        "summary",
+        help="one cluster shape: verdict, phases, checks",
+        description="One e2e job's directory as a job summary: verdict, phases, checks.",
+    )
     summary.add_argument("directory", type=Path, metavar="DIR", help="what one e2e job wrote")
     compare = commands.add_parser(
-        "compare", help="`pulumi up` wall time per shape against the offline estimate",
+        "compare",
+        help="`pulumi up` wall time per shape against the offline estimate",
         description="Several e2e jobs' directories: measured `pulumi up` time per cluster "
         "shape next to the offline plan's estimate.",
-    )  # fmt: skip
+    )
     compare.add_argument(
         "directories", type=Path, nargs="+", metavar="DIR", help="what each e2e job wrote"
     )

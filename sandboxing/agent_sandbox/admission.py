@@ -21,7 +21,7 @@ the controllers update these objects all the time (adoption, labels, finalizers)
 admitted under an older policy must not get stuck. The pods the controller creates are checked
 again by the tenants' pod policy, which binds to the sandbox namespace through its tenant label
 (sandboxes.namespace). `metadata.creationTimestamp` is set before validating admission runs
-(k8s.io/apiserver pkg/registry/generic/registry/store.go `Create`: rest.BeforeCreate, then
+(k8s.io/apiserver v0.36.3 pkg/registry/generic/registry/store.go `Create`: rest.BeforeCreate, then
 createValidation), so the lifetime rule can read it on CREATE.
 """
 
@@ -49,8 +49,10 @@ def for_pod_template(text: str) -> str:
 
 
 def _no_kata_annotations(metadata: str) -> str:
-    return (f"!has({metadata}) || !has({metadata}.annotations) || "
-            f"{metadata}.annotations.all(k, !k.startsWith('{KATA_ANNOTATIONS}'))")  # fmt: skip
+    return (
+        f"!has({metadata}) || !has({metadata}.annotations) || "
+        f"{metadata}.annotations.all(k, !k.startsWith('{KATA_ANNOTATIONS}'))"
+    )
 
 
 def pod_template_variables() -> dict[str, str]:
@@ -60,10 +62,14 @@ def pod_template_variables() -> dict[str, str]:
 
 def pod_template_validations(runtime_class: str, kata_pool: str) -> tuple[Validation, ...]:
     reused = tuple(
-        replace(v, expression=for_pod_template(v.expression), message=for_pod_template(v.message),
-                message_expression=for_pod_template(v.message_expression))
+        replace(
+            v,
+            expression=for_pod_template(v.expression),
+            message=for_pod_template(v.message),
+            message_expression=for_pod_template(v.message_expression),
+        )
         for v in tenant_admission.validations(runtime_class, kata_pool)
-    )  # fmt: skip
+    )
     own = (
         # The tenants' no-service-account-token reads the token volume the ServiceAccount
         # admission adds to a pod; a template has none yet, so its own field is checked here.
@@ -112,36 +118,56 @@ def claim_validations(max_lifetime_seconds: int) -> tuple[Validation, ...]:
     )
 
 
-def _policy(name: str, rules: list[Manifest], validations: tuple[Validation, ...],
-            changed: str, variables: dict[str, str] | None = None) -> Manifest:  # fmt: skip
+def _policy(
+    name: str,
+    rules: list[Manifest],
+    validations: tuple[Validation, ...],
+    changed: str,
+    variables: dict[str, str] | None = None,
+) -> Manifest:
     spec: Manifest = {
         "failurePolicy": "Fail",
-        "matchConstraints": {"resourceRules": [
-            {**rule, "apiVersions": ["*"], "operations": ["CREATE", "UPDATE"]} for rule in rules]},
-        "matchConditions": [{"name": "created-or-changed",
-                             "expression": f"request.operation == 'CREATE' || {changed}"}],
-    }  # fmt: skip
+        "matchConstraints": {
+            "resourceRules": [
+                {**rule, "apiVersions": ["*"], "operations": ["CREATE", "UPDATE"]} for rule in rules
+            ]
+        },
+        "matchConditions": [
+            {
+                "name": "created-or-changed",
+                "expression": f"request.operation == 'CREATE' || {changed}",
+            }
+        ],
+    }
     if variables:
         spec["variables"] = [{"name": n, "expression": e} for n, e in variables.items()]
     spec["validations"] = [v.as_manifest() for v in validations]
-    return {"apiVersion": API_VERSION, "kind": "ValidatingAdmissionPolicy",
-            "metadata": {"name": name, "labels": {APP_LABEL: PROJECT}}, "spec": spec}  # fmt: skip
+    return {
+        "apiVersion": API_VERSION,
+        "kind": "ValidatingAdmissionPolicy",
+        "metadata": {"name": name, "labels": {APP_LABEL: PROJECT}},
+        "spec": spec,
+    }
 
 
 def pod_templates_policy(runtime_class: str, kata_pool: str) -> Manifest:
     field = "{o}.spec.networkPolicyManagement"
     management = f"(has({field}) ? {field} : '')"
-    changed = ("object.spec.podTemplate != oldObject.spec.podTemplate || "
-               f"{management.format(o='object')} != "
-               f"{management.format(o='oldObject')}")  # fmt: skip
+    changed = (
+        "object.spec.podTemplate != oldObject.spec.podTemplate || "
+        f"{management.format(o='object')} != "
+        f"{management.format(o='oldObject')}"
+    )
     return _policy(
         POD_TEMPLATES_POLICY,
-        [{"apiGroups": [SANDBOX_GROUP], "resources": ["sandboxes"]},
-         {"apiGroups": [GROUP], "resources": ["sandboxtemplates"]}],
+        [
+            {"apiGroups": [SANDBOX_GROUP], "resources": ["sandboxes"]},
+            {"apiGroups": [GROUP], "resources": ["sandboxtemplates"]},
+        ],
         pod_template_validations(runtime_class, kata_pool),
         changed,
         pod_template_variables(),
-    )  # fmt: skip
+    )
 
 
 def claims_policy(max_lifetime_seconds: int) -> Manifest:
@@ -162,14 +188,16 @@ def binding(policy_name: str, namespace: str) -> Manifest:
         "spec": {
             "policyName": policy_name,
             "validationActions": ["Deny"],
-            "matchResources": {"namespaceSelector": {"matchLabels": {
-                "kubernetes.io/metadata.name": namespace}}},
+            "matchResources": {
+                "namespaceSelector": {"matchLabels": {"kubernetes.io/metadata.name": namespace}}
+            },
         },
-    }  # fmt: skip
+    }
 
 
-def policies(runtime_class: str, kata_pool: str, max_lifetime_seconds: int,
-             namespace: str) -> list[tuple[Manifest, Manifest]]:  # fmt: skip
+def policies(
+    runtime_class: str, kata_pool: str, max_lifetime_seconds: int, namespace: str
+) -> list[tuple[Manifest, Manifest]]:
     """(policy, binding) pairs of the sandbox namespace."""
     both = (pod_templates_policy(runtime_class, kata_pool), claims_policy(max_lifetime_seconds))
     return [(p, binding(p["metadata"]["name"], namespace)) for p in both]

@@ -103,13 +103,23 @@ def _node_problems(settings: Settings, fit: SandboxFit) -> list[Problem]:
         return []
     where = f"one Kata node ({settings.kata_node_vm_size}"
     if fit.sandbox_cpu_millicores > node.allocatable_millicpu:
-        return [Problem("agentSandboxCpu", settings.agent_sandbox_cpu,
-                        f"does not fit {where}: {node.allocatable_millicpu}m allocatable); "
-                        "lower it or choose a larger kataNodeVmSize")]  # fmt: skip
-    return [Problem("agentSandboxMemory", settings.agent_sandbox_memory,
-                    f"plus the {OVERHEAD_MIB}Mi Kata overhead does not fit {where}: "
-                    f"{node.allocatable_memory_mib}Mi allocatable); lower it or choose a larger "
-                    "kataNodeVmSize")]  # fmt: skip
+        return [
+            Problem(
+                "agentSandboxCpu",
+                settings.agent_sandbox_cpu,
+                f"does not fit {where}: {node.allocatable_millicpu}m allocatable); "
+                "lower it or choose a larger kataNodeVmSize",
+            )
+        ]
+    return [
+        Problem(
+            "agentSandboxMemory",
+            settings.agent_sandbox_memory,
+            f"plus the {OVERHEAD_MIB}Mi Kata overhead does not fit {where}: "
+            f"{node.allocatable_memory_mib}Mi allocatable); lower it or choose a larger "
+            "kataNodeVmSize",
+        )
+    ]
 
 
 def check_sandbox_capacity(settings: Settings) -> list[Problem]:
@@ -123,30 +133,52 @@ def check_sandbox_capacity(settings: Settings) -> list[Problem]:
     if problems := _node_problems(settings, fit):
         return problems
     size = settings.agent_sandbox_warm_pool_size
-    shape = (f"{settings.agent_sandbox_cpu} CPU and {settings.agent_sandbox_memory} "
-             f"(+{OVERHEAD_MIB}Mi Kata overhead)")  # fmt: skip
+    shape = (
+        f"{settings.agent_sandbox_cpu} CPU and {settings.agent_sandbox_memory} "
+        f"(+{OVERHEAD_MIB}Mi Kata overhead)"
+    )
     if size > fit.free:
-        return [Problem("agentSandboxWarmPoolSize", size,
-                        f"warm sandboxes of {shape} do not fit the Kata pool: {fit.explain()}. "
-                        f"Lower it to at most {fit.free}, raise {_raise_nodes(settings)}, or "
-                        "make the sandboxes smaller")]  # fmt: skip
+        return [
+            Problem(
+                "agentSandboxWarmPoolSize",
+                size,
+                f"warm sandboxes of {shape} do not fit the Kata pool: {fit.explain()}. "
+                f"Lower it to at most {fit.free}, raise {_raise_nodes(settings)}, or "
+                "make the sandboxes smaller",
+            )
+        ]
     most = settings.agent_sandbox_max_sandboxes
     if size > most:
-        return [Problem("agentSandboxWarmPoolSize", size,
-                        f"is more than agentSandboxMaxSandboxes ({most}), the namespace's quota "
-                        "of sandboxes: the warm pool could never fill; lower it or raise "
-                        "agentSandboxMaxSandboxes")]  # fmt: skip
+        return [
+            Problem(
+                "agentSandboxWarmPoolSize",
+                size,
+                f"is more than agentSandboxMaxSandboxes ({most}), the namespace's quota "
+                "of sandboxes: the warm pool could never fill; lower it or raise "
+                "agentSandboxMaxSandboxes",
+            )
+        ]
     if size and size == fit.free:
-        return [Problem("agentSandboxWarmPoolSize", size,
-                        f"fills the Kata pool ({fit.explain()}): once a sandbox is claimed, its "
-                        "replacement and every cold start stay Pending until a session ends",
-                        "warning")]  # fmt: skip
+        return [
+            Problem(
+                "agentSandboxWarmPoolSize",
+                size,
+                f"fills the Kata pool ({fit.explain()}): once a sandbox is claimed, its "
+                "replacement and every cold start stay Pending until a session ends",
+                "warning",
+            )
+        ]
     if most > fit.free:
-        return [Problem("agentSandboxMaxSandboxes", most,
-                        f"sandboxes of {shape} at once do not fit the Kata pool ({fit.explain()}):"
-                        " the quota promises more than the nodes hold, so sandboxes beyond "
-                        f"{fit.free} stay Pending; lower it or raise {_raise_nodes(settings)}",
-                        "warning")]  # fmt: skip
+        return [
+            Problem(
+                "agentSandboxMaxSandboxes",
+                most,
+                f"sandboxes of {shape} at once do not fit the Kata pool ({fit.explain()}):"
+                " the quota promises more than the nodes hold, so sandboxes beyond "
+                f"{fit.free} stay Pending; lower it or raise {_raise_nodes(settings)}",
+                "warning",
+            )
+        ]
     return []
 
 

@@ -28,12 +28,15 @@ CIDRS_KEY = "agentSandboxEgressCidrs"
 
 def namespace_problems(settings: Settings) -> list[Problem]:
     name = settings.agent_sandbox_namespace
-    taken = {settings.pod_namespace: "the demo pair's namespace (podNamespace)",
-             catalog.AGENT_SANDBOX_SYSTEM_NAMESPACE: "the controller's own namespace",
-             **{t.name: "a tenant's namespace" for t in settings.tenants}}  # fmt: skip
+    taken = {
+        settings.pod_namespace: "the demo pair's namespace (podNamespace)",
+        catalog.AGENT_SANDBOX_SYSTEM_NAMESPACE: "the controller's own namespace",
+        **{t.name: "a tenant's namespace" for t in settings.tenants},
+    }
     if name in RESERVED_NAMESPACES or name.startswith("kube-"):
-        return [Problem(NAMESPACE_KEY, name, "is a namespace Kubernetes itself uses; choose "
-                        "another")]  # fmt: skip
+        return [
+            Problem(NAMESPACE_KEY, name, "is a namespace Kubernetes itself uses; choose another")
+        ]
     if name in taken:
         return [Problem(NAMESPACE_KEY, name, f"is {taken[name]}; the sandboxes need their own")]
     return []
@@ -43,11 +46,19 @@ def group_problems(groups: tuple[str, ...], entra: bool) -> list[Problem]:
     problems = []
     for group in groups:
         if group in EVERYBODY:
-            problems.append(Problem(GROUPS_KEY, group, "would let everybody claim sandboxes; "
-                                    "name the users' group"))  # fmt: skip
+            problems.append(
+                Problem(
+                    GROUPS_KEY, group, "would let everybody claim sandboxes; name the users' group"
+                )
+            )
         elif entra and not GUID.match(group):
-            problems.append(Problem(GROUPS_KEY, group, "must be a Microsoft Entra group object "
-                                    "ID (GUID): Entra integration is on"))  # fmt: skip
+            problems.append(
+                Problem(
+                    GROUPS_KEY,
+                    group,
+                    "must be a Microsoft Entra group object ID (GUID): Entra integration is on",
+                )
+            )
     return problems
 
 
@@ -58,13 +69,20 @@ def cidr_problems(cidrs: tuple[str, ...]) -> list[Problem]:
         try:
             network = ipaddress.IPv4Network(cidr, strict=True)
         except ValueError as error:
-            problems.append(Problem(CIDRS_KEY, cidr, f"is not an IPv4 CIDR ({error}), e.g. "
-                                    "10.0.0.0/8"))  # fmt: skip
+            problems.append(
+                Problem(CIDRS_KEY, cidr, f"is not an IPv4 CIDR ({error}), e.g. 10.0.0.0/8")
+            )
             continue
         if metadata in network:
-            problems.append(Problem(CIDRS_KEY, cidr, f"contains {metadata}, the instance "
-                                    "metadata endpoint (node identity and tokens); list narrower "
-                                    "ranges that leave out 169.254.0.0/16"))  # fmt: skip
+            problems.append(
+                Problem(
+                    CIDRS_KEY,
+                    cidr,
+                    f"contains {metadata}, the instance "
+                    "metadata endpoint (node identity and tokens); list narrower "
+                    "ranges that leave out 169.254.0.0/16",
+                )
+            )
     return problems
 
 
@@ -75,9 +93,15 @@ def version_problems(version_text: str, key: str, value: str) -> list[Problem]:
     if version is None or version >= minimum:
         return []  # AKS's default (newer), or a malformed version (reported by its key)
     wanted = catalog.version_text(minimum)
-    return [Problem(key, value, f"agentSandbox needs Kubernetes {wanted} or later: its "
-                    "sandboxes are fenced by ValidatingAdmissionPolicies (admissionregistration."
-                    f"k8s.io/v1, GA in {wanted}); upgrade, or turn agentSandbox off")]  # fmt: skip
+    return [
+        Problem(
+            key,
+            value,
+            f"agentSandbox needs Kubernetes {wanted} or later: its "
+            "sandboxes are fenced by ValidatingAdmissionPolicies (admissionregistration."
+            f"k8s.io/v1, GA in {wanted}); upgrade, or turn agentSandbox off",
+        )
+    ]
 
 
 def release_problems(version: str) -> list[Problem]:
@@ -85,8 +109,10 @@ def release_problems(version: str) -> list[Problem]:
     by the key itself)."""
     if version not in releases():
         return []
-    return [Problem("agentSandboxVersion", version, f"cannot be installed: {problem}")
-            for problem in integrity_problems(version)]  # fmt: skip
+    return [
+        Problem("agentSandboxVersion", version, f"cannot be installed: {problem}")
+        for problem in integrity_problems(version)
+    ]
 
 
 def check_agent_sandbox(settings: Settings) -> list[Problem]:

@@ -10,7 +10,7 @@ by object, before anything is registered:
   probes (helm/templates/deployment.yaml at v0.5.6: /healthz and /readyz on port healthz), and
   an emptyDir at /tmp: with a read-only root the controller still writes its webhook serving
   certificate to --webhook-cert-dir (/tmp/k8s-webhook-server/serving-certs,
-  cmd/agent-sandbox-controller/main.go);
+  cmd/agent-sandbox-controller/main.go at v0.5.6);
 - it runs on the ordinary nodes: a required node affinity keeps it off every node carrying a
   Kata node label (not only off tainted ones, since kataNodeTaint may be empty), except when the
   Kata nodes are the cluster's only pool (kataPoolPlacement system), where no other node exists.
@@ -36,10 +36,16 @@ EXTENSIONS_FLAG = "--extensions"
 VERSION_LABEL = "app.kubernetes.io/version"
 TMP_VOLUME = "tmp"
 # Probes as the chart at v0.5.6 sets them (the raw manifests have none).
-LIVENESS = {"httpGet": {"path": "/healthz", "port": "healthz"}, "initialDelaySeconds": 15,
-            "periodSeconds": 20}  # fmt: skip
-READINESS = {"httpGet": {"path": "/readyz", "port": "healthz"}, "initialDelaySeconds": 5,
-             "periodSeconds": 10}  # fmt: skip
+LIVENESS = {
+    "httpGet": {"path": "/healthz", "port": "healthz"},
+    "initialDelaySeconds": 15,
+    "periodSeconds": 20,
+}
+READINESS = {
+    "httpGet": {"path": "/readyz", "port": "healthz"},
+    "initialDelaySeconds": 5,
+    "periodSeconds": 10,
+}
 
 
 @dataclass(frozen=True)
@@ -52,9 +58,19 @@ class ControllerPlacement:
 def kata_free_affinity() -> Manifest:
     """Only nodes without any Kata node label AKS sets (GA or preview-era pools)."""
     labels = sorted({runtime.node_label for runtime in catalog.SANDBOX_RUNTIMES.values()})
-    return {"nodeAffinity": {"requiredDuringSchedulingIgnoredDuringExecution": {
-        "nodeSelectorTerms": [{"matchExpressions": [
-            {"key": label, "operator": "DoesNotExist"} for label in labels]}]}}}  # fmt: skip
+    return {
+        "nodeAffinity": {
+            "requiredDuringSchedulingIgnoredDuringExecution": {
+                "nodeSelectorTerms": [
+                    {
+                        "matchExpressions": [
+                            {"key": label, "operator": "DoesNotExist"} for label in labels
+                        ]
+                    }
+                ]
+            }
+        }
+    }
 
 
 def harden_namespace(namespace: Manifest) -> Manifest:
@@ -72,9 +88,11 @@ def harden_deployment(
     pod = patched["spec"]["template"]["spec"]
     (container,) = pod["containers"]  # the release runs one container; a second would be news
     if EXTENSIONS_FLAG not in container.get("args", []):
-        raise ValueError(f"the {version} controller Deployment lacks {EXTENSIONS_FLAG}: the "
-                         "SandboxClaim, SandboxTemplate and SandboxWarmPool controllers would "
-                         "not run")  # fmt: skip
+        raise ValueError(
+            f"the {version} controller Deployment lacks {EXTENSIONS_FLAG}: the "
+            "SandboxClaim, SandboxTemplate and SandboxWarmPool controllers would "
+            "not run"
+        )
     container["resources"] = copy.deepcopy(catalog.AGENT_SANDBOX_CONTROLLER_RESOURCES)
     container["securityContext"] = workload.container_security_context()
     container["livenessProbe"] = copy.deepcopy(LIVENESS)

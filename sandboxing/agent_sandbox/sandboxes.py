@@ -64,7 +64,7 @@ EXEC_RULES: list[dict[str, Any]] = [
     {"apiGroups": [""], "verbs": ["get", "list", "watch"], "resources": ["pods"]},
     {"apiGroups": [""], "verbs": ["get"], "resources": ["pods/log"]},
     {"apiGroups": [""], "verbs": ["get", "create"], "resources": ["pods/exec", "pods/portforward"]},
-]  # fmt: skip
+]
 
 
 def _metadata(name: str, namespace: str) -> Manifest:
@@ -140,14 +140,16 @@ def pod_spec(settings: Settings) -> Manifest:
         "enableServiceLinks": False,  # no other Service's address in the sandbox's environment
         "nodeSelector": {catalog.AGENT_POOL_LABEL: kata_pool_name(settings)},
         "securityContext": workload.pod_security_context(),
-        "containers": [{
-            "name": CONTAINER,
-            "image": settings.pod_image,
-            "command": workload.POD_COMMAND,
-            "resources": {"limits": dict(limits), "requests": dict(limits)},
-            "securityContext": workload.container_security_context(),
-        }],
-    }  # fmt: skip
+        "containers": [
+            {
+                "name": CONTAINER,
+                "image": settings.pod_image,
+                "command": workload.POD_COMMAND,
+                "resources": {"limits": dict(limits), "requests": dict(limits)},
+                "securityContext": workload.container_security_context(),
+            }
+        ],
+    }
     if toleration := workload.parse_taint(settings.kata_taint):
         spec["tolerations"] = [toleration]
     return spec
@@ -159,8 +161,10 @@ def template(settings: Settings) -> Manifest:
         "kind": "SandboxTemplate",
         "metadata": _metadata(TEMPLATE, settings.agent_sandbox_namespace),
         "spec": {
-            "podTemplate": {"metadata": {"labels": {APP_LABEL: PROJECT}},
-                            "spec": pod_spec(settings)},
+            "podTemplate": {
+                "metadata": {"labels": {APP_LABEL: PROJECT}},
+                "spec": pod_spec(settings),
+            },
             "networkPolicyManagement": "Managed",
             "networkPolicy": {"ingress": [], "egress": egress_rules(settings)},
             # A claim may not inject environment variables or volumes (the v0.5.6 defaults,
@@ -168,7 +172,7 @@ def template(settings: Settings) -> Manifest:
             "envVarsInjectionPolicy": "Disallowed",
             "volumeClaimTemplatesPolicy": "Disallowed",
         },
-    }  # fmt: skip
+    }
 
 
 def warm_pool(settings: Settings, name: str, replicas: int) -> Manifest:
@@ -179,9 +183,12 @@ def warm_pool(settings: Settings, name: str, replicas: int) -> Manifest:
         "apiVersion": API_VERSION,
         "kind": "SandboxWarmPool",
         "metadata": _metadata(name, settings.agent_sandbox_namespace),
-        "spec": {"replicas": replicas, "sandboxTemplateRef": {"name": TEMPLATE},
-                 "updateStrategy": {"type": "Recreate"}},
-    }  # fmt: skip
+        "spec": {
+            "replicas": replicas,
+            "sandboxTemplateRef": {"name": TEMPLATE},
+            "updateStrategy": {"type": "Recreate"},
+        },
+    }
 
 
 def claimant_role(settings: Settings) -> Manifest:
@@ -217,9 +224,11 @@ def claim(name: str, namespace: str, pool: str, shutdown: datetime.datetime) -> 
         "apiVersion": API_VERSION,
         "kind": "SandboxClaim",
         "metadata": {"name": name, "namespace": namespace},
-        "spec": {"warmPoolRef": {"name": pool},
-                 "lifecycle": {"shutdownTime": when, "shutdownPolicy": "Delete"}},
-    }  # fmt: skip
+        "spec": {
+            "warmPoolRef": {"name": pool},
+            "lifecycle": {"shutdownTime": when, "shutdownPolicy": "Delete"},
+        },
+    }
 
 
 @dataclass(frozen=True)
@@ -237,8 +246,16 @@ class SandboxObjects:
 
     def all(self) -> list[Manifest]:
         binding = [self.role_binding] if self.role_binding else []
-        return [self.namespace, self.default_deny, *self.fences, self.template, self.warm_pool,
-                self.cold_pool, self.role, *binding]  # fmt: skip
+        return [
+            self.namespace,
+            self.default_deny,
+            *self.fences,
+            self.template,
+            self.warm_pool,
+            self.cold_pool,
+            self.role,
+            *binding,
+        ]
 
 
 def sandbox_objects(settings: Settings) -> SandboxObjects:

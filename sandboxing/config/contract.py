@@ -72,8 +72,10 @@ def parse_settings(
     that are not keys (azure_metadata_host, cloud_variables, kubernetes_versions, today).
     """
     values: dict[str, Any] = {
-        "location": location, "azure_environment": azure_environment, **context,
-    }  # fmt: skip
+        "location": location,
+        "azure_environment": azure_environment,
+        **context,
+    }
     problems: list[Problem] = []
     for key in CONFIG_KEYS:
         raw_value = raw.get(key.name)

@@ -273,9 +273,16 @@ def is_ipv4_range(text: str) -> bool:
 
 
 Kind = (
-    OneOf | Matches | Between | Quantity | EachItem | VmSizeName | SandboxRuntimeName | Minutes
+    OneOf
+    | Matches
+    | Between
+    | Quantity
+    | EachItem
+    | VmSizeName
+    | SandboxRuntimeName
+    | Minutes
     | CountOrPercent
-)  # fmt: skip
+)
 
 
 def refusal(kind: Kind, value: Any) -> tuple[Any, str] | None:

@@ -1,8 +1,9 @@
 """Keys in the project's namespace that the contract does not know.
 
-The Pulumi CLI only checks the keys `Pulumi.yaml` declares (pulumi/pulumi pkg/workspace/config.go
-`validateStackConfigValues` loops over the project's keys), so a misspelt key such as
-`kataNodeVMSize` would otherwise be ignored while its real key silently keeps the default.
+The Pulumi CLI only checks the keys `Pulumi.yaml` declares (pulumi/pulumi v3.259.0
+pkg/workspace/config.go `validateStackConfigValues` loops over the project's keys), so a misspelt
+key such as `kataNodeVMSize` would otherwise be ignored while its real key silently keeps the
+default.
 """
 
 from __future__ import annotations

@@ -4,16 +4,16 @@ idioms the fence rules share. Pure data.
 The CEL stays within what every API server from Kubernetes 1.30 on compiles: the CEL language
 (`has()`, `in`, `all`/`exists`/`filter`/`map`, `size`, string `contains`/`startsWith`, the
 conditional), the strings extension (`join`, in the base environment of every version) and the
-quantity library (since 1.28), per k8s.io/apiserver pkg/cel/environment/base.go. No two-variable
-comprehensions (1.32's `ext.TwoVarComprehensions`), no optional syntax, and list literals of one
-type only (`ValidateHomogeneousAggregateLiterals`, 1.29).
+quantity library (since 1.28), per k8s.io/apiserver v0.36.3 pkg/cel/environment/base.go. No
+two-variable comprehensions (1.32's `ext.TwoVarComprehensions`), no optional syntax, and list
+literals of one type only (`ValidateHomogeneousAggregateLiterals`, 1.29).
 
-`object` is the unstructured JSON map (k8s.io/apiserver pkg/admission/conversion.go): an omitted
-field is an absent key, and selecting it is an error, so every optional field is tested with
+`object` is the unstructured JSON map (k8s.io/apiserver v0.36.3 pkg/admission/conversion.go): an
+omitted field is an absent key, and selecting it is an error, so every optional field is tested with
 `has()` first; a map key that is not an identifier (a label) is tested with `in` and read by index.
 
 Cost: the API server gives each expression at most 1,000,000 cost units and each binding
-10,000,000 (k8s.io/apiserver pkg/apis/cel/config.go `PerCallLimit`, `RuntimeCELCostBudget`),
+10,000,000 (k8s.io/apiserver v0.36.3 pkg/apis/cel/config.go `PerCallLimit`, `RuntimeCELCostBudget`),
 counted at run time because `object` is untyped. Every rule here walks lists the request itself
 carries (containers, volumes, a projected volume's sources) once, with a constant amount of work
 per item, so its cost grows with the size of the object, which the API server bounds (request
@@ -99,7 +99,7 @@ def policy_manifest(
         "kind": "ValidatingAdmissionPolicy",
         "metadata": {"name": name, "labels": {APP_LABEL: PROJECT}},
         "spec": spec,
-    }  # fmt: skip
+    }
 
 
 def binding_manifest(policy_name: str, namespace_label: str, name: str = "") -> Manifest:
@@ -107,12 +107,14 @@ def binding_manifest(policy_name: str, namespace_label: str, name: str = "") -> 
     return {
         "apiVersion": API_VERSION,
         "kind": "ValidatingAdmissionPolicyBinding",
-        "metadata": {"name": name or policy_name,
-                     "labels": {APP_LABEL: PROJECT}},
+        "metadata": {"name": name or policy_name, "labels": {APP_LABEL: PROJECT}},
         "spec": {
             "policyName": policy_name,
             "validationActions": ["Deny"],
-            "matchResources": {"namespaceSelector": {"matchExpressions": [
-                {"key": namespace_label, "operator": "Exists"}]}},
+            "matchResources": {
+                "namespaceSelector": {
+                    "matchExpressions": [{"key": namespace_label, "operator": "Exists"}]
+                }
+            },
         },
-    }  # fmt: skip
+    }

@@ -1,10 +1,10 @@
 """Pod admission rules on volumes: an allow-list of volume types, each with its conditions.
 
 Pod Security `restricted` already refuses hostPath and the network file systems, but it allows
-inline `csi` volumes of ANY driver (kubernetes/pod-security-admission policy/
-check_restrictedVolumes.go). An inline CSI volume is mounted by the named driver's node plugin,
-on the host, with the pod's attributes (share names, mount options, secrets) and from the node's
-network, outside every NetworkPolicy; with Kata the host then shares it into the VM. So a
+inline `csi` volumes of ANY driver (kubernetes/pod-security-admission v0.36.2
+policy/check_restrictedVolumes.go). An inline CSI volume is mounted by the named driver's node
+plugin, on the host, with the pod's attributes (share names, mount options, secrets) and from the
+node's network, outside every NetworkPolicy; with Kata the host then shares it into the VM. So a
 sandboxed pod may use:
 
 - configMap, secret, downwardAPI: API data the kubelet writes into the pod;
@@ -28,9 +28,16 @@ from sandboxing.fences.cel import UNDER_TEMPLATE, Validation, annotation, listed
 from sandboxing.fences.profile import CSI_DRIVERS_ANNOTATION, STORAGE_CLASSES_ANNOTATION
 
 ALLOWED_TYPES = (
-    "configMap", "secret", "downwardAPI", "projected", "emptyDir", "persistentVolumeClaim",
-    "ephemeral", "image", "csi",
-)  # fmt: skip
+    "configMap",
+    "secret",
+    "downwardAPI",
+    "projected",
+    "emptyDir",
+    "persistentVolumeClaim",
+    "ephemeral",
+    "image",
+    "csi",
+)
 VARIABLES = {
     "volumes": "has(object.spec.volumes) ? object.spec.volumes : []",
     "csiDrivers": annotation(CSI_DRIVERS_ANNOTATION),

@@ -14,9 +14,10 @@ from dataclasses import dataclass
 
 # DNS a namespace's pods may use. Plain NetworkPolicy can only allow or refuse the resolver:
 # "coredns" lets pods query the cluster's CoreDNS, which answers cluster names AND forwards every
-# other name upstream (AKS: `forward . /etc/resolv.conf`, articles/aks/coredns-custom.md), so it
-# is also a way out for data encoded in names. Cluster-only resolution would need a cluster-wide
-# CoreDNS change, and per-name rules need FQDN policy (Cilium/ACNS): neither is a namespace fence.
+# other name upstream (AKS: `forward . /etc/resolv.conf`, articles/aks/coredns-custom.md, ms.date
+# 09/08/2025), so it is also a way out for data encoded in names. Cluster-only resolution would need
+# a cluster-wide CoreDNS change, and per-name rules need FQDN policy (Cilium/ACNS): neither is a
+# namespace fence.
 DNS_NONE = "none"
 DNS_COREDNS = "coredns"
 DNS_MODES = (DNS_NONE, DNS_COREDNS)

@@ -1,7 +1,7 @@
 """A fenced namespace's size: its ResourceQuotas and its LimitRange. Pure data.
 
 Quota names: kubernetes.io/docs/concepts/policy/resource-quotas (compute, storage, object count
-and the PriorityClass scope); constants in kubernetes/api core/v1/types.go. What each closes:
+and the PriorityClass scope); constants in k8s.io/api v0.36.3 core/v1/types.go. What each closes:
 
 - Object counts: without them a namespace can write ConfigMaps, Secrets, Jobs, ... until etcd
   (shared by the whole cluster) fills. Every kind the deployers may create has a count.
@@ -36,10 +36,17 @@ PRIORITY_QUOTA = "tenant-system-priority"
 # claims (`persistentvolumeclaims`). Core kinds by their specialized names, others as
 # count/<resource>.<group>.
 COUNTED_OBJECTS = (
-    "configmaps", "secrets", "services", "count/serviceaccounts",
-    "count/deployments.apps", "count/replicasets.apps", "count/statefulsets.apps",
-    "count/jobs.batch", "count/cronjobs.batch", "count/horizontalpodautoscalers.autoscaling",
-)  # fmt: skip
+    "configmaps",
+    "secrets",
+    "services",
+    "count/serviceaccounts",
+    "count/deployments.apps",
+    "count/replicasets.apps",
+    "count/statefulsets.apps",
+    "count/jobs.batch",
+    "count/cronjobs.batch",
+    "count/horizontalpodautoscalers.autoscaling",
+)
 STORAGE_CLASS_QUOTA = "{}.storageclass.storage.k8s.io/{}"
 
 
@@ -50,8 +57,11 @@ def _mib(value: int) -> str:
 def limit_range(profile: FenceProfile, ceiling: PodCeiling | None = None) -> Manifest:
     """A container without limits gets the default pod size, requests = limits (the Kata shim
     sizes the VM from limits); at most what fits one Kata node beside the overhead."""
-    size = {"cpu": profile.pod_cpu, "memory": profile.pod_memory,
-            "ephemeral-storage": profile.pod_ephemeral_storage}  # fmt: skip
+    size = {
+        "cpu": profile.pod_cpu,
+        "memory": profile.pod_memory,
+        "ephemeral-storage": profile.pod_ephemeral_storage,
+    }
     limit: dict[str, Any] = {
         "type": "Container",
         "default": dict(size),
@@ -92,17 +102,20 @@ def resource_quota(profile: FenceProfile) -> Manifest:
     (sandboxing.tenants.capacity), so memoryQuota covers the pods and their overhead. No
     LoadBalancer or NodePort Service (the service admission policy refuses them too)."""
     hard = {
-        "requests.cpu": profile.cpu_quota, "limits.cpu": profile.cpu_quota,
-        "requests.memory": profile.memory_quota, "limits.memory": profile.memory_quota,
+        "requests.cpu": profile.cpu_quota,
+        "limits.cpu": profile.cpu_quota,
+        "requests.memory": profile.memory_quota,
+        "limits.memory": profile.memory_quota,
         "pods": str(profile.max_pods),
-        "services.loadbalancers": "0", "services.nodeports": "0",
+        "services.loadbalancers": "0",
+        "services.nodeports": "0",
         "requests.ephemeral-storage": profile.ephemeral_storage_quota,
         "limits.ephemeral-storage": profile.ephemeral_storage_quota,
         "requests.storage": profile.storage_quota,
         "persistentvolumeclaims": str(profile.max_volume_claims),
         **{name: str(profile.max_objects) for name in COUNTED_OBJECTS},
         **storage_class_quota(profile.storage_classes),
-    }  # fmt: skip
+    }
     return {
         "apiVersion": "v1",
         "kind": "ResourceQuota",
@@ -120,9 +133,14 @@ def priority_quota(namespace: str) -> Manifest:
         "metadata": {"name": PRIORITY_QUOTA, "namespace": namespace},
         "spec": {
             "hard": {"pods": "0"},
-            "scopeSelector": {"matchExpressions": [{
-                "scopeName": "PriorityClass", "operator": "In",
-                "values": list(catalog.SYSTEM_PRIORITY_CLASSES),
-            }]},
+            "scopeSelector": {
+                "matchExpressions": [
+                    {
+                        "scopeName": "PriorityClass",
+                        "operator": "In",
+                        "values": list(catalog.SYSTEM_PRIORITY_CLASSES),
+                    }
+                ]
+            },
         },
-    }  # fmt: skip
+    }

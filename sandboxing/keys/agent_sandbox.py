@@ -30,6 +30,8 @@ OFF = Unused(_off, "without agentSandbox: true", unchecked=True)
 VERSIONS = versions()
 OVERHEAD = f"{catalog.RUNTIME_CLASS_OVERHEAD_MIB}Mi"
 
+# Laid out by hand (fmt: skip): each key's name, type and default on one line reads as a table;
+# the formatter would split them one per line.
 KEYS: tuple[ConfigKey, ...] = (
     ConfigKey(
         "agentSandbox", "boolean", False,

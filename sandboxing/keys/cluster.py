@@ -55,6 +55,8 @@ NOT_CHANGED_WHEN_EXISTING = Unused(
     _existing, "with clusterMode existing: the program does not change an existing cluster"
 )
 
+# Laid out by hand (fmt: skip): each key's name, type and default on one line reads as a table;
+# the formatter would split them one per line.
 KEYS: tuple[ConfigKey, ...] = (
     ConfigKey(
         "clusterMode", "string", "new",

@@ -19,6 +19,8 @@ def _own_workspace(settings: Settings) -> bool:
 
 NO_MONITOR = Unused(_no_monitor, "without enableAzureMonitor: true")
 
+# Laid out by hand (fmt: skip): each key's name, type and default on one line reads as a table;
+# the formatter would split them one per line.
 KEYS: tuple[ConfigKey, ...] = (
     ConfigKey(
         "enableAzureMonitor", "boolean", False,

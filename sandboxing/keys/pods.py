@@ -11,6 +11,8 @@ from sandboxing.rules.pods import POD_FITS_KATA_NODE, RUNTIME_CLASS_OVERRIDE
 from sandboxing.tenants.capacity import TENANT_CAPACITY
 from sandboxing.tenants.config import TENANTS
 
+# Laid out by hand (fmt: skip): each key's name, type and default on one line reads as a table;
+# the formatter would split them one per line.
 KEYS: tuple[ConfigKey, ...] = (
     ConfigKey(
         "runtimeClassName", "string", "",

@@ -53,6 +53,8 @@ KATA_FAMILIES = ", ".join(catalog.KATA_VM_FAMILIES)
 OS_DISK_TYPES = "|".join(catalog.OS_DISK_TYPES)
 MAX_NODES_WHY = "the most nodes one pool can have: the ARM API's node count maximum"
 
+# Laid out by hand (fmt: skip): each key's name, type and default on one line reads as a table;
+# the formatter would split them one per line.
 KEYS: tuple[ConfigKey, ...] = (
     ConfigKey(
         "kataPoolPlacement", "string", "dedicated",

@@ -53,6 +53,8 @@ SLOW_PROVISION = (
 )
 EXPANDERS = ("random", "least-waste", "most-pods", "priority")
 
+# Laid out by hand (fmt: skip): each key's name, type and default on one line reads as a table;
+# the formatter would split them one per line.
 KEYS: tuple[ConfigKey, ...] = (
     ConfigKey(
         "kataEnableAutoScaling", "boolean", False,

@@ -22,6 +22,8 @@ DRAIN_TIMEOUT_MINUTES = (5, 1440)
 SOAK_MINUTES = (0, 30)
 UNDRAINABLE = ("Cordon", "Schedule")
 
+# Laid out by hand (fmt: skip): each key's name, type and default on one line reads as a table;
+# the formatter would split them one per line.
 KEYS: tuple[ConfigKey, ...] = (
     ConfigKey(
         "kataMaxSurge", "string", "1",

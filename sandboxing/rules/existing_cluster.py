@@ -23,25 +23,35 @@ def check_existing_cluster(
     runtime = catalog.KATA_GA  # the pool this program adds is always a GA Kata pool
     minimum = catalog.version_text(runtime.min_kubernetes)
     if version is None or version < runtime.min_kubernetes:
-        problems.append(Problem(
-            "clusterName", settings.cluster_name,
-            f"runs Kubernetes {version_text or 'of unknown version'}; {runtime.workload_runtime} "
-            f"needs {minimum} or later. Upgrade it first: az aks upgrade --resource-group "
-            f"{settings.resource_group_name} --name {settings.cluster_name} "
-            f"--kubernetes-version <{minimum} or later>",
-        ))  # fmt: skip
+        problems.append(
+            Problem(
+                "clusterName",
+                settings.cluster_name,
+                f"runs Kubernetes {version_text or 'of unknown version'}; "
+                f"{runtime.workload_runtime} needs {minimum} or later. Upgrade it first: "
+                f"az aks upgrade --resource-group {settings.resource_group_name} "
+                f"--name {settings.cluster_name} "
+                f"--kubernetes-version <{minimum} or later>",
+            )
+        )
     for pool in cluster.get("agentPoolProfiles") or []:
         if pool.get("name") != settings.kata_node_pool_name:
             continue
         if (pool.get("tags") or {}).get(catalog.MANAGED_BY_TAG) == managed_by:
             continue  # our own pool from an earlier `pulumi up`
-        problems.append(Problem(
-            "kataNodePoolName", settings.kata_node_pool_name,
-            f"a node pool of that name already exists on {settings.cluster_name} and is not "
-            f"managed by this stack ({managed_by}); choose another name",
-        ))  # fmt: skip
+        problems.append(
+            Problem(
+                "kataNodePoolName",
+                settings.kata_node_pool_name,
+                f"a node pool of that name already exists on {settings.cluster_name} and is not "
+                f"managed by this stack ({managed_by}); choose another name",
+            )
+        )
     # availabilityZones: the Kata pool goes into the cluster's region, known only now.
     where = f"the cluster {settings.cluster_name}'s region"
     problems += region_problems(settings.availability_zones, cluster.get("location") or "", where)
-    return (problems + existing_cluster_problems(settings, cluster)
-            + sandbox_problems(settings, cluster))  # fmt: skip
+    return (
+        problems
+        + existing_cluster_problems(settings, cluster)
+        + sandbox_problems(settings, cluster)
+    )

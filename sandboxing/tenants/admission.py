@@ -12,7 +12,7 @@ Admission order matters for the memory rule: mutating admission (the LimitRanger
 container without limits the tenant's default pod size) runs before validating admission, so the
 rule sees the defaulted limits (kubernetes.io/docs/reference/access-authn-authz/
 admission-controllers: "mutating ... validating"). `quantity()` is the Kubernetes CEL quantity
-library (k8s.io/apiserver pkg/cel/library/quantity.go, in the CEL environment since 1.28).
+library (k8s.io/apiserver v0.36.3 pkg/cel/library/quantity.go, in the CEL environment since 1.28).
 
 The rules here keep the pod in a Kata VM and off the host (checked on every CREATE and UPDATE,
 as since the first release); the volume rules (sandboxing.fences.pod_volumes) and the placement
@@ -116,9 +116,11 @@ def policy(runtime_class: str, kata_pool: str) -> Manifest:
     """The pod policy for this stack's Kata class and pool (the namespaces' own allowances are
     read from their annotations, so one policy serves every tenant)."""
     return policy_manifest(
-        POLICY, ["pods", "pods/ephemeralcontainers"], validations(runtime_class, kata_pool),
+        POLICY,
+        ["pods", "pods/ephemeralcontainers"],
+        validations(runtime_class, kata_pool),
         VARIABLES,
-    )  # fmt: skip
+    )
 
 
 def binding(policy_name: str = POLICY) -> Manifest:

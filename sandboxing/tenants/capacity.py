@@ -1,13 +1,13 @@
 """How much of the Kata pool the tenants' quotas claim, and what one tenant's quota holds.
 
-Kubernetes charges a pod's RuntimeClass overhead to the namespace's ResourceQuota: a Kata pod
-with a 1Gi memory limit uses 1Gi + 600Mi of `requests.memory` and of `limits.memory` (the
-RuntimeClass admission controller copies `overhead.podFixed` into the pod, and quota adds
-`spec.overhead` to the pod's requests and to its non-zero limits: kubernetes.io/docs/concepts/
-scheduling-eviction/pod-overhead; kubernetes/kubernetes staging/src/k8s.io/component-helpers/
-resource/helpers.go `PodRequests`/`PodLimits`). So a tenant's `memoryQuota` is what its pods
-AND their overhead may use, which is also what they take from the Kata nodes. The AKS Kata
-RuntimeClass declares memory overhead only, so CPU quota counts the containers' CPU alone.
+Kubernetes charges a pod's RuntimeClass overhead to the namespace's ResourceQuota: a Kata pod with a
+1Gi memory limit uses 1Gi + 600Mi of `requests.memory` and of `limits.memory` (the RuntimeClass
+admission controller copies `overhead.podFixed` into the pod, and quota adds `spec.overhead` to the
+pod's requests and to its non-zero limits: kubernetes.io/docs/concepts/scheduling-eviction/
+pod-overhead; kubernetes/kubernetes @ 0085214 staging/src/k8s.io/component-helpers/resource/
+helpers.go `PodRequests`/`PodLimits`). So a tenant's `memoryQuota` is what its pods AND their
+overhead may use, which is also what they take from the Kata nodes. The AKS Kata RuntimeClass
+declares memory overhead only, so CPU quota counts the containers' CPU alone.
 
 Ephemeral storage (a Kata pod's root filesystem, logs and disk-backed emptyDirs) is on the Kata
 node's OS disk (`osDiskSizeGB`, else AKS's default, catalog.DEFAULT_OS_DISK_GIB); the kubelet
@@ -84,9 +84,13 @@ class TenantPool:
     @property
     def largest(self) -> PoolShare:
         """What the quotas are held against: the pool at its maximum."""
-        initial = PoolShare(self.kata_nodes, self.allocatable_millicpu,
-                            self.allocatable_memory_mib, self.fits,
-                            self.allocatable_ephemeral_storage_mib)  # fmt: skip
+        initial = PoolShare(
+            self.kata_nodes,
+            self.allocatable_millicpu,
+            self.allocatable_memory_mib,
+            self.fits,
+            self.allocatable_ephemeral_storage_mib,
+        )
         return self.at_max or initial
 
 
@@ -137,10 +141,12 @@ def _share(settings: Settings, nodes: int, cpu: int, memory: int, disk: int) -> 
     if node is None:
         return PoolShare(nodes, None, None, None, pool_disk)
     # The demo's untrusted pod runs on the same nodes (with none, there is nothing to share).
-    pool_cpu = max(0, nodes * node.allocatable_millicpu - (
-        cpu_millicores(settings.pod_cpu_limit) or 0))  # fmt: skip
-    pool_memory = max(0, nodes * node.allocatable_memory_mib - (
-        _mib(settings.pod_memory_limit) + OVERHEAD_MIB))  # fmt: skip
+    pool_cpu = max(
+        0, nodes * node.allocatable_millicpu - (cpu_millicores(settings.pod_cpu_limit) or 0)
+    )
+    pool_memory = max(
+        0, nodes * node.allocatable_memory_mib - (_mib(settings.pod_memory_limit) + OVERHEAD_MIB)
+    )
     fits = cpu <= pool_cpu and memory <= pool_memory and disk <= pool_disk
     return PoolShare(nodes, pool_cpu, pool_memory, fits, pool_disk)
 
@@ -189,44 +195,76 @@ def _tenant_problems(
     problems = []
     pod_memory = capacity.default_pod_charged_memory_mib - OVERHEAD_MIB
     if capacity.max_pod_memory_mib is not None and pod_memory > capacity.max_pod_memory_mib:
-        problems.append(Problem(
-            field_key(index, "podMemory"), tenant.pod_memory,
-            f"plus the {OVERHEAD_MIB}Mi Kata overhead does not fit one Kata node "
-            f"({pool.kata_node_vm_size}): at most {capacity.max_pod_memory_mib}Mi",
-        ))  # fmt: skip
+        problems.append(
+            Problem(
+                field_key(index, "podMemory"),
+                tenant.pod_memory,
+                f"plus the {OVERHEAD_MIB}Mi Kata overhead does not fit one Kata node "
+                f"({pool.kata_node_vm_size}): at most {capacity.max_pod_memory_mib}Mi",
+            )
+        )
     if capacity.max_pod_cpu_millicores is not None and (
         capacity.default_pod_cpu_millicores > capacity.max_pod_cpu_millicores
     ):
-        problems.append(Problem(
-            field_key(index, "podCpu"), tenant.pod_cpu,
-            f"does not fit one Kata node ({pool.kata_node_vm_size}): at most "
-            f"{capacity.max_pod_cpu_millicores}m",
-        ))  # fmt: skip
+        problems.append(
+            Problem(
+                field_key(index, "podCpu"),
+                tenant.pod_cpu,
+                f"does not fit one Kata node ({pool.kata_node_vm_size}): at most "
+                f"{capacity.max_pod_cpu_millicores}m",
+            )
+        )
     if capacity.default_pod_ephemeral_storage_mib > capacity.max_pod_ephemeral_storage_mib:
-        problems.append(Problem(
-            field_key(index, "podEphemeralStorage"), tenant.pod_ephemeral_storage,
-            f"does not fit one Kata node's disk ({_disk_text(pool, 1)}): at most "
-            f"{capacity.max_pod_ephemeral_storage_mib}Mi",
-        ))  # fmt: skip
+        problems.append(
+            Problem(
+                field_key(index, "podEphemeralStorage"),
+                tenant.pod_ephemeral_storage,
+                f"does not fit one Kata node's disk ({_disk_text(pool, 1)}): at most "
+                f"{capacity.max_pod_ephemeral_storage_mib}Mi",
+            )
+        )
     # Exact figures, not the capacity's rounded ones: memoryQuota "10" (bytes) is 0Mi there. A
     # quantity that does not parse is reported by sandboxing.tenants.config.
     pod_memory_text = f"podMemory {tenant.pod_memory} plus the {OVERHEAD_MIB}Mi Kata overhead"
     for field, text, quota, pod, pod_text, extra, unit in (
-        ("cpuQuota", tenant.cpu_quota, cpu_millicores(tenant.cpu_quota),
-         cpu_millicores(tenant.pod_cpu), f"podCpu {tenant.pod_cpu}", 0, "m"),
-        ("memoryQuota", tenant.memory_quota, memory_mib(tenant.memory_quota),
-         memory_mib(tenant.pod_memory), pod_memory_text, OVERHEAD_MIB, "Mi"),
-        ("ephemeralStorageQuota", tenant.ephemeral_storage_quota,
-         memory_mib(tenant.ephemeral_storage_quota), memory_mib(tenant.pod_ephemeral_storage),
-         f"podEphemeralStorage {tenant.pod_ephemeral_storage}", 0, "Mi"),
-    ):  # fmt: skip
+        (
+            "cpuQuota",
+            tenant.cpu_quota,
+            cpu_millicores(tenant.cpu_quota),
+            cpu_millicores(tenant.pod_cpu),
+            f"podCpu {tenant.pod_cpu}",
+            0,
+            "m",
+        ),
+        (
+            "memoryQuota",
+            tenant.memory_quota,
+            memory_mib(tenant.memory_quota),
+            memory_mib(tenant.pod_memory),
+            pod_memory_text,
+            OVERHEAD_MIB,
+            "Mi",
+        ),
+        (
+            "ephemeralStorageQuota",
+            tenant.ephemeral_storage_quota,
+            memory_mib(tenant.ephemeral_storage_quota),
+            memory_mib(tenant.pod_ephemeral_storage),
+            f"podEphemeralStorage {tenant.pod_ephemeral_storage}",
+            0,
+            "Mi",
+        ),
+    ):
         if quota is not None and pod is not None and 0 < quota < pod + extra:
             needed = f"{math.ceil(pod + extra)}{unit}"
-            problems.append(Problem(
-                field_key(index, field), text,
-                f"holds no pod of the default size: one needs {needed} ({pod_text}); raise "
-                f"{field} to at least {needed} or lower {pod_text.split()[0]}",
-            ))  # fmt: skip
+            problems.append(
+                Problem(
+                    field_key(index, field),
+                    text,
+                    f"holds no pod of the default size: one needs {needed} ({pod_text}); raise "
+                    f"{field} to at least {needed} or lower {pod_text.split()[0]}",
+                )
+            )
     size, raise_key = _pool_words(pool)
     largest = pool.largest
     for field, text, quota, available, unit in (
@@ -246,21 +284,27 @@ def _tenant_problems(
         ),
     ):
         if available is not None and quota > available:
-            problems.append(Problem(
-                field_key(index, field), text,
-                f"({quota}{unit}) is more than the whole Kata pool can give tenants: "
-                f"{available}{unit} "
-                f"({size}, less the demo's untrusted pod); raise {raise_key} "
-                "or lower the quota",
-            ))  # fmt: skip
+            problems.append(
+                Problem(
+                    field_key(index, field),
+                    text,
+                    f"({quota}{unit}) is more than the whole Kata pool can give tenants: "
+                    f"{available}{unit} "
+                    f"({size}, less the demo's untrusted pod); raise {raise_key} "
+                    "or lower the quota",
+                )
+            )
     disk = largest.allocatable_ephemeral_storage_mib
     if capacity.ephemeral_storage_quota_mib > disk:
-        problems.append(Problem(
-            field_key(index, "ephemeralStorageQuota"), tenant.ephemeral_storage_quota,
-            f"({capacity.ephemeral_storage_quota_mib}Mi) is more than the Kata nodes' disks give "
-            f"pods: {disk}Mi ({_disk_text(pool, largest.nodes)}); raise osDiskSizeGB or "
-            f"{raise_key}, or lower the quota",
-        ))  # fmt: skip
+        problems.append(
+            Problem(
+                field_key(index, "ephemeralStorageQuota"),
+                tenant.ephemeral_storage_quota,
+                f"({capacity.ephemeral_storage_quota_mib}Mi) is more than the Kata nodes' disks "
+                f"give pods: {disk}Mi ({_disk_text(pool, largest.nodes)}); raise osDiskSizeGB or "
+                f"{raise_key}, or lower the quota",
+            )
+        )
     return problems
 
 
@@ -290,26 +334,33 @@ def check_tenant_capacity(settings: Settings) -> list[Problem]:
         and (pool.quota_millicpu > cpu or pool.quota_memory_mib > memory)
     ):
         on = f"{size}" if pool.autoscaling else f"on {size}"
-        problems.append(Problem(
-            "tenants", [each.name for each in pool.tenants],
-            f"the tenants' quotas add up to {pool.quota_millicpu}m CPU and "
-            f"{pool.quota_memory_mib}Mi memory (pods plus Kata overhead), more than the Kata pool "
-            f"gives them: {largest.allocatable_millicpu}m CPU and "
-            f"{largest.allocatable_memory_mib}Mi {on}: oversubscribed, pods may stay Pending "
-            "when every tenant uses its quota",
-            "warning",
-        ))  # fmt: skip
+        problems.append(
+            Problem(
+                "tenants",
+                [each.name for each in pool.tenants],
+                f"the tenants' quotas add up to {pool.quota_millicpu}m CPU and "
+                f"{pool.quota_memory_mib}Mi memory (pods plus Kata overhead), more than the Kata "
+                f"pool gives them: {largest.allocatable_millicpu}m CPU and "
+                f"{largest.allocatable_memory_mib}Mi {on}: oversubscribed, pods may stay Pending "
+                "when every tenant uses its quota",
+                "warning",
+            )
+        )
     if pool.quota_ephemeral_storage_mib > largest.allocatable_ephemeral_storage_mib:
-        problems.append(Problem(
-            "tenants", [each.name for each in pool.tenants],
-            "the tenants' ephemeral storage quotas add up to "
-            f"{pool.quota_ephemeral_storage_mib}Mi, more than the Kata nodes' disks give pods: "
-            f"{largest.allocatable_ephemeral_storage_mib}Mi ({_disk_text(pool, largest.nodes)}): "
-            "when every tenant fills its quota a node runs short of disk and evicts pods, other "
-            f"tenants' included; raise osDiskSizeGB or {raise_key}, or lower "
-            "ephemeralStorageQuota",
-            "warning",
-        ))  # fmt: skip
+        problems.append(
+            Problem(
+                "tenants",
+                [each.name for each in pool.tenants],
+                "the tenants' ephemeral storage quotas add up to "
+                f"{pool.quota_ephemeral_storage_mib}Mi, more than the Kata nodes' disks give pods: "
+                f"{largest.allocatable_ephemeral_storage_mib}Mi "
+                f"({_disk_text(pool, largest.nodes)}): when every tenant fills its quota a node "
+                "runs short of disk and evicts pods, other "
+                f"tenants' included; raise osDiskSizeGB or {raise_key}, or lower "
+                "ephemeralStorageQuota",
+                "warning",
+            )
+        )
     return problems
 
 

@@ -42,8 +42,9 @@ KEY = "tenants"
 RESERVED_NAMESPACES = ("default", "kube-system", "kube-public", "kube-node-lease")
 # Subjects that would hand a tenant's namespace to everybody.
 EVERYBODY = ("system:unauthenticated", "system:anonymous", "system:authenticated")
-# A CSI driver's name as the Pod API validates it (kubernetes/kubernetes pkg/apis/core/
-# validation ValidateCSIDriverName: at most 63 characters, alphanumerics, '-' and '.' between).
+# A CSI driver's name as the Pod API validates it (kubernetes/kubernetes @ a7264f9
+# pkg/apis/core/validation/validation.go ValidateCSIDriverName: at most 63 characters,
+# alphanumerics, '-' and '.' between).
 CSI_DRIVER_NAME = re.compile(r"^[a-zA-Z0-9]([-a-zA-Z0-9.]{0,61}[a-zA-Z0-9])?$")
 
 
@@ -59,9 +60,13 @@ def parse_tenant(index: int, raw: Any) -> tuple[Tenant, list[Problem]]:
     """One list item; a bad field is reported and keeps its default, so checks go on."""
     if not isinstance(raw, dict):
         return DEFAULTS, [
-            Problem(field_key(index), raw, "must be an object with at least a name, e.g. "
-                    f"pulumi config set --path '{field_key(index, 'name')}' team-a")
-        ]  # fmt: skip
+            Problem(
+                field_key(index),
+                raw,
+                "must be an object with at least a name, e.g. "
+                f"pulumi config set --path '{field_key(index, 'name')}' team-a",
+            )
+        ]
     problems = []
     values: dict[str, Any] = {}
     for key, value in raw.items():
@@ -69,8 +74,7 @@ def parse_tenant(index: int, raw: Any) -> tuple[Tenant, list[Problem]]:
         if field is None:
             meant = difflib.get_close_matches(key, list(FIELDS), n=1, cutoff=0.6)
             hint = f"did you mean {meant[0]}?" if meant else "fields: " + ", ".join(FIELDS)
-            problems.append(Problem(field_key(index, key), value,
-                                    f"is not a tenant field; {hint}"))  # fmt: skip
+            problems.append(Problem(field_key(index, key), value, f"is not a tenant field; {hint}"))
             continue
         converted = field.read(value)
         if converted is None:
@@ -94,11 +98,14 @@ def _renamed(index: int, raw: dict[str, Any], values: dict[str, Any]) -> list[Pr
         if old.to not in raw:
             values[new] = value
         elif new in values and values[new] != value:
-            problems.append(Problem(
-                field_key(index, key), raw[key],
-                f"contradicts {old.to}: {raw[old.to]!r} (it means {old.to}: {value}); drop "
-                f"{key}, which {old.to} replaced",
-            ))  # fmt: skip
+            problems.append(
+                Problem(
+                    field_key(index, key),
+                    raw[key],
+                    f"contradicts {old.to}: {raw[old.to]!r} (it means {old.to}: {value}); drop "
+                    f"{key}, which {old.to} replaced",
+                )
+            )
     return problems
 
 
@@ -167,24 +174,40 @@ def _allowance_problems(index: int, tenant: Tenant) -> list[Problem]:
     """The names the admission policies and the quota read: storage and priority classes,
     CSI drivers."""
     problems = []
-    for field, names in (("storageClasses", tenant.storage_classes),
-                         ("priorityClasses", tenant.priority_classes)):  # fmt: skip
+    for field, names in (
+        ("storageClasses", tenant.storage_classes),
+        ("priorityClasses", tenant.priority_classes),
+    ):
         for name in names:
             if len(name) > DNS1123_SUBDOMAIN_MAX or not DNS1123_SUBDOMAIN.match(name):
-                problems.append(Problem(field_key(index, field), name, "is not a class name (a "
-                                        "DNS-1123 subdomain: lower-case letters, digits, '-', "
-                                        "'.')"))  # fmt: skip
+                problems.append(
+                    Problem(
+                        field_key(index, field),
+                        name,
+                        "is not a class name (a "
+                        "DNS-1123 subdomain: lower-case letters, digits, '-', "
+                        "'.')",
+                    )
+                )
             elif field == "priorityClasses" and name.startswith(catalog.SYSTEM_PRIORITY_PREFIX):
-                problems.append(Problem(
-                    field_key(index, field), name,
-                    "is a class reserved for the cluster's own pods (priority above every user "
-                    "class): a tenant pod with it would preempt them; name a class of at most "
-                    f"{catalog.HIGHEST_USER_PRIORITY}",
-                ))  # fmt: skip
+                problems.append(
+                    Problem(
+                        field_key(index, field),
+                        name,
+                        "is a class reserved for the cluster's own pods (priority above every user "
+                        "class): a tenant pod with it would preempt them; name a class of at most "
+                        f"{catalog.HIGHEST_USER_PRIORITY}",
+                    )
+                )
     for driver in tenant.csi_drivers:
         if not CSI_DRIVER_NAME.match(driver):
-            problems.append(Problem(field_key(index, "csiDrivers"), driver, "is not a CSI driver "
-                                    "name (e.g. secrets-store.csi.k8s.io)"))  # fmt: skip
+            problems.append(
+                Problem(
+                    field_key(index, "csiDrivers"),
+                    driver,
+                    "is not a CSI driver name (e.g. secrets-store.csi.k8s.io)",
+                )
+            )
     return problems
 
 
@@ -197,32 +220,54 @@ def _egress_problems(index: int, tenant: Tenant) -> list[Problem]:
     ]
     for cidr in tenant.egress_cidrs:
         if cidr_problem(cidr) is None and (reserved := documentation_range(cidr)):
-            problems.append(Problem(
-                key, cidr,
-                f"{reserved}, reserved for documentation: no real address does, so "
-                "the tenant's pods reach nothing through it; list the addresses they must reach",
-                "warning",
-            ))  # fmt: skip
+            problems.append(
+                Problem(
+                    key,
+                    cidr,
+                    f"{reserved}, reserved for documentation: no real address does, so the "
+                    "tenant's pods reach nothing through it; list the addresses they must reach",
+                    "warning",
+                )
+            )
     return problems
 
 
 def _subject_problems(index: int, tenant: Tenant, entra: bool) -> list[Problem]:
     problems = []
-    for field, names in (("deployGroups", tenant.deploy_groups),
-                         ("deployUsers", tenant.deploy_users)):  # fmt: skip
+    for field, names in (
+        ("deployGroups", tenant.deploy_groups),
+        ("deployUsers", tenant.deploy_users),
+    ):
         key = field_key(index, field)
         for name in names:
             if not name or any(c.isspace() or not c.isprintable() for c in name):
                 problems.append(Problem(key, name, "must be a non-empty name without spaces"))
             elif name in EVERYBODY:
-                problems.append(Problem(key, name, "would let everybody deploy into the "
-                                        "tenant's namespace; name the tenant's group"))  # fmt: skip
+                problems.append(
+                    Problem(
+                        key,
+                        name,
+                        "would let everybody deploy into the "
+                        "tenant's namespace; name the tenant's group",
+                    )
+                )
             elif entra and field == "deployGroups" and not GUID.match(name):
-                problems.append(Problem(key, name, "must be a Microsoft Entra group object ID "
-                                        "(GUID): Entra integration is on"))  # fmt: skip
+                problems.append(
+                    Problem(
+                        key,
+                        name,
+                        "must be a Microsoft Entra group object ID (GUID): Entra integration is on",
+                    )
+                )
         if entra and field == "deployUsers" and names:
-            problems.append(Problem(key, list(names), "with Entra integration on, name Entra "
-                                    "groups (object IDs) in deployGroups instead"))  # fmt: skip
+            problems.append(
+                Problem(
+                    key,
+                    list(names),
+                    "with Entra integration on, name Entra "
+                    "groups (object IDs) in deployGroups instead",
+                )
+            )
     return problems
 
 
@@ -236,9 +281,15 @@ def version_problems(settings: Settings, version_text: str, key: str, value: str
     if version >= minimum:
         return []
     wanted = "{}.{}".format(*minimum)
-    return [Problem(key, value, f"tenants need Kubernetes {wanted} or later: their pods are "
-                    "kept in Kata VMs by a ValidatingAdmissionPolicy (admissionregistration.k8s.io"
-                    f"/v1, GA in {wanted}); upgrade, or remove the tenants")]  # fmt: skip
+    return [
+        Problem(
+            key,
+            value,
+            f"tenants need Kubernetes {wanted} or later: their pods are "
+            "kept in Kata VMs by a ValidatingAdmissionPolicy (admissionregistration.k8s.io"
+            f"/v1, GA in {wanted}); upgrade, or remove the tenants",
+        )
+    ]
 
 
 def check_tenants(settings: Settings) -> list[Problem]:
@@ -291,12 +342,16 @@ def _cluster_range_problems(settings: Settings, network: dict[str, Any] | None) 
             network_entry = parse_cidr(entry)
             for kind, cluster_range in ranges:
                 if not isinstance(network_entry, str) and network_entry.overlaps(cluster_range):
-                    problems.append(Problem(
-                        field_key(index, "egressCidrs"), entry,
-                        f"overlaps {settings.cluster_name}'s {kind} range {cluster_range} (not the "
-                        f"default {fenced[kind]} the egress policy leaves out): list ranges "
-                        f"outside {cluster_range}",
-                    ))  # fmt: skip
+                    problems.append(
+                        Problem(
+                            field_key(index, "egressCidrs"),
+                            entry,
+                            f"overlaps {settings.cluster_name}'s {kind} range {cluster_range} "
+                            f"(not the default {fenced[kind]} the egress policy leaves out): "
+                            "list ranges "
+                            f"outside {cluster_range}",
+                        )
+                    )
     return problems
 
 

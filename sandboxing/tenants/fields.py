@@ -204,11 +204,12 @@ FIELDS: dict[str, TenantField] = {
 # Older field names, still accepted (a value for the new name wins; both must agree).
 RENAMED: dict[str, RenamedField] = {
     "allowDns": RenamedField(
-        "dns", read_boolean,
+        "dns",
+        read_boolean,
         f"true or false (the older form of dns: true is {DNS_COREDNS}, false {DNS_NONE})",
         lambda allow: DNS_COREDNS if allow else DNS_NONE,
     ),
-}  # fmt: skip
+}
 DEFAULTS = Tenant(name="")
 
 

@@ -35,21 +35,36 @@ READ = ["get", "list", "watch"]
 # (`serviceaccounts/token`: no API tokens; `pods/binding`: no choosing a node). Every kind it
 # may create is counted by the quota (sandboxing.fences.quota).
 ROLE_RULES: list[dict[str, Any]] = [
-    {"apiGroups": [""], "verbs": WRITE, "resources": [
-        "pods", "services", "configmaps", "secrets", "serviceaccounts",
-        "persistentvolumeclaims"]},
+    {
+        "apiGroups": [""],
+        "verbs": WRITE,
+        "resources": [
+            "pods",
+            "services",
+            "configmaps",
+            "secrets",
+            "serviceaccounts",
+            "persistentvolumeclaims",
+        ],
+    },
     # logs, `kubectl exec`/`port-forward` and `kubectl debug`: all stay inside the pod's VM
     # (ephemeral containers are checked by the admission policy like any other).
     {"apiGroups": [""], "verbs": ["get"], "resources": ["pods/log"]},
     {"apiGroups": [""], "verbs": ["get", "create"], "resources": ["pods/exec", "pods/portforward"]},
-    {"apiGroups": [""], "verbs": ["get", "patch", "update"],
-     "resources": ["pods/ephemeralcontainers"]},
+    {
+        "apiGroups": [""],
+        "verbs": ["get", "patch", "update"],
+        "resources": ["pods/ephemeralcontainers"],
+    },
     {"apiGroups": [""], "verbs": READ, "resources": ["events", "resourcequotas", "limitranges"]},
-    {"apiGroups": ["apps"], "verbs": WRITE,
-     "resources": ["deployments", "replicasets", "statefulsets"]},
+    {
+        "apiGroups": ["apps"],
+        "verbs": WRITE,
+        "resources": ["deployments", "replicasets", "statefulsets"],
+    },
     {"apiGroups": ["batch"], "verbs": WRITE, "resources": ["jobs", "cronjobs"]},
     {"apiGroups": ["autoscaling"], "verbs": WRITE, "resources": ["horizontalpodautoscalers"]},
-]  # fmt: skip
+]
 
 
 def tenant_labels(tenant: Tenant) -> dict[str, str]:

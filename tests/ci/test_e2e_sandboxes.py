@@ -25,8 +25,13 @@ def job() -> dict:
 def configured(placement: str, system_vm_size: str) -> dict[str, str]:
     """Pulumi.e2e.yaml with the job's `pulumi config set` lines applied, for one shape."""
     step = next(s for s in job()["steps"] if s.get("name", "").startswith("Configure the stack"))
-    env = {"PLACEMENT": placement, "SYSTEM_VM_SIZE": system_vm_size, "LOCATION": "westeurope",
-           "RESOURCE_GROUP": "rg-e2e", "CLUSTER": "aks-e2e"}  # fmt: skip
+    env = {
+        "PLACEMENT": placement,
+        "SYSTEM_VM_SIZE": system_vm_size,
+        "LOCATION": "westeurope",
+        "RESOURCE_GROUP": "rg-e2e",
+        "CLUSTER": "aks-e2e",
+    }
     config = stack_config("e2e")
     for key, value in CONFIG_SET.findall(step["run"]):
         text = shlex.split(value)[0]
@@ -36,8 +41,9 @@ def configured(placement: str, system_vm_size: str) -> dict[str, str]:
     return config
 
 
-@pytest.mark.parametrize("shape", job()["strategy"]["matrix"]["include"],
-                         ids=lambda shape: shape["placement"])  # fmt: skip
+@pytest.mark.parametrize(
+    "shape", job()["strategy"]["matrix"]["include"], ids=lambda shape: shape["placement"]
+)
 def test_each_shape_turns_the_layer_on_without_a_problem(shape: dict[str, str]) -> None:
     config = configured(shape["placement"], shape["system-vm-size"])
     assert config["aks-pod-sandboxing:agentSandbox"] == "true"

@@ -110,8 +110,14 @@ def test_ci_and_the_local_run_share_one_gate_script() -> None:
     assert runs[-1] == ".ci/gates"
     assert ".ci/gates" in (REPO / ".ci" / "run").read_text().splitlines()[-1]
     gates = (REPO / ".ci" / "gates").read_text()
-    for gate in ("ruff check .", "ruff format --check .", "mypy", "check-jsonschema", "zizmor",
-                 "python -m pytest"):  # fmt: skip
+    for gate in (
+        "ruff check .",
+        "ruff format --check .",
+        "mypy",
+        "check-jsonschema",
+        "zizmor",
+        "python -m pytest",
+    ):
         assert gate in gates, gate
 
 

@@ -36,12 +36,17 @@ def test_client_secret_is_a_service_principal() -> None:
 
 
 def test_provider_order_certificate_before_secret_before_oidc_before_msi() -> None:
-    everything = {**SP, "ARM_CLIENT_CERTIFICATE_PATH": "/x.pfx", "ARM_CLIENT_SECRET": "s",
-                  "ARM_USE_OIDC": "true", "ARM_OIDC_TOKEN": "t", "ARM_USE_MSI": "true"}  # fmt: skip
+    everything = {
+        **SP,
+        "ARM_CLIENT_CERTIFICATE_PATH": "/x.pfx",
+        "ARM_CLIENT_SECRET": "s",
+        "ARM_USE_OIDC": "true",
+        "ARM_OIDC_TOKEN": "t",
+        "ARM_USE_MSI": "true",
+    }
     order = []
     env = dict(everything)
-    for key in ("ARM_CLIENT_CERTIFICATE_PATH", "ARM_CLIENT_SECRET", "ARM_USE_OIDC",
-                "ARM_USE_MSI"):  # fmt: skip
+    for key in ("ARM_CLIENT_CERTIFICATE_PATH", "ARM_CLIENT_SECRET", "ARM_USE_OIDC", "ARM_USE_MSI"):
         order.append(choose_credential(env).method)
         env.pop(key)
     order.append(choose_credential(env).method)
@@ -64,8 +69,12 @@ def test_incomplete_method_names_what_is_missing_instead_of_falling_through() ->
 
 
 def test_oidc_sources_and_msi() -> None:
-    github = {**SP, "ARM_USE_OIDC": "true", "ACTIONS_ID_TOKEN_REQUEST_URL": "https://x",
-              "ACTIONS_ID_TOKEN_REQUEST_TOKEN": "r"}  # fmt: skip
+    github = {
+        **SP,
+        "ARM_USE_OIDC": "true",
+        "ACTIONS_ID_TOKEN_REQUEST_URL": "https://x",
+        "ACTIONS_ID_TOKEN_REQUEST_TOKEN": "r",
+    }
     assert choose_credential(github).oidc_source == "github"
     assert choose_credential({**github, "ARM_OIDC_TOKEN_FILE_PATH": "/t"}).oidc_source == "file"
     assert choose_credential({**github, "ARM_OIDC_TOKEN": "t"}).oidc_source == "token"
@@ -84,10 +93,12 @@ def test_github_token_is_fetched_anew_on_every_call() -> None:
         return Reply(200, {"count": 1, "value": f"id-token-{len(issued)}"})
 
     with serve(github) as standin:
-        fetch = github_token_fetcher({
-            "ACTIONS_ID_TOKEN_REQUEST_URL": f"{standin.url}/token?api-version=2.0",
-            "ACTIONS_ID_TOKEN_REQUEST_TOKEN": "runtime-bearer",
-        })  # fmt: skip
+        fetch = github_token_fetcher(
+            {
+                "ACTIONS_ID_TOKEN_REQUEST_URL": f"{standin.url}/token?api-version=2.0",
+                "ACTIONS_ID_TOKEN_REQUEST_TOKEN": "runtime-bearer",
+            }
+        )
         assert [fetch(), fetch()] == ["id-token-1", "id-token-2"]
     assert issued[0].query == {"api-version": ["2.0"], "audience": [GITHUB_AUDIENCE]}
     assert issued[0].headers["authorization"] == "Bearer runtime-bearer"

@@ -27,16 +27,21 @@ def test_error_bodies_give_code_and_message() -> None:
 
 @pytest.mark.parametrize(
     ("body", "words"),
-    [(EXPIRED, "check this machine's clock"), (WRONG_TENANT, "set ARM_TENANT_ID"),
-     (WRONG_AUDIENCE, "az cloud set --name AzureUSGovernment")],
-)  # fmt: skip
+    [
+        (EXPIRED, "check this machine's clock"),
+        (WRONG_TENANT, "set ARM_TENANT_ID"),
+        (WRONG_AUDIENCE, "az cloud set --name AzureUSGovernment"),
+    ],
+)
 def test_a_401_names_the_token_not_a_role(body: dict, words: str) -> None:
     expired_at = int(NOW.timestamp()) - 90
-    claims = jwt_claims(jwt({"tid": TENANT, "aud": "https://management.core.windows.net/",
-                             "exp": expired_at}))  # fmt: skip
+    claims = jwt_claims(
+        jwt({"tid": TENANT, "aud": "https://management.core.windows.net/", "exp": expired_at})
+    )
     code, message = error_of_body(json.dumps(body))
-    text = token_refused(code, message, claims, "the Azure CLI login (az login)", US_GOVERNMENT,
-                         now=NOW)  # fmt: skip
+    text = token_refused(
+        code, message, claims, "the Azure CLI login (az login)", US_GOVERNMENT, now=NOW
+    )
     assert f"HTTP 401, {code}: " in text and "not a missing role" in text
     assert f"tenant (tid) {TENANT}" in text
     assert "audience (aud) https://management.core.windows.net/" in text
@@ -46,7 +51,13 @@ def test_a_401_names_the_token_not_a_role(body: dict, words: str) -> None:
 
 
 def test_a_token_without_claims_still_says_what_arm_said() -> None:
-    text = token_refused("InvalidAuthenticationToken", "The access token is invalid.", {},
-                         "service principal c (secret)", PUBLIC, now=NOW)  # fmt: skip
+    text = token_refused(
+        "InvalidAuthenticationToken",
+        "The access token is invalid.",
+        {},
+        "service principal c (secret)",
+        PUBLIC,
+        now=NOW,
+    )
     assert "tenant (tid) unknown" in text and "The access token is invalid." in text
     assert "https://management.core.windows.net/" in text  # the audience it should have

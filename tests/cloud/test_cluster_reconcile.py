@@ -31,16 +31,28 @@ CLUSTER_PATH = (
 )
 OPERATION = "8a4b2f11-7c3d-4e5f-9a0b-1c2d3e4f5a6b"
 TOKEN = "test-arm-token"
-BUSY = {"error": {"code": "OperationNotAllowed", "message": (
-    "Operation is not allowed: Another operation (Creating) is in progress, please wait for it "
-    "to finish before starting a new operation. See https://aka.ms/aks-pending-operation for "
-    "more details")}}  # fmt: skip
-FORBIDDEN = {"error": {"code": "AuthorizationFailed", "message": (
-    "The client 'c0ffee00-0000-0000-0000-000000000001' with object id "
-    "'c0ffee00-0000-0000-0000-000000000001' does not have authorization to perform action "
-    "'Microsoft.ContainerService/managedClusters/write' over scope "
-    f"'{CLUSTER_PATH}' or the scope is invalid. If access was recently granted, please refresh "
-    "your credentials.")}}  # fmt: skip
+BUSY = {
+    "error": {
+        "code": "OperationNotAllowed",
+        "message": (
+            "Operation is not allowed: Another operation (Creating) is in progress, please wait "
+            "for it to finish before starting a new operation. See "
+            "https://aka.ms/aks-pending-operation for more details"
+        ),
+    }
+}
+FORBIDDEN = {
+    "error": {
+        "code": "AuthorizationFailed",
+        "message": (
+            "The client 'c0ffee00-0000-0000-0000-000000000001' with object id "
+            "'c0ffee00-0000-0000-0000-000000000001' does not have authorization to perform action "
+            "'Microsoft.ContainerService/managedClusters/write' over scope "
+            f"'{CLUSTER_PATH}' or the scope is invalid. If access was recently granted, please "
+            "refresh your credentials."
+        ),
+    }
+}
 FAILED = {
     "code": "ReconcileVMSSAgentPoolFailed",
     "message": (
@@ -59,30 +71,57 @@ class StaticCredential:
 def cluster_json(state: str = "Succeeded") -> dict[str, Any]:
     """A managed cluster as ARM returns it, read-only fields included."""
     return {
-        "id": CLUSTER_PATH, "name": NAME, "type": "Microsoft.ContainerService/ManagedClusters",
-        "location": "westeurope", "tags": {"team": "a"}, "eTag": "etag-1",
+        "id": CLUSTER_PATH,
+        "name": NAME,
+        "type": "Microsoft.ContainerService/ManagedClusters",
+        "location": "westeurope",
+        "tags": {"team": "a"},
+        "eTag": "etag-1",
         "systemData": {"createdBy": "someone", "createdAt": "2026-01-02T03:04:05Z"},
         "sku": {"name": "Base", "tier": "Free"},
         "identity": {"type": "SystemAssigned", "principalId": "p-1", "tenantId": "t-1"},
         "properties": {
-            "provisioningState": state, "powerState": {"code": "Running"},
-            "maxAgentPools": 100, "kubernetesVersion": "1.33", "currentKubernetesVersion": "1.33.3",
-            "dnsPrefix": "aks-team", "fqdn": "aks-team-1a2b.hcp.westeurope.azmk8s.io",
+            "provisioningState": state,
+            "powerState": {"code": "Running"},
+            "maxAgentPools": 100,
+            "kubernetesVersion": "1.33",
+            "currentKubernetesVersion": "1.33.3",
+            "dnsPrefix": "aks-team",
+            "fqdn": "aks-team-1a2b.hcp.westeurope.azmk8s.io",
             "azurePortalFQDN": "aks-team-1a2b.portal.hcp.westeurope.azmk8s.io",
-            "resourceUID": "0123456789abcdef", "enableRBAC": True,
+            "resourceUID": "0123456789abcdef",
+            "enableRBAC": True,
             "agentPoolProfiles": [
-                {"name": "system", "mode": "System", "count": 1, "vmSize": "Standard_D2s_v5",
-                 "osType": "Linux", "osSKU": "AzureLinux", "provisioningState": state,
-                 "orchestratorVersion": "1.33", "currentOrchestratorVersion": "1.33.3",
-                 "eTag": "pool-etag", "type": "VirtualMachineScaleSets"},
-                {"name": "katapool", "mode": "User", "count": 1, "vmSize": "Standard_D4s_v3",
-                 "osType": "Linux", "osSKU": "AzureLinux", "workloadRuntime": "KataVmIsolation",
-                 "provisioningState": state, "orchestratorVersion": "1.33",
-                 "currentOrchestratorVersion": "1.33.3", "type": "VirtualMachineScaleSets"},
+                {
+                    "name": "system",
+                    "mode": "System",
+                    "count": 1,
+                    "vmSize": "Standard_D2s_v5",
+                    "osType": "Linux",
+                    "osSKU": "AzureLinux",
+                    "provisioningState": state,
+                    "orchestratorVersion": "1.33",
+                    "currentOrchestratorVersion": "1.33.3",
+                    "eTag": "pool-etag",
+                    "type": "VirtualMachineScaleSets",
+                },
+                {
+                    "name": "katapool",
+                    "mode": "User",
+                    "count": 1,
+                    "vmSize": "Standard_D4s_v3",
+                    "osType": "Linux",
+                    "osSKU": "AzureLinux",
+                    "workloadRuntime": "KataVmIsolation",
+                    "provisioningState": state,
+                    "orchestratorVersion": "1.33",
+                    "currentOrchestratorVersion": "1.33.3",
+                    "type": "VirtualMachineScaleSets",
+                },
             ],
             "networkProfile": {"networkPlugin": "azure", "networkPluginMode": "overlay"},
         },
-    }  # fmt: skip
+    }
 
 
 def without_read_only(cluster: dict[str, Any]) -> dict[str, Any]:
@@ -93,8 +132,16 @@ def without_read_only(cluster: dict[str, Any]) -> dict[str, Any]:
     for key in ("principalId", "tenantId"):
         body["identity"].pop(key, None)
     props = body["properties"]
-    for key in ("provisioningState", "powerState", "maxAgentPools", "currentKubernetesVersion",
-                "fqdn", "privateFQDN", "azurePortalFQDN", "resourceUID"):  # fmt: skip
+    for key in (
+        "provisioningState",
+        "powerState",
+        "maxAgentPools",
+        "currentKubernetesVersion",
+        "fqdn",
+        "privateFQDN",
+        "azurePortalFQDN",
+        "resourceUID",
+    ):
         props.pop(key, None)
     for pool in props["agentPoolProfiles"]:
         for key in ("provisioningState", "currentOrchestratorVersion", "eTag"):
@@ -197,8 +244,14 @@ def test_busy_for_too_long_names_the_cluster_and_arms_message(arm, certificate) 
         now[0] += seconds
 
     with pytest.raises(ReconcileError) as caught:
-        run(standin, certificate, busy_timeout=60, busy_backoff=(15, 60), sleep=sleep,
-            clock=lambda: now[0])  # fmt: skip
+        run(
+            standin,
+            certificate,
+            busy_timeout=60,
+            busy_backoff=(15, 60),
+            sleep=sleep,
+            clock=lambda: now[0],
+        )
     message = str(caught.value)
     assert f"{NAME} (resource group {RG}) stayed busy" in message
     assert "OperationNotAllowed: Operation is not allowed: Another operation" in message
@@ -271,10 +324,12 @@ def test_a_refused_token_is_named_by_its_tenant_audience_and_expiry(certificate)
     with serve(arm, certificate) as standin:
         with pytest.raises(ReconcileError) as caught:
             reconcile_cluster(
-                CLUSTER_PATH, Expired(),  # type: ignore[arg-type]
-                login="the Azure CLI login (az login)", base_url=standin.url,
+                CLUSTER_PATH,
+                Expired(),  # type: ignore[arg-type]
+                login="the Azure CLI login (az login)",
+                base_url=standin.url,
                 client_options={"connection_verify": str(certificate.ca_file)},
-            )  # fmt: skip
+            )
         assert standin.requests[0].headers["authorization"] == f"Bearer {token}"
     message = str(caught.value)
     assert "HTTP 401, ExpiredAuthenticationToken" in message

@@ -31,8 +31,13 @@ from sandboxing.config.contract import default_settings
 from sandboxing.preflight_needs import PreflightNeeds, preflight_needs
 
 SUB = "11111111-2222-3333-4444-555555555555"
-TOKEN = jwt({"tid": TENANT, "aud": "https://management.core.usgovcloudapi.net",
-             "exp": int(time.time()) + 3600})  # fmt: skip
+TOKEN = jwt(
+    {
+        "tid": TENANT,
+        "aud": "https://management.core.usgovcloudapi.net",
+        "exp": int(time.time()) + 3600,
+    }
+)
 BASE = f"/subscriptions/{SUB}/providers"
 SKUS = f"{BASE}/Microsoft.Compute/skus"
 USAGES = f"{BASE}/Microsoft.Compute/locations/westeurope/usages"
@@ -52,23 +57,41 @@ class StaticCredential:
 
 
 def provider(namespace: str, state: str = "Registered") -> Reply:
-    return Reply(200, {"id": f"{BASE}/{namespace}", "namespace": namespace,
-                       "registrationState": state, "registrationPolicy": "RegistrationRequired",
-                       "resourceTypes": []})  # fmt: skip
+    return Reply(
+        200,
+        {
+            "id": f"{BASE}/{namespace}",
+            "namespace": namespace,
+            "registrationState": state,
+            "registrationPolicy": "RegistrationRequired",
+            "resourceTypes": [],
+        },
+    )
 
 
 def feature(full: str, state: str) -> Reply:
-    return Reply(200, {"name": full, "properties": {"state": state},
-                       "id": f"{BASE}/Microsoft.Features/providers/{full}",
-                       "type": "Microsoft.Features/providers/features"})  # fmt: skip
+    return Reply(
+        200,
+        {
+            "name": full,
+            "properties": {"state": state},
+            "id": f"{BASE}/Microsoft.Features/providers/{full}",
+            "type": "Microsoft.Features/providers/features",
+        },
+    )
 
 
 def sku(name: str, family: str, vcpus: int) -> dict[str, Any]:
-    return {"resourceType": "virtualMachines", "name": name, "tier": "Standard",
-            "family": family, "locations": ["westeurope"],
-            "locationInfo": [{"location": "westeurope", "zones": ["1", "2", "3"]}],
-            "capabilities": [{"name": "vCPUs", "value": str(vcpus)}],
-            "restrictions": []}  # fmt: skip
+    return {
+        "resourceType": "virtualMachines",
+        "name": name,
+        "tier": "Standard",
+        "family": family,
+        "locations": ["westeurope"],
+        "locationInfo": [{"location": "westeurope", "zones": ["1", "2", "3"]}],
+        "capabilities": [{"name": "vCPUs", "value": str(vcpus)}],
+        "restrictions": [],
+    }
 
 
 def skus_paged(request: Request) -> Reply:
@@ -77,37 +100,62 @@ def skus_paged(request: Request) -> Reply:
     if request.query.get("page") == ["2"]:
         return Reply(200, {"value": [sku("Standard_D4s_v3", "standardDSv3Family", 4)]})
     next_link = f"https://{host}{SKUS}?api-version={SKUS_API}&page=2"
-    return Reply(200, {"value": [sku("Standard_D2s_v5", "standardDSv5Family", 2)],
-                       "nextLink": next_link})  # fmt: skip
+    return Reply(
+        200, {"value": [sku("Standard_D2s_v5", "standardDSv5Family", 2)], "nextLink": next_link}
+    )
 
 
 def usages(dsv3_used: int = 0, cores_limit: int = 100) -> Reply:
     def usage(name: str, label: str, used: int, limit: int) -> dict[str, Any]:
-        return {"unit": "Count", "currentValue": used, "limit": limit,
-                "name": {"value": name, "localizedValue": label}}  # fmt: skip
+        return {
+            "unit": "Count",
+            "currentValue": used,
+            "limit": limit,
+            "name": {"value": name, "localizedValue": label},
+        }
 
-    return Reply(200, {"value": [
-        usage("cores", "Total Regional vCPUs", 0, cores_limit),
-        usage("standardDSv3Family", "Standard DSv3 Family vCPUs", dsv3_used, 10),
-        usage("standardDSv5Family", "Standard DSv5 Family vCPUs", 0, 10)]})  # fmt: skip
+    return Reply(
+        200,
+        {
+            "value": [
+                usage("cores", "Total Regional vCPUs", 0, cores_limit),
+                usage("standardDSv3Family", "Standard DSv3 Family vCPUs", dsv3_used, 10),
+                usage("standardDSv5Family", "Standard DSv5 Family vCPUs", 0, 10),
+            ]
+        },
+    )
 
 
 def versions(*entries: tuple[str, list[str]]) -> Reply:
-    return Reply(200, {"values": [
-        {"version": v, "capabilities": {"supportPlan": plans},
-         "patchVersions": {f"{v}.1": {"upgrades": []}}} for v, plans in entries]})  # fmt: skip
+    return Reply(
+        200,
+        {
+            "values": [
+                {
+                    "version": v,
+                    "capabilities": {"supportPlan": plans},
+                    "patchVersions": {f"{v}.1": {"upgrades": []}},
+                }
+                for v, plans in entries
+            ]
+        },
+    )
 
 
 def healthy() -> dict[str, Any]:
     return {
-        **{f"{BASE}/{ns}": provider(ns) for ns in
-           ("Microsoft.ContainerService", "Microsoft.Compute", "Microsoft.Network")},
+        **{
+            f"{BASE}/{ns}": provider(ns)
+            for ns in ("Microsoft.ContainerService", "Microsoft.Compute", "Microsoft.Network")
+        },
         BYOIP: feature("Microsoft.Network/AllowBringYourOwnPublicIpAddress", "NotRegistered"),
         SKUS: skus_paged,
         USAGES: usages(),
-        VERSIONS: versions(("1.35", ["KubernetesOfficial", "AKSLongTermSupport"]),
-                           ("1.36", ["KubernetesOfficial", "AKSLongTermSupport"])),
-    }  # fmt: skip
+        VERSIONS: versions(
+            ("1.35", ["KubernetesOfficial", "AKSLongTermSupport"]),
+            ("1.36", ["KubernetesOfficial", "AKSLongTermSupport"]),
+        ),
+    }
 
 
 @pytest.fixture(scope="module")
@@ -121,16 +169,22 @@ def sleeps() -> list[float]:
 
 
 def run(
-    routes: dict[str, Any], certificate: ServerFiles, sleeps: list[float],
-    needs: PreflightNeeds | None = None, old: PreflightNeeds | None = None,
+    routes: dict[str, Any],
+    certificate: ServerFiles,
+    sleeps: list[float],
+    needs: PreflightNeeds | None = None,
+    old: PreflightNeeds | None = None,
     credential: Any = None,
-) -> tuple[Report, StandIn, ArmRoutes]:  # fmt: skip
+) -> tuple[Report, StandIn, ArmRoutes]:
     arm = ArmRoutes(TOKEN, routes)
     with serve(arm, certificate) as standin:
         reader = ArmReader(
-            credential or StaticCredential(), US_GOVERNMENT, base_url=standin.url,
-            connection_verify=str(certificate.ca_file), sleep=sleeps.append,
-        )  # fmt: skip
+            credential or StaticCredential(),
+            US_GOVERNMENT,
+            base_url=standin.url,
+            connection_verify=str(certificate.ca_file),
+            sleep=sleeps.append,
+        )
         target = Target(SUB, US_GOVERNMENT, "service principal c0ffee (secret)")
         try:
             report = Preflight(reader, target).run(needs or preflight_needs(DEV), old)
@@ -162,14 +216,15 @@ def test_a_ready_subscription_passes_reading_only_and_following_pages(
 def test_what_is_missing_fails_with_the_numbers_and_the_fix(
     certificate: ServerFiles, sleeps: list[float]
 ) -> None:
-    routes = {**healthy(),
-              f"{BASE}/Microsoft.ContainerService": provider("Microsoft.ContainerService",
-                                                             "NotRegistered"),
-              USAGES: usages(dsv3_used=8),
-              VERSIONS: versions(("1.34", ["AKSLongTermSupport"]),
-                                 ("1.36", ["KubernetesOfficial"]))}  # fmt: skip
-    settings = default_settings(location="westeurope", kubernetes_version="1.34",
-                                kata_node_count=2)  # fmt: skip
+    routes = {
+        **healthy(),
+        f"{BASE}/Microsoft.ContainerService": provider(
+            "Microsoft.ContainerService", "NotRegistered"
+        ),
+        USAGES: usages(dsv3_used=8),
+        VERSIONS: versions(("1.34", ["AKSLongTermSupport"]), ("1.36", ["KubernetesOfficial"])),
+    }
+    settings = default_settings(location="westeurope", kubernetes_version="1.34", kata_node_count=2)
     report, _, _ = run(routes, certificate, sleeps, needs=preflight_needs(settings))
     errors = report.errors
     assert len(errors) == 3, errors
@@ -196,10 +251,19 @@ def test_a_read_the_login_may_not_do_is_a_warning_and_the_rest_is_checked(
 def test_throttling_is_waited_out_as_arm_asks_bounded(
     certificate: ServerFiles, sleeps: list[float]
 ) -> None:
-    slow = [Reply(429, throttled(SUB, 2), {"Retry-After": "2"}),
-            Reply(429, throttled(SUB, 30), {"Retry-After": "30"}),
-            Reply(200, {"value": [sku("Standard_D4s_v3", "standardDSv3Family", 4),
-                                  sku("Standard_D2s_v5", "standardDSv5Family", 2)]})]  # fmt: skip
+    slow = [
+        Reply(429, throttled(SUB, 2), {"Retry-After": "2"}),
+        Reply(429, throttled(SUB, 30), {"Retry-After": "30"}),
+        Reply(
+            200,
+            {
+                "value": [
+                    sku("Standard_D4s_v3", "standardDSv3Family", 4),
+                    sku("Standard_D2s_v5", "standardDSv5Family", 2),
+                ]
+            },
+        ),
+    ]
     report, _, arm = run({**healthy(), SKUS: slow}, certificate, sleeps)
     assert report.errors == [] and arm.calls[SKUS] == 3
     assert sleeps == [2.0, 10.0]  # Retry-After, capped at the longest wait
@@ -246,9 +310,18 @@ def test_an_unregistered_namespace_is_reported_never_registered(
     certificate: ServerFiles, sleeps: list[float]
 ) -> None:
     """An ARMPipelineClient with its default policies would POST providers/{ns}/register."""
-    missing = Reply(409, {"error": {"code": "MissingSubscriptionRegistration", "message": (
-        "The subscription is not registered to use namespace 'Microsoft.Compute'. See "
-        "https://aka.ms/rps-not-found for how to register subscriptions.")}})  # fmt: skip
+    missing = Reply(
+        409,
+        {
+            "error": {
+                "code": "MissingSubscriptionRegistration",
+                "message": (
+                    "The subscription is not registered to use namespace 'Microsoft.Compute'. See "
+                    "https://aka.ms/rps-not-found for how to register subscriptions."
+                ),
+            }
+        },
+    )
     report, standin, _ = run({**healthy(), SKUS: missing}, certificate, sleeps)
     assert [r for r in standin.requests if r.method != "GET" or "register" in r.path] == []
     assert any("MissingSubscriptionRegistration" in w for w in report.warnings)
@@ -256,21 +329,29 @@ def test_an_unregistered_namespace_is_reported_never_registered(
 
 def test_the_last_runs_pools_count_once(certificate: ServerFiles, sleeps: list[float]) -> None:
     tight = {**healthy(), USAGES: usages(dsv3_used=2)}  # 8 of the family's 10 vCPUs free
-    bigger = preflight_needs(default_settings(location="westeurope", kubernetes_version="1.36",
-                                              kata_node_count=3))  # fmt: skip
+    bigger = preflight_needs(
+        default_settings(location="westeurope", kubernetes_version="1.36", kata_node_count=3)
+    )
     (error,) = run(tight, certificate, sleeps, needs=bigger)[0].errors
     assert "the stack adds 12 vCPUs (kataNodeVmSize Standard_D4s_v3: 3 x 4)" in error
     # Deployed with 2 nodes (their 8 vCPUs already in use): growing to 3 adds one node.
-    old = PreflightNeeds.from_inputs({**bigger.as_inputs(), "pools": [
-        {"key": "systemNodeVmSize", "vm_size": "Standard_D2s_v5", "nodes": 1},
-        {"key": "kataNodeVmSize", "vm_size": "Standard_D4s_v3", "nodes": 2}]})  # fmt: skip
+    old = PreflightNeeds.from_inputs(
+        {
+            **bigger.as_inputs(),
+            "pools": [
+                {"key": "systemNodeVmSize", "vm_size": "Standard_D2s_v5", "nodes": 1},
+                {"key": "kataNodeVmSize", "vm_size": "Standard_D4s_v3", "nodes": 2},
+            ],
+        }
+    )
     report = run(tight, certificate, sleeps, needs=bigger, old=old)[0]
     assert report.errors == []
 
 
 def test_no_answer_is_a_warning_per_check() -> None:
-    reader = ArmReader(StaticCredential(), US_GOVERNMENT, base_url="https://127.0.0.1:9",
-                       sleep=lambda s: None)  # fmt: skip
+    reader = ArmReader(
+        StaticCredential(), US_GOVERNMENT, base_url="https://127.0.0.1:9", sleep=lambda s: None
+    )
     try:
         report = Preflight(reader, Target(SUB, US_GOVERNMENT, "x")).run(preflight_needs(DEV), None)
     finally:
@@ -289,12 +370,19 @@ def test_from_the_resources_inputs_with_azure_natives_tenant(
         def reader_for(credential: Any, cloud: Any) -> ArmReader:
             made.append((credential, cloud))
             return ArmReader(
-                StaticCredential(), cloud, base_url=standin.url,
-                connection_verify=str(certificate.ca_file), sleep=sleeps.append,
-            )  # fmt: skip
+                StaticCredential(),
+                cloud,
+                base_url=standin.url,
+                connection_verify=str(certificate.ca_file),
+                sleep=sleeps.append,
+            )
 
-        inputs = {"subscription_id": SUB, "tenant_id": TENANT, "cloud": "usgovernment",
-                  "needs": preflight_needs(DEV).as_inputs()}  # fmt: skip
+        inputs = {
+            "subscription_id": SUB,
+            "tenant_id": TENANT,
+            "cloud": "usgovernment",
+            "needs": preflight_needs(DEV).as_inputs(),
+        }
         report = run_preflight(inputs, None, {}, reader_for=reader_for)
     assert report.errors == [] and len(report.warnings) == 1
     credential, cloud = made[0]
@@ -308,20 +396,35 @@ def test_a_running_cluster_s_nodes_are_counted_once(
 ) -> None:
     """A stack deployed before it had a preflight: no state to compare with, but the cluster
     itself says which pools run, and their nodes are already in the usages."""
-    named = default_settings(location="westeurope", kubernetes_version="1.36",
-                             resource_group_name="rg-team", cluster_name="aks-team",
-                             kata_node_count=3)  # fmt: skip
+    named = default_settings(
+        location="westeurope",
+        kubernetes_version="1.36",
+        resource_group_name="rg-team",
+        cluster_name="aks-team",
+        kata_node_count=3,
+    )
     cluster = (
         f"/subscriptions/{SUB}/resourceGroups/rg-team/providers/Microsoft.ContainerService/"
         "managedClusters/aks-team"
     )
-    running = Reply(200, {"id": cluster, "name": "aks-team", "properties": {"agentPoolProfiles": [
-        {"name": "system", "vmSize": "Standard_D2s_v5", "count": 1, "mode": "System"},
-        {"name": "katapool", "vmSize": "Standard_D4s_v3", "count": 2, "mode": "User"},
-        {"name": "other", "vmSize": "Standard_D4s_v3", "count": 5, "mode": "User"}]}})  # fmt: skip
+    running = Reply(
+        200,
+        {
+            "id": cluster,
+            "name": "aks-team",
+            "properties": {
+                "agentPoolProfiles": [
+                    {"name": "system", "vmSize": "Standard_D2s_v5", "count": 1, "mode": "System"},
+                    {"name": "katapool", "vmSize": "Standard_D4s_v3", "count": 2, "mode": "User"},
+                    {"name": "other", "vmSize": "Standard_D4s_v3", "count": 5, "mode": "User"},
+                ]
+            },
+        },
+    )
     tight = {**healthy(), USAGES: usages(dsv3_used=6)}  # 4 of the family's 10 free
-    report, standin, _ = run({**tight, cluster: running}, certificate, sleeps,
-                             needs=preflight_needs(named))  # fmt: skip
+    report, standin, _ = run(
+        {**tight, cluster: running}, certificate, sleeps, needs=preflight_needs(named)
+    )
     assert report.errors == []  # one more Kata node: 4 vCPUs
     assert standin.sent("GET", cluster)[0].query["api-version"] == ["2026-08-01"]
     # No cluster yet (ARM's 404): every node is new.

@@ -25,33 +25,48 @@ SYSTEM = PoolNeed("systemNodeVmSize", "Standard_D2s_v5", 1)
 def sku(name: str, family: str, vcpus: int, **extra: Any) -> dict[str, Any]:
     """A resource SKU as Microsoft.Compute/skus (2021-07-01) lists it."""
     return {
-        "resourceType": "virtualMachines", "name": name, "tier": "Standard", "family": family,
+        "resourceType": "virtualMachines",
+        "name": name,
+        "tier": "Standard",
+        "family": family,
         "locations": ["westeurope"],
         "locationInfo": [{"location": "westeurope", "zones": ["1", "2", "3"]}],
-        "capabilities": [{"name": "vCPUs", "value": str(vcpus)},
-                         {"name": "HyperVGenerations", "value": "V1,V2"}],
-        "restrictions": [], **extra,
-    }  # fmt: skip
+        "capabilities": [
+            {"name": "vCPUs", "value": str(vcpus)},
+            {"name": "HyperVGenerations", "value": "V1,V2"},
+        ],
+        "restrictions": [],
+        **extra,
+    }
 
 
 def usage(name: str, label: str, used: int, limit: int) -> dict[str, Any]:
-    return {"unit": "Count", "currentValue": used, "limit": limit,
-            "name": {"value": name, "localizedValue": label}}  # fmt: skip
+    return {
+        "unit": "Count",
+        "currentValue": used,
+        "limit": limit,
+        "name": {"value": name, "localizedValue": label},
+    }
 
 
-SKUS = vm_skus([
-    sku("Standard_D4s_v3", "standardDSv3Family", 4),
-    sku("Standard_D2s_v5", "standardDSv5Family", 2),
-    {"resourceType": "disks", "name": "Standard_D4s_v3"},  # another resource type, same name
-])  # fmt: skip
-FACTS = {"Standard_D4s_v3": SkuFacts("standardDSv3Family", 4),
-         "Standard_D2s_v5": SkuFacts("standardDSv5Family", 2)}  # fmt: skip
+SKUS = vm_skus(
+    [
+        sku("Standard_D4s_v3", "standardDSv3Family", 4),
+        sku("Standard_D2s_v5", "standardDSv5Family", 2),
+        {"resourceType": "disks", "name": "Standard_D4s_v3"},  # another resource type, same name
+    ]
+)
+FACTS = {
+    "Standard_D4s_v3": SkuFacts("standardDSv3Family", 4),
+    "Standard_D2s_v5": SkuFacts("standardDSv5Family", 2),
+}
 
 
 def test_providers_must_be_registered() -> None:
     assert provider_finding("Microsoft.Compute", {"registrationState": "Registered"}, SUB) is None
-    finding = provider_finding("Microsoft.ContainerService",
-                               {"registrationState": "NotRegistered"}, SUB)  # fmt: skip
+    finding = provider_finding(
+        "Microsoft.ContainerService", {"registrationState": "NotRegistered"}, SUB
+    )
     assert finding is not None and finding.severity == "error"
     assert "Microsoft.ContainerService is NotRegistered in subscription" in finding.message
     assert "az provider register --namespace Microsoft.ContainerService" in finding.message
@@ -79,10 +94,23 @@ def test_sizes_offered_unrestricted_give_family_and_vcpus() -> None:
 
 
 def test_a_size_not_offered_or_restricted_is_an_error_naming_the_key() -> None:
-    restricted = vm_skus([sku("Standard_D4s_v3", "standardDSv3Family", 4, restrictions=[
-        {"type": "Location", "values": ["westeurope"],
-         "restrictionInfo": {"locations": ["westeurope"]},
-         "reasonCode": "NotAvailableForSubscription"}])])  # fmt: skip
+    restricted = vm_skus(
+        [
+            sku(
+                "Standard_D4s_v3",
+                "standardDSv3Family",
+                4,
+                restrictions=[
+                    {
+                        "type": "Location",
+                        "values": ["westeurope"],
+                        "restrictionInfo": {"locations": ["westeurope"]},
+                        "reasonCode": "NotAvailableForSubscription",
+                    }
+                ],
+            )
+        ]
+    )
     findings, facts = sku_findings((SYSTEM, KATA), restricted, "westeurope", SUB)
     messages = [f.message for f in findings]
     assert messages[0].startswith("systemNodeVmSize Standard_D2s_v5 is not offered in westeurope")
@@ -93,9 +121,23 @@ def test_a_size_not_offered_or_restricted_is_an_error_naming_the_key() -> None:
 
 
 def test_zones_are_checked_once_a_pool_asks_for_them() -> None:
-    zoned = vm_skus([sku("Standard_D4s_v3", "standardDSv3Family", 4, restrictions=[
-        {"type": "Zone", "values": ["westeurope"], "restrictionInfo": {"zones": ["3"]},
-         "reasonCode": "NotAvailableForSubscription"}])])  # fmt: skip
+    zoned = vm_skus(
+        [
+            sku(
+                "Standard_D4s_v3",
+                "standardDSv3Family",
+                4,
+                restrictions=[
+                    {
+                        "type": "Zone",
+                        "values": ["westeurope"],
+                        "restrictionInfo": {"zones": ["3"]},
+                        "reasonCode": "NotAvailableForSubscription",
+                    }
+                ],
+            )
+        ]
+    )
     assert sku_findings((KATA,), zoned, "westeurope", SUB)[0] == []  # no zones asked for
     pool = PoolNeed("kataNodeVmSize", "Standard_D4s_v3", 1, zones=("1", "3"))
     (finding,) = sku_findings((pool,), zoned, "westeurope", SUB)[0]
@@ -103,9 +145,11 @@ def test_zones_are_checked_once_a_pool_asks_for_them() -> None:
 
 
 def test_quota_per_family_and_regional_with_the_numbers() -> None:
-    usages = [usage("cores", "Total Regional vCPUs", 6, 10),
-              usage("standardDSv3Family", "Standard DSv3 Family vCPUs", 0, 4),
-              usage("standardDSv5Family", "Standard DSv5 Family vCPUs", 0, 100)]  # fmt: skip
+    usages = [
+        usage("cores", "Total Regional vCPUs", 6, 10),
+        usage("standardDSv3Family", "Standard DSv3 Family vCPUs", 0, 4),
+        usage("standardDSv5Family", "Standard DSv5 Family vCPUs", 0, 100),
+    ]
     findings = quota_findings((SYSTEM, KATA), (), FACTS, usages, "westeurope")
     errors = [f.message for f in findings if f.severity == "error"]
     assert len(errors) == 2
@@ -119,8 +163,10 @@ def test_quota_per_family_and_regional_with_the_numbers() -> None:
 
 
 def test_room_for_the_pools_but_not_for_an_upgrade_surge_is_a_warning() -> None:
-    usages = [usage("cores", "Total Regional vCPUs", 0, 100),
-              usage("standardDSv3Family", "Standard DSv3 Family vCPUs", 0, 9)]  # fmt: skip
+    usages = [
+        usage("cores", "Total Regional vCPUs", 0, 100),
+        usage("standardDSv3Family", "Standard DSv3 Family vCPUs", 0, 9),
+    ]
     (finding,) = quota_findings((KATA,), (), FACTS, usages, "westeurope")
     assert finding.severity == "warning" and "surge nodes while it runs (4 vCPUs more)" in (
         finding.message
@@ -138,18 +184,29 @@ def test_a_deployed_pool_counts_only_what_a_change_adds() -> None:
     assert nodes_to_add(PoolNeed("kataNodeVmSize", "Standard_D4s_v3", 1), old) == 0
     # A new size is a new pool, created before the old one is deleted: every node counts.
     assert nodes_to_add(PoolNeed("kataNodeVmSize", "Standard_D8s_v3", 2), old) == 2
-    usages = [usage("cores", "Total Regional vCPUs", 8, 12),
-              usage("standardDSv3Family", "Standard DSv3 Family vCPUs", 8, 12)]  # fmt: skip
+    usages = [
+        usage("cores", "Total Regional vCPUs", 8, 12),
+        usage("standardDSv3Family", "Standard DSv3 Family vCPUs", 8, 12),
+    ]
     assert quota_findings((KATA,), old, FACTS, usages, "westeurope") == []
 
 
 def test_the_version_against_the_regions_list() -> None:
-    body = {"values": [
-        {"version": "1.33", "capabilities": {"supportPlan": ["AKSLongTermSupport"]},
-         "patchVersions": {"1.33.9": {"upgrades": []}}},
-        {"version": "1.36", "isDefault": True,
-         "capabilities": {"supportPlan": ["KubernetesOfficial", "AKSLongTermSupport"]},
-         "patchVersions": {"1.36.2": {"upgrades": []}}}]}  # fmt: skip
+    body = {
+        "values": [
+            {
+                "version": "1.33",
+                "capabilities": {"supportPlan": ["AKSLongTermSupport"]},
+                "patchVersions": {"1.33.9": {"upgrades": []}},
+            },
+            {
+                "version": "1.36",
+                "isDefault": True,
+                "capabilities": {"supportPlan": ["KubernetesOfficial", "AKSLongTermSupport"]},
+                "patchVersions": {"1.36.2": {"upgrades": []}},
+            },
+        ]
+    }
     assert version_findings("1.36", "KubernetesOfficial", False, body, "westeurope", True) == []
     (missing,) = version_findings("1.37", "KubernetesOfficial", False, body, "westeurope", True)
     assert missing.severity == "error" and "AKS does not offer Kubernetes 1.37" in missing.message
@@ -165,7 +222,11 @@ def test_the_stack_asks_for_its_zones_and_the_autoscalers_maximum() -> None:
     from sandboxing.config.contract import default_settings
     from sandboxing.preflight_needs import preflight_needs
 
-    settings = default_settings(location="westeurope", availability_zones=("1", "2"),
-                                kata_enable_auto_scaling=True, kata_node_max_count=5)  # fmt: skip
+    settings = default_settings(
+        location="westeurope",
+        availability_zones=("1", "2"),
+        kata_enable_auto_scaling=True,
+        kata_node_max_count=5,
+    )
     kata = next(p for p in preflight_needs(settings).pools if p.key == "kataNodeVmSize")
     assert (kata.zones, kata.nodes) == (("1", "2"), 5)

@@ -33,8 +33,11 @@ def plain() -> RunResult:
 def test_children_and_type_token(plain: RunResult) -> None:
     component = plain.one("aks-pod-sandboxing:azure:AzureLinuxCluster")
     children = {r.type for r in plain.resources if r.parent == component.urn}
-    assert children == {"azure-native:resources:ResourceGroup", CLUSTER,
-                        "pulumi:providers:kubernetes"}  # fmt: skip
+    assert children == {
+        "azure-native:resources:ResourceGroup",
+        CLUSTER,
+        "pulumi:providers:kubernetes",
+    }
 
 
 def test_auto_names_when_not_configured(plain: RunResult) -> None:
@@ -61,8 +64,10 @@ def test_calico_engine() -> None:
 
 def test_upgrade_channels_and_sku(plain: RunResult) -> None:
     cluster = plain.one(CLUSTER).inputs
-    assert cluster["autoUpgradeProfile"] == {"upgradeChannel": "patch",
-                                             "nodeOSUpgradeChannel": "NodeImage"}  # fmt: skip
+    assert cluster["autoUpgradeProfile"] == {
+        "upgradeChannel": "patch",
+        "nodeOSUpgradeChannel": "NodeImage",
+    }
     assert cluster["sku"] == {"name": "Base", "tier": "Free"}
 
 
@@ -82,8 +87,11 @@ def test_entra_integration_with_azure_rbac_and_no_local_accounts() -> None:
         .one(CLUSTER)
         .inputs
     )
-    assert cluster["aadProfile"] == {"managed": True, "adminGroupObjectIDs": [GROUP],
-                                     "enableAzureRBAC": True}  # fmt: skip
+    assert cluster["aadProfile"] == {
+        "managed": True,
+        "adminGroupObjectIDs": [GROUP],
+        "enableAzureRBAC": True,
+    }
     assert cluster["disableLocalAccounts"] is True
 
 
@@ -120,20 +128,29 @@ def test_entra_kubeconfig_uses_the_azure_cli_login_and_stays_secret() -> None:
 def test_upgrade_channels_are_configurable() -> None:
     cluster = run_cluster(auto_upgrade_channel="none", node_os_upgrade_channel="SecurityPatch")
     assert cluster.one(CLUSTER).inputs["autoUpgradeProfile"] == {
-        "upgradeChannel": "none", "nodeOSUpgradeChannel": "SecurityPatch",
-    }  # fmt: skip
+        "upgradeChannel": "none",
+        "nodeOSUpgradeChannel": "SecurityPatch",
+    }
 
 
 def test_dedicated_system_pool_is_small_and_oci(plain: RunResult) -> None:
     (pool,) = plain.one(CLUSTER).inputs["agentPoolProfiles"]
     assert (pool["name"], pool["mode"], pool["vmSize"], pool["count"]) == (
-        "system", "System", "Standard_D2s_v5", 1)  # fmt: skip
+        "system",
+        "System",
+        "Standard_D2s_v5",
+        1,
+    )
     assert "workloadRuntime" not in pool
 
 
 def test_system_placement_runs_kata_on_the_system_pool() -> None:
-    result = run_cluster(kata_pool_placement="system", kata_node_vm_size="Standard_D8s_v5",
-                         kata_node_count=2, system_node_vm_size="Standard_D2s_v5")  # fmt: skip
+    result = run_cluster(
+        kata_pool_placement="system",
+        kata_node_vm_size="Standard_D8s_v5",
+        kata_node_count=2,
+        system_node_vm_size="Standard_D2s_v5",
+    )
     (pool,) = result.one(CLUSTER).inputs["agentPoolProfiles"]
     assert (pool["name"], pool["mode"], pool["osSKU"]) == ("system", "System", "AzureLinux")
     assert (pool["vmSize"], pool["count"]) == ("Standard_D8s_v5", 2)

@@ -28,11 +28,13 @@ UPGRADE = containerservice.AgentPoolUpgradeSettingsArgs
 
 @pytest.mark.parametrize(
     ("key", "argument"),
-    [("autoscalerScaleDownDelayAfterAdd", "scale_down_delay_after_add"),
-     ("autoscalerScaleDownUnneededTime", "scale_down_unneeded_time"),
-     ("autoscalerMaxNodeProvisionTime", "max_node_provision_time"),
-     ("autoscalerExpander", "expander")],
-)  # fmt: skip
+    [
+        ("autoscalerScaleDownDelayAfterAdd", "scale_down_delay_after_add"),
+        ("autoscalerScaleDownUnneededTime", "scale_down_unneeded_time"),
+        ("autoscalerMaxNodeProvisionTime", "max_node_provision_time"),
+        ("autoscalerExpander", "expander"),
+    ],
+)
 def test_profile_defaults_are_arms(key: str, argument: str) -> None:
     text = sdk_param(PROFILE, argument)
     assert f"the default is '{KEYS_BY_NAME[key].default}'" in text.lower()
@@ -64,11 +66,19 @@ def test_upgrade_defaults_and_ranges_follow_arm() -> None:
 
 def test_the_pool_arguments_exist_on_both_pool_kinds() -> None:
     """The inline System pool and an AgentPool take the same autoscaler and zone arguments."""
-    for cls in (containerservice.ManagedClusterAgentPoolProfileArgs,
-                containerservice.AgentPoolArgs):  # fmt: skip
+    for cls in (
+        containerservice.ManagedClusterAgentPoolProfileArgs,
+        containerservice.AgentPoolArgs,
+    ):
         parameters = inspect.signature(cls.__init__).parameters
-        for name in ("enable_auto_scaling", "min_count", "max_count", "count",
-                     "availability_zones", "upgrade_settings"):  # fmt: skip
+        for name in (
+            "enable_auto_scaling",
+            "min_count",
+            "max_count",
+            "count",
+            "availability_zones",
+            "upgrade_settings",
+        ):
             assert name in parameters, (cls.__name__, name)
     assert "1 to 1000 (inclusive) for system pools" in sdk_param(
         containerservice.ManagedClusterAgentPoolProfileArgs, "count"

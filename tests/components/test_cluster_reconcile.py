@@ -60,8 +60,12 @@ def test_only_another_cluster_or_class_replaces_the_steps() -> None:
     assert other.changes and other.replaces == ["cluster_id"]
 
     wait = RuntimeClassWaitProvider()
-    old = {"class_name": "kata-vm-isolation", "handler": "kata", "cluster_name": "aks",
-           "resource_group_name": "rg"}  # fmt: skip
+    old = {
+        "class_name": "kata-vm-isolation",
+        "handler": "kata",
+        "cluster_name": "aks",
+        "resource_group_name": "rg",
+    }
     assert not wait.diff("id", old, {**old, "kubeconfig": "rotated", "timeout_seconds": 9}).changes
     renamed = wait.diff("id", old, {**old, "class_name": "kata-mshv-vm-isolation"})
     assert renamed.changes and renamed.replaces == ["class_name"]
@@ -101,8 +105,11 @@ def reconciles(monkeypatch: pytest.MonkeyPatch) -> list[dict[str, Any]]:
 def test_create_reconciles_the_cluster_with_the_environments_login(
     reconciles: list[dict[str, Any]], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    for name, value in {"ARM_TENANT_ID": TENANT, "ARM_CLIENT_ID": CLIENT,
-                        "ARM_CLIENT_SECRET": SECRET}.items():  # fmt: skip
+    for name, value in {
+        "ARM_TENANT_ID": TENANT,
+        "ARM_CLIENT_ID": CLIENT,
+        "ARM_CLIENT_SECRET": SECRET,
+    }.items():
         monkeypatch.setenv(name, value)
     props = {"cluster_id": CLUSTER_ID, "provisioning_state": None, "login": None}
     created = ClusterReconcileProvider().create(props)
@@ -115,8 +122,10 @@ def test_create_reconciles_the_cluster_with_the_environments_login(
     assert (credential._tenant_id, credential._client_id) == (TENANT, CLIENT)
     assert call["login"] == login
     assert created.outs == {
-        "cluster_id": CLUSTER_ID, "provisioning_state": "Succeeded", "login": login,
-    }  # fmt: skip
+        "cluster_id": CLUSTER_ID,
+        "provisioning_state": "Succeeded",
+        "login": login,
+    }
     assert SECRET not in repr(created.outs)
     # A fresh id per create: the engine sees a new reconcile each time it is replaced.
     again = ClusterReconcileProvider().create(props)

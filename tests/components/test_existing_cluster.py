@@ -14,15 +14,18 @@ from tools.harness import CloudMocks, RunResult, existing_cluster_state, run_pro
 
 RG, NAME = "rg", "aks"
 SETTINGS = default_settings(cluster_mode="existing", resource_group_name=RG, cluster_name=NAME)
-CLUSTER_ID = f"/subscriptions/s/resourceGroups/{RG}/providers/Microsoft.ContainerService" \
-    f"/managedClusters/{NAME}"  # fmt: skip
+CLUSTER_ID = (
+    f"/subscriptions/s/resourceGroups/{RG}/providers/Microsoft.ContainerService"
+    f"/managedClusters/{NAME}"
+)
 
 
 def test_existing_cluster_creates_only_the_provider() -> None:
     result = run_component(lambda: ExistingCluster("cluster", RG, NAME, CLUSTER_ID))
     assert {r.type for r in result.resources} == {
-        "aks-pod-sandboxing:azure:ExistingCluster", "pulumi:providers:kubernetes",
-    }  # fmt: skip
+        "aks-pod-sandboxing:azure:ExistingCluster",
+        "pulumi:providers:kubernetes",
+    }
     assert result.one("pulumi:providers:kubernetes").inputs["clusterIdentifier"] == CLUSTER_ID
     creds = [
         i.args for i in result.invokes if i.token.endswith("listManagedClusterUserCredentials")
@@ -59,9 +62,11 @@ def test_every_problem_of_the_cluster_stops_the_run_before_anything_is_registere
 
 def test_the_clusters_own_ranges_are_read_for_the_tenant_fences() -> None:
     settings = default_settings(
-        cluster_mode="existing", resource_group_name=RG, cluster_name=NAME,
+        cluster_mode="existing",
+        resource_group_name=RG,
+        cluster_name=NAME,
         tenants=(Tenant("a", egress_cidrs=("172.16.0.0/12",)),),
-    )  # fmt: skip
+    )
 
     def program() -> None:
         check = functools.partial(check_existing_cluster, settings, managed_by="p/dev")

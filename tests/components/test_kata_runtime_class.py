@@ -58,9 +58,12 @@ def test_the_wait_gets_the_class_the_kata_handler_the_cluster_and_the_timeout() 
         key: value for key, value in wait.inputs.items() if key not in ("kubeconfig", "__provider")
     }
     assert given == {
-        "class_name": "kata-vm-isolation", "handler": "kata", "cluster_name": "aks",
-        "resource_group_name": "rg", "timeout_seconds": 45,
-    }  # fmt: skip
+        "class_name": "kata-vm-isolation",
+        "handler": "kata",
+        "cluster_name": "aks",
+        "resource_group_name": "rg",
+        "timeout_seconds": 45,
+    }
     component = result.one("aks-pod-sandboxing:kubernetes:KataRuntimeClass")
     assert wait.parent == component.urn
 
@@ -115,9 +118,14 @@ def test_providers_pickle_by_reference_and_load_where_the_engine_starts_them() -
     )
     env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
     done = subprocess.run(
-        [sys.executable, "-c", script, *pickles], cwd=REPO, env=env, capture_output=True,
-        text=True, timeout=60, check=False,
-    )  # fmt: skip
+        [sys.executable, "-c", script, *pickles],
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
     assert done.returncode == 0, done.stderr
     assert done.stdout.split() == ["ClusterReconcileProvider", "RuntimeClassWaitProvider"]
 
@@ -135,10 +143,13 @@ def engine_props(server: StandIn, timeout_seconds: float) -> dict[str, Any]:
     """The inputs as the engine hands them to `create`: numbers arrive as floats (a protobuf
     Struct) and the kubeconfig unwrapped (the dynamic provider accepts no secrets)."""
     return {
-        "class_name": CLASS, "handler": KATA_HANDLER, "cluster_name": "aks",
-        "resource_group_name": "rg", "timeout_seconds": timeout_seconds,
+        "class_name": CLASS,
+        "handler": KATA_HANDLER,
+        "cluster_name": "aks",
+        "resource_group_name": "rg",
+        "timeout_seconds": timeout_seconds,
         "kubeconfig": kubeconfig_text(server.url, ca=pki().ca.cert),
-    }  # fmt: skip
+    }
 
 
 def test_create_returns_the_served_class_and_no_kubeconfig(api: StandIn) -> None:
@@ -147,9 +158,11 @@ def test_create_returns_the_served_class_and_no_kubeconfig(api: StandIn) -> None
     created = RuntimeClassWaitProvider().create(props)
     assert created.id == f"runtimeclass/{CLASS}"
     assert created.outs == {
-        "class_name": CLASS, "handler": KATA_HANDLER, "cluster_name": "aks",
+        "class_name": CLASS,
+        "handler": KATA_HANDLER,
+        "cluster_name": "aks",
         "resource_group_name": "rg",
-    }  # fmt: skip
+    }
     assert TOKEN not in repr(created.outs)
     assert api.count(f"/apis/node.k8s.io/v1/runtimeclasses/{CLASS}") == 1
 

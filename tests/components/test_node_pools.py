@@ -27,19 +27,33 @@ def test_pool_properties() -> None:
     pool = result.one(POOL)
     assert pool.parent == result.one("aks-pod-sandboxing:azure:KataNodePool").urn
     assert pool.inputs == {
-        "resourceGroupName": "rg", "resourceName": "aks", "agentPoolName": "katapool",
-        "mode": "User", "type": "VirtualMachineScaleSets", "osType": "Linux",
-        "osSKU": "AzureLinux", "vmSize": "Standard_D4s_v3", "count": 1, "workloadRuntime":
-        "KataVmIsolation", "nodeTaints": ["pod-sandboxing.aks.io/kata=true:NoSchedule"],
+        "resourceGroupName": "rg",
+        "resourceName": "aks",
+        "agentPoolName": "katapool",
+        "mode": "User",
+        "type": "VirtualMachineScaleSets",
+        "osType": "Linux",
+        "osSKU": "AzureLinux",
+        "vmSize": "Standard_D4s_v3",
+        "count": 1,
+        "workloadRuntime": "KataVmIsolation",
+        "nodeTaints": ["pod-sandboxing.aks.io/kata=true:NoSchedule"],
         "tags": {"pod-sandboxing-stack": "proj/stack"},
         # One node drained at a time onto a surge node; a node that cannot be drained is kept.
-        "upgradeSettings": {"maxSurge": "1", "maxUnavailable": "0", "drainTimeoutInMinutes": 30,
-                            "nodeSoakDurationInMinutes": 0, "undrainableNodeBehavior": "Cordon"},
-    }  # fmt: skip
+        "upgradeSettings": {
+            "maxSurge": "1",
+            "maxUnavailable": "0",
+            "drainTimeoutInMinutes": 30,
+            "nodeSoakDurationInMinutes": 0,
+            "undrainableNodeBehavior": "Cordon",
+        },
+    }
     # A fixed pool: its count is the program's; zones are set at creation only.
     assert pool.options["ignoreChanges"] == []
     assert (pool.options["replaceOnChanges"], pool.options["deleteBeforeReplace"]) == (
-        ["availabilityZones"], True)  # fmt: skip
+        ["availabilityZones"],
+        True,
+    )
 
 
 def test_version_follows_kubernetes_version_and_taint_can_be_off() -> None:
@@ -50,22 +64,37 @@ def test_version_follows_kubernetes_version_and_taint_can_be_off() -> None:
 
 
 def test_an_autoscaled_pool_sends_its_bounds_and_leaves_the_count_to_the_autoscaler() -> None:
-    pool = run_pool(kata_enable_auto_scaling=True, kata_node_min_count=0, kata_node_count=2,
-                    kata_node_max_count=6).one(POOL)  # fmt: skip
+    pool = run_pool(
+        kata_enable_auto_scaling=True,
+        kata_node_min_count=0,
+        kata_node_count=2,
+        kata_node_max_count=6,
+    ).one(POOL)
     # `count` stays: AKS wants it at creation (pulumi-azure-native#2943), as the initial size.
     assert {k: pool.inputs[k] for k in ("enableAutoScaling", "minCount", "count", "maxCount")} == {
-        "enableAutoScaling": True, "minCount": 0, "count": 2, "maxCount": 6,
-    }  # fmt: skip
+        "enableAutoScaling": True,
+        "minCount": 0,
+        "count": 2,
+        "maxCount": 6,
+    }
     assert pool.options["ignoreChanges"] == ["count"]
 
 
 def test_zones_and_upgrade_settings_reach_the_pool() -> None:
-    pool = run_pool(availability_zones=("1", "3"), kata_max_surge="33%", kata_max_unavailable="1",
-                    kata_drain_timeout_minutes=60, kata_node_soak_minutes=5,
-                    kata_undrainable_node_behavior="Schedule").one(POOL)  # fmt: skip
+    pool = run_pool(
+        availability_zones=("1", "3"),
+        kata_max_surge="33%",
+        kata_max_unavailable="1",
+        kata_drain_timeout_minutes=60,
+        kata_node_soak_minutes=5,
+        kata_undrainable_node_behavior="Schedule",
+    ).one(POOL)
     assert pool.inputs["availabilityZones"] == ["1", "3"]
     assert pool.inputs["upgradeSettings"] == {
-        "maxSurge": "33%", "maxUnavailable": "1", "drainTimeoutInMinutes": 60,
-        "nodeSoakDurationInMinutes": 5, "undrainableNodeBehavior": "Schedule",
-    }  # fmt: skip
+        "maxSurge": "33%",
+        "maxUnavailable": "1",
+        "drainTimeoutInMinutes": 60,
+        "nodeSoakDurationInMinutes": 5,
+        "undrainableNodeBehavior": "Schedule",
+    }
     assert "enableAutoScaling" not in pool.inputs and "minCount" not in pool.inputs

@@ -37,8 +37,9 @@ def test_the_preflight_comes_first_and_the_resource_group_waits_for_it(
     needs = preflight.inputs["needs"]
     assert needs["location"] == "westeurope" and needs["kubernetes_version"] == "1.36"
     assert [(p["key"], p["vm_size"], p["nodes"]) for p in needs["pools"]] == [
-        ("systemNodeVmSize", "Standard_D2s_v5", 1), ("kataNodeVmSize", "Standard_D4s_v3", 1),
-    ]  # fmt: skip
+        ("systemNodeVmSize", "Standard_D2s_v5", 1),
+        ("kataNodeVmSize", "Standard_D4s_v3", 1),
+    ]
     assert preflight.parent.endswith("aks-pod-sandboxing:azure:SubscriptionPreflight::preflight")
 
 
@@ -145,8 +146,12 @@ def test_check_fails_with_the_errors_and_logs_the_warnings(
 
     def report(inputs: Any, old: Any, env: Any) -> Report:
         seen.append((inputs, old))
-        return Report([Finding("error", "quota", "vCPU quota ... 4 of 4 are free"),
-                       Finding("warning", "features", "feature ... NotRegistered")])  # fmt: skip
+        return Report(
+            [
+                Finding("error", "quota", "vCPU quota ... 4 of 4 are free"),
+                Finding("warning", "features", "feature ... NotRegistered"),
+            ]
+        )
 
     monkeypatch.setattr(cloud.preflight, "run_preflight", report)
     monkeypatch.setattr("components.preflight.engine_address", lambda: address)
@@ -176,8 +181,9 @@ def test_create_keeps_the_needs_and_a_change_is_no_update() -> None:
     props = {"subscription_id": "s", "needs": {"location": "westeurope"}, "__provider": "p"}
     created = PreflightProvider().create(props)
     assert created.id.startswith("preflight-") and created.outs == {
-        "subscription_id": "s", "needs": {"location": "westeurope"},
-    }  # fmt: skip
+        "subscription_id": "s",
+        "needs": {"location": "westeurope"},
+    }
     assert not PreflightProvider().diff("id", props, {**props, "needs": {}}).changes
 
 

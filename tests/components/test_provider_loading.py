@@ -29,9 +29,14 @@ def unpickle(env_extra: dict[str, str], cwd: object = REPO) -> subprocess.Comple
     pickles = [serialize_provider(provider()) for provider in PROVIDERS]
     env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "PYTHONSAFEPATH")}
     return subprocess.run(
-        [sys.executable, "-c", UNPICKLE, *pickles], cwd=cwd, env={**env, **env_extra},
-        capture_output=True, text=True, timeout=60, check=False,
-    )  # fmt: skip
+        [sys.executable, "-c", UNPICKLE, *pickles],
+        cwd=cwd,
+        env={**env, **env_extra},
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
 
 
 def test_each_provider_loads_in_the_project_directory() -> None:

@@ -32,13 +32,28 @@ def pods() -> RunResult:
 
 # Pod Security Standards, "restricted" profile (kubernetes.io/docs/concepts/security/
 # pod-security-standards), every control that applies to a Linux pod.
-RESTRICTED_VOLUME_TYPES = {"configMap", "csi", "downwardAPI", "emptyDir", "ephemeral",
-                           "persistentVolumeClaim", "projected", "secret"}  # fmt: skip
-SAFE_SYSCTLS = {"kernel.shm_rmid_forced", "net.ipv4.ip_local_port_range",
-                "net.ipv4.ip_unprivileged_port_start", "net.ipv4.tcp_syncookies",
-                "net.ipv4.ping_group_range", "net.ipv4.ip_local_reserved_ports",
-                "net.ipv4.tcp_keepalive_time", "net.ipv4.tcp_fin_timeout",
-                "net.ipv4.tcp_keepalive_intvl", "net.ipv4.tcp_keepalive_probes"}  # fmt: skip
+RESTRICTED_VOLUME_TYPES = {
+    "configMap",
+    "csi",
+    "downwardAPI",
+    "emptyDir",
+    "ephemeral",
+    "persistentVolumeClaim",
+    "projected",
+    "secret",
+}
+SAFE_SYSCTLS = {
+    "kernel.shm_rmid_forced",
+    "net.ipv4.ip_local_port_range",
+    "net.ipv4.ip_unprivileged_port_start",
+    "net.ipv4.tcp_syncookies",
+    "net.ipv4.ping_group_range",
+    "net.ipv4.ip_local_reserved_ports",
+    "net.ipv4.tcp_keepalive_time",
+    "net.ipv4.tcp_fin_timeout",
+    "net.ipv4.tcp_keepalive_intvl",
+    "net.ipv4.tcp_keepalive_probes",
+}
 
 
 def restricted_violations(spec: dict[str, Any]) -> list[str]:
@@ -98,9 +113,15 @@ def test_checker_catches_what_restricted_forbids() -> None:
     }
     found = " ".join(restricted_violations(bad))
     controls = (
-        "host namespaces", "volume types", "privileged", "capabilities drop ALL",
-        "capabilities add", "privilege escalation", "running as non-root", "seccomp",
-    )  # fmt: skip
+        "host namespaces",
+        "volume types",
+        "privileged",
+        "capabilities drop ALL",
+        "capabilities add",
+        "privilege escalation",
+        "running as non-root",
+        "seccomp",
+    )
     for control in controls:
         assert control in found
 
@@ -142,8 +163,14 @@ def test_default_deny_network_policy_for_the_namespace(pods: RunResult) -> None:
 def test_only_the_untrusted_pod_tolerates_the_kata_taint(pods: RunResult) -> None:
     untrusted = pods.one(POD, "untrusted").inputs["spec"]
     trusted = pods.one(POD, "trusted").inputs["spec"]
-    assert untrusted["tolerations"] == [{"key": "pod-sandboxing.aks.io/kata", "operator": "Equal",
-                                         "value": "true", "effect": "NoSchedule"}]  # fmt: skip
+    assert untrusted["tolerations"] == [
+        {
+            "key": "pod-sandboxing.aks.io/kata",
+            "operator": "Equal",
+            "value": "true",
+            "effect": "NoSchedule",
+        }
+    ]
     assert "tolerations" not in trusted
 
 
@@ -167,10 +194,19 @@ def test_sandboxed_pod_never_uses_host_features(pods: RunResult) -> None:
 
 
 def test_sandboxed_pod_rule_catches_each_host_feature() -> None:
-    spec = {"hostNetwork": True, "hostPID": True, "hostIPC": True,
-            "volumes": [{"name": "root", "hostPath": {"path": "/"}}],
-            "containers": [{"name": "c", "securityContext": {"privileged": True},
-                            "resources": {"limits": {"memory": "64Mi"}}}]}  # fmt: skip
+    spec = {
+        "hostNetwork": True,
+        "hostPID": True,
+        "hostIPC": True,
+        "volumes": [{"name": "root", "hostPath": {"path": "/"}}],
+        "containers": [
+            {
+                "name": "c",
+                "securityContext": {"privileged": True},
+                "resources": {"limits": {"memory": "64Mi"}},
+            }
+        ],
+    }
     found = " ".join(sandboxed_pod_violations(spec))
     for word in ("hostNetwork", "hostPID", "hostIPC", "hostPath", "privileged", "128Mi"):
         assert word in found
@@ -185,6 +221,8 @@ def test_component_type_and_parenting(pods: RunResult) -> None:
     component = pods.one("aks-pod-sandboxing:kubernetes:SandboxPods")
     children = [r for r in pods.resources if r.parent == component.urn]
     assert {r.type for r in children} == {
-        "kubernetes:core/v1:Namespace", "kubernetes:core/v1:ServiceAccount",
-        "kubernetes:networking.k8s.io/v1:NetworkPolicy", POD,
-    }  # fmt: skip
+        "kubernetes:core/v1:Namespace",
+        "kubernetes:core/v1:ServiceAccount",
+        "kubernetes:networking.k8s.io/v1:NetworkPolicy",
+        POD,
+    }

@@ -26,8 +26,12 @@ BINDING = "kubernetes:admissionregistration.k8s.io/v1:ValidatingAdmissionPolicyB
 ROLE_BINDING = "kubernetes:rbac.authorization.k8s.io/v1:RoleBinding"
 # Pulumi names of the admission objects: the pod policy's, then the Service, claim and Secret
 # policies'.
-ADMISSION = ("tenant-admission", "tenant-admission-services", "tenant-admission-storage",
-             "tenant-admission-secrets")  # fmt: skip
+ADMISSION = (
+    "tenant-admission",
+    "tenant-admission-services",
+    "tenant-admission-storage",
+    "tenant-admission-secrets",
+)
 KATA_POOL = "katapool"  # the tenants stack's kataNodePoolName (the default)
 # What the Kata pool's creation consists of: nothing of the tenant layer may wait for these.
 KATA_POOL_TYPES = (
@@ -36,12 +40,27 @@ KATA_POOL_TYPES = (
     "pulumi-python:dynamic/aks-pod-sandboxing:RuntimeClassWait",
 )
 PER_TENANT = {
-    "team-a": ["LimitRange", "Namespace", "NetworkPolicy", "NetworkPolicy", "ResourceQuota",
-               "ResourceQuota", "Role", "RoleBinding"],
+    "team-a": [
+        "LimitRange",
+        "Namespace",
+        "NetworkPolicy",
+        "NetworkPolicy",
+        "ResourceQuota",
+        "ResourceQuota",
+        "Role",
+        "RoleBinding",
+    ],
     # dns none and no CIDRs: default-deny alone, no egress policy.
-    "ci-jobs": ["LimitRange", "Namespace", "NetworkPolicy", "ResourceQuota", "ResourceQuota",
-                "Role", "RoleBinding"],
-}  # fmt: skip
+    "ci-jobs": [
+        "LimitRange",
+        "Namespace",
+        "NetworkPolicy",
+        "ResourceQuota",
+        "ResourceQuota",
+        "Role",
+        "RoleBinding",
+    ],
+}
 
 
 @pytest.fixture(scope="module", params=[False, True], ids=["up", "preview"])
@@ -147,16 +166,25 @@ def test_every_manifest_is_valid_in_strict_mode_and_is_what_the_builders_make(
     write_manifests(result, tmp_path, "tenants")
     objects = _load(tmp_path)
     kinds = {o["kind"] for o in objects}
-    assert {"ValidatingAdmissionPolicy", "ValidatingAdmissionPolicyBinding", "LimitRange",
-            "ResourceQuota", "Role", "RoleBinding"} <= kinds  # fmt: skip
+    assert {
+        "ValidatingAdmissionPolicy",
+        "ValidatingAdmissionPolicyBinding",
+        "LimitRange",
+        "ResourceQuota",
+        "Role",
+        "RoleBinding",
+    } <= kinds
     for obj in objects:  # the tenants stack pins kubernetesVersion 1.36
         kubernetes_validate.validate(obj, "1.36.0", strict=True)
     settings, problems = check_stack_config(stack_config("tenants"))
     assert [p for p in problems if p.severity == "error"] == []
     expected = [m for t in settings.tenants for m in tenant_manifests.manifests(t, settings)]
-    expected += [tenant_admission.policy("kata-vm-isolation", KATA_POOL),
-                 tenant_admission.binding(), tenant_service_admission.policy(),
-                 tenant_admission.binding(tenant_service_admission.POLICY)]  # fmt: skip
+    expected += [
+        tenant_admission.policy("kata-vm-isolation", KATA_POOL),
+        tenant_admission.binding(),
+        tenant_service_admission.policy(),
+        tenant_admission.binding(tenant_service_admission.POLICY),
+    ]
     for module in (storage_admission, secret_admission):
         expected += [module.policy(), tenant_admission.binding(module.POLICY)]
 
@@ -171,8 +199,11 @@ def test_every_manifest_is_valid_in_strict_mode_and_is_what_the_builders_make(
 def test_the_quota_allows_no_load_balancer_or_node_port_service(tmp_path: Path) -> None:
     result = run_program(stack_config("tenants"), stack="tenants")
     write_manifests(result, tmp_path, "tenants")
-    quotas = [o for o in _load(tmp_path) if o["kind"] == "ResourceQuota"
-              and o["metadata"]["name"] == tenant_manifests.RESOURCE_QUOTA]  # fmt: skip
+    quotas = [
+        o
+        for o in _load(tmp_path)
+        if o["kind"] == "ResourceQuota" and o["metadata"]["name"] == tenant_manifests.RESOURCE_QUOTA
+    ]
     assert len(quotas) == len(PER_TENANT)
     for quota in quotas:
         kubernetes_validate.validate(quota, "1.36.0", strict=True)
@@ -199,4 +230,6 @@ def test_the_cluster_gets_the_ranges_the_egress_fences_leave_out(run: RunResult)
     # The program sets no ranges; the SDK sends ARM's defaults, which the catalog records.
     network = run.one("azure-native:containerservice:ManagedCluster").inputs["networkProfile"]
     assert (network["podCidr"], network["serviceCidr"]) == (
-        catalog.AKS_POD_CIDR, catalog.AKS_SERVICE_CIDR)  # fmt: skip
+        catalog.AKS_POD_CIDR,
+        catalog.AKS_SERVICE_CIDR,
+    )

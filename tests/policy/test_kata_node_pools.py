@@ -94,9 +94,15 @@ def test_inline_kata_profiles_of_a_managed_cluster_are_checked(dev_run: RunResul
     cluster = copy.deepcopy(dev_run.one(sp.MANAGED_CLUSTER).inputs)
     system = cluster["agentPoolProfiles"][0]
     cluster["agentPoolProfiles"].append(
-        {**system, "name": "kata", "mode": "User", "workloadRuntime": "KataVmIsolation",
-         "vmSize": "Standard_D2_v3", "osSKU": "Ubuntu"}
-    )  # fmt: skip
+        {
+            **system,
+            "name": "kata",
+            "mode": "User",
+            "workloadRuntime": "KataVmIsolation",
+            "vmSize": "Standard_D2_v3",
+            "osSKU": "Ubuntu",
+        }
+    )
     found = violations(sp.KATA_NODE_POOLS, engine_args(sp.MANAGED_CLUSTER, cluster, "cluster-aks"))
     prefix = "ManagedCluster 'cluster-aks' agentPoolProfiles[1] 'kata': "
     assert [f[: len(prefix)] for f in found] == [prefix, prefix]

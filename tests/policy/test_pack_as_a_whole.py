@@ -58,8 +58,10 @@ def _import_closure(entry: Path) -> set[str]:
                 if parts[0] not in ("policy", "sandboxing"):
                     outside.add(parts[0])
                     continue
-                for candidate in (REPO.joinpath(*parts).with_suffix(".py"),
-                                  REPO.joinpath(*parts, "__init__.py")):  # fmt: skip
+                for candidate in (
+                    REPO.joinpath(*parts).with_suffix(".py"),
+                    REPO.joinpath(*parts, "__init__.py"),
+                ):
                     if candidate.exists():
                         todo.append(candidate)
     return outside - set(sys.stdlib_module_names) - {"__future__"}

@@ -123,8 +123,10 @@ def test_violations_reach_the_engine_as_mandatory(pack: Any, dev_run: RunResult)
 def test_stack_config_from_the_cli_names_a_sandbox_namespace(pack: Any, dev_run: RunResult) -> None:
     trusted = dev_run.one(POD, "trusted").inputs
     # Another pod without Kata, unlabelled, in the stack's podNamespace (PULUMI_CONFIG).
-    pod = {**trusted, "metadata": {"name": "job", "namespace": STACK_CONFIG[
-        "aks-pod-sandboxing:podNamespace"]}}  # fmt: skip
+    pod = {
+        **trusted,
+        "metadata": {"name": "job", "namespace": STACK_CONFIG["aks-pod-sandboxing:podNamespace"]},
+    }
     found = analyze(pack, POD, "job", pod)
     mandatory = [d for d in found if d.enforcementLevel == analyzer_pb2.MANDATORY]
     assert [d.policyName for d in mandatory] == ["sandbox-pods-use-kata"]
@@ -132,8 +134,10 @@ def test_stack_config_from_the_cli_names_a_sandbox_namespace(pack: Any, dev_run:
 
 
 def test_policy_config_as_the_cli_sends_it(pack: Any, dev_run: RunResult) -> None:
-    pool = {**dev_run.one("azure-native:containerservice:AgentPool").inputs,
-            "vmSize": "Standard_D4ls_v6"}  # fmt: skip
+    pool = {
+        **dev_run.one("azure-native:containerservice:AgentPool").inputs,
+        "vmSize": "Standard_D4ls_v6",
+    }
     before = analyze(pack, "azure-native:containerservice:AgentPool", "kata-pool", pool)
     assert [d.policyName for d in before] == ["kata-node-pools"]
     config = analyzer_pb2.PolicyConfig(

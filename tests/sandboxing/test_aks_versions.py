@@ -11,18 +11,28 @@ from sandboxing import aks_versions
 from sandboxing.aks_versions import DATED_WINDOW, window_from_get_versions
 
 # `az aks get-versions --location westeurope -o json`: the REST answer printed as is (azure-cli
-# acs/custom.py returns client.list_kubernetes_versions(location); the spec's example shape,
+# 2.91.0 acs/custom.py returns client.list_kubernetes_versions(location); the spec's example shape,
 # aks/stable/2024-09-01/examples/KubernetesVersions_List.json).
-GET_VERSIONS = {"values": [
-    {"version": "1.34", "capabilities": {"supportPlan": ["AKSLongTermSupport"]},
-     "patchVersions": {"1.34.6": {"upgrades": ["1.35.3"]}}},
-    {"version": "1.35",
-     "capabilities": {"supportPlan": ["KubernetesOfficial", "AKSLongTermSupport"]},
-     "patchVersions": {"1.35.3": {"upgrades": ["1.36.2"]}}},
-    {"version": "1.36", "isDefault": True,
-     "capabilities": {"supportPlan": ["KubernetesOfficial", "AKSLongTermSupport"]},
-     "patchVersions": {"1.36.2": {"upgrades": []}}},
-]}  # fmt: skip
+GET_VERSIONS = {
+    "values": [
+        {
+            "version": "1.34",
+            "capabilities": {"supportPlan": ["AKSLongTermSupport"]},
+            "patchVersions": {"1.34.6": {"upgrades": ["1.35.3"]}},
+        },
+        {
+            "version": "1.35",
+            "capabilities": {"supportPlan": ["KubernetesOfficial", "AKSLongTermSupport"]},
+            "patchVersions": {"1.35.3": {"upgrades": ["1.36.2"]}},
+        },
+        {
+            "version": "1.36",
+            "isDefault": True,
+            "capabilities": {"supportPlan": ["KubernetesOfficial", "AKSLongTermSupport"]},
+            "patchVersions": {"1.36.2": {"upgrades": []}},
+        },
+    ]
+}
 
 
 def test_the_dated_window_of_december_2026() -> None:

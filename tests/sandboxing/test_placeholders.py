@@ -10,11 +10,17 @@ from sandboxing.placeholders import documentation_range, placeholder_guid
 
 @pytest.mark.parametrize(
     ("cidr", "found"),
-    [("192.0.2.0/24", "is RFC 5737 TEST-NET-1"), ("198.51.100.7/32", "lies in 198.51.100.0/24"),
-     ("203.0.113.10", "lies in 203.0.113.0/24 (RFC 5737 TEST-NET-3)"),
-     ("2001:db8::/48", "lies in 2001:db8::/32 (RFC 3849)"),
-     ("20.50.100.0/24", None), ("0.0.0.0/0", None), ("203.0.112.0/23", None), ("nope", None)],
-)  # fmt: skip
+    [
+        ("192.0.2.0/24", "is RFC 5737 TEST-NET-1"),
+        ("198.51.100.7/32", "lies in 198.51.100.0/24"),
+        ("203.0.113.10", "lies in 203.0.113.0/24 (RFC 5737 TEST-NET-3)"),
+        ("2001:db8::/48", "lies in 2001:db8::/32 (RFC 3849)"),
+        ("20.50.100.0/24", None),
+        ("0.0.0.0/0", None),
+        ("203.0.112.0/23", None),
+        ("nope", None),
+    ],
+)
 def test_documentation_ranges(cidr: str, found: str | None) -> None:
     result = documentation_range(cidr)
     assert result == found if found is None else (result or "").startswith(found)

@@ -126,14 +126,21 @@ def test_stack_sizing_is_the_pod_sizing_plus_the_nodes() -> None:
     pod_only = replace(sizing, stack_nodes=None, kata_pool=None)
     assert pod_only == sandbox_sizing("1", "1Gi", "Standard_D4s_v3")
     assert sizing.as_output()["stackNodes"] == {
-        "kataPoolPlacement": "system", "kataNodes": 1, "ociSystemNodes": 0, "vcpus": 4,
-        "systemPodsOnKataNodes": True, "userNodes": 0,
-    }  # fmt: skip
+        "kataPoolPlacement": "system",
+        "kataNodes": 1,
+        "ociSystemNodes": 0,
+        "vcpus": 4,
+        "systemPodsOnKataNodes": True,
+        "userNodes": 0,
+    }
 
 
 def test_the_user_pool_counts_with_critical_addons_only() -> None:
-    settings = default_settings(system_pool_critical_addons_only=True, user_node_count=3,
-                                user_node_vm_size="Standard_D8ds_v5")  # fmt: skip
+    settings = default_settings(
+        system_pool_critical_addons_only=True,
+        user_node_count=3,
+        user_node_vm_size="Standard_D8ds_v5",
+    )
     nodes = stack_nodes(settings)
     # 1 x 2 (System) + 1 x 4 (Kata) + 3 x 8 (User)
     assert (nodes.user_nodes, nodes.vcpus) == (3, 30)
@@ -151,12 +158,16 @@ def test_a_fixed_pool_holds_pods_per_node_times_nodes_less_the_demo_pod() -> Non
 
 
 def test_an_autoscaled_pool_from_zero_to_its_maximum() -> None:
-    settings = default_settings(kata_enable_auto_scaling=True, kata_node_min_count=0,
-                                kata_node_max_count=10)  # fmt: skip
+    settings = default_settings(
+        kata_enable_auto_scaling=True, kata_node_min_count=0, kata_node_max_count=10
+    )
     pool = kata_pool_capacity(settings)
     assert pool.autoscaling and (pool.min_nodes, pool.initial_nodes, pool.max_nodes) == (0, 1, 10)
     assert (pool.sandbox_pods_at_min, pool.sandbox_pods_at_initial, pool.sandbox_pods_at_max) == (
-        0, 2, 29)  # fmt: skip
+        0,
+        2,
+        29,
+    )
     assert stack_sizing(settings).as_output()["kataPool"]["sandboxPodsAtMax"] == 29
 
 
@@ -164,7 +175,10 @@ def test_reserved_pods_are_held_back_for_a_warm_pool() -> None:
     settings = default_settings(kata_enable_auto_scaling=True, kata_node_max_count=4)
     pool = kata_pool_capacity(settings, reserved_pods=5)
     assert (pool.reserved_pods, pool.sandbox_pods_at_initial, pool.sandbox_pods_at_max) == (
-        5, 0, 12 - 1 - 5)  # fmt: skip
+        5,
+        0,
+        12 - 1 - 5,
+    )
     assert stack_sizing(settings, reserved_pods=5).kata_pool == pool
 
 

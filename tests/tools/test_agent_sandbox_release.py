@@ -66,8 +66,9 @@ def test_download_is_recorded_with_url_checksum_and_a_changed_checksum_is_named(
     def get(url: str) -> bytes:
         if url.startswith("https://api.github.com/"):
             assert url.endswith("/commits/v9.9.9")
-            return json.dumps({"sha": "c" * 40, "commit": {"committer": {
-                "date": "2027-01-02T03:04:05Z"}}}).encode()  # fmt: skip
+            return json.dumps(
+                {"sha": "c" * 40, "commit": {"committer": {"date": "2027-01-02T03:04:05Z"}}}
+            ).encode()
         assert url.startswith("https://github.com/kubernetes-sigs/agent-sandbox/releases/")
         return url.rsplit("/", 1)[-1].encode()
 

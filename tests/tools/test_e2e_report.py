@@ -88,9 +88,10 @@ CLAIMS = {
     "isolated": True,
     "exitCode": 0,
     "claimToReadySeconds": {"cold": 9.514, "warm": 0.387},
-    "facts": {"claims": [{"kind": "cold", "launch_type": "cold"},
-                         {"kind": "warm", "launch_type": "warm"}]},
-}  # fmt: skip
+    "facts": {
+        "claims": [{"kind": "cold", "launch_type": "cold"}, {"kind": "warm", "launch_type": "warm"}]
+    },
+}
 
 
 def test_claim_to_ready_of_both_pools_sits_beside_the_estimate(tmp_path: Path) -> None:
@@ -101,8 +102,9 @@ def test_claim_to_ready_of_both_pools_sits_beside_the_estimate(tmp_path: Path) -
         render_summary(run)
     )
     (row,) = [line for line in render_comparison([run]).splitlines() if line.startswith("| d")]
-    assert row == ("| dedicated | westeurope | 15m 05s | 13m 56s | 1.08x | ISOLATED | 0.39 s | "
-                   "9.51 s |")  # fmt: skip
+    assert row == (
+        "| dedicated | westeurope | 15m 05s | 13m 56s | 1.08x | ISOLATED | 0.39 s | 9.51 s |"
+    )
 
 
 def test_a_warm_claim_that_started_cold_says_so_and_no_report_is_a_dash(tmp_path: Path) -> None:

@@ -19,8 +19,9 @@ def test_pulumi_yaml_matches_the_contract() -> None:
     assert on_disk == project_file(), "run: python -m tools.schema"
     assert on_disk["name"] == "aks-pod-sandboxing"
     assert on_disk["runtime"] == {
-        "name": "python", "options": {"toolchain": "pip", "virtualenv": "venv"},
-    }  # fmt: skip
+        "name": "python",
+        "options": {"toolchain": "pip", "virtualenv": "venv"},
+    }
 
 
 def test_every_key_has_type_description_and_default() -> None:

@@ -7,6 +7,7 @@ Used by the offline plan, the benchmarks and the tests. Its parts:
     recording      RecordingMonitor, the mock resource monitor that keeps every registration
     mock_cloud     CloudMocks: what the fake Azure and Kubernetes answer
     cli_config, stack_file   how the Pulumi CLI reads Pulumi.yaml and Pulumi.<stack>.yaml
+    compare_cli_config       that model checked against what the real CLI reads
     yaml_errors    a stack file the CLI refuses: file, line, column, the fix
     sdk_internals  the one home of the Pulumi SDK internals the engine relies on
 """

@@ -2,7 +2,7 @@
 
 `pulumi preview` and `pulumi up` check the stack file against the types declared in `Pulumi.yaml`
 and stop at the first mismatch; the program never starts. The offline plan and the tests apply
-the same rules here, reading the types from `Pulumi.yaml` itself. Read in pulumi/pulumi:
+the same rules here, reading the types from `Pulumi.yaml` itself. Read in pulumi/pulumi v3.259.0:
 
 - `pkg/workspace/config.go` `ValidateStackConfigAndApplyProjectConfig` -> `mergeConfig`: a declared
   key the stack does not set gets its `default` (`createConfigValue`: a string, integer or boolean
@@ -87,9 +87,13 @@ def read_project(text: str) -> Project:
             config[key] = ConfigType(key, value=entry)
             continue
         config[key] = ConfigType(
-            key, entry.get("type"), _items(entry.get("items")), entry.get("default"),
-            entry.get("value"), bool(entry.get("secret")),
-        )  # fmt: skip
+            key,
+            entry.get("type"),
+            _items(entry.get("items")),
+            entry.get("default"),
+            entry.get("value"),
+            bool(entry.get("secret")),
+        )
     project = Project(str(data.get("name", "")), config)
     for entry in config.values():
         if entry.type is None or entry.default is None:

@@ -55,32 +55,57 @@ def mock_kubeconfig(cluster: str, exec_format: bool = False) -> str:
     """A kubeconfig as AKS returns it: static token, or kubelogin exec for Entra clusters."""
     user: dict[str, Any] = {"token": "mock-secret-token"}
     if exec_format:
-        user = {"exec": {
-            "apiVersion": "client.authentication.k8s.io/v1beta1", "command": "kubelogin",
-            "args": ["get-token", "--environment", "AzurePublicCloud", "--server-id",
-                     "6dae42f8-4368-4678-94ff-3960e28e3630", "--client-id",
-                     "80faf920-1908-4b52-b5ef-a8e7bedfc67a", "--tenant-id",
-                     "72f988bf-86f1-41af-91ab-2d7cd011db47", "--login", "devicecode"],
-            "provideClusterInfo": False}}  # fmt: skip
+        user = {
+            "exec": {
+                "apiVersion": "client.authentication.k8s.io/v1beta1",
+                "command": "kubelogin",
+                "args": [
+                    "get-token",
+                    "--environment",
+                    "AzurePublicCloud",
+                    "--server-id",
+                    "6dae42f8-4368-4678-94ff-3960e28e3630",
+                    "--client-id",
+                    "80faf920-1908-4b52-b5ef-a8e7bedfc67a",
+                    "--tenant-id",
+                    "72f988bf-86f1-41af-91ab-2d7cd011db47",
+                    "--login",
+                    "devicecode",
+                ],
+                "provideClusterInfo": False,
+            }
+        }
     return yaml.safe_dump(
         {
             "apiVersion": "v1",
             "kind": "Config",
-            "clusters": [{"name": cluster, "cluster": {"server": f"https://{cluster}.hcp.mock:443",
-                                                       "certificate-authority-data": "bW9jaw=="}}],
+            "clusters": [
+                {
+                    "name": cluster,
+                    "cluster": {
+                        "server": f"https://{cluster}.hcp.mock:443",
+                        "certificate-authority-data": "bW9jaw==",
+                    },
+                }
+            ],
             "users": [{"name": f"clusterUser_{cluster}", "user": user}],
-            "contexts": [{"name": cluster, "context": {"cluster": cluster,
-                                                       "user": f"clusterUser_{cluster}"}}],
+            "contexts": [
+                {"name": cluster, "context": {"cluster": cluster, "user": f"clusterUser_{cluster}"}}
+            ],
             "current-context": cluster,
         }
-    )  # fmt: skip
+    )
 
 
 # The one System pool of a cluster someone already runs (its name aside).
 SYSTEM_POOL = {
-    "mode": "System", "osType": "Linux", "osSKU": "AzureLinux", "vmSize": "Standard_D2s_v5",
-    "count": 1, "workloadRuntime": "OCIContainer",
-}  # fmt: skip
+    "mode": "System",
+    "osType": "Linux",
+    "osSKU": "AzureLinux",
+    "vmSize": "Standard_D2s_v5",
+    "count": 1,
+    "workloadRuntime": "OCIContainer",
+}
 
 
 def existing_cluster_state(
@@ -157,15 +182,22 @@ class CloudMocks(pulumi_mocks.Mocks):
         if self.preview:  # not created in a preview: the engine shows the inputs
             return "", {k: v for k, v in inputs.items() if k != "kubeconfig"}
         if typ == RECONCILE_TYPE:
-            outs = {"cluster_id": inputs["cluster_id"], "provisioning_state": "Succeeded",
-                    "login": "the Azure CLI login (az login)"}  # fmt: skip
+            outs = {
+                "cluster_id": inputs["cluster_id"],
+                "provisioning_state": "Succeeded",
+                "login": "the Azure CLI login (az login)",
+            }
             return f"reconcile-{_suffix(name)}", {**provider, **outs}
         if typ == PREFLIGHT_TYPE:  # its create keeps the inputs (the needs) as outputs
             return f"preflight-{_suffix(name)}", dict(inputs)
         if typ == WAIT_TYPE:
-            target = WaitFor(inputs["class_name"], inputs["cluster_name"],
-                             inputs["resource_group_name"], inputs["handler"],
-                             float(inputs["timeout_seconds"]))  # fmt: skip
+            target = WaitFor(
+                inputs["class_name"],
+                inputs["cluster_name"],
+                inputs["resource_group_name"],
+                inputs["handler"],
+                float(inputs["timeout_seconds"]),
+            )
             if target.class_name not in self.served_runtime_classes:
                 # What the provider's create raises when the class never appears.
                 raise Exception(timeout_message(target, "not found (HTTP 404)"))
@@ -176,8 +208,11 @@ class CloudMocks(pulumi_mocks.Mocks):
     def _azure_state(self, typ: str, name: str, inputs: dict[str, Any]) -> dict[str, Any]:
         rg = inputs.get("resourceGroupName") or f"{name}{_suffix(name)}"
         if typ == "azure-native:resources:ResourceGroup":
-            return {"name": rg, "location": inputs.get("location", "westeurope"),
-                    "id": f"/subscriptions/{SUBSCRIPTION}/resourceGroups/{rg}"}  # fmt: skip
+            return {
+                "name": rg,
+                "location": inputs.get("location", "westeurope"),
+                "id": f"/subscriptions/{SUBSCRIPTION}/resourceGroups/{rg}",
+            }
         base = (
             f"/subscriptions/{SUBSCRIPTION}/resourceGroups/{rg}"
             "/providers/Microsoft.ContainerService"
@@ -185,27 +220,41 @@ class CloudMocks(pulumi_mocks.Mocks):
         if typ == "azure-native:containerservice:ManagedCluster":
             cluster = inputs.get("resourceName") or f"{name}{_suffix(name)}"
             version = inputs.get("kubernetesVersion") or MOCK_KUBERNETES_VERSION
-            return {"name": cluster, "id": f"{base}/managedClusters/{cluster}",
-                    "fqdn": f"{inputs.get('dnsPrefix', cluster)}-{_suffix(cluster)}.hcp.mock",
-                    "kubernetesVersion": version, "currentKubernetesVersion": version,
-                    "provisioningState": "Succeeded", "powerState": {"code": "Running"},
-                    "identity": {**inputs.get("identity", {}), "principalId": "p1"}}  # fmt: skip
+            return {
+                "name": cluster,
+                "id": f"{base}/managedClusters/{cluster}",
+                "fqdn": f"{inputs.get('dnsPrefix', cluster)}-{_suffix(cluster)}.hcp.mock",
+                "kubernetesVersion": version,
+                "currentKubernetesVersion": version,
+                "provisioningState": "Succeeded",
+                "powerState": {"code": "Running"},
+                "identity": {**inputs.get("identity", {}), "principalId": "p1"},
+            }
         if typ == "azure-native:containerservice:AgentPool":
             pool = inputs.get("agentPoolName") or name
             version = inputs.get("orchestratorVersion") or MOCK_KUBERNETES_VERSION
-            return {"name": pool, "id": f"{base}/managedClusters/{inputs.get('resourceName')}/"
-                    f"agentPools/{pool}", "provisioningState": "Succeeded",
-                    "currentOrchestratorVersion": version,
-                    "orchestratorVersion": version}  # fmt: skip
+            return {
+                "name": pool,
+                "id": f"{base}/managedClusters/{inputs.get('resourceName')}/agentPools/{pool}",
+                "provisioningState": "Succeeded",
+                "currentOrchestratorVersion": version,
+                "orchestratorVersion": version,
+            }
         if typ == "azure-native:operationalinsights:Workspace":
             workspace = inputs.get("workspaceName") or f"{name}{_suffix(name)}"
-            return {"name": workspace, "customerId": f"ws-{_suffix(workspace)}",
-                    "id": f"/subscriptions/{SUBSCRIPTION}/resourceGroups/{rg}/providers/"
-                    f"Microsoft.OperationalInsights/workspaces/{workspace}"}  # fmt: skip
+            return {
+                "name": workspace,
+                "customerId": f"ws-{_suffix(workspace)}",
+                "id": f"/subscriptions/{SUBSCRIPTION}/resourceGroups/{rg}/providers/"
+                f"Microsoft.OperationalInsights/workspaces/{workspace}",
+            }
         if typ == "azure-native:monitor:DataCollectionRule":
             rule = inputs.get("dataCollectionRuleName") or f"{name}{_suffix(name)}"
-            return {"name": rule, "id": f"/subscriptions/{SUBSCRIPTION}/resourceGroups/{rg}/"
-                    f"providers/Microsoft.Insights/dataCollectionRules/{rule}"}  # fmt: skip
+            return {
+                "name": rule,
+                "id": f"/subscriptions/{SUBSCRIPTION}/resourceGroups/{rg}/"
+                f"providers/Microsoft.Insights/dataCollectionRules/{rule}",
+            }
         return {"name": inputs.get("name", name), "id": f"{base}/{name}"}
 
     def _kubernetes_state(
@@ -238,8 +287,12 @@ class CloudMocks(pulumi_mocks.Mocks):
             value = base64.b64encode(kubeconfig.encode()).decode()
             return {"kubeconfigs": [{"name": "clusterUser", "value": value}]}
         if args.token == "azure-native:authorization:getClientConfig":
-            return {"clientId": CLIENT_ID, "objectId": OBJECT_ID, "subscriptionId": SUBSCRIPTION,
-                    "tenantId": TENANT_ID}  # fmt: skip
+            return {
+                "clientId": CLIENT_ID,
+                "objectId": OBJECT_ID,
+                "subscriptionId": SUBSCRIPTION,
+                "tenantId": TENANT_ID,
+            }
         if args.token == "azure-native:containerservice:getManagedCluster":
             key = (args.args.get("resourceGroupName", ""), args.args.get("resourceName", ""))
             if key not in self.existing_clusters:

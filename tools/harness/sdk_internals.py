@@ -167,33 +167,58 @@ def _parameters(function: Callable[..., Any]) -> list[str]:
 def internal_api_problems() -> list[str]:
     """What no longer matches in the installed SDK, one line per internal; [] when all is there."""
     checks: list[tuple[str, Callable[[], bool]]] = [
-        ("pulumi.runtime.sync_await._sync_await(awaitable)",
-         lambda: _parameters(_sync_await)[:1] == ["awaitable"]),
-        ("pulumi.runtime.settings.ROOT is a ContextVar",
-         lambda: isinstance(runtime_settings.ROOT, contextvars.ContextVar)),
-        ("pulumi.runtime.settings.SETTINGS.outputs is a set of tasks",
-         lambda: isinstance(runtime_settings.SETTINGS.outputs, set)),
-        ("pulumi.runtime.stack.run_pulumi_func(func) is a coroutine function",
-         lambda: inspect.iscoroutinefunction(runtime_stack.run_pulumi_func)
-         and _parameters(runtime_stack.run_pulumi_func)[:1] == ["func"]),
-        ("pulumi.runtime.rpc.deserialize_properties(props_struct, ...)",
-         lambda: _parameters(rpc.deserialize_properties)[:1] == ["props_struct"]),
+        (
+            "pulumi.runtime.sync_await._sync_await(awaitable)",
+            lambda: _parameters(_sync_await)[:1] == ["awaitable"],
+        ),
+        (
+            "pulumi.runtime.settings.ROOT is a ContextVar",
+            lambda: isinstance(runtime_settings.ROOT, contextvars.ContextVar),
+        ),
+        (
+            "pulumi.runtime.settings.SETTINGS.outputs is a set of tasks",
+            lambda: isinstance(runtime_settings.SETTINGS.outputs, set),
+        ),
+        (
+            "pulumi.runtime.stack.run_pulumi_func(func) is a coroutine function",
+            lambda: (
+                inspect.iscoroutinefunction(runtime_stack.run_pulumi_func)
+                and _parameters(runtime_stack.run_pulumi_func)[:1] == ["func"]
+            ),
+        ),
+        (
+            "pulumi.runtime.rpc.deserialize_properties(props_struct, ...)",
+            lambda: _parameters(rpc.deserialize_properties)[:1] == ["props_struct"],
+        ),
         ("pulumi.runtime.rpc.UNKNOWN is a string", lambda: isinstance(rpc.UNKNOWN, str)),
-        ("pulumi.runtime.rpc._special_sig_key and _special_secret_sig are strings",
-         lambda: isinstance(rpc._special_sig_key, str)
-         and isinstance(rpc._special_secret_sig, str)),
-        ("pulumi.runtime.stack.Stack.outputs holds the exports",
-         lambda: "outputs" in inspect.get_annotations(runtime_stack.Stack)),
+        (
+            "pulumi.runtime.rpc._special_sig_key and _special_secret_sig are strings",
+            lambda: (
+                isinstance(rpc._special_sig_key, str) and isinstance(rpc._special_secret_sig, str)
+            ),
+        ),
+        (
+            "pulumi.runtime.stack.Stack.outputs holds the exports",
+            lambda: "outputs" in inspect.get_annotations(runtime_stack.Stack),
+        ),
         ("pulumi.output.Unknown is a class", lambda: inspect.isclass(Unknown)),
-        ("pulumi.runtime.mocks.MockMonitor has RegisterResource, ReadResource and "
-         "get_registered_resources",
-         lambda: all(callable(getattr(pulumi_mocks.MockMonitor, name, None)) for name in
-                     ("RegisterResource", "ReadResource", "get_registered_resources"))),
-        ("pulumi.runtime.mocks.set_mocks(..., monitor=...)",
-         lambda: "monitor" in _parameters(pulumi.runtime.set_mocks)),
-        ("pulumi.runtime.config.CONFIG is a ContextVar (no_stack_config)",
-         lambda: isinstance(getattr(runtime_config, "CONFIG", None), contextvars.ContextVar)),
-    ]  # fmt: skip
+        (
+            "pulumi.runtime.mocks.MockMonitor has RegisterResource, ReadResource and "
+            "get_registered_resources",
+            lambda: all(
+                callable(getattr(pulumi_mocks.MockMonitor, name, None))
+                for name in ("RegisterResource", "ReadResource", "get_registered_resources")
+            ),
+        ),
+        (
+            "pulumi.runtime.mocks.set_mocks(..., monitor=...)",
+            lambda: "monitor" in _parameters(pulumi.runtime.set_mocks),
+        ),
+        (
+            "pulumi.runtime.config.CONFIG is a ContextVar (no_stack_config)",
+            lambda: isinstance(getattr(runtime_config, "CONFIG", None), contextvars.ContextVar),
+        ),
+    ]
     problems = list(_GONE)
     for description, holds in checks:
         try:

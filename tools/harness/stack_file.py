@@ -143,8 +143,13 @@ def go_json(value: Any) -> str:
         return go_float(value)
     if isinstance(value, str):
         text = json.dumps(value, ensure_ascii=False)
-        for char, escaped in (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026"),
-                              ("\u2028", "\\u2028"), ("\u2029", "\\u2029")):  # fmt: skip
+        for char, escaped in (
+            ("<", "\\u003c"),
+            (">", "\\u003e"),
+            ("&", "\\u0026"),
+            ("\u2028", "\\u2028"),
+            ("\u2029", "\\u2029"),
+        ):
             text = text.replace(char, escaped)
         return text
     if isinstance(value, list):
@@ -191,23 +196,38 @@ def _stack_mapping(text: str, path: str) -> dict[str, Any]:
         return {}  # an empty file: an empty config (loaders.go `LoadProjectStackBytes`)
     if not isinstance(data, dict):
         kind = _GO_TYPES.get(type(data), type(data).__name__)
-        raise YamlFileError(path, [YamlProblem(
-            1, 1, f"the file holds a {type(data).__name__}, not a mapping with `config:`",
-            "start the file with `config:` and indent the settings under it",
-            f"expected project to be an object, was '{kind}'",
-        )])  # fmt: skip
+        raise YamlFileError(
+            path,
+            [
+                YamlProblem(
+                    1,
+                    1,
+                    f"the file holds a {type(data).__name__}, not a mapping with `config:`",
+                    "start the file with `config:` and indent the settings under it",
+                    f"expected project to be an object, was '{kind}'",
+                )
+            ],
+        )
     config = data.get("config")
     if config is not None and not isinstance(config, dict):
-        raise YamlFileError(path, [YamlProblem(
-            None, None, f"`config:` holds a {type(config).__name__}, not `key: value` lines",
-            "indent each setting under `config:` as `key: value`", None,
-        )])  # fmt: skip
+        raise YamlFileError(
+            path,
+            [
+                YamlProblem(
+                    None,
+                    None,
+                    f"`config:` holds a {type(config).__name__}, not `key: value` lines",
+                    "indent each setting under `config:` as `key: value`",
+                    None,
+                )
+            ],
+        )
     return data
 
 
 def read_stack_values(text: str, project: str, path: str = "<text>") -> dict[str, StackValue]:
     """The `config:` of a stack file, keys namespaced by the project as the CLI does
-    (`sdk/go/common/workspace/loaders.go` `LoadProjectStackBytes`)."""
+    (pulumi/pulumi v3.259.0 `sdk/go/common/workspace/loaders.go` `LoadProjectStackBytes`)."""
     config = _stack_mapping(text, path).get("config") or {}
     return {
         (key if ":" in key else f"{project}:{key}"): stack_value(value)
@@ -219,8 +239,8 @@ def read_stack_file(path: Path, project: str) -> dict[str, StackValue]:
     return read_stack_values(path.read_text(), project, path.name)
 
 
-# The top-level keys of a stack file the CLI reads (pulumi/pulumi sdk/go/common/workspace/
-# project.go `ProjectStack`); it ignores any other without a word (no `KnownFields`).
+# The top-level keys of a stack file the CLI reads (pulumi/pulumi v3.259.0 sdk/go/common/
+# workspace/project.go `ProjectStack`); it ignores any other without a word (no `KnownFields`).
 STACK_FILE_KEYS = ("config", "environment", "secretsprovider", "encryptedkey", "encryptionsalt")
 
 

@@ -1,6 +1,6 @@
 """YAML a stack file cannot be read from, reported with file, line, column and the fix.
 
-The Pulumi CLI reads stack files with gopkg.in/yaml.v3 (v3.0.1; pulumi/pulumi
+The Pulumi CLI reads stack files with gopkg.in/yaml.v3 (v3.0.1; pulumi/pulumi v3.259.0
 `sdk/go/common/encoding/marshal.go` `yamlMarshaler.Unmarshal`), a Go port of libyaml; PyYAML's
 CSafeLoader is libyaml itself, so the problems and their marks are the same ones. The CLI itself
 names no file and no column (go-yaml v3.0.1 `decode.go` `parser.fail`: "yaml: line N: <problem>",
@@ -82,7 +82,8 @@ class YamlFileError(ValueError):
         self.path = path
         self.problems = problems
         # Pulumi.yaml is the project, not a stack: the CLI wraps its errors as "could not
-        # unmarshal '<path>': ..." (sdk/go/common/workspace/loaders.go `LoadProjectBytes`).
+        # unmarshal '<path>': ..." (pulumi/pulumi v3.259.0 sdk/go/common/workspace/loaders.go
+        # `LoadProjectBytes`).
         project = path.endswith("Pulumi.yaml")
         self.cli_prefix = f"error: could not unmarshal '{path}': " if project else CLI_PREFIX
         super().__init__(self.text())
@@ -90,8 +91,9 @@ class YamlFileError(ValueError):
     def text(self) -> str:
         lines = []
         for p in self.problems:
-            lines.append(f"{self.path}, {p.where()}: {p.problem}" if p.line else
-                         f"{self.path}: {p.problem}")  # fmt: skip
+            lines.append(
+                f"{self.path}, {p.where()}: {p.problem}" if p.line else f"{self.path}: {p.problem}"
+            )
             lines.append(f"  fix: {p.fix}")
         if cli := self.problems[0].cli_error:
             cli = cli.replace("\n", "\n  ")
@@ -101,10 +103,16 @@ class YamlFileError(ValueError):
     def entries(self) -> list[dict[str, Any]]:
         """The plan's `error` entries: one per problem, with where and the fix."""
         return [
-            {"key": None, "value": None, "message": f"{p.problem}; fix: {p.fix}",
-             "file": self.path, "line": p.line, "column": p.column}
+            {
+                "key": None,
+                "value": None,
+                "message": f"{p.problem}; fix: {p.fix}",
+                "file": self.path,
+                "line": p.line,
+                "column": p.column,
+            }
             for p in self.problems
-        ]  # fmt: skip
+        ]
 
 
 def _cli_line(exc: yaml.MarkedYAMLError) -> int:

@@ -32,14 +32,19 @@ def size_rows(sizing: dict[str, Any] | None) -> list[SizeRow]:
         return (tenants.get(share) or {}).get("fits")
 
     if not pool["autoscaling"]:
-        return [SizeRow("fixed size", pool["initialNodes"], pool["sandboxPodsAtInitial"],
-                        fits("atMax"))]  # fmt: skip
+        return [
+            SizeRow("fixed size", pool["initialNodes"], pool["sandboxPodsAtInitial"], fits("atMax"))
+        ]
     return [
         SizeRow("at its minimum", pool["minNodes"], pool["sandboxPodsAtMin"], fits("atMin")),
-        SizeRow("at its start", pool["initialNodes"], pool["sandboxPodsAtInitial"],
-                tenants.get("fits") if tenants else ""),
+        SizeRow(
+            "at its start",
+            pool["initialNodes"],
+            pool["sandboxPodsAtInitial"],
+            tenants.get("fits") if tenants else "",
+        ),
         SizeRow("at its maximum", pool["maxNodes"], pool["sandboxPodsAtMax"], fits("atMax")),
-    ]  # fmt: skip
+    ]
 
 
 def _pods(value: Any) -> str:
@@ -101,8 +106,14 @@ def markdown_lines(plan: dict[str, Any]) -> list[str]:
         return []
     tenants = bool((plan.get("sandboxSizing") or {}).get("tenants"))
     head = "| Kata pool | nodes | sandboxed pods |" + (" tenants' quotas |" if tenants else "")
-    lines = [f"### {TITLE}", "", f"{BASIS[0].upper()}{BASIS[1:]}.", "", head,
-             "|---|---|---|" + ("---|" if tenants else "")]  # fmt: skip
+    lines = [
+        f"### {TITLE}",
+        "",
+        f"{BASIS[0].upper()}{BASIS[1:]}.",
+        "",
+        head,
+        "|---|---|---|" + ("---|" if tenants else ""),
+    ]
     for row in rows:
         pods = "unknown" if row.pods is None else str(row.pods)
         cells = [row.label, str(row.nodes), pods] + (

@@ -1,18 +1,19 @@
 """Replacements that a replaced resource drags along, as the Pulumi engine decides them.
 
 A resource whose own properties did not change is still replaced when (pulumi/pulumi
-pkg/resource/deploy/step_generator.go, v3.259):
+pkg/resource/deploy/step_generator.go, v3.259.0):
 
 - a resource in its `replace_with` option is replaced (`diff`: "marked for replacement because
   ... (in its ReplaceWith list) is being replaced");
 - its provider is replaced (`calculateDependentReplacements`: "If the resource's provider is in
   the replace set, we must replace this resource"; `providerChanged`);
 - one of its inputs comes from a resource that is deleted before it is replaced: the engine
-  diffs the dependent with that input unknown (`calculateDependentReplacements`) and replaces
-  it when the provider says a change of that input replaces it (tools.plan.replacements). A
-  Kubernetes provider whose kubeconfig is unknown is replaced (pulumi-kubernetes
-  provider/pkg/provider/provider.go `DiffConfig`: "We can't tell for sure if a computed value has
-  changed, so we make the conservative choice and force a replacement").
+  diffs the dependent with that input unknown (`calculateDependentReplacements`) and replaces it
+  when the provider says a change of that input replaces it (tools.plan.replacements). A Kubernetes
+  provider whose kubeconfig is unknown is replaced (pulumi-kubernetes
+  provider/pkg/provider/provider.go `DiffConfig`, as of pulumi-kubernetes 4.34.2: "We can't tell for
+  sure if a computed value has changed, so we make the conservative choice and force a
+  replacement").
 
 A resource created before the old one is deleted (a Python dynamic resource, an auto-named
 azure-native one) hands its dependents its new outputs instead: they change only if those

@@ -51,18 +51,29 @@ class StepTime:
 
 # A scale-up: what a sandboxed pod waits for when no Kata node has room (not part of `pulumi up`).
 PENDING_POD_NOTICED = StepTime(
-    "the autoscaler notices a pending pod", 10,
+    "the autoscaler notices a pending pod",
+    10,
     "kubernetes/autoscaler cluster-autoscaler/FAQ.md: scale-up is considered up to 10 s after "
-    "a pod is unschedulable (scan-interval 10 s)")  # fmt: skip
+    "a pod is unschedulable (scan-interval 10 s)",
+)
 NODE_ADDED = StepTime(
-    "Kata node added by the autoscaler", 240,
+    "Kata node added by the autoscaler",
+    240,
     "VM provisioning typically 2-5 min (AKS docs articles/aks/concepts-scale.md, ms.date "
     "08/13/2026), then the node joins with the Kata runtime; the autoscaler gives up after "
-    "autoscalerMaxNodeProvisionTime")  # fmt: skip
+    "autoscalerMaxNodeProvisionTime",
+)
 POD_READY = StepTime(
-    "Pod", 45, "20-60 s until Ready; deleting it waits for its grace period (30 s by default)",
-    ("kubernetes:core/v1:Pod",), update=2, delete=30)  # fmt: skip
+    "Pod",
+    45,
+    "20-60 s until Ready; deleting it waits for its grace period (30 s by default)",
+    ("kubernetes:core/v1:Pod",),
+    update=2,
+    delete=30,
+)
 
+# Laid out by hand (fmt: skip): each step's label, seconds and source on its first lines reads as
+# a table; the formatter would put every argument on a line of its own.
 STEP_TIMES: tuple[StepTime, ...] = (
     # Its provider's check reads Resource Manager (about ten GETs); create then returns at once.
     StepTime("the subscription preflight (`SubscriptionPreflight`)", 5,
@@ -134,8 +145,11 @@ def scale_up() -> dict[str, Any]:
     """What a new sandboxed pod waits for: a Kata node with room (the steady state), or one
     the autoscaler adds first (the cold start, e.g. from zero nodes)."""
     warm = POD_READY.seconds
-    steps = (("pending pod noticed", PENDING_POD_NOTICED), ("new Kata node", NODE_ADDED),
-             ("pod Ready", POD_READY))  # fmt: skip
+    steps = (
+        ("pending pod noticed", PENDING_POD_NOTICED),
+        ("new Kata node", NODE_ADDED),
+        ("pod Ready", POD_READY),
+    )
     cold = sum(step.seconds for _, step in steps)
     chain = " + ".join(f"{words} {step.seconds} s" for words, step in steps)
     return {
@@ -273,8 +287,14 @@ class Estimate:
             "totalSeconds": self.total_seconds,
             "summary": self.summary(),
             "criticalPath": [
-                {"urn": s.urn, "label": s.label, "operation": "read" if s.read else "create",
-                 "seconds": s.seconds, "start": s.start, "finish": s.finish}
+                {
+                    "urn": s.urn,
+                    "label": s.label,
+                    "operation": "read" if s.read else "create",
+                    "seconds": s.seconds,
+                    "start": s.start,
+                    "finish": s.finish,
+                }
                 for s in self.path
             ],
             "timeline": {
@@ -282,7 +302,7 @@ class Estimate:
                 for urn, s in self.slots.items()
             },
             "scaleUp": scale_up(),
-        }  # fmt: skip
+        }
 
 
 def type_label(type_token: str) -> str:

@@ -89,8 +89,15 @@ def _on_changes(head: dict[str, Any], path: str) -> bool:
 def _changed_resource(base: dict[str, Any], head: dict[str, Any], version: int) -> dict | None:
     rows = _changes(_properties(base, version), _properties(head, 2))
     if base.get("operation") != head.get("operation"):
-        rows.insert(0, {"path": "(operation)", "change": "modified",
-                        "old": base.get("operation"), "new": head.get("operation")})  # fmt: skip
+        rows.insert(
+            0,
+            {
+                "path": "(operation)",
+                "change": "modified",
+                "old": base.get("operation"),
+                "new": head.get("operation"),
+            },
+        )
     if not rows:
         return None
     ignore_changes = head.get("ignoreChanges") or []  # the head program's options apply
@@ -104,8 +111,14 @@ def _changed_resource(base: dict[str, Any], head: dict[str, Any], version: int) 
             row["effect"], row["reason"] = "ignored", IGNORED_REASON
     effects = {row["effect"] for row in rows}
     effect = next((e for e in ("replace", "refused", "update") if e in effects), "ignored")
-    return {"urn": head["urn"], "type": head["type"], "name": head["name"], "effect": effect,
-            "cause": None, "properties": rows}  # fmt: skip
+    return {
+        "urn": head["urn"],
+        "type": head["type"],
+        "name": head["name"],
+        "effect": effect,
+        "cause": None,
+        "properties": rows,
+    }
 
 
 def _outputs(plan: dict[str, Any]) -> dict[str, Any]:
@@ -189,8 +202,11 @@ def diff_plans(base: dict[str, Any], head: dict[str, Any]) -> dict[str, Any]:
         "headFailed": bool(head.get("error")),
         "summary": "",
         "seconds": None,
-        "added": [], "removed": [], "changed": [], "outputs": [],
-    }  # fmt: skip
+        "added": [],
+        "removed": [],
+        "changed": [],
+        "outputs": [],
+    }
     if diff["headFailed"]:
         diff["summary"] = summary_line(diff)
         return diff

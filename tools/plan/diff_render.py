@@ -15,9 +15,13 @@ from tools.plan.critical_path import approx_duration, type_label
 from tools.plan.recorded_values import scalar_text
 
 EFFECT_WORDS = {
-    "replace": "replace", "refused": "update (Azure refuses it)", "update": "update",
-    "create": "create", "delete": "delete", "ignored": "no change (ignoreChanges)",
-}  # fmt: skip
+    "replace": "replace",
+    "refused": "update (Azure refuses it)",
+    "update": "update",
+    "create": "create",
+    "delete": "delete",
+    "ignored": "no change (ignoreChanges)",
+}
 
 
 def _value(row: dict[str, Any], side: str) -> str:
@@ -99,19 +103,28 @@ def diff_markdown_lines(diff: dict[str, Any]) -> list[str]:
             lines.append(f"| {mark} | {label} | {_cell(what)} | {took} | {pods} |")
         lines.append("")
     rows = [
-        (f"~ {c['type']} {c['name']}", EFFECT_WORDS[row["effect"]], row["path"],
-         _value(row, "old"), _value(row, "new"))
-        for c in diff["changed"] for row in c["properties"]
-    ]  # fmt: skip
-    rows += [("stack output", "", row["path"], _value(row, "old"), _value(row, "new"))
-             for row in diff["outputs"]]  # fmt: skip
+        (
+            f"~ {c['type']} {c['name']}",
+            EFFECT_WORDS[row["effect"]],
+            row["path"],
+            _value(row, "old"),
+            _value(row, "new"),
+        )
+        for c in diff["changed"]
+        for row in c["properties"]
+    ]
+    rows += [
+        ("stack output", "", row["path"], _value(row, "old"), _value(row, "new"))
+        for row in diff["outputs"]
+    ]
     if rows:
         lines += ["| resource | effect | property | old | new |", "|---|---|---|---|---|"]
         for resource, effect, path, old, new in rows:
             cells = [_md(resource), effect, *(_md(v) if v else "" for v in (path, old, new))]
             lines.append("| " + " | ".join(cells) + " |")
-    reasons = sorted({row["reason"] for c in diff["changed"] for row in c["properties"]
-                      if row["reason"]})  # fmt: skip
+    reasons = sorted(
+        {row["reason"] for c in diff["changed"] for row in c["properties"] if row["reason"]}
+    )
     if reasons:
         lines += ["", *(f"- {reason}" for reason in reasons)]
     return lines

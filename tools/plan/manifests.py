@@ -75,8 +75,10 @@ def manifest(resource: Registered) -> Manifest:
         # Auto-named by pulumi-kubernetes (`<name>-<random>`); the mock engine's state stands in.
         metadata = dict(metadata, name=resource.state.get("metadata", {}).get("name"))
     ordered: Manifest = {
-        "apiVersion": body.get("apiVersion"), "kind": body.get("kind"), "metadata": metadata,
-    }  # fmt: skip
+        "apiVersion": body.get("apiVersion"),
+        "kind": body.get("kind"),
+        "metadata": metadata,
+    }
     ordered.update({k: v for k, v in body.items() if k not in HEAD_KEYS})
     return ordered
 

@@ -1,8 +1,8 @@
 """The offline plan as Markdown for a pull-request comment (`tools.plan --format markdown`).
 
-Renders the plan data of tools.plan.build_plan: the `pulumi up` estimate, validation warnings, a
-Mermaid flowchart of what waits for what (critical path in red), the timeline, the sandbox
-sizing, the resource tree and the stack outputs (already masked by build_plan).
+Renders the plan data of tools.plan.build.build_plan: the `pulumi up` estimate, validation warnings,
+a Mermaid flowchart of what waits for what (critical path in red), the timeline, the sandbox sizing,
+the resource tree and the stack outputs (already masked by build_plan).
 """
 
 from __future__ import annotations
@@ -151,8 +151,13 @@ def error_lines(plan: dict[str, Any]) -> list[str]:
     problems = plan["error"]
     keyed = [p for p in problems if p["key"] is not None]
     if len(keyed) != len(problems):  # not a configuration problem: the program's own text
-        return ["**Stopped before deploying anything:**", "", "```text",
-                plan["errorSummary"], "```"]  # fmt: skip
+        return [
+            "**Stopped before deploying anything:**",
+            "",
+            "```text",
+            plan["errorSummary"],
+            "```",
+        ]
     lines = [
         f"**{len(problems)} configuration problem(s): the program stopped before deploying "
         "anything.**",

@@ -46,9 +46,11 @@ class OfflineCluster:
     def state(self) -> dict[str, Any]:
         """The cluster in ARM's camelCase shape, as the mock engine answers the lookup."""
         state = existing_cluster_state(
-            self.resource_group_name, self.cluster_name, self.kubernetes_version,
+            self.resource_group_name,
+            self.cluster_name,
+            self.kubernetes_version,
             [dict(p) for p in self.pools],
-        )  # fmt: skip
+        )
         if self.entra:
             state["aadProfile"] = {"managed": True}
         return state
@@ -88,9 +90,14 @@ def assumed_cluster(settings: Settings) -> OfflineCluster:
     version, reason = assumed_version(settings)
     pool_name = "nodepool1" if settings.kata_node_pool_name != "nodepool1" else "nodepool2"
     return OfflineCluster(
-        ASSUMED, settings.resource_group_name, settings.cluster_name, version,
-        ({"name": pool_name, **SYSTEM_POOL},), settings.entra_enabled, reason,
-    )  # fmt: skip
+        ASSUMED,
+        settings.resource_group_name,
+        settings.cluster_name,
+        version,
+        ({"name": pool_name, **SYSTEM_POOL},),
+        settings.entra_enabled,
+        reason,
+    )
 
 
 def _pool(item: Any) -> dict[str, Any]:
@@ -121,9 +128,13 @@ def described_cluster(settings: Settings, path: Path) -> OfflineCluster:
     except ValueError as exc:
         raise ValueError(f"--existing-cluster {path}: {exc}") from exc
     return OfflineCluster(
-        str(path), settings.resource_group_name, settings.cluster_name,
-        data["kubernetesVersion"], parsed, entra,
-    )  # fmt: skip
+        str(path),
+        settings.resource_group_name,
+        settings.cluster_name,
+        data["kubernetesVersion"],
+        parsed,
+        entra,
+    )
 
 
 def existing_cluster_text(described: dict[str, Any]) -> str:

@@ -64,8 +64,10 @@ def policy_config_warnings(
     try:
         config = json.loads(path.read_text())
     except (OSError, json.JSONDecodeError) as exc:
-        return shown, [f"{shown} is not a readable JSON policy config ({exc}); "
-                       "`pulumi up --policy-pack-config` would refuse it too"]  # fmt: skip
+        return shown, [
+            f"{shown} is not a readable JSON policy config ({exc}); "
+            "`pulumi up --policy-pack-config` would refuse it too"
+        ]
     level = (config.get(IMAGES_PINNED) or {}) if isinstance(config, dict) else {}
     if not isinstance(level, dict) or level.get("enforcementLevel") != "mandatory":
         return shown, []

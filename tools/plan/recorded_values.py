@@ -1,6 +1,6 @@
 """Values recorded by the mock engine, turned back into the plain data a reader expects.
 
-The engine's wire format differs from what a manifest or a reviewer should see in three ways:
+The engine's wire format differs from what a manifest or a reviewer should see in four ways:
 integers arrive as floats (1 -> 1.0; YAML `runAsUser: 65532.0` is rejected by the API server's
 int64 fields), secrets arrive wrapped in a signature dict, values unknown before apply arrive
 as the UNKNOWN sentinel (None once deserialized by `pulumi up`, an `Unknown` object under

@@ -4,11 +4,12 @@ Data only, each entry with where it comes from. A changed property not listed he
 as a plain change: the offline diff cannot ask the providers, so it says only what is known.
 
 Sources:
-- pulumi-kubernetes, provider/pkg/provider/diff.go `forceNewProperties`: `.metadata.name` and
+- pulumi-kubernetes, provider/pkg/provider/diff.go `forceNewProperties` (as of pulumi-kubernetes
+  4.34.2): `.metadata.name` and
   `.metadata.namespace` of every kind; for a Pod the `forceNew` list below (containers via
   `containerForceNewProperties`). pulumi-kubernetes replaces such an object, deleting it first
   when its name is fixed.
-- pulumi-azure-native, provider/pkg/gen/replacement.go `forceNewMap` (ContainerService
+- pulumi-azure-native, provider/pkg/gen/replacement.go `forceNewMap` @ 1b7112a (ContainerService
   ManagedCluster/AgentPool, Resources ResourceGroup); AgentPool `vmSize` since
   pulumi-azure-native#3655.
 - Inline `agentPoolProfiles` of a ManagedCluster are updated in place, not replaced
@@ -46,12 +47,13 @@ POOL_SIZE_REFUSED = (
     "azure-native updates inline pools in place (pulumi-azure-native#2774): add a new pool instead"
 )
 
-# Set when a pool is created, never changed: host encryption "can only be set at cluster or
-# node pool creation time" (AKS docs, articles/aks/enable-host-encryption.md), and "you can't
-# change the OS disk size after cluster or node pool creation" (articles/aks/concepts-storage.md;
-# the OS disk type likewise, ARM's osDiskType description: "May not be changed after creation").
-# azure-native sends the change as an update (inline pools: pulumi-azure-native#2774; neither
-# property is in its forceNewMap), which AKS refuses.
+# Set when a pool is created, never changed: host encryption "can only be set at cluster or node
+# pool creation time" (AKS docs, articles/aks/enable-host-encryption.md, ms.date 07/17/2023), and
+# "you can't change the OS disk size after cluster or node pool creation"
+# (articles/aks/concepts-storage.md, ms.date 07/30/2026; the OS disk type likewise, ARM's osDiskType
+# description: "May not be changed after creation"). azure-native sends the change as an update
+# (inline pools: pulumi-azure-native#2774; neither property is in its forceNewMap), which AKS
+# refuses.
 _POOL_CREATE_ONLY = ("enableEncryptionAtHost", "osDiskType", "osDiskSizeGB")
 POOL_CREATE_ONLY = (
     "AKS sets this only when a pool is created and refuses to change it, and azure-native "
@@ -73,19 +75,56 @@ POOL_ZONES_REFUSED = (
 )
 
 _POD_SPEC = (
-    "affinity", "automountServiceAccountToken", "dnsConfig", "dnsPolicy", "enableServiceLinks",
-    "hostAliases", "hostIPC", "hostNetwork", "hostPID", "hostname", "imagePullSecrets",
-    "nodeName", "nodeSelector", "overhead", "preemptionPolicy", "priority", "priorityClassName",
-    "readinessGates", "restartPolicy", "runtimeClassName", "schedulerName", "securityContext",
-    "serviceAccount", "serviceAccountName", "shareProcessNamespace", "subdomain",
-    "terminationGracePeriodSeconds", "volumes",
-)  # fmt: skip
+    "affinity",
+    "automountServiceAccountToken",
+    "dnsConfig",
+    "dnsPolicy",
+    "enableServiceLinks",
+    "hostAliases",
+    "hostIPC",
+    "hostNetwork",
+    "hostPID",
+    "hostname",
+    "imagePullSecrets",
+    "nodeName",
+    "nodeSelector",
+    "overhead",
+    "preemptionPolicy",
+    "priority",
+    "priorityClassName",
+    "readinessGates",
+    "restartPolicy",
+    "runtimeClassName",
+    "schedulerName",
+    "securityContext",
+    "serviceAccount",
+    "serviceAccountName",
+    "shareProcessNamespace",
+    "subdomain",
+    "terminationGracePeriodSeconds",
+    "volumes",
+)
 _CONTAINER = (
-    "args", "command", "env", "image", "imagePullPolicy", "lifecycle", "livenessProbe", "ports",
-    "readinessProbe", "resources", "securityContext", "stdin", "stdinOnce",
-    "terminationMessagePath", "terminationMessagePolicy", "tty", "volumeDevices", "volumeMounts",
+    "args",
+    "command",
+    "env",
+    "image",
+    "imagePullPolicy",
+    "lifecycle",
+    "livenessProbe",
+    "ports",
+    "readinessProbe",
+    "resources",
+    "securityContext",
+    "stdin",
+    "stdinOnce",
+    "terminationMessagePath",
+    "terminationMessagePolicy",
+    "tty",
+    "volumeDevices",
+    "volumeMounts",
     "workingDir",
-)  # fmt: skip
+)
 
 
 @dataclass(frozen=True)
@@ -96,6 +135,8 @@ class ReplaceRule:
     reason: str
 
 
+# The tables below are laid out by hand (fmt: skip): one rule, or one resource type, per line
+# reads better than the formatter's one argument per line.
 RULES: tuple[ReplaceRule, ...] = (
     *(ReplaceRule("kubernetes:", f"metadata.{p}", "replace", K8S_FORCE_NEW)
       for p in ("name", "namespace")),
@@ -145,9 +186,12 @@ AZURE_PATH_PARAMETER = (
 )
 RULES = (
     *RULES,
-    *(ReplaceRule(resource_type, parameter, "replace", AZURE_PATH_PARAMETER)
-      for resource_type, parameters in AZURE_PATH_PARAMETERS.items() for parameter in parameters),
-)  # fmt: skip
+    *(
+        ReplaceRule(resource_type, parameter, "replace", AZURE_PATH_PARAMETER)
+        for resource_type, parameters in AZURE_PATH_PARAMETERS.items()
+        for parameter in parameters
+    ),
+)
 
 _INDEX = re.compile(r"\[\d+\]")
 

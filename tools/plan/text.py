@@ -1,6 +1,6 @@
 """The offline plan as human-readable text (the default format of `python -m tools.plan`).
 
-Renders the plan data of tools.plan.build_plan; the resource tree and the timeline are shared
+Renders the plan data of tools.plan.build.build_plan; the resource tree and the timeline are shared
 with the Markdown format.
 """
 

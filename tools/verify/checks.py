@@ -60,7 +60,8 @@ def _pod_evidence(pod: PodFacts) -> dict[str, str]:
     container = pod.container
     if container is not None and (container.restart_count or not container.ready):
         evidence["container"] = f"{container.name}: {container.state}" + (
-            ", ready" if container.ready else ", not ready")  # fmt: skip
+            ", ready" if container.ready else ", not ready"
+        )
         evidence["restarts"] = str(container.restart_count)
         if container.last_exit:
             evidence["last exit"] = container.last_exit
@@ -169,8 +170,9 @@ def kernel_check(trusted: PodFacts, untrusted: PodFacts) -> CheckResult:
     if not node_kernel:
         missing.append("the untrusted pod's node kernel")
     if missing:
-        return CheckResult(title, "UNKNOWN", "cannot compare without " + " and ".join(missing),
-                           evidence)  # fmt: skip
+        return CheckResult(
+            title, "UNKNOWN", "cannot compare without " + " and ".join(missing), evidence
+        )
     # Whole-string equality on purpose: a substring test ("mshv" in ...) or a prefix test would
     # take a guest kernel like 6.1.58.mshv4 for the host's 6.1.58.mshv4-1.azl3, or vice versa.
     if untrusted.kernel == trusted.kernel:

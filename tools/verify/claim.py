@@ -10,7 +10,8 @@ For each pool of the sandbox namespace (agentSandbox; from the stack's `agentSan
    tool should it die;
 2. watch it, from the create's resourceVersion, until `status.sandbox.name` is set and its Ready
    condition is True, as the k8s-agent-sandbox Python client does (k8s_helper.py
-   `wait_for_claim_ready`); claim-to-ready is the time from sending the claim to that event;
+   `wait_for_claim_ready`, kubernetes-sigs/agent-sandbox v0.5.6); claim-to-ready is the time
+   from sending the claim to that event;
 3. read the Sandbox (its pod is named by the `agents.x-k8s.io/pod-name` annotation after a warm
    adoption, else like the Sandbox), the pod, its node and the pod's `kernel=` log line;
 4. delete the claim, whatever happened.
@@ -50,12 +51,20 @@ CLAIM_LIFETIME_SECONDS = 600  # at most; never more than the namespace's maximum
 POD_NAME_ANNOTATION = "agents.x-k8s.io/pod-name"
 LAUNCH_LABEL = "agents.x-k8s.io/launch-type"
 # Reasons after which a claim will not become Ready (k8s_agent_sandbox constants.py at v0.5.6).
-FINAL_REASONS = ("WarmPoolNotFound", "TemplateNotFound", "InvalidMetadata",
-                 "EnvVarsInjectionRejected", "VolumeClaimTemplatesError", "ClaimExpired",
-                 "SandboxExpired")  # fmt: skip
-NEEDS = (f"`create`, `watch` and `delete` on {CLAIMS}.{GROUP} and `get` on "
-         f"sandboxes.{SANDBOX_GROUP}, sandboxwarmpools.{GROUP}, pods and pods/log in the sandbox "
-         "namespace, and `get` on runtimeclasses.node.k8s.io and nodes")  # fmt: skip
+FINAL_REASONS = (
+    "WarmPoolNotFound",
+    "TemplateNotFound",
+    "InvalidMetadata",
+    "EnvVarsInjectionRejected",
+    "VolumeClaimTemplatesError",
+    "ClaimExpired",
+    "SandboxExpired",
+)
+NEEDS = (
+    f"`create`, `watch` and `delete` on {CLAIMS}.{GROUP} and `get` on "
+    f"sandboxes.{SANDBOX_GROUP}, sandboxwarmpools.{GROUP}, pods and pods/log in the sandbox "
+    "namespace, and `get` on runtimeclasses.node.k8s.io and nodes"
+)
 POOL_POLL_SECONDS = 1.0
 
 
@@ -125,10 +134,16 @@ class Claimant:
             nonlocal last
             remaining = max(1.0, deadline - time.monotonic())
             stream = watch.Watch().stream(
-                self.custom.list_namespaced_custom_object, GROUP, VERSION, self.namespace,
-                CLAIMS, field_selector=f"metadata.name={name}", resource_version=since,
+                self.custom.list_namespaced_custom_object,
+                GROUP,
+                VERSION,
+                self.namespace,
+                CLAIMS,
+                field_selector=f"metadata.name={name}",
+                resource_version=since,
                 timeout_seconds=int(remaining) + 1,
-                _request_timeout=(self.reader.timeout[0], remaining + 10))  # fmt: skip
+                _request_timeout=(self.reader.timeout[0], remaining + 10),
+            )
             for event in stream:
                 if event["type"] == "DELETED":
                     return last, "the claim was deleted while waiting"
@@ -153,8 +168,13 @@ class Claimant:
     def sandbox(self, name: str) -> dict[str, Any]:
         def call() -> Any:
             return self.custom.get_namespaced_custom_object(
-                SANDBOX_GROUP, VERSION, self.namespace, "sandboxes", name,
-                _request_timeout=self.reader.timeout)  # fmt: skip
+                SANDBOX_GROUP,
+                VERSION,
+                self.namespace,
+                "sandboxes",
+                name,
+                _request_timeout=self.reader.timeout,
+            )
 
         return dict(self.reader.read(self._access("get", name, f"sandboxes.{SANDBOX_GROUP}"), call))
 
@@ -163,8 +183,13 @@ class Claimant:
 
         def call() -> Any:
             return self.custom.get_namespaced_custom_object(
-                GROUP, VERSION, self.namespace, "sandboxwarmpools", pool,
-                _request_timeout=self.reader.timeout)  # fmt: skip
+                GROUP,
+                VERSION,
+                self.namespace,
+                "sandboxwarmpools",
+                pool,
+                _request_timeout=self.reader.timeout,
+            )
 
         access = self._access("get", pool, f"sandboxwarmpools.{GROUP}")
         try:
@@ -185,10 +210,17 @@ class Claimant:
 
     def delete(self, name: str) -> bool:
         try:
-            self.reader.read(self._access("delete", name), lambda: (
-                self.custom.delete_namespaced_custom_object(
-                    GROUP, VERSION, self.namespace, CLAIMS, name,
-                    _request_timeout=self.reader.timeout)))  # fmt: skip
+            self.reader.read(
+                self._access("delete", name),
+                lambda: self.custom.delete_namespaced_custom_object(
+                    GROUP,
+                    VERSION,
+                    self.namespace,
+                    CLAIMS,
+                    name,
+                    _request_timeout=self.reader.timeout,
+                ),
+            )
         except ApiError as error:
             if error.status != 404:
                 raise
@@ -221,7 +253,8 @@ def claim_sandbox(
         claimant.wait_for_warm(pool, time.monotonic() + timeout)
     name = f"verify-{kind}-{secrets.token_hex(3)}"
     shutdown = datetime.datetime.now(datetime.UTC) + datetime.timedelta(
-        seconds=target.lifetime_seconds)  # fmt: skip
+        seconds=target.lifetime_seconds
+    )
     start = clock()
     created = claimant.create(claim(name, target.namespace, pool, shutdown))
     try:
@@ -232,8 +265,14 @@ def claim_sandbox(
     return replace(facts, deleted=True)
 
 
-def _follow(claimant: Claimant, facts: ClaimFacts, since: str, start: float, timeout: float,
-            clock: Callable[[], float]) -> ClaimFacts:  # fmt: skip
+def _follow(
+    claimant: Claimant,
+    facts: ClaimFacts,
+    since: str,
+    start: float,
+    timeout: float,
+    clock: Callable[[], float],
+) -> ClaimFacts:
     """From the created claim to its Ready sandbox and pod, or why there is none."""
     found, problem = claimant.watch_until_ready(facts.claim, since, start + timeout)
     if problem:
@@ -251,6 +290,7 @@ def gather_claims(api_client: ApiClient, target: ClaimTarget, timeout: float) ->
     reader = ClusterReader(api_client, target.namespace)
     runtime_class = reader.runtime_class(target.runtime_class)
     claimant = Claimant(reader)
-    claims = tuple(claim_sandbox(claimant, target, kind, pool, timeout)
-                   for kind, pool in target.pools)  # fmt: skip
+    claims = tuple(
+        claim_sandbox(claimant, target, kind, pool, timeout) for kind, pool in target.pools
+    )
     return ClaimCheckFacts(reader.server, target.namespace, runtime_class, claims)

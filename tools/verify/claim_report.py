@@ -26,8 +26,10 @@ LAUNCH = {"warm": "a pool sandbox adopted", "cold": "a new Kata VM started"}
 
 def bound_check(claim: ClaimFacts) -> CheckResult:
     title = f'claim "{claim.claim}" on pool "{claim.pool}" gets a Ready sandbox'
-    evidence = {"sandbox": claim.sandbox or "(none)", "claim deleted": "yes" if claim.deleted
-                else "no"}  # fmt: skip
+    evidence = {
+        "sandbox": claim.sandbox or "(none)",
+        "claim deleted": "yes" if claim.deleted else "no",
+    }
     if claim.seconds_to_ready is None:
         return CheckResult(title, "UNKNOWN", claim.problem or "not Ready", evidence)
     launch = claim.launch_type or "unknown"
@@ -41,14 +43,15 @@ def guest_kernel_check(claim: ClaimFacts) -> CheckResult:
     assert pod is not None
     title = f'sandbox "{pod.name}" runs on its own kernel, not its node\'s'
     node_kernel = pod.node.kernel_version if pod.node else None
-    evidence = {"sandbox kernel": pod.kernel or "(unknown)",
-                f"node kernel ({pod.node_name or '-'})": node_kernel or "(unknown)"}  # fmt: skip
+    evidence = {
+        "sandbox kernel": pod.kernel or "(unknown)",
+        f"node kernel ({pod.node_name or '-'})": node_kernel or "(unknown)",
+    }
     if not pod.kernel or not node_kernel:
         missing = "the sandbox's kernel line" if not pod.kernel else "its node's kernel"
         return CheckResult(title, "UNKNOWN", f"cannot compare without {missing}", evidence)
     if pod.kernel == node_kernel:  # whole strings: see tools.verify.checks
-        return CheckResult(title, "FAIL", "it runs on its node's kernel: no VM boundary",
-                           evidence)  # fmt: skip
+        return CheckResult(title, "FAIL", "it runs on its node's kernel: no VM boundary", evidence)
     return CheckResult(title, "PASS", "a guest kernel of its own", evidence)
 
 
@@ -74,12 +77,15 @@ def render_text(facts: ClaimCheckFacts, results: list[CheckResult], code: int) -
         lines.append(f"{result.status:<7} {result.title}")
         lines.append(f"        {result.detail}")
         lines += [f"          {key}: {value}" for key, value in result.evidence.items()]
-    timings = ", ".join(f"{kind} {'-' if s is None else f'{s:g} s'}"
-                        for kind, s in claim_to_ready(facts).items())  # fmt: skip
+    timings = ", ".join(
+        f"{kind} {'-' if s is None else f'{s:g} s'}" for kind, s in claim_to_ready(facts).items()
+    )
     lines.append(f"Claim to ready: {timings}")
-    verdict = {ISOLATED: "ISOLATED: every claimed sandbox ran in its own Kata VM",
-               1: "NOT ISOLATED as intended: see the FAIL lines",
-               2: "CANNOT TELL: see the UNKNOWN lines"}[code]  # fmt: skip
+    verdict = {
+        ISOLATED: "ISOLATED: every claimed sandbox ran in its own Kata VM",
+        1: "NOT ISOLATED as intended: see the FAIL lines",
+        2: "CANNOT TELL: see the UNKNOWN lines",
+    }[code]
     return "\n".join([*lines, f"{verdict} (exit {code})"])
 
 

@@ -173,8 +173,9 @@ def connect_outputs(args: argparse.Namespace, cleanup: ExitStack) -> tuple[Any, 
     from tools.verify.connect import connect
 
     outputs: dict[str, Any] = {}
-    kubeconfig, origin = (args.kubeconfig, "--kubeconfig") if args.kubeconfig else (
-        default_kubeconfig())  # fmt: skip
+    kubeconfig, origin = (
+        (args.kubeconfig, "--kubeconfig") if args.kubeconfig else (default_kubeconfig())
+    )
     if args.stack:
         outputs = stack_outputs(args.stack)
         secret = stack_kubeconfig(outputs, args.stack)
@@ -194,18 +195,25 @@ def claim_target(args: argparse.Namespace, outputs: dict[str, Any]) -> ClaimTarg
     layer = outputs.get(SANDBOX_OUTPUT)
     layer = layer if isinstance(layer, dict) else {}
     class_output = outputs.get(TARGET_OUTPUTS["runtime_class"])
-    pools = (("cold", args.cold_pool if args.cold_pool is not None
-              else layer.get("coldPool") or COLD_POOL),
-             ("warm", args.warm_pool if args.warm_pool is not None
-              else layer.get("warmPool") or WARM_POOL))  # fmt: skip
+    pools = (
+        (
+            "cold",
+            args.cold_pool if args.cold_pool is not None else layer.get("coldPool") or COLD_POOL,
+        ),
+        (
+            "warm",
+            args.warm_pool if args.warm_pool is not None else layer.get("warmPool") or WARM_POOL,
+        ),
+    )
     most = int(layer.get("maxLifetimeSeconds") or CLAIM_LIFETIME_SECONDS)
     return ClaimTarget(
         namespace=args.namespace or layer.get("namespace") or _DEFAULTS.agent_sandbox_namespace,
-        runtime_class=args.runtime_class or (class_output if isinstance(class_output, str)
-                                             else "") or DEFAULT_TARGET.runtime_class,
+        runtime_class=args.runtime_class
+        or (class_output if isinstance(class_output, str) else "")
+        or DEFAULT_TARGET.runtime_class,
         pools=tuple((kind, pool) for kind, pool in pools if pool),
         lifetime_seconds=min(most, CLAIM_LIFETIME_SECONDS),
-    )  # fmt: skip
+    )
 
 
 def run_claims(args: argparse.Namespace) -> int:

@@ -1,10 +1,10 @@
 """An API client from a kubeconfig, with the kubeconfig's own problems named before any request.
 
-A missing file, an unknown context and a failing exec credential plugin (kubelogin: "run az
-login") stop here with their real cause. The official client would otherwise carry on: it logs
-an exec plugin's failure and sends the requests without credentials, so the user would only see
-"401 Unauthorized" (kubernetes/config/kube_config.py `_load_from_exec_plugin` catches the
-ConfigException that exec_provider.py `ExecProvider.run` raises with the plugin's stderr, and
+A missing file, an unknown context and a failing exec credential plugin (kubelogin: "run az login")
+stop here with their real cause. The official client would otherwise carry on: it logs an exec
+plugin's failure and sends the requests without credentials, so the user would only see "401
+Unauthorized" (kubernetes 37.0.2 kubernetes/config/kube_config.py `_load_from_exec_plugin` catches
+the ConfigException that exec_provider.py `ExecProvider.run` raises with the plugin's stderr, and
 passes it to `logging.error`).
 """
 

@@ -50,19 +50,25 @@ REQUEST_TIMEOUT = (10.0, 30.0)
 # The log's end: twice the distance between two kernel lines, so it holds one even if the
 # kubelet rotated the file a moment ago, cut at a size that bounds the download whatever the
 # pod prints. The kubelet applies tailLines first, then limitBytes
-# (pkg/kubelet/kuberuntime/logs/logs.go `ReadLogs`).
+# (kubernetes/kubernetes @ 04791b4 pkg/kubelet/kuberuntime/logs/logs.go `ReadLogs`).
 LOG_TAIL_LINES = 2 * KERNEL_LINE_EVERY
 LOG_LIMIT_BYTES = 4096
 # The log of a container that is not running is not this container's: a crash-looping one
-# serves its dead predecessor's (pkg/kubelet/kubelet_pods.go `validateContainerLogStatus`).
+# serves its dead predecessor's (kubernetes/kubernetes @ df5f024 pkg/kubelet/kubelet_pods.go
+# `validateContainerLogStatus`).
 # Its 400s that mean "no log yet" say so; any other 400 is a finding to report.
 NOT_STARTED = ("is waiting to start", "ContainerCreating")
 POLL_SECONDS = 2.0  # the first pause of --wait; each next one doubles, up to:
 MAX_POLL_SECONDS = 16.0
 
 
-def _read(server: str, access: Access, call: Callable[[], T], api_client: ApiClient,
-          timeout: tuple[float, float]) -> T:  # fmt: skip
+def _read(
+    server: str,
+    access: Access,
+    call: Callable[[], T],
+    api_client: ApiClient,
+    timeout: tuple[float, float],
+) -> T:
     from kubernetes.client.exceptions import ApiException
     from urllib3.exceptions import HTTPError
 
@@ -71,8 +77,9 @@ def _read(server: str, access: Access, call: Callable[[], T], api_client: ApiCli
     except ApiException as error:
         status = int(error.status or 0)
         expired = client_cert_expiry(api_client) if status == 401 else None
-        message = api_problem(access, server, status, str(error.reason or ""), error.body,
-                              cert_expired_on=expired)  # fmt: skip
+        message = api_problem(
+            access, server, status, str(error.reason or ""), error.body, cert_expired_on=expired
+        )
         raise ApiError(message, status, server_message(error.body)) from None
     except HTTPError as error:
         raise CannotCheckError(unreachable_problem(server, error, timeout)) from None
@@ -87,8 +94,9 @@ def _container(pod: V1Pod, name: str) -> ContainerFacts | None:
     state = status.state
     last = status.last_state.terminated if status.last_state else None
     last_exit = f"{last.reason or 'exited'} (exit code {last.exit_code})" if last else ""
-    facts = ContainerFacts(name, "unknown", bool(status.ready), int(status.restart_count or 0),
-                           last_exit=last_exit)  # fmt: skip
+    facts = ContainerFacts(
+        name, "unknown", bool(status.ready), int(status.restart_count or 0), last_exit=last_exit
+    )
     if state and state.running:
         started = state.running.started_at
         seconds = None
@@ -96,12 +104,20 @@ def _container(pod: V1Pod, name: str) -> ContainerFacts | None:
             seconds = (datetime.datetime.now(datetime.UTC) - started).total_seconds()
         return replace(facts, state="running", running_seconds=seconds)
     if state and state.waiting:
-        return replace(facts, state="waiting", reason=state.waiting.reason or "",
-                     message=state.waiting.message or "")  # fmt: skip
+        return replace(
+            facts,
+            state="waiting",
+            reason=state.waiting.reason or "",
+            message=state.waiting.message or "",
+        )
     if state and state.terminated:
         terminated = state.terminated
-        return replace(facts, state="terminated", reason=terminated.reason or "",
-                     message=f"exit code {terminated.exit_code}")  # fmt: skip
+        return replace(
+            facts,
+            state="terminated",
+            reason=terminated.reason or "",
+            message=f"exit code {terminated.exit_code}",
+        )
     return facts
 
 
@@ -136,8 +152,10 @@ class ClusterReader:
     def runtime_class(self, name: str) -> RuntimeClassFacts:
         access = Access("runtimeclasses.node.k8s.io", name)
         try:
-            found = self.read(access, lambda: self.node_api.read_runtime_class(
-                name, _request_timeout=self.timeout))  # fmt: skip
+            found = self.read(
+                access,
+                lambda: self.node_api.read_runtime_class(name, _request_timeout=self.timeout),
+            )
         except ApiError as error:
             if error.status == 404:  # a fact for the checks, not a reason to stop
                 return RuntimeClassFacts(name, found=False)
@@ -146,8 +164,10 @@ class ClusterReader:
 
     def node(self, name: str) -> NodeFacts:
         if name not in self.nodes:
-            node = self.read(Access("nodes", name), lambda: self.core.read_node(
-                name, _request_timeout=self.timeout))  # fmt: skip
+            node = self.read(
+                Access("nodes", name),
+                lambda: self.core.read_node(name, _request_timeout=self.timeout),
+            )
             info = node.status.node_info if node.status else None
             labels = (node.metadata.labels if node.metadata else None) or {}
             self.nodes[name] = NodeFacts(name, info.kernel_version if info else "", dict(labels))
@@ -158,9 +178,17 @@ class ClusterReader:
         access = Access("pods", pod, self.namespace, subresource="log")
         window: dict[str, Any] = {"tail_lines": LOG_TAIL_LINES} if tail else {}
         try:
-            log: Any = self.read(access, lambda: self.core.read_namespaced_pod_log(
-                pod, self.namespace, container=container, limit_bytes=LOG_LIMIT_BYTES,
-                _request_timeout=self.timeout, **window))  # fmt: skip
+            log: Any = self.read(
+                access,
+                lambda: self.core.read_namespaced_pod_log(
+                    pod,
+                    self.namespace,
+                    container=container,
+                    limit_bytes=LOG_LIMIT_BYTES,
+                    _request_timeout=self.timeout,
+                    **window,
+                ),
+            )
         except ApiError as error:
             if error.status == 400 and any(words in error.said for words in NOT_STARTED):
                 return None
@@ -177,13 +205,18 @@ class ClusterReader:
         start = self.log(pod, container, tail=False)
         if start is not None and (kernel := kernel_from_log(start)):
             return kernel, ""
-        return None, (f"the last {LOG_TAIL_LINES} lines and the first {LOG_LIMIT_BYTES} bytes "
-                      f"the kubelet serves of container {container}'s log")  # fmt: skip
+        return None, (
+            f"the last {LOG_TAIL_LINES} lines and the first {LOG_LIMIT_BYTES} bytes "
+            f"the kubelet serves of container {container}'s log"
+        )
 
     def pod(self, name: str) -> PodFacts:
-        pod = self.read(Access("pods", name, self.namespace), lambda: (
-            self.core.read_namespaced_pod(name, self.namespace, _request_timeout=self.timeout)
-        ))  # fmt: skip
+        pod = self.read(
+            Access("pods", name, self.namespace),
+            lambda: self.core.read_namespaced_pod(
+                name, self.namespace, _request_timeout=self.timeout
+            ),
+        )
         phase = (pod.status.phase if pod.status else None) or "Unknown"
         spec = pod.spec
         containers = [c.name for c in (spec.containers if spec else None) or []]
@@ -243,7 +276,8 @@ def gather(
             waited = round(elapsed, 1) if polled else 0.0
             if not settled and wait_seconds > 0:
                 waited = float(wait_seconds)
-            return ClusterFacts(reader.server, target.namespace, runtime_class, trusted,
-                                untrusted, waited)  # fmt: skip
+            return ClusterFacts(
+                reader.server, target.namespace, runtime_class, trusted, untrusted, waited
+            )
         time.sleep(min(pause, wait_seconds - elapsed))
         pause, polled = min(pause * 2, max_poll_seconds), True

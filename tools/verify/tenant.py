@@ -65,8 +65,10 @@ def kata_node_label(runtime_class: str) -> str:
 
 def check_tenant(api_client: ApiClient, namespace: str, runtime_class: str) -> TenantReport:
     reader = ClusterReader(api_client, namespace)
-    listed = reader.read(Access("pods", "*", namespace), lambda: (
-        reader.core.list_namespaced_pod(namespace, _request_timeout=reader.timeout)))  # fmt: skip
+    listed = reader.read(
+        Access("pods", "*", namespace),
+        lambda: reader.core.list_namespaced_pod(namespace, _request_timeout=reader.timeout),
+    )
     label = kata_node_label(runtime_class)
     pods = []
     for pod in listed.items or []:
@@ -87,8 +89,10 @@ def check_tenant(api_client: ApiClient, namespace: str, runtime_class: str) -> T
 
 
 def render_text(report: TenantReport) -> str:
-    lines = [f"Tenant check: API server {report.server}, namespace {report.namespace}, "
-             f"runtime class {report.runtime_class}"]  # fmt: skip
+    lines = [
+        f"Tenant check: API server {report.server}, namespace {report.namespace}, "
+        f"runtime class {report.runtime_class}"
+    ]
     for pod in report.pods:
         if pod.phase != "Running":
             lines.append(f"SKIP    pod {pod.name}: {pod.phase}, not running")

@@ -53,19 +53,28 @@ def test_a_warm_pool_that_cannot_fit_is_refused_with_the_numbers() -> None:
         "node x 1 node(s) = 3, less 1 for the demo's untrusted pod and 0 for the tenants' quotas: "
         "2 free. Lower it to at most 2, raise kataNodeCount, or make the sandboxes smaller"
     )
-    assert problems_of(settings(agent_sandbox_warm_pool_size=3, kata_node_count=2,
-                                agent_sandbox_max_sandboxes=3),
-                       "agentSandboxWarmPoolSize") == []  # fmt: skip
+    assert (
+        problems_of(
+            settings(
+                agent_sandbox_warm_pool_size=3, kata_node_count=2, agent_sandbox_max_sandboxes=3
+            ),
+            "agentSandboxWarmPoolSize",
+        )
+        == []
+    )
 
 
 def test_the_namespaces_quota_of_sandboxes_holds_the_warm_pool_and_fits_the_pool() -> None:
-    (more,) = problems_of(settings(agent_sandbox_warm_pool_size=2, agent_sandbox_max_sandboxes=1),
-                          "agentSandboxWarmPoolSize")  # fmt: skip
+    (more,) = problems_of(
+        settings(agent_sandbox_warm_pool_size=2, agent_sandbox_max_sandboxes=1),
+        "agentSandboxWarmPoolSize",
+    )
     assert more.severity == "error" and "more than agentSandboxMaxSandboxes (1)" in more.message
     (over,) = problems_of(settings(agent_sandbox_max_sandboxes=9), "agentSandboxMaxSandboxes")
     assert over.severity == "warning" and "sandboxes beyond 2 stay Pending" in over.message
-    scaled = settings(agent_sandbox_max_sandboxes=9, kata_enable_auto_scaling=True,
-                      kata_node_max_count=4)  # fmt: skip
+    scaled = settings(
+        agent_sandbox_max_sandboxes=9, kata_enable_auto_scaling=True, kata_node_max_count=4
+    )
     assert problems_of(scaled, "agentSandboxMaxSandboxes") == []  # the pool at its maximum
 
 

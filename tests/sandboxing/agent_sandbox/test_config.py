@@ -25,19 +25,30 @@ def test_the_defaults_turned_on_are_fine() -> None:
 
 
 def test_every_bad_value_is_named_at_once_with_what_is_allowed() -> None:
-    config = dev_config(agentSandbox="true", agentSandboxVersion="v0.4.0",
-                        agentSandboxNamespace="Sandboxes", agentSandboxWarmPoolSize="-1",
-                        agentSandboxCpu="0", agentSandboxMemory="64Mi",
-                        agentSandboxMaxLifetimeSeconds="10",
-                        agentSandboxEgressCidrs=["10.0.0.0/33"],
-                        agentSandboxEgressPorts=["443", "70000", "53/ICMP"],
-                        agentSandboxClaimGroups=["team a"])  # fmt: skip
+    config = dev_config(
+        agentSandbox="true",
+        agentSandboxVersion="v0.4.0",
+        agentSandboxNamespace="Sandboxes",
+        agentSandboxWarmPoolSize="-1",
+        agentSandboxCpu="0",
+        agentSandboxMemory="64Mi",
+        agentSandboxMaxLifetimeSeconds="10",
+        agentSandboxEgressCidrs=["10.0.0.0/33"],
+        agentSandboxEgressPorts=["443", "70000", "53/ICMP"],
+        agentSandboxClaimGroups=["team a"],
+    )
     found = {p.key: p for p in errors(check_stack_config(config)[1])}
     assert set(found) == {
-        "agentSandboxVersion", "agentSandboxNamespace", "agentSandboxWarmPoolSize",
-        "agentSandboxCpu", "agentSandboxMemory", "agentSandboxMaxLifetimeSeconds",
-        "agentSandboxEgressCidrs", "agentSandboxEgressPorts", "agentSandboxClaimGroups",
-    }  # fmt: skip
+        "agentSandboxVersion",
+        "agentSandboxNamespace",
+        "agentSandboxWarmPoolSize",
+        "agentSandboxCpu",
+        "agentSandboxMemory",
+        "agentSandboxMaxLifetimeSeconds",
+        "agentSandboxEgressCidrs",
+        "agentSandboxEgressPorts",
+        "agentSandboxClaimGroups",
+    }
     assert "must be one of v0.5.5, v0.5.6" in found["agentSandboxVersion"].message
     assert "DNS-1123 label" in found["agentSandboxNamespace"].message
     assert "between 0 and 1000" in found["agentSandboxWarmPoolSize"].message
@@ -59,16 +70,19 @@ def test_without_the_switch_the_other_keys_only_warn_that_they_are_unused() -> N
 
 @pytest.mark.parametrize(
     ("name", "words"),
-    [("pod-sandboxing", "the demo pair's namespace (podNamespace)"),
-     ("agent-sandbox-system", "the controller's own namespace"),
-     ("team-a", "a tenant's namespace"),
-     ("kube-sandboxes", "a namespace Kubernetes itself uses"),
-     ("default", "a namespace Kubernetes itself uses")],
-)  # fmt: skip
+    [
+        ("pod-sandboxing", "the demo pair's namespace (podNamespace)"),
+        ("agent-sandbox-system", "the controller's own namespace"),
+        ("team-a", "a tenant's namespace"),
+        ("kube-sandboxes", "a namespace Kubernetes itself uses"),
+        ("default", "a namespace Kubernetes itself uses"),
+    ],
+)
 def test_the_sandbox_namespace_is_its_own(name: str, words: str) -> None:
     tenants = parse_tenants([{"name": "team-a"}])[0]
-    (problem,) = problems_of(settings(agent_sandbox_namespace=name, tenants=tenants),
-                             "agentSandboxNamespace")  # fmt: skip
+    (problem,) = problems_of(
+        settings(agent_sandbox_namespace=name, tenants=tenants), "agentSandboxNamespace"
+    )
     assert words in problem.message
 
 
@@ -76,16 +90,18 @@ def test_claimants_are_a_group_not_everybody_and_guids_with_entra() -> None:
     plain = settings(agent_sandbox_claim_groups=("system:authenticated", "devs"))
     (everybody,) = problems_of(plain, "agentSandboxClaimGroups")
     assert everybody.value == "system:authenticated" and "everybody" in everybody.message
-    entra = settings(agent_sandbox_claim_groups=("devs", GUID),
-                     entra_admin_group_object_ids=(GUID,))  # fmt: skip
+    entra = settings(
+        agent_sandbox_claim_groups=("devs", GUID), entra_admin_group_object_ids=(GUID,)
+    )
     (not_guid,) = problems_of(entra, "agentSandboxClaimGroups")
     assert not_guid.value == "devs" and "Entra group object ID (GUID)" in not_guid.message
 
 
 def test_egress_never_includes_the_instance_metadata_endpoint() -> None:
-    found = problems_of(settings(agent_sandbox_egress_cidrs=("0.0.0.0/0", "10.0.0.1/8",
-                                                             "203.0.113.0/24")),
-                        "agentSandboxEgressCidrs")  # fmt: skip
+    found = problems_of(
+        settings(agent_sandbox_egress_cidrs=("0.0.0.0/0", "10.0.0.1/8", "203.0.113.0/24")),
+        "agentSandboxEgressCidrs",
+    )
     assert [(p.value, p.message.split(",")[0]) for p in found] == [
         ("0.0.0.0/0", "contains 169.254.169.254"),
         ("10.0.0.1/8", "is not an IPv4 CIDR (10.0.0.1/8 has host bits set)"),
@@ -108,7 +124,9 @@ def test_an_existing_cluster_is_checked_for_version_and_entra() -> None:
     )
     assert [(p.key, p.message.split(";")[0]) for p in found] == [
         ("clusterName", "runs Kubernetes 1.29.4"),
-        ("agentSandboxClaimGroups", "must be a Microsoft Entra group object ID (GUID): Entra "
-         "integration is on"),
-    ]  # fmt: skip
+        (
+            "agentSandboxClaimGroups",
+            "must be a Microsoft Entra group object ID (GUID): Entra integration is on",
+        ),
+    ]
     assert existing_cluster_problems(default_settings(), cluster) == []

@@ -25,8 +25,10 @@ CRDS = {
 
 def test_versions_sort_by_number_not_text() -> None:
     assert sorted(["v0.5.10", "v0.5.9", "v1.0.0"], key=version_key) == [
-        "v0.5.9", "v0.5.10", "v1.0.0",
-    ]  # fmt: skip
+        "v0.5.9",
+        "v0.5.10",
+        "v1.0.0",
+    ]
     assert list(versions()) == sorted(versions(), key=version_key)
     assert "v0.5.6" in versions()
 

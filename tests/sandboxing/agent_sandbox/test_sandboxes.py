@@ -38,8 +38,12 @@ def objects() -> Any:
 
 @pytest.mark.parametrize("release", versions())
 def test_template_pools_and_claim_are_valid_for_the_pinned_crds(objects: Any, release: str) -> None:
-    custom = [objects.template, objects.warm_pool, objects.cold_pool,
-              claim("session-1", "sandboxes", WARM_POOL, SHUTDOWN)]  # fmt: skip
+    custom = [
+        objects.template,
+        objects.warm_pool,
+        objects.cold_pool,
+        claim("session-1", "sandboxes", WARM_POOL, SHUTDOWN),
+    ]
     for obj in custom:
         assert schema_problems(release, obj) == [], obj["kind"]
     # A Sandbox built from the template's blueprint, as the controller does, is valid too.
@@ -61,23 +65,33 @@ def test_the_crd_schemas_do_refuse(objects: Any) -> None:
     assert any("'warmpoolRef' was unexpected" in p for p in found)
     old_style = claim("c", "sandboxes", WARM_POOL, SHUTDOWN)
     old_style["spec"] = {"sandboxTemplateRef": {"name": TEMPLATE}}  # the v1alpha1 shape
-    assert any("'warmPoolRef' is a required property" in p
-               for p in schema_problems("v0.5.6", old_style))  # fmt: skip
+    assert any(
+        "'warmPoolRef' is a required property" in p for p in schema_problems("v0.5.6", old_style)
+    )
 
 
 def test_the_template_is_the_projects_hardened_kata_pod(objects: Any) -> None:
     spec = objects.template["spec"]
     pod = spec["podTemplate"]["spec"]
     assert pod["runtimeClassName"] == "kata-vm-isolation"
-    assert pod["tolerations"] == [{"key": "pod-sandboxing.aks.io/kata", "operator": "Equal",
-                                   "value": "true", "effect": "NoSchedule"}]  # fmt: skip
+    assert pod["tolerations"] == [
+        {
+            "key": "pod-sandboxing.aks.io/kata",
+            "operator": "Equal",
+            "value": "true",
+            "effect": "NoSchedule",
+        }
+    ]
     assert pod["nodeSelector"] == {"kubernetes.azure.com/agentpool": "katapool"}
     assert pod["automountServiceAccountToken"] is False
     assert pod["securityContext"] == workload.pod_security_context()
     (container,) = pod["containers"]
     assert container["securityContext"] == workload.container_security_context()
-    assert container["resources"]["requests"] == container["resources"]["limits"] == {
-        "cpu": "1", "memory": "1Gi"}  # fmt: skip
+    assert (
+        container["resources"]["requests"]
+        == container["resources"]["limits"]
+        == {"cpu": "1", "memory": "1Gi"}
+    )
     assert container["command"] == workload.POD_COMMAND  # prints its kernel for tools.verify
     assert workload.sandboxed_pod_violations(pod) == []
     # The node holds the VM's memory and the RuntimeClass overhead: what the capacity check uses.
@@ -93,12 +107,19 @@ def test_no_ingress_and_only_the_declared_egress(objects: Any) -> None:
     assert policy["ingress"] == []
     (dns,) = policy["egress"]  # by default: the cluster DNS only
     assert [p["port"] for p in dns["ports"]] == [53, 53]
-    wider = egress_rules(settings(agent_sandbox_egress_cidrs=("203.0.113.0/24",),
-                                  agent_sandbox_egress_ports=("443", "8443/TCP"),
-                                  agent_sandbox_allow_dns=False))  # fmt: skip
-    assert wider == [{"to": [{"ipBlock": {"cidr": "203.0.113.0/24"}}],
-                      "ports": [{"protocol": "TCP", "port": 443},
-                                {"protocol": "TCP", "port": 8443}]}]  # fmt: skip
+    wider = egress_rules(
+        settings(
+            agent_sandbox_egress_cidrs=("203.0.113.0/24",),
+            agent_sandbox_egress_ports=("443", "8443/TCP"),
+            agent_sandbox_allow_dns=False,
+        )
+    )
+    assert wider == [
+        {
+            "to": [{"ipBlock": {"cidr": "203.0.113.0/24"}}],
+            "ports": [{"protocol": "TCP", "port": 443}, {"protocol": "TCP", "port": 8443}],
+        }
+    ]
     assert egress_rules(settings(agent_sandbox_allow_dns=False)) == []  # deny all
     deny = objects.default_deny
     assert deny["spec"] == {"podSelector": {}, "policyTypes": ["Ingress", "Egress"]}
@@ -113,24 +134,38 @@ def test_the_pools_and_the_placement_follow_the_settings() -> None:
     assert pod["nodeSelector"] == {"kubernetes.azure.com/agentpool": "system"}
     assert "tolerations" not in pod  # the one System pool has no Kata taint
     assert (one_pool.warm_pool["metadata"]["name"], one_pool.warm_pool["spec"]["replicas"]) == (
-        WARM_POOL, 3)  # fmt: skip
+        WARM_POOL,
+        3,
+    )
     assert (one_pool.cold_pool["metadata"]["name"], one_pool.cold_pool["spec"]["replicas"]) == (
-        COLD_POOL, 0)  # fmt: skip
+        COLD_POOL,
+        0,
+    )
     for pool in (one_pool.warm_pool, one_pool.cold_pool):
         assert pool["spec"]["sandboxTemplateRef"] == {"name": TEMPLATE}
         assert pool["spec"]["updateStrategy"] == {"type": "Recreate"}
 
 
 def test_claimants_may_claim_and_nothing_else_unless_exec_is_allowed(objects: Any) -> None:
-    assert objects.role["rules"] == [{"apiGroups": ["extensions.agents.x-k8s.io"],
-                                      "verbs": ["get", "list", "watch", "create", "delete"],
-                                      "resources": ["sandboxclaims"]}]  # fmt: skip
+    assert objects.role["rules"] == [
+        {
+            "apiGroups": ["extensions.agents.x-k8s.io"],
+            "verbs": ["get", "list", "watch", "create", "delete"],
+            "resources": ["sandboxclaims"],
+        }
+    ]
     assert objects.role_binding["subjects"] == [
-        {"kind": "Group", "apiGroup": "rbac.authorization.k8s.io", "name": "devs"}]  # fmt: skip
+        {"kind": "Group", "apiGroup": "rbac.authorization.k8s.io", "name": "devs"}
+    ]
     assert objects.role_binding["roleRef"]["name"] == objects.role["metadata"]["name"]
     reach = sandbox_objects(settings(agent_sandbox_claimant_exec=True)).role["rules"]
     assert {r for rule in reach for r in rule["resources"]} == {
-        "sandboxclaims", "pods", "pods/log", "pods/exec", "pods/portforward"}  # fmt: skip
+        "sandboxclaims",
+        "pods",
+        "pods/log",
+        "pods/exec",
+        "pods/portforward",
+    }
     assert sandbox_objects(settings()).role_binding is None  # no groups: admins only
     for obj in (objects.role, objects.role_binding, objects.namespace, objects.default_deny):
         kubernetes_validate.validate(obj, "1.33.0", strict=True)
@@ -158,12 +193,18 @@ def test_a_claim_as_a_user_writes_it() -> None:
 def test_the_namespace_has_a_tenants_fences_sized_by_the_most_sandboxes() -> None:
     objects = sandbox_objects(settings(agent_sandbox_max_sandboxes=4, agent_sandbox_cpu="500m"))
     kinds = [(m["kind"], m["metadata"]["name"]) for m in objects.fences]
-    assert kinds == [("LimitRange", "tenant-pod-size"), ("ResourceQuota", "tenant-quota"),
-                     ("ResourceQuota", "tenant-system-priority")]  # fmt: skip
+    assert kinds == [
+        ("LimitRange", "tenant-pod-size"),
+        ("ResourceQuota", "tenant-quota"),
+        ("ResourceQuota", "tenant-system-priority"),
+    ]
     hard = objects.fences[1]["spec"]["hard"]
     # 4 sandboxes of 500m and 1Gi: the quota charges each its Kata overhead too.
     assert (hard["pods"], hard["requests.cpu"], hard["requests.memory"]) == (
-        "4", "2000m", f"{4 * (1024 + 600)}Mi")  # fmt: skip
+        "4",
+        "2000m",
+        f"{4 * (1024 + 600)}Mi",
+    )
     assert (hard["requests.storage"], hard["persistentvolumeclaims"]) == ("0", "0")
     annotations = objects.namespace["metadata"]["annotations"]
     assert set(annotations.values()) == {""}  # no CSI driver, storage or priority class
@@ -177,11 +218,15 @@ def test_a_pod_the_controller_makes_from_the_template_passes_the_tenants_pod_pol
     s = settings()
     objects = sandbox_objects(s)
     pod = {
-        "apiVersion": "v1", "kind": "Pod",
-        "metadata": {"name": "kata-sandbox-x7k2p", "namespace": s.agent_sandbox_namespace,
-                     **copy.deepcopy(objects.template["spec"]["podTemplate"]["metadata"])},
+        "apiVersion": "v1",
+        "kind": "Pod",
+        "metadata": {
+            "name": "kata-sandbox-x7k2p",
+            "namespace": s.agent_sandbox_namespace,
+            **copy.deepcopy(objects.template["spec"]["podTemplate"]["metadata"]),
+        },
         "spec": copy.deepcopy(objects.template["spec"]["podTemplate"]["spec"]),
-    }  # fmt: skip
+    }
     policy = tenant_admission.policy(s.effective_runtime_class, workload.kata_pool_name(s))
     assert admit(policy["spec"], pod, objects.namespace) == []
     # The fences do bite in this namespace: a CSI volume is for no driver here.

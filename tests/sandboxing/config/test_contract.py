@@ -6,9 +6,14 @@ from sandboxing.config.settings import Problem
 
 def test_raw_strings_are_typed() -> None:
     settings, problems = parse_settings(
-        {"kataNodeCount": "3", "allowUnlistedVmSize": "true",
-         "entraAdminGroupObjectIds": '["a", "b"]', "podImage": " img:1 "}, "westeurope"
-    )  # fmt: skip
+        {
+            "kataNodeCount": "3",
+            "allowUnlistedVmSize": "true",
+            "entraAdminGroupObjectIds": '["a", "b"]',
+            "podImage": " img:1 ",
+        },
+        "westeurope",
+    )
     assert problems == []
     assert settings.kata_node_count == 3
     assert settings.allow_unlisted_vm_size is True
@@ -22,8 +27,10 @@ def test_wrong_types_are_problems_not_tracebacks() -> None:
         {"kataNodeCount": "two", "enableAzureRbac": "yes", "apiServerAuthorizedIpRanges": "{}"}
     )
     assert sorted(p.key for p in problems) == [
-        "apiServerAuthorizedIpRanges", "enableAzureRbac", "kataNodeCount",
-    ]  # fmt: skip
+        "apiServerAuthorizedIpRanges",
+        "enableAzureRbac",
+        "kataNodeCount",
+    ]
     assert all(isinstance(p, Problem) for p in problems)
     assert settings.kata_node_count == 1  # the default stands in, so other rules still run
 

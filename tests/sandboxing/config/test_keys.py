@@ -48,11 +48,21 @@ BAD_VALUES: list[tuple[str, Any, str, Any, str]] = [
     ("auto_upgrade_channel", "weekly", "autoUpgradeChannel", "weekly", "node-image"),
     ("node_os_upgrade_channel", "nodeimage", "nodeOsUpgradeChannel", "nodeimage", "NodeImage"),
     ("sku_tier", "Gold", "skuTier", "Gold", "Free, Standard, Premium"),
-    ("entra_admin_group_object_ids", ("0f8fad5b-d9cb-469f-a165-70867728950e", "admins"),
-     "entraAdminGroupObjectIds", ["admins"], "GUIDs"),
-    ("api_server_authorized_ip_ranges", ("203.0.113.0/24", "10.0.0.0/33", "nope"),
-     "apiServerAuthorizedIpRanges", ["10.0.0.0/33", "nope"], "IPv4"),
-]  # fmt: skip
+    (
+        "entra_admin_group_object_ids",
+        ("0f8fad5b-d9cb-469f-a165-70867728950e", "admins"),
+        "entraAdminGroupObjectIds",
+        ["admins"],
+        "GUIDs",
+    ),
+    (
+        "api_server_authorized_ip_ranges",
+        ("203.0.113.0/24", "10.0.0.0/33", "nope"),
+        "apiServerAuthorizedIpRanges",
+        ["10.0.0.0/33", "nope"],
+        "IPv4",
+    ),
+]
 
 
 @pytest.mark.parametrize(
@@ -70,14 +80,21 @@ def test_a_bad_value_is_named_with_what_is_allowed(
 
 @pytest.mark.parametrize(
     ("field", "good"),
-    [("kata_node_taint", ""), ("kata_node_taint", "kata=true:NoSchedule"),
-     ("kata_node_taint", "example.com/kata=yes:NoExecute"),
-     ("kata_node_taint", "k=v:PreferNoSchedule"),
-     ("kata_node_pool_name", "sandbox1"), ("kubernetes_version", "1.33.2"),
-     ("resource_group_name", "rg-(test)_1.x"), ("cluster_name", "a"), ("pod_cpu_limit", "500m"),
-     ("pod_memory_limit", "128Mi"), ("runtime_class_wait_seconds", 3600),
-     ("api_server_authorized_ip_ranges", ("20.50.100.0/24", "52.174.10.7"))],
-)  # fmt: skip
+    [
+        ("kata_node_taint", ""),
+        ("kata_node_taint", "kata=true:NoSchedule"),
+        ("kata_node_taint", "example.com/kata=yes:NoExecute"),
+        ("kata_node_taint", "k=v:PreferNoSchedule"),
+        ("kata_node_pool_name", "sandbox1"),
+        ("kubernetes_version", "1.33.2"),
+        ("resource_group_name", "rg-(test)_1.x"),
+        ("cluster_name", "a"),
+        ("pod_cpu_limit", "500m"),
+        ("pod_memory_limit", "128Mi"),
+        ("runtime_class_wait_seconds", 3600),
+        ("api_server_authorized_ip_ranges", ("20.50.100.0/24", "52.174.10.7")),
+    ],
+)
 def test_good_values_pass(field: str, good: Any) -> None:
     assert check_keys(default_settings(**{field: good})) == []
 
@@ -96,15 +113,21 @@ def test_the_existing_cluster_needs_its_names_and_no_region_check_here() -> None
 
 
 def test_keys_of_the_dedicated_pools_are_not_checked_with_the_one_pool_cluster() -> None:
-    unused = default_settings(kata_pool_placement="system", system_node_count=0,
-                              kata_node_pool_name="Kata", kata_node_taint="kata")  # fmt: skip
+    unused = default_settings(
+        kata_pool_placement="system",
+        system_node_count=0,
+        kata_node_pool_name="Kata",
+        kata_node_taint="kata",
+    )
     found = check_keys(unused)  # only "is not used" warnings, no refusal of the values
     assert {p.key for p in found} == {"systemNodeCount", "kataNodePoolName", "kataNodeTaint"}
     assert all(p.severity == "warning" and "is not used" in p.message for p in found)
     used = default_settings(system_node_count=0, kata_node_pool_name="Kata", kata_node_taint="x")
     assert [p.key for p in check_keys(used)] == [
-        "systemNodeCount", "kataNodePoolName", "kataNodeTaint",
-    ]  # fmt: skip
+        "systemNodeCount",
+        "kataNodePoolName",
+        "kataNodeTaint",
+    ]
 
 
 def test_every_default_passes_its_own_constraint() -> None:

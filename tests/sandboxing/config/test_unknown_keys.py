@@ -11,22 +11,32 @@ from sandboxing.rules import pools as pool_rules
 
 @pytest.mark.parametrize(
     ("name", "meant"),
-    [("kataNodeVMSize", "kataNodeVmSize"), ("katanodecount", "kataNodeCount"),
-     ("kataNodeCont", "kataNodeCount"), ("entraAdminGroupObjectId", "entraAdminGroupObjectIds"),
-     ("apiServerAuthorizedIPRanges", "apiServerAuthorizedIpRanges"), ("zzz", None)],
-)  # fmt: skip
+    [
+        ("kataNodeVMSize", "kataNodeVmSize"),
+        ("katanodecount", "kataNodeCount"),
+        ("kataNodeCont", "kataNodeCount"),
+        ("entraAdminGroupObjectId", "entraAdminGroupObjectIds"),
+        ("apiServerAuthorizedIPRanges", "apiServerAuthorizedIpRanges"),
+        ("zzz", None),
+    ],
+)
 def test_closest_key(name: str, meant: str | None) -> None:
     assert closest_key(name) == meant
 
 
 def test_only_unknown_keys_of_this_project_are_problems() -> None:
     received = {f"{PROJECT}:{k.name}": "x" for k in CONFIG_KEYS}
-    received |= {"azure-native:location": "westeurope", "kubernetes:context": "c",
-                 f"{PROJECT}:kataNodeVMSize": "Standard_D4s_v5", f"{PROJECT}:zzz": "1"}  # fmt: skip
+    received |= {
+        "azure-native:location": "westeurope",
+        "kubernetes:context": "c",
+        f"{PROJECT}:kataNodeVMSize": "Standard_D4s_v5",
+        f"{PROJECT}:zzz": "1",
+    }
     problems = unknown_keys(received)
     assert [(p.key, p.value) for p in problems] == [
-        ("kataNodeVMSize", "Standard_D4s_v5"), ("zzz", "1"),
-    ]  # fmt: skip
+        ("kataNodeVMSize", "Standard_D4s_v5"),
+        ("zzz", "1"),
+    ]
     assert problems[0].message.endswith("did you mean kataNodeVmSize?")
     assert "did you mean" not in problems[1].message
     assert all(p.severity == "error" for p in problems)

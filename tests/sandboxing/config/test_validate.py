@@ -24,7 +24,8 @@ def test_every_error_names_key_value_and_what_is_allowed() -> None:
 
 
 def test_errors_and_warnings_are_told_apart() -> None:
-    problems = rules.check_settings(default_settings(
-        location="westeurope", kata_os_sku="AzureLinux3", kata_node_count=0))  # fmt: skip
+    problems = rules.check_settings(
+        default_settings(location="westeurope", kata_os_sku="AzureLinux3", kata_node_count=0)
+    )
     assert keys(rules.errors(problems)) == ["kataNodeCount"]
     assert keys(rules.warnings(problems)) == ["kataOsSku"]

@@ -23,8 +23,14 @@ from sandboxing.tenants.fields import Tenant
 from sandboxing.tenants.manifests import profile
 
 # Every address no sandboxed pod may reach, as the catalog states them.
-NEVER = [catalog.INSTANCE_METADATA_ADDRESS, catalog.AZURE_HOST_ADDRESS,
-         *catalog.LOCAL_DNS_ADDRESSES, "10.244.0.7", "10.0.0.1", "10.0.0.10"]  # fmt: skip
+NEVER = [
+    catalog.INSTANCE_METADATA_ADDRESS,
+    catalog.AZURE_HOST_ADDRESS,
+    *catalog.LOCAL_DNS_ADDRESSES,
+    "10.244.0.7",
+    "10.0.0.1",
+    "10.0.0.10",
+]
 
 
 Blocks = list[tuple[ipaddress.IPv4Network, list[ipaddress.IPv4Network]]]
@@ -64,8 +70,12 @@ def test_no_entry_reaches_the_host_endpoints_or_the_cluster(cidrs: list[str]) ->
 
 
 def test_the_internet_is_every_address_but_the_four_fenced_ranges() -> None:
-    assert carved_out("0.0.0.0/0") == ["169.254.0.0/16", "168.63.129.16/32", "10.244.0.0/16",
-                                       "10.0.0.0/16"]  # fmt: skip
+    assert carved_out("0.0.0.0/0") == [
+        "169.254.0.0/16",
+        "168.63.129.16/32",
+        "10.244.0.0/16",
+        "10.0.0.0/16",
+    ]
     assert carved_out("10.0.0.0/8") == ["10.244.0.0/16", "10.0.0.0/16"]
     assert carved_out("203.0.113.0/24") == []
     assert len(FENCED) == 4
@@ -98,19 +108,25 @@ def test_dns_none_allows_no_resolver_and_coredns_only_the_kube_dns_pods() -> Non
     assert with_dns is not None
     (rule,) = with_dns["spec"]["egress"]
     # One peer with both selectors: the kube-dns pods IN kube-system, not either.
-    assert rule["to"] == [{
-        "namespaceSelector": {"matchLabels": {"kubernetes.io/metadata.name": "kube-system"}},
-        "podSelector": {"matchLabels": {"k8s-app": "kube-dns"}},
-    }]  # fmt: skip
+    assert rule["to"] == [
+        {
+            "namespaceSelector": {"matchLabels": {"kubernetes.io/metadata.name": "kube-system"}},
+            "podSelector": {"matchLabels": {"k8s-app": "kube-dns"}},
+        }
+    ]
     assert rule["ports"] == [{"protocol": "UDP", "port": 53}, {"protocol": "TCP", "port": 53}]
 
 
 def test_ports_apply_to_the_cidrs_and_an_empty_list_means_every_port() -> None:
-    ports = replace(profile(Tenant("a", egress_cidrs=("203.0.113.0/24",))),
-                    egress_ports=(EgressPort(5432), EgressPort(53, "UDP")))  # fmt: skip
+    ports = replace(
+        profile(Tenant("a", egress_cidrs=("203.0.113.0/24",))),
+        egress_ports=(EgressPort(5432), EgressPort(53, "UDP")),
+    )
     policy = egress_policy(ports)
     assert policy is not None
     assert policy["spec"]["egress"][0]["ports"] == [
-        {"protocol": "TCP", "port": 5432}, {"protocol": "UDP", "port": 53}]  # fmt: skip
+        {"protocol": "TCP", "port": 5432},
+        {"protocol": "UDP", "port": 53},
+    ]
     every = egress_policy(replace(ports, egress_ports=()))
     assert every is not None and "ports" not in every["spec"]["egress"][0]

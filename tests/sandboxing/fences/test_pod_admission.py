@@ -38,15 +38,27 @@ CONFIG_VOLUMES = [
     {"name": "tls", "secret": {"secretName": "web-tls"}},
     {"name": "cache", "emptyDir": {"sizeLimit": "500Mi"}},
     {"name": "tmp", "emptyDir": {"medium": "Memory", "sizeLimit": "64Mi"}},
-    {"name": "info", "downwardAPI": {"items": [
-        {"path": "labels", "fieldRef": {"fieldPath": "metadata.labels"}}]}},
-    {"name": "bundle", "projected": {"sources": [
-        {"configMap": {"name": "web-config"}}, {"secret": {"name": "web-tls"}}]}},
-]  # fmt: skip
+    {
+        "name": "info",
+        "downwardAPI": {
+            "items": [{"path": "labels", "fieldRef": {"fieldPath": "metadata.labels"}}]
+        },
+    },
+    {
+        "name": "bundle",
+        "projected": {
+            "sources": [{"configMap": {"name": "web-config"}}, {"secret": {"name": "web-tls"}}]
+        },
+    },
+]
 
 
-def admit(pod: dict[str, Any], tenant: Tenant = TENANT, operation: str = "CREATE",
-          old: dict[str, Any] | None = None) -> list[str]:  # fmt: skip
+def admit(
+    pod: dict[str, Any],
+    tenant: Tenant = TENANT,
+    operation: str = "CREATE",
+    old: dict[str, Any] | None = None,
+) -> list[str]:
     spec = policy(KATA, POOL)["spec"]
     return cel_policy.admit(spec, pod, namespace(tenant), operation, old)
 
@@ -73,8 +85,9 @@ def test_a_deployments_pod_with_config_secret_and_scratch_volumes_is_admitted() 
 
 
 def test_a_jobs_pod_is_admitted_and_its_finalizer_removed_once_it_ran() -> None:
-    pod = pod_of(job(template(volumes=[{"name": "work", "emptyDir": {"sizeLimit": "2Gi"}}])),
-                 LIMIT_RANGE)  # fmt: skip
+    pod = pod_of(
+        job(template(volumes=[{"name": "work", "emptyDir": {"sizeLimit": "2Gi"}}])), LIMIT_RANGE
+    )
     assert admit(pod) == []
     # The Job controller removes its finalizer with an UPDATE of the scheduled pod: the
     # create-time rules (nodeName) must not refuse it.
@@ -87,8 +100,9 @@ def test_a_jobs_pod_is_admitted_and_its_finalizer_removed_once_it_ran() -> None:
 def test_kubectl_debug_on_a_running_pod_is_admitted() -> None:
     running = scheduled(web())
     debug = copy.deepcopy(running)
-    debug["spec"]["ephemeralContainers"] = [{"name": "debugger", "image": "busybox:1.36",
-                                             "targetContainerName": "app"}]  # fmt: skip
+    debug["spec"]["ephemeralContainers"] = [
+        {"name": "debugger", "image": "busybox:1.36", "targetContainerName": "app"}
+    ]
     assert admit(debug, operation="UPDATE", old=running) == []
 
 
@@ -102,6 +116,8 @@ def test_a_pod_from_before_the_fences_can_still_be_updated() -> None:
     assert rules(admit(made)) == ["empty-dir-size", "kata-pool"]  # a new one would be refused
 
 
+# The volume tables below are laid out by hand (fmt: skip): one volume per line reads as a
+# table; the formatter would spread most volumes over several lines.
 @pytest.mark.parametrize(
     "volume",
     [{"name": "data", "persistentVolumeClaim": {"claimName": "data"}},
@@ -130,8 +146,14 @@ def test_extra_node_selectors_and_an_allowed_priority_class_are_admitted() -> No
 
 def test_an_allowed_inline_csi_driver_is_admitted() -> None:
     tenant = Tenant("team-a", csi_drivers=("secrets-store.csi.k8s.io",))
-    vault = {"name": "vault", "csi": {"driver": "secrets-store.csi.k8s.io", "readOnly": True,
-             "volumeAttributes": {"secretProviderClass": "kv"}}}  # fmt: skip
+    vault = {
+        "name": "vault",
+        "csi": {
+            "driver": "secrets-store.csi.k8s.io",
+            "readOnly": True,
+            "volumeAttributes": {"secretProviderClass": "kv"},
+        },
+    }
     assert admit(web(volumes=[vault]), tenant) == []
 
 
@@ -141,8 +163,10 @@ def test_an_allowed_inline_csi_driver_is_admitted() -> None:
 def test_the_default_service_account_token_is_refused_naming_the_fix() -> None:
     pod = pod_of(deployment(template(automountServiceAccountToken=None)), LIMIT_RANGE)
     (message,) = admit(pod)
-    assert message.startswith(f"no-service-account-token: sandboxed pods get no Kubernetes API "
-                              f"token, but volume(s) {TOKEN_VOLUME} carry")  # fmt: skip
+    assert message.startswith(
+        f"no-service-account-token: sandboxed pods get no Kubernetes API "
+        f"token, but volume(s) {TOKEN_VOLUME} carry"
+    )
     assert "set automountServiceAccountToken: false" in message
 
 
@@ -176,8 +200,10 @@ def test_each_volume_a_tenant_may_not_use_is_refused_by_one_rule_naming_it(
 def test_a_csi_driver_allowed_to_one_tenant_is_not_allowed_to_another() -> None:
     vault = {"name": "vault", "csi": {"driver": "secrets-store.csi.k8s.io"}}
     (message,) = admit(web(volumes=[vault]))
-    assert message.startswith("csi-drivers: volume(s) vault (driver secrets-store.csi.k8s.io) "
-                              "may not be mounted inline here (allowed drivers: none)")  # fmt: skip
+    assert message.startswith(
+        "csi-drivers: volume(s) vault (driver secrets-store.csi.k8s.io) "
+        "may not be mounted inline here (allowed drivers: none)"
+    )
     # A namespace carrying the tenant label but not the allowances (made by hand) allows none.
     bare = copy.deepcopy(namespace(Tenant("team-a", csi_drivers=("secrets-store.csi.k8s.io",))))
     del bare["metadata"]["annotations"]
@@ -187,14 +213,16 @@ def test_a_csi_driver_allowed_to_one_tenant_is_not_allowed_to_another() -> None:
 
 @pytest.mark.parametrize(
     ("changes", "rule"),
-    [({"nodeName": "aks-system-12345678-vmss000000"}, "no-node-name"),
-     ({"nodeSelector": {}}, "kata-pool"),
-     ({"nodeSelector": {"kubernetes.azure.com/agentpool": "system"}}, "kata-pool"),
-     ({"nodeSelector": {"kubernetes.azure.com/kata-vm-isolation": "true"}}, "kata-pool"),
-     ({"priorityClassName": "system-node-critical"}, "priority-class"),
-     ({"priorityClassName": "system-cluster-critical"}, "priority-class"),
-     ({"priorityClassName": "team-b-high"}, "priority-class")],
-)  # fmt: skip
+    [
+        ({"nodeName": "aks-system-12345678-vmss000000"}, "no-node-name"),
+        ({"nodeSelector": {}}, "kata-pool"),
+        ({"nodeSelector": {"kubernetes.azure.com/agentpool": "system"}}, "kata-pool"),
+        ({"nodeSelector": {"kubernetes.azure.com/kata-vm-isolation": "true"}}, "kata-pool"),
+        ({"priorityClassName": "system-node-critical"}, "priority-class"),
+        ({"priorityClassName": "system-cluster-critical"}, "priority-class"),
+        ({"priorityClassName": "team-b-high"}, "priority-class"),
+    ],
+)
 def test_placement_and_priority_a_tenant_may_not_choose_are_refused(
     changes: dict[str, Any], rule: str
 ) -> None:
@@ -217,9 +245,14 @@ def test_without_a_priority_class_the_message_says_none_is_allowed() -> None:
 
 
 def test_a_pod_sent_straight_to_a_node_is_refused_even_with_the_right_selector() -> None:
-    pod = admitted({"apiVersion": "v1", "kind": "Pod",
-                    "metadata": {"name": "p", "namespace": "team-a"},
-                    "spec": template(nodeName="aks-katapool-1-vmss000000")["spec"]},
-                   LIMIT_RANGE)  # fmt: skip
+    pod = admitted(
+        {
+            "apiVersion": "v1",
+            "kind": "Pod",
+            "metadata": {"name": "p", "namespace": "team-a"},
+            "spec": template(nodeName="aks-katapool-1-vmss000000")["spec"],
+        },
+        LIMIT_RANGE,
+    )
     (message,) = admit(pod)
     assert message.startswith("no-node-name: sandboxed pods are placed by the scheduler")

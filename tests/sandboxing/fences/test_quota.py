@@ -84,9 +84,13 @@ def test_no_pod_of_a_system_priority_class_fits() -> None:
 
 @pytest.mark.parametrize(
     "manifest",
-    [resource_quota(TENANT), priority_quota("team-a"), limit_range(TENANT),
-     limit_range(TENANT, PodCeiling(3860, 11000, 117964))],
+    [
+        resource_quota(TENANT),
+        priority_quota("team-a"),
+        limit_range(TENANT),
+        limit_range(TENANT, PodCeiling(3860, 11000, 117964)),
+    ],
     ids=["quota", "priority-quota", "limit-range", "limit-range-max"],
-)  # fmt: skip
+)
 def test_the_objects_are_valid_in_strict_mode(manifest: dict[str, object]) -> None:
     kubernetes_validate.validate(manifest, "1.33.0", strict=True)

@@ -19,11 +19,18 @@ NAMESPACE = namespace(Tenant("team-a"))  # storage classes: default, managed-csi
 
 def claim(name: str = "data-web-0", **spec: Any) -> dict[str, Any]:
     """A claim as a StatefulSet's volumeClaimTemplates make it (after DefaultStorageClass)."""
-    body = {"accessModes": ["ReadWriteOnce"], "resources": {"requests": {"storage": "5Gi"}},
-            "storageClassName": "default", **spec}  # fmt: skip
-    return {"apiVersion": "v1", "kind": "PersistentVolumeClaim",
-            "metadata": {"name": name, "namespace": "team-a", "labels": {"app": "web"}},
-            "spec": {k: v for k, v in body.items() if v is not None}}  # fmt: skip
+    body = {
+        "accessModes": ["ReadWriteOnce"],
+        "resources": {"requests": {"storage": "5Gi"}},
+        "storageClassName": "default",
+        **spec,
+    }
+    return {
+        "apiVersion": "v1",
+        "kind": "PersistentVolumeClaim",
+        "metadata": {"name": name, "namespace": "team-a", "labels": {"app": "web"}},
+        "spec": {k: v for k, v in body.items() if v is not None},
+    }
 
 
 def admit_claim(
@@ -51,8 +58,9 @@ def test_a_bound_claim_can_be_bound_and_resized() -> None:
     assert admit_claim(bigger, "UPDATE", bound) == []
 
 
-@pytest.mark.parametrize("storage_class", ["managed-csi-premium", "azurefile-csi",
-                                           "acstor-ephemeraldisk", None])  # fmt: skip
+@pytest.mark.parametrize(
+    "storage_class", ["managed-csi-premium", "azurefile-csi", "acstor-ephemeraldisk", None]
+)
 def test_a_claim_of_another_class_or_none_is_refused_naming_the_allowed_ones(
     storage_class: str | None,
 ) -> None:
@@ -75,14 +83,14 @@ def test_a_default_class_given_later_is_checked_like_any_other() -> None:
 
 @pytest.mark.parametrize(
     "spec",
-    [{"volumeName": "pvc-other-teams-data"},
-     {"selector": {"matchLabels": {"team": "b"}}}],
+    [{"volumeName": "pvc-other-teams-data"}, {"selector": {"matchLabels": {"team": "b"}}}],
     ids=["volume-name", "selector"],
-)  # fmt: skip
+)
 def test_claiming_an_existing_volume_is_refused(spec: dict[str, Any]) -> None:
     (message,) = admit_claim(claim(**spec))
-    assert message.startswith("no-static-binding: a PersistentVolumeClaim here may not name a "
-                              "PersistentVolume")  # fmt: skip
+    assert message.startswith(
+        "no-static-binding: a PersistentVolumeClaim here may not name a PersistentVolume"
+    )
 
 
 def test_a_tenant_without_storage_classes_gets_no_claim() -> None:
@@ -91,12 +99,16 @@ def test_a_tenant_without_storage_classes_gets_no_claim() -> None:
 
 
 def secret(kind: str, **extra: Any) -> dict[str, Any]:
-    return {"apiVersion": "v1", "kind": "Secret", "type": kind,
-            "metadata": {"name": "s", "namespace": "team-a", **extra}, "data": {}}  # fmt: skip
+    return {
+        "apiVersion": "v1",
+        "kind": "Secret",
+        "type": kind,
+        "metadata": {"name": "s", "namespace": "team-a", **extra},
+        "data": {},
+    }
 
 
-@pytest.mark.parametrize("kind", ["Opaque", "kubernetes.io/tls",
-                                  "kubernetes.io/dockerconfigjson"])  # fmt: skip
+@pytest.mark.parametrize("kind", ["Opaque", "kubernetes.io/tls", "kubernetes.io/dockerconfigjson"])
 def test_ordinary_secrets_are_admitted(kind: str) -> None:
     spec = secret_admission.policy()["spec"]
     assert cel_policy.admit(spec, secret(kind), NAMESPACE) == []
@@ -106,8 +118,10 @@ def test_ordinary_secrets_are_admitted(kind: str) -> None:
 
 
 def test_a_service_account_token_secret_is_refused() -> None:
-    token = secret("kubernetes.io/service-account-token",
-                   annotations={"kubernetes.io/service-account.name": "default"})  # fmt: skip
+    token = secret(
+        "kubernetes.io/service-account-token",
+        annotations={"kubernetes.io/service-account.name": "default"},
+    )
     (message,) = cel_policy.admit(secret_admission.policy()["spec"], token, NAMESPACE)
     assert message.startswith(
         "no-token-secret: Secrets of type kubernetes.io/service-account-token are not allowed"

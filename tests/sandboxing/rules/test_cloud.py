@@ -14,12 +14,16 @@ from sandboxing.rules.cloud import check_azure_cloud
 
 @pytest.mark.parametrize(
     ("config", "variables", "cloud"),
-    [("", {}, "public"), ("usgovernment", {}, "usgovernment"), ("AzureChinaCloud", {}, "china"),
-     ("", {"ARM_ENVIRONMENT": "USGov"}, "usgovernment"),
-     ("", {"AZURE_ENVIRONMENT": "china"}, "china"),
-     ("", {"ARM_ENVIRONMENT": "public", "AZURE_ENVIRONMENT": "china"}, "public"),
-     ("china", {"ARM_ENVIRONMENT": "usgovernment"}, "china")],
-)  # fmt: skip
+    [
+        ("", {}, "public"),
+        ("usgovernment", {}, "usgovernment"),
+        ("AzureChinaCloud", {}, "china"),
+        ("", {"ARM_ENVIRONMENT": "USGov"}, "usgovernment"),
+        ("", {"AZURE_ENVIRONMENT": "china"}, "china"),
+        ("", {"ARM_ENVIRONMENT": "public", "AZURE_ENVIRONMENT": "china"}, "public"),
+        ("china", {"ARM_ENVIRONMENT": "usgovernment"}, "china"),
+    ],
+)
 def test_the_cloud_is_chosen_as_azure_native_chooses_it(
     config: str, variables: dict[str, str], cloud: str
 ) -> None:
@@ -41,11 +45,20 @@ def test_each_cloud_signs_in_and_calls_its_own_endpoints() -> None:
 
 @pytest.mark.parametrize(
     ("config", "variables", "said"),
-    [("germany", {}, "config azure-native:environment = 'germany'"),
-     ("", {"ARM_ENVIRONMENT": "AzureGermanCloud"},
-      "environment variable ARM_ENVIRONMENT = 'AzureGermanCloud'"),
-     ("", {"AZURE_ENVIRONMENT": "mycloud"}, "environment variable AZURE_ENVIRONMENT = 'mycloud'")],
-)  # fmt: skip
+    [
+        ("germany", {}, "config azure-native:environment = 'germany'"),
+        (
+            "",
+            {"ARM_ENVIRONMENT": "AzureGermanCloud"},
+            "environment variable ARM_ENVIRONMENT = 'AzureGermanCloud'",
+        ),
+        (
+            "",
+            {"AZURE_ENVIRONMENT": "mycloud"},
+            "environment variable AZURE_ENVIRONMENT = 'mycloud'",
+        ),
+    ],
+)
 def test_a_cloud_azure_native_does_not_know_is_refused_wherever_it_was_set(
     config: str, variables: dict[str, str], said: str
 ) -> None:
@@ -62,18 +75,21 @@ def test_a_custom_cloud_is_refused_while_a_step_calls_resource_manager_itself() 
     variables = (("ARM_METADATA_HOSTNAME", "metadata.example.internal"),)
     problems = check_azure_cloud(default_settings(cloud_variables=variables))
     assert [(p.key, p.value) for p in problems] == [
-        ("preflight", True), ("reconcileAfterKataPool", True),
-    ]  # fmt: skip
+        ("preflight", True),
+        ("reconcileAfterKataPool", True),
+    ]
     assert all("ARM_METADATA_HOSTNAME = 'metadata.example.internal'" in p.message for p in problems)
     # The metadata host wins over a well-known name, as in azure-native.
     both = default_settings(azure_environment="public", azure_metadata_host="https://m.example")
     assert [p.key for p in check_azure_cloud(both)] == ["preflight", "reconcileAfterKataPool"]
     # With neither step, azure-native alone talks to it: nothing to refuse.
-    off = default_settings(cloud_variables=variables, preflight=False,
-                           reconcile_after_kata_pool=False)  # fmt: skip
+    off = default_settings(
+        cloud_variables=variables, preflight=False, reconcile_after_kata_pool=False
+    )
     assert check_azure_cloud(off) == []
-    one_pool = default_settings(cloud_variables=variables, preflight=False,
-                                kata_pool_placement="system")  # fmt: skip
+    one_pool = default_settings(
+        cloud_variables=variables, preflight=False, kata_pool_placement="system"
+    )
     assert check_azure_cloud(one_pool) == []
 
 

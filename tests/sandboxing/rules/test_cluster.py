@@ -20,8 +20,9 @@ def test_location_is_required_for_a_new_cluster_only() -> None:
 
 def test_entra_options_need_entra_integration() -> None:
     group = "0f8fad5b-d9cb-469f-a165-70867728950e"
-    ok = default_settings(entra_admin_group_object_ids=(group,), enable_azure_rbac=True,
-                          disable_local_accounts=True)  # fmt: skip
+    ok = default_settings(
+        entra_admin_group_object_ids=(group,), enable_azure_rbac=True, disable_local_accounts=True
+    )
     assert cluster.check_entra_options(ok) == []
     lonely = default_settings(enable_azure_rbac=True, disable_local_accounts=True)
     problems = cluster.check_entra_options(lonely)
@@ -31,10 +32,17 @@ def test_entra_options_need_entra_integration() -> None:
 
 @pytest.mark.parametrize(
     ("version", "channel", "warned"),
-    [("1.33", "patch", False), ("1.33.2", "patch", True), ("1.33", "stable", True),
-     ("1.33", "rapid", True), ("1.33.2", "none", False), ("", "rapid", False),
-     ("1.33", "node-image", False), ("v1.33", "rapid", False)],
-)  # fmt: skip
+    [
+        ("1.33", "patch", False),
+        ("1.33.2", "patch", True),
+        ("1.33", "stable", True),
+        ("1.33", "rapid", True),
+        ("1.33.2", "none", False),
+        ("", "rapid", False),
+        ("1.33", "node-image", False),
+        ("v1.33", "rapid", False),
+    ],
+)
 def test_auto_upgrade_past_a_pinned_version_is_a_warning(
     version: str, channel: str, warned: bool
 ) -> None:
@@ -45,9 +53,13 @@ def test_auto_upgrade_past_a_pinned_version_is_a_warning(
 
 @pytest.mark.parametrize(
     ("value", "closest"),
-    [("westeurop", "westeurope"), ("west-europe", "westeurope"),
-     ("swedencentrall", "swedencentral"), ("germanycentral", "germanywestcentral")],
-)  # fmt: skip
+    [
+        ("westeurop", "westeurope"),
+        ("west-europe", "westeurope"),
+        ("swedencentrall", "swedencentral"),
+        ("germanycentral", "germanywestcentral"),
+    ],
+)
 def test_a_location_that_is_no_region_is_refused_with_the_closest_match(
     value: str, closest: str
 ) -> None:

@@ -25,23 +25,33 @@ def test_both_placements_with_defaults_have_no_problem() -> None:
 
 def test_unknown_placement_names_what_is_allowed() -> None:
     (problem,) = check_keys(default_settings(kata_pool_placement="onepool"))
-    assert (problem.key, problem.value, problem.severity) == ("kataPoolPlacement", "onepool",
-                                                              "error")  # fmt: skip
+    assert (problem.key, problem.value, problem.severity) == (
+        "kataPoolPlacement",
+        "onepool",
+        "error",
+    )
     assert "dedicated" in problem.message and "system" in problem.message
 
 
 def test_system_on_an_existing_cluster_is_refused_naming_both_keys() -> None:
     settings = default_settings(
-        cluster_mode="existing", resource_group_name="rg", cluster_name="aks",
-        kata_pool_placement="system", system_node_count=3,
-    )  # fmt: skip
+        cluster_mode="existing",
+        resource_group_name="rg",
+        cluster_name="aks",
+        kata_pool_placement="system",
+        system_node_count=3,
+    )
     (problem,) = rules.check_settings(settings)
     assert (problem.key, problem.severity) == ("kataPoolPlacement", "error")
     assert "clusterMode new" in problem.message and "clusterMode existing" in problem.message
     assert "kataPoolPlacement dedicated" in problem.message
     # The existing cluster keeps its own dedicated placement: fine.
-    assert rules.check_settings(default_settings(
-        cluster_mode="existing", resource_group_name="rg", cluster_name="aks")) == []  # fmt: skip
+    assert (
+        rules.check_settings(
+            default_settings(cluster_mode="existing", resource_group_name="rg", cluster_name="aks")
+        )
+        == []
+    )
 
 
 @pytest.mark.parametrize(
@@ -69,20 +79,34 @@ def test_the_default_taint_and_no_taint_are_not_worth_a_warning() -> None:
 
 
 def test_values_of_unused_keys_are_not_errors_even_when_malformed() -> None:
-    problems = system(system_node_vm_size="big", system_node_count=0, kata_node_pool_name="Kata",
-                      kata_node_taint="kata")  # fmt: skip
+    problems = system(
+        system_node_vm_size="big",
+        system_node_count=0,
+        kata_node_pool_name="Kata",
+        kata_node_taint="kata",
+    )
     assert rules.errors(problems) == []
     assert sorted(p.key for p in problems) == [
-        "kataNodePoolName", "kataNodeTaint", "systemNodeCount", "systemNodeVmSize",
-    ]  # fmt: skip
+        "kataNodePoolName",
+        "kataNodeTaint",
+        "systemNodeCount",
+        "systemNodeVmSize",
+    ]
 
 
 def test_the_kata_pool_rules_apply_to_the_system_pool() -> None:
-    problems = system(kata_os_sku="Ubuntu", kata_node_vm_size="Standard_D2_v3",
-                      kata_node_count=0, kubernetes_version="1.26")  # fmt: skip
+    problems = system(
+        kata_os_sku="Ubuntu",
+        kata_node_vm_size="Standard_D2_v3",
+        kata_node_count=0,
+        kubernetes_version="1.26",
+    )
     assert sorted(p.key for p in rules.errors(problems)) == [
-        "kataNodeCount", "kataNodeVmSize", "kataOsSku", "kubernetesVersion",
-    ]  # fmt: skip
+        "kataNodeCount",
+        "kataNodeVmSize",
+        "kataOsSku",
+        "kubernetesVersion",
+    ]
 
 
 def test_the_system_pool_minimum_applies_to_the_kata_size() -> None:

@@ -11,12 +11,24 @@ from sandboxing.node_capacity import node_capacity
 from sandboxing.rules import pools as pool_rules
 
 GOOD_SIZES = [
-    "Standard_D4s_v3", "Standard_D8s_v4", "Standard_D4ds_v4", "Standard_D4s_v5",
-    "Standard_D16ds_v5", "Standard_E4s_v3", "Standard_E8s_v4", "Standard_E4ds_v4",
-    "Standard_E8s_v5", "Standard_E16ds_v5", "Standard_D4as_v5", "Standard_D8ads_v5",
-    "Standard_D4ads_v7", "Standard_D4s_v6", "Standard_D4as_v6", "Standard_D4as_v7",
+    "Standard_D4s_v3",
+    "Standard_D8s_v4",
+    "Standard_D4ds_v4",
+    "Standard_D4s_v5",
+    "Standard_D16ds_v5",
+    "Standard_E4s_v3",
+    "Standard_E8s_v4",
+    "Standard_E4ds_v4",
+    "Standard_E8s_v5",
+    "Standard_E16ds_v5",
+    "Standard_D4as_v5",
+    "Standard_D8ads_v5",
+    "Standard_D4ads_v7",
+    "Standard_D4s_v6",
+    "Standard_D4as_v6",
+    "Standard_D4as_v7",
     "Standard_E4s_v6",
-]  # fmt: skip
+]
 
 
 @pytest.mark.parametrize("vm_size", GOOD_SIZES)
@@ -123,9 +135,16 @@ def test_escape_hatch_does_not_allow_known_bad_sizes() -> None:
     assert problem.severity == "error"
 
 
-@pytest.mark.parametrize(("os_sku", "severity"), [("Ubuntu", "error"), ("Windows2022", "error"),
-                                                  ("Mariner", "error"), ("AzureLinux3", "warning"),
-                                                  ("AzureLinux", None)])  # fmt: skip
+@pytest.mark.parametrize(
+    ("os_sku", "severity"),
+    [
+        ("Ubuntu", "error"),
+        ("Windows2022", "error"),
+        ("Mariner", "error"),
+        ("AzureLinux3", "warning"),
+        ("AzureLinux", None),
+    ],
+)
 def test_os_sku(os_sku: str, severity: str | None) -> None:
     problems = problems_of(default_settings(kata_os_sku=os_sku), "kataOsSku")
     assert [p.severity for p in problems] == ([severity] if severity else [])
@@ -133,8 +152,9 @@ def test_os_sku(os_sku: str, severity: str | None) -> None:
         assert "needs osSKU AzureLinux" in problems[0].message
 
 
-@pytest.mark.parametrize(("size", "ok"), [("Standard_D2s_v5", True), ("Standard_B1s", False),
-                                          ("Standard_D1s_v6", False)])  # fmt: skip
+@pytest.mark.parametrize(
+    ("size", "ok"), [("Standard_D2s_v5", True), ("Standard_B1s", False), ("Standard_D1s_v6", False)]
+)
 def test_system_pool_minimum_comes_from_the_catalog(size: str, ok: bool) -> None:
     problems = problems_of(
         default_settings(system_node_vm_size=size), "systemNodeVmSize", "kataNodeVmSize"
@@ -159,9 +179,19 @@ def test_the_system_pool_name_is_taken() -> None:
     assert pool_rules.check_kata_pool_name(default_settings(kata_node_pool_name="kata1")) == []
 
 
-@pytest.mark.parametrize(("version", "ok"), [("1.27", True), ("1.27.0", True), ("1.33.2", True),
-                                             ("1.26", False), ("1.26.9", False), ("1.25", False),
-                                             ("2.0", True), ("", True)])  # fmt: skip
+@pytest.mark.parametrize(
+    ("version", "ok"),
+    [
+        ("1.27", True),
+        ("1.27.0", True),
+        ("1.33.2", True),
+        ("1.26", False),
+        ("1.26.9", False),
+        ("1.25", False),
+        ("2.0", True),
+        ("", True),
+    ],
+)
 def test_kubernetes_version_minimum(version: str, ok: bool) -> None:
     problems = pool_rules.check_kubernetes_version(default_settings(kubernetes_version=version))
     assert (problems == []) is ok

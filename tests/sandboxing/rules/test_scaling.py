@@ -44,18 +44,30 @@ def test_a_system_pool_of_one_node_is_a_warning_citing_the_docs() -> None:
     (problem,) = problems(**KATA, kata_pool_placement="system")
     assert (problem.key, problem.severity) == ("kataNodeMinCount", "warning")
     assert "must contain at least two nodes" in problem.message
-    assert problems(**KATA, kata_pool_placement="system", kata_node_min_count=2,
-                    kata_node_count=2) == []  # fmt: skip
+    assert (
+        problems(**KATA, kata_pool_placement="system", kata_node_min_count=2, kata_node_count=2)
+        == []
+    )
 
 
 @pytest.mark.parametrize(
     ("fields", "key", "value", "words"),
-    [({"kata_node_count": 4}, "kataNodeCount", 4,
-      "must be between kataNodeMinCount (1) and kataNodeMaxCount (3)"),
-     ({"kata_node_min_count": 2}, "kataNodeCount", 1, "initial size"),
-     ({"kata_node_min_count": 5, "kata_node_max_count": 4}, "kataNodeMinCount", 5,
-      "more than kataNodeMaxCount (4)")],
-)  # fmt: skip
+    [
+        (
+            {"kata_node_count": 4},
+            "kataNodeCount",
+            4,
+            "must be between kataNodeMinCount (1) and kataNodeMaxCount (3)",
+        ),
+        ({"kata_node_min_count": 2}, "kataNodeCount", 1, "initial size"),
+        (
+            {"kata_node_min_count": 5, "kata_node_max_count": 4},
+            "kataNodeMinCount",
+            5,
+            "more than kataNodeMaxCount (4)",
+        ),
+    ],
+)
 def test_the_initial_size_lies_within_the_bounds(
     fields: dict[str, Any], key: str, value: int, words: str
 ) -> None:
@@ -77,8 +89,9 @@ def test_bounds_are_not_read_without_autoscaling() -> None:
     # kataNodeMaxCount 0 is outside its own range, but unused: a warning only, no refusal.
     found_keys = check_keys(default_settings(kata_node_max_count=0, kata_node_min_count=7))
     assert {(p.key, p.severity) for p in found_keys} == {
-        ("kataNodeMaxCount", "warning"), ("kataNodeMinCount", "warning"),
-    }  # fmt: skip
+        ("kataNodeMaxCount", "warning"),
+        ("kataNodeMinCount", "warning"),
+    }
     assert all("without kataEnableAutoScaling: true" in p.message for p in found_keys)
     assert [p.key for p in check_keys(default_settings(**KATA, kata_node_max_count=0))] == [
         "kataNodeMaxCount"
@@ -90,17 +103,24 @@ def test_the_quota_preflight_sees_the_maximum() -> None:
     assert fixed == {"systemNodeVmSize": 1, "kataNodeVmSize": 2}
     scaled = default_settings(**KATA, kata_node_max_count=8, **USER, user_node_max_count=5)
     assert {p.key: p.most_nodes for p in pool_sizes(scaled)} == {
-        "systemNodeVmSize": 1, "kataNodeVmSize": 8, "userNodeVmSize": 5,
-    }  # fmt: skip
+        "systemNodeVmSize": 1,
+        "kataNodeVmSize": 8,
+        "userNodeVmSize": 5,
+    }
 
 
 def test_every_pool_at_its_largest_stays_within_the_clusters_node_limit() -> None:
     """Why no rule checks AKS's 5000 nodes per cluster: the pools cannot reach it. A new pool
     that could makes this fail, and the rule then needs that check."""
     largest = default_settings(
-        **KATA, kata_node_max_count=1000, **USER, user_node_max_count=1000,
-        system_node_count=1000, sku_tier="Standard", location="westeurope",
-    )  # fmt: skip
+        **KATA,
+        kata_node_max_count=1000,
+        **USER,
+        user_node_max_count=1000,
+        system_node_count=1000,
+        sku_tier="Standard",
+        location="westeurope",
+    )
     total = sum(pool.most_nodes for pool in pool_sizes(largest))
     assert total == 3000 <= pool_scaling.MAX_NODES_PER_CLUSTER
     # Only the Kata pool's upgrade surge at 1000 nodes is worth a word.
@@ -172,8 +192,10 @@ def test_a_count_out_of_its_own_range_is_only_its_keys_problem() -> None:
     assert found(system_node_count=1001) == [("systemNodeCount", 1001, "error")]
     full = {"kata_node_min_count": 1000, "kata_node_count": 1000, "kata_node_max_count": 1000}
     assert [p.key for p in problems(**KATA, **full, sku_tier="Standard")] == [
-        "kataNodeMaxCount", "kataMaxSurge",
-    ]  # fmt: skip
+        "kataNodeMaxCount",
+        "kataMaxSurge",
+    ]
     assert found(kata_node_count=1001, availability_zones=("1", "2")) == [
-        ("kataNodeCount", 1001, "error"), ("systemNodeCount", 1, "warning"),
-    ]  # fmt: skip
+        ("kataNodeCount", 1001, "error"),
+        ("systemNodeCount", 1, "warning"),
+    ]

@@ -73,10 +73,16 @@ def test_lts_and_premium_go_together() -> None:
 
 @pytest.mark.parametrize(
     ("os_sku", "version", "refused"),
-    [("AzureLinux3", "1.37", True), ("AzureLinux3", "1.37.2", True), ("AzureLinux3", "1.36", False),
-     ("AzureLinux3", "1.35", False), ("AzureLinux3", "", False), ("AzureLinux", "1.37", False),
-     ("AzureLinux", "1.32", False)],
-)  # fmt: skip
+    [
+        ("AzureLinux3", "1.37", True),
+        ("AzureLinux3", "1.37.2", True),
+        ("AzureLinux3", "1.36", False),
+        ("AzureLinux3", "1.35", False),
+        ("AzureLinux3", "", False),
+        ("AzureLinux", "1.37", False),
+        ("AzureLinux", "1.32", False),
+    ],
+)
 def test_azure_linux3_ends_at_1_36(os_sku: str, version: str, refused: bool) -> None:
     settings = default_settings(kata_os_sku=os_sku, kubernetes_version=version)
     problems = versions.check_kata_os_sku_version(settings)
@@ -100,10 +106,14 @@ def test_azure_linux_2_is_named_where_a_list_still_offers_its_minors() -> None:
 
 @pytest.mark.parametrize(
     ("os_sku", "channel", "warned"),
-    [("AzureLinux3", "stable", True), ("AzureLinux3", "rapid", True),
-     ("AzureLinux3", "patch", False), ("AzureLinux3", "node-image", False),
-     ("AzureLinux", "rapid", False)],
-)  # fmt: skip
+    [
+        ("AzureLinux3", "stable", True),
+        ("AzureLinux3", "rapid", True),
+        ("AzureLinux3", "patch", False),
+        ("AzureLinux3", "node-image", False),
+        ("AzureLinux", "rapid", False),
+    ],
+)
 def test_auto_upgrade_past_the_os_skus_last_minor_is_a_warning(
     os_sku: str, channel: str, warned: bool
 ) -> None:
@@ -112,8 +122,9 @@ def test_auto_upgrade_past_the_os_skus_last_minor_is_a_warning(
     assert found(problems) == ([("autoUpgradeChannel", "warning")] if warned else [])
     if warned:
         assert "ends at Kubernetes 1.36" in problems[0].message
-    existing = default_settings(kata_os_sku=os_sku, auto_upgrade_channel=channel,
-                                cluster_mode="existing")  # fmt: skip
+    existing = default_settings(
+        kata_os_sku=os_sku, auto_upgrade_channel=channel, cluster_mode="existing"
+    )
     assert versions.check_os_sku_upgrade_ceiling(existing) == []
 
 
@@ -139,16 +150,27 @@ def test_the_dated_list_warns_when_it_is_old_on_an_injected_day() -> None:
 
 def test_a_live_list_decides_instead_of_the_dated_one() -> None:
     live = aks_versions.window_from_get_versions(
-        {"values": [
-            {"version": "1.38", "isPreview": True,
-             "capabilities": {"supportPlan": ["KubernetesOfficial"]},
-             "patchVersions": {"1.38.0": {"upgrades": []}}},
-            {"version": "1.36", "isDefault": True,
-             "capabilities": {"supportPlan": ["KubernetesOfficial", "AKSLongTermSupport"]},
-             "patchVersions": {"1.36.1": {"upgrades": ["1.36.3"]}, "1.36.3": {"upgrades": []}}},
-        ]},
+        {
+            "values": [
+                {
+                    "version": "1.38",
+                    "isPreview": True,
+                    "capabilities": {"supportPlan": ["KubernetesOfficial"]},
+                    "patchVersions": {"1.38.0": {"upgrades": []}},
+                },
+                {
+                    "version": "1.36",
+                    "isDefault": True,
+                    "capabilities": {"supportPlan": ["KubernetesOfficial", "AKSLongTermSupport"]},
+                    "patchVersions": {
+                        "1.36.1": {"upgrades": ["1.36.3"]},
+                        "1.36.3": {"upgrades": []},
+                    },
+                },
+            ]
+        },
         "az aks get-versions (westeurope.json)",
-    )  # fmt: skip
+    )
     assert live.standard == ((1, 36),) and live.preview == ((1, 38),) and live.default == (1, 36)
     assert versions.version_problems("1.36.3", "KubernetesOfficial", live) == []
     (patch,) = versions.version_problems("1.36.2", "KubernetesOfficial", live)

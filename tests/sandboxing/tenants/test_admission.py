@@ -31,11 +31,21 @@ def admit(pod: dict[str, Any], operation: str = "CREATE") -> list[str]:
 
 
 def good_pod() -> dict[str, Any]:
-    container = {"name": "app", "image": "registry.example/app:1",
-                 "resources": {"limits": {"cpu": "500m", "memory": "1Gi"}}}  # fmt: skip
-    return {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "p", "namespace": "team-a"},
-            "spec": {"runtimeClassName": KATA, "containers": [container],
-                     "nodeSelector": {"kubernetes.azure.com/agentpool": POOL}}}  # fmt: skip
+    container = {
+        "name": "app",
+        "image": "registry.example/app:1",
+        "resources": {"limits": {"cpu": "500m", "memory": "1Gi"}},
+    }
+    return {
+        "apiVersion": "v1",
+        "kind": "Pod",
+        "metadata": {"name": "p", "namespace": "team-a"},
+        "spec": {
+            "runtimeClassName": KATA,
+            "containers": [container],
+            "nodeSelector": {"kubernetes.azure.com/agentpool": POOL},
+        },
+    }
 
 
 def with_spec(**changes: Any) -> dict[str, Any]:
@@ -80,8 +90,12 @@ def test_host_fields_set_to_false_are_fine() -> None:
 @pytest.mark.parametrize("kind", ["containers", "initContainers", "ephemeralContainers"])
 def test_a_privileged_container_of_any_kind_is_refused_by_name(kind: str) -> None:
     pod = good_pod()
-    rogue = {"name": "rogue", "image": "x", "securityContext": {"privileged": True},
-             "resources": {"limits": {"memory": "256Mi"}}}  # fmt: skip
+    rogue = {
+        "name": "rogue",
+        "image": "x",
+        "securityContext": {"privileged": True},
+        "resources": {"limits": {"memory": "256Mi"}},
+    }
     pod["spec"].setdefault(kind, []).append(rogue)
     assert admit(pod) == [
         "no-privileged: privileged containers are not allowed in a tenant namespace: remove "
@@ -91,18 +105,30 @@ def test_a_privileged_container_of_any_kind_is_refused_by_name(kind: str) -> Non
 
 @pytest.mark.parametrize(
     ("limits", "refused"),
-    [({"memory": "127Mi"}, True), ({"memory": "128Mi"}, False), ({"memory": "134217728"}, False),
-     ({"memory": "134217727"}, True), ({"memory": "0.125Gi"}, False), ({"cpu": "1"}, True),
-     (None, True)],
-)  # fmt: skip
+    [
+        ({"memory": "127Mi"}, True),
+        ({"memory": "128Mi"}, False),
+        ({"memory": "134217728"}, False),
+        ({"memory": "134217727"}, True),
+        ({"memory": "0.125Gi"}, False),
+        ({"cpu": "1"}, True),
+        (None, True),
+    ],
+)
 def test_every_container_needs_a_memory_limit_of_128mi(limits: Any, refused: bool) -> None:
     pod = good_pod()
     sidecar: dict[str, Any] = {"name": "sidecar", "image": "s"}
     if limits is not None:
         sidecar["resources"] = {"limits": limits}
     pod["spec"]["initContainers"] = [sidecar]
-    expected = ["memory-limit: set resources.limits.memory to at least 128Mi (the memory of the "
-                "Kata VM) on sidecar"] if refused else []  # fmt: skip
+    expected = (
+        [
+            "memory-limit: set resources.limits.memory to at least 128Mi (the memory of the "
+            "Kata VM) on sidecar"
+        ]
+        if refused
+        else []
+    )
     assert admit(pod) == expected
 
 
@@ -114,15 +140,26 @@ def test_ephemeral_containers_need_no_memory_limit() -> None:
 
 def test_every_broken_rule_is_reported() -> None:
     token = {"serviceAccountToken": {"path": "token"}}
-    pod = with_spec(runtimeClassName="runc", hostNetwork=True, nodeName="aks-system-0",
-                    nodeSelector={}, priorityClassName="system-node-critical",
-                    volumes=[{"name": "h", "hostPath": {"path": "/var"}},
-                             {"name": "n", "nfs": {"server": "10.1.1.1", "path": "/"}},
-                             {"name": "e", "emptyDir": {}},
-                             {"name": "t", "projected": {"sources": [token]}},
-                             {"name": "c", "csi": {"driver": "file.csi.azure.com"}},
-                             {"name": "p", "ephemeral": {"volumeClaimTemplate": {"spec": {
-                                 "storageClassName": "managed-csi-premium"}}}}])  # fmt: skip
+    pod = with_spec(
+        runtimeClassName="runc",
+        hostNetwork=True,
+        nodeName="aks-system-0",
+        nodeSelector={},
+        priorityClassName="system-node-critical",
+        volumes=[
+            {"name": "h", "hostPath": {"path": "/var"}},
+            {"name": "n", "nfs": {"server": "10.1.1.1", "path": "/"}},
+            {"name": "e", "emptyDir": {}},
+            {"name": "t", "projected": {"sources": [token]}},
+            {"name": "c", "csi": {"driver": "file.csi.azure.com"}},
+            {
+                "name": "p",
+                "ephemeral": {
+                    "volumeClaimTemplate": {"spec": {"storageClassName": "managed-csi-premium"}}
+                },
+            },
+        ],
+    )
     pod["spec"]["containers"][0]["securityContext"] = {"privileged": True}
     del pod["spec"]["containers"][0]["resources"]
     assert rules_failed(pod) == [v.rule for v in validations(KATA, POOL)]

@@ -23,8 +23,17 @@ def settings(*tenants: dict[str, object], nodes: int = 2) -> Settings:
 
 
 def test_quota_counts_each_pod_with_its_kata_overhead() -> None:
-    pool = tenant_pool(settings({"name": "a", "memoryQuota": "6Gi", "cpuQuota": "8",
-                                 "podMemory": "1Gi", "podCpu": "500m"}))  # fmt: skip
+    pool = tenant_pool(
+        settings(
+            {
+                "name": "a",
+                "memoryQuota": "6Gi",
+                "cpuQuota": "8",
+                "podMemory": "1Gi",
+                "podCpu": "500m",
+            }
+        )
+    )
     assert pool is not None
     (a,) = pool.tenants
     assert a.default_pod_charged_memory_mib == 1024 + OVERHEAD
@@ -33,10 +42,12 @@ def test_quota_counts_each_pod_with_its_kata_overhead() -> None:
 
 
 def test_the_smallest_of_cpu_memory_and_pod_count_decides() -> None:
-    pool = tenant_pool(settings(
-        {"name": "cpu", "cpuQuota": "1500m", "memoryQuota": "16Gi"},
-        {"name": "pods", "maxPods": 2, "memoryQuota": "16Gi", "cpuQuota": "3"},
-    ))  # fmt: skip
+    pool = tenant_pool(
+        settings(
+            {"name": "cpu", "cpuQuota": "1500m", "memoryQuota": "16Gi"},
+            {"name": "pods", "maxPods": 2, "memoryQuota": "16Gi", "cpuQuota": "3"},
+        )
+    )
     assert pool is not None
     assert [t.default_pods_allowed for t in pool.tenants] == [1, 2]
 
@@ -78,8 +89,11 @@ def test_one_tenant_larger_than_the_whole_pool_is_an_error() -> None:
 
 
 def test_a_default_pod_that_fits_no_node_or_no_quota_is_an_error() -> None:
-    s = settings({"name": "a", "podMemory": "12Gi", "memoryQuota": "14Gi"},
-                 {"name": "b", "podCpu": "2", "cpuQuota": "1"}, nodes=4)  # fmt: skip
+    s = settings(
+        {"name": "a", "podMemory": "12Gi", "memoryQuota": "14Gi"},
+        {"name": "b", "podCpu": "2", "cpuQuota": "1"},
+        nodes=4,
+    )
     found = {p.key: p.message for p in check_tenant_capacity(s) if p.severity == "error"}
     assert "does not fit one Kata node" in found["tenants[0].podMemory"]
     assert found["tenants[1].cpuQuota"] == (
@@ -90,21 +104,31 @@ def test_a_default_pod_that_fits_no_node_or_no_quota_is_an_error() -> None:
 
 @pytest.mark.parametrize(
     ("quota", "refused"),
-    [("10", True), ("1023Ki", True), ("1Mi", True), ("1623Mi", True), ("1624Mi", False),
-     ("1702887424", False), ("1702887423", True)],
-)  # fmt: skip
+    [
+        ("10", True),
+        ("1023Ki", True),
+        ("1Mi", True),
+        ("1623Mi", True),
+        ("1624Mi", False),
+        ("1702887424", False),
+        ("1702887423", True),
+    ],
+)
 def test_a_memory_quota_below_one_default_pod_with_overhead_is_an_error(
     quota: str, refused: bool
 ) -> None:
     # 1Gi + the Kata overhead = 1624Mi = 1702887424 bytes; "10" is ten bytes, not 10Mi.
     s = settings({"name": "a", "memoryQuota": quota, "podMemory": "1Gi"})
     found = [(p.key, p.value, p.message) for p in check_tenant_capacity(s)]
-    expected = [(
-        "tenants[0].memoryQuota", quota,
-        f"holds no pod of the default size: one needs {1024 + OVERHEAD}Mi (podMemory 1Gi plus the "
-        f"{OVERHEAD}Mi Kata overhead); raise memoryQuota to at least {1024 + OVERHEAD}Mi or lower "
-        "podMemory",
-    )]  # fmt: skip
+    expected = [
+        (
+            "tenants[0].memoryQuota",
+            quota,
+            f"holds no pod of the default size: one needs {1024 + OVERHEAD}Mi (podMemory 1Gi plus "
+            f"the {OVERHEAD}Mi Kata overhead); raise memoryQuota to at least "
+            f"{1024 + OVERHEAD}Mi or lower podMemory",
+        )
+    ]
     assert found == (expected if refused else [])
 
 
@@ -129,9 +153,13 @@ def test_sandbox_sizing_output_carries_the_tenants() -> None:
 
 
 def scaled(*tenants: dict[str, object], low: int = 0, high: int = 4) -> Settings:
-    return default_settings(tenants=parse_tenants(list(tenants))[0], kata_node_count=1,
-                            kata_enable_auto_scaling=True, kata_node_min_count=low,
-                            kata_node_max_count=high)  # fmt: skip
+    return default_settings(
+        tenants=parse_tenants(list(tenants))[0],
+        kata_node_count=1,
+        kata_enable_auto_scaling=True,
+        kata_node_min_count=low,
+        kata_node_max_count=high,
+    )
 
 
 def test_an_autoscaled_pool_is_shared_at_its_bounds() -> None:
@@ -174,8 +202,16 @@ def test_ephemeral_storage_counts_against_the_kata_nodes_os_disks() -> None:
 
 
 def test_ephemeral_quotas_beyond_the_disks_are_a_warning_naming_the_eviction() -> None:
-    many = [{"name": f"t{i}", "ephemeralStorageQuota": "40Gi", "cpuQuota": "500m",
-             "memoryQuota": "2Gi", "podCpu": "500m"} for i in range(3)]  # fmt: skip
+    many = [
+        {
+            "name": f"t{i}",
+            "ephemeralStorageQuota": "40Gi",
+            "cpuQuota": "500m",
+            "memoryQuota": "2Gi",
+            "podCpu": "500m",
+        }
+        for i in range(3)
+    ]
     s = replace(settings(*many), os_disk_size_gb=50)  # 2 x 46080Mi
     pool = tenant_pool(s)
     assert pool is not None and pool.fits is False
@@ -189,12 +225,14 @@ def test_ephemeral_quotas_beyond_the_disks_are_a_warning_naming_the_eviction() -
 
 
 def test_an_ephemeral_quota_or_default_beyond_what_the_disks_hold_is_an_error() -> None:
-    s = replace(settings({"name": "a", "ephemeralStorageQuota": "100Gi"},
-                         {"name": "b", "podEphemeralStorage": "60Gi",
-                          "ephemeralStorageQuota": "60Gi"},
-                         {"name": "c", "podEphemeralStorage": "2Gi",
-                          "ephemeralStorageQuota": "1Gi"}),
-                os_disk_size_gb=50)  # fmt: skip
+    s = replace(
+        settings(
+            {"name": "a", "ephemeralStorageQuota": "100Gi"},
+            {"name": "b", "podEphemeralStorage": "60Gi", "ephemeralStorageQuota": "60Gi"},
+            {"name": "c", "podEphemeralStorage": "2Gi", "ephemeralStorageQuota": "1Gi"},
+        ),
+        os_disk_size_gb=50,
+    )
     found = {p.key: p.message for p in check_tenant_capacity(s) if p.severity == "error"}
     assert (
         "is more than the Kata nodes' disks give pods: 92160Mi"
@@ -208,8 +246,9 @@ def test_an_ephemeral_quota_or_default_beyond_what_the_disks_hold_is_an_error() 
 
 def test_the_default_pods_allowed_count_their_ephemeral_storage_too() -> None:
     # CPU and memory hold 2 default pods (2 / 1, 4Gi / 1624Mi), the disk quota 1.
-    pool = tenant_pool(settings({"name": "a", "ephemeralStorageQuota": "767Mi",
-                                 "podEphemeralStorage": "512Mi"}))  # fmt: skip
+    pool = tenant_pool(
+        settings({"name": "a", "ephemeralStorageQuota": "767Mi", "podEphemeralStorage": "512Mi"})
+    )
     assert pool is not None and pool.tenants[0].default_pods_allowed == 1
     output = stack_sizing(settings({"name": "a"})).as_output()["tenants"]
     assert output["allocatableEphemeralStorageMib"] == 2 * 117964

@@ -19,8 +19,11 @@ GUID = "0f4b8c4e-1a2b-4c3d-8e9f-0123456789ab"
 
 def problems_for(tenants: object, **config: str) -> dict[str, str]:
     """Every problem of a config with these tenants, by key (errors and warnings)."""
-    raw = {"azure-native:location": "westeurope", "aks-pod-sandboxing:kataNodeCount": "4",
-           "aks-pod-sandboxing:tenants": json.dumps(tenants)}  # fmt: skip
+    raw = {
+        "azure-native:location": "westeurope",
+        "aks-pod-sandboxing:kataNodeCount": "4",
+        "aks-pod-sandboxing:tenants": json.dumps(tenants),
+    }
     raw.update({f"aks-pod-sandboxing:{k}": v for k, v in config.items()})
     _, problems = check_stack_config(raw)
     return {p.key: f"{p.severity}: {p}" for p in problems}
@@ -43,8 +46,9 @@ def test_pulumi_yaml_declares_a_list_of_objects() -> None:
 
 
 def test_the_cli_accepts_a_yaml_list_of_tenant_objects_as_config_set_path_writes_it() -> None:
-    # `pulumi config set --path 'tenants[0].name' team-a` then `... 'tenants[0].maxPods' 4`
-    # stores a list of maps, the integer typed (config/value.go coerceObject).
+    # `pulumi config set --path 'tenants[0].name' team-a` then `... 'tenants[0].maxPods' 4` stores a
+    # list of maps, the integer typed (pulumi/pulumi v3.259.0 sdk/go/common/resource/config/value.go
+    # coerceObject).
     config = stack_file("\n    - name: team-a\n      maxPods: 4\n      egressPorts: [443]\n")
     assert isinstance(config, dict)
     tenants, problems = parse_tenants(json.loads(config["aks-pod-sandboxing:tenants"]))
@@ -74,21 +78,41 @@ def test_defaults_for_everything_but_the_name() -> None:
 
 
 def test_text_and_typed_values_mean_the_same() -> None:
-    typed, _ = parse_tenants([{"name": "a", "cpuQuota": 2, "maxPods": 3, "allowDns": False,
-                               "egressPorts": [53, "53/udp"]}])  # fmt: skip
-    text, _ = parse_tenants([{"name": "a", "cpuQuota": "2", "maxPods": "3", "allowDns": "false",
-                              "egressPorts": ["53", "53/UDP"]}])  # fmt: skip
+    typed, _ = parse_tenants(
+        [
+            {
+                "name": "a",
+                "cpuQuota": 2,
+                "maxPods": 3,
+                "allowDns": False,
+                "egressPorts": [53, "53/udp"],
+            }
+        ]
+    )
+    text, _ = parse_tenants(
+        [
+            {
+                "name": "a",
+                "cpuQuota": "2",
+                "maxPods": "3",
+                "allowDns": "false",
+                "egressPorts": ["53", "53/UDP"],
+            }
+        ]
+    )
     assert typed == text
     assert typed[0].egress_ports == (EgressPort(53, "TCP"), EgressPort(53, "UDP"))
 
 
 def test_every_bad_value_is_reported_at_once_naming_its_field() -> None:
-    found = problems_for([
-        {"name": "team-a", "memoryQuota": "3Xi", "podCpu": "0", "maxPods": 0},
-        {"name": "Team B", "memroyQuota": "1Gi", "egressPorts": [70000], "allowDns": "yes"},
-        "ci",
-        {"name": "team-a", "podMemory": "64Mi", "egressCidrs": ["10.0.0.0/33"]},
-    ])  # fmt: skip
+    found = problems_for(
+        [
+            {"name": "team-a", "memoryQuota": "3Xi", "podCpu": "0", "maxPods": 0},
+            {"name": "Team B", "memroyQuota": "1Gi", "egressPorts": [70000], "allowDns": "yes"},
+            "ci",
+            {"name": "team-a", "podMemory": "64Mi", "egressCidrs": ["10.0.0.0/33"]},
+        ]
+    )
     expected = {
         "tenants[0].memoryQuota": "'3Xi': must be a memory quantity",
         "tenants[0].podCpu": "'0': must be a CPU quantity > 0",
@@ -110,14 +134,16 @@ def test_every_bad_value_is_reported_at_once_naming_its_field() -> None:
 
 @pytest.mark.parametrize(
     ("cidr", "opens"),
-    [("169.254.0.0/16", "the instance metadata endpoint 169.254.169.254"),
-     ("169.254.169.254/32", "the instance metadata endpoint 169.254.169.254"),
-     ("169.254.169.253/32", "the link-local range 169.254.0.0/16"),
-     ("169.254.10.10/32", "AKS LocalDNS (169.254.10.10 and 169.254.10.11)"),
-     ("168.63.129.16/32", "the Azure host endpoint 168.63.129.16 (WireServer"),
-     ("10.244.3.0/24", "the cluster's pod range 10.244.0.0/16"),
-     ("10.0.0.10/32", "the cluster's Service range 10.0.0.0/16")],
-)  # fmt: skip
+    [
+        ("169.254.0.0/16", "the instance metadata endpoint 169.254.169.254"),
+        ("169.254.169.254/32", "the instance metadata endpoint 169.254.169.254"),
+        ("169.254.169.253/32", "the link-local range 169.254.0.0/16"),
+        ("169.254.10.10/32", "AKS LocalDNS (169.254.10.10 and 169.254.10.11)"),
+        ("168.63.129.16/32", "the Azure host endpoint 168.63.129.16 (WireServer"),
+        ("10.244.3.0/24", "the cluster's pod range 10.244.0.0/16"),
+        ("10.0.0.10/32", "the cluster's Service range 10.0.0.0/16"),
+    ],
+)
 def test_a_cidr_inside_a_fenced_range_is_refused_naming_what_it_would_open(
     cidr: str, opens: str
 ) -> None:
@@ -128,9 +154,13 @@ def test_a_cidr_inside_a_fenced_range_is_refused_naming_what_it_would_open(
 
 @pytest.mark.parametrize(
     "cidrs",
-    [["0.0.0.0/0"], ["10.0.0.0/8", "172.16.0.0/12"], ["168.63.129.17/32", "169.255.0.0/16"],
-     ["10.1.0.0/16", "10.245.0.0/16"]],
-)  # fmt: skip
+    [
+        ["0.0.0.0/0"],
+        ["10.0.0.0/8", "172.16.0.0/12"],
+        ["168.63.129.17/32", "169.255.0.0/16"],
+        ["10.1.0.0/16", "10.245.0.0/16"],
+    ],
+)
 def test_a_cidr_around_or_next_to_the_fenced_ranges_is_allowed(cidrs: list[str]) -> None:
     # Holding a fenced range is fine: the egress policy leaves it out (test_network.py).
     assert problems_for([{"name": "a", "egressCidrs": cidrs}]) == {}
@@ -160,8 +190,9 @@ def test_deployers_follow_entra() -> None:
     assert "would let everybody deploy" in everybody["tenants[0].deployGroups"]
 
 
-@pytest.mark.parametrize(("version", "refused"), [("1.29", True), ("1.29.9", True),
-                                                  ("1.30", False), ("", False)])  # fmt: skip
+@pytest.mark.parametrize(
+    ("version", "refused"), [("1.29", True), ("1.29.9", True), ("1.30", False), ("", False)]
+)
 def test_tenants_need_kubernetes_1_30(version: str, refused: bool) -> None:
     # AKS offers none of these any more (kubernetes-support refuses them on its own); the
     # tenants' rule still says what tenants need, last, and only with tenants.
@@ -174,9 +205,10 @@ def test_tenants_need_kubernetes_1_30(version: str, refused: bool) -> None:
 
 def test_an_existing_cluster_is_checked_for_version_and_entra() -> None:
     settings = default_settings(
-        cluster_mode="existing", cluster_name="aks-team",
+        cluster_mode="existing",
+        cluster_name="aks-team",
         tenants=(Tenant("a", deploy_groups=("devs",)),),
-    )  # fmt: skip
+    )
     old = existing_cluster_problems(settings, {"currentKubernetesVersion": "1.29.7"})
     assert [(p.key, p.value) for p in old] == [("clusterName", "aks-team")]
     assert "runs Kubernetes 1.29.7; tenants need Kubernetes 1.30" in old[0].message
@@ -188,12 +220,22 @@ def test_an_existing_cluster_is_checked_for_version_and_entra() -> None:
 
 
 def test_every_bad_fence_value_is_reported_at_once_naming_its_field() -> None:
-    found = problems_for([
-        {"name": "a", "podEphemeralStorage": "0", "ephemeralStorageQuota": "lots",
-         "storageQuota": "-1Gi", "maxVolumeClaims": -1, "maxObjects": 0, "dns": "google",
-         "storageClasses": ["Premium_LRS"], "priorityClasses": ["system-node-critical"],
-         "csiDrivers": ["file csi"]},
-    ])  # fmt: skip
+    found = problems_for(
+        [
+            {
+                "name": "a",
+                "podEphemeralStorage": "0",
+                "ephemeralStorageQuota": "lots",
+                "storageQuota": "-1Gi",
+                "maxVolumeClaims": -1,
+                "maxObjects": 0,
+                "dns": "google",
+                "storageClasses": ["Premium_LRS"],
+                "priorityClasses": ["system-node-critical"],
+                "csiDrivers": ["file csi"],
+            },
+        ]
+    )
     expected = {
         "tenants[0].podEphemeralStorage": "'0': must be a storage quantity > 0",
         "tenants[0].ephemeralStorageQuota": "'lots': must be a storage quantity > 0",
@@ -242,16 +284,25 @@ def test_dns_is_read_in_any_case() -> None:
 
 def test_an_existing_clusters_own_ranges_may_not_be_opened_either() -> None:
     settings = default_settings(
-        cluster_mode="existing", cluster_name="aks-team",
-        tenants=(Tenant("a", egress_cidrs=("0.0.0.0/0",)),
-                 Tenant("b", egress_cidrs=("192.168.10.0/24", "203.0.113.0/24"))),
-    )  # fmt: skip
-    own = {"currentKubernetesVersion": "1.33.2",
-           "networkProfile": {"podCidrs": ["192.168.0.0/16", "fd12:3456:789a::/64"],
-                              "serviceCidrs": ["10.0.0.0/16"]}}  # fmt: skip
+        cluster_mode="existing",
+        cluster_name="aks-team",
+        tenants=(
+            Tenant("a", egress_cidrs=("0.0.0.0/0",)),
+            Tenant("b", egress_cidrs=("192.168.10.0/24", "203.0.113.0/24")),
+        ),
+    )
+    own = {
+        "currentKubernetesVersion": "1.33.2",
+        "networkProfile": {
+            "podCidrs": ["192.168.0.0/16", "fd12:3456:789a::/64"],
+            "serviceCidrs": ["10.0.0.0/16"],
+        },
+    }
     found = [(p.key, p.value) for p in existing_cluster_problems(settings, own)]
-    assert found == [("tenants[0].egressCidrs", "0.0.0.0/0"),
-                     ("tenants[1].egressCidrs", "192.168.10.0/24")]  # fmt: skip
+    assert found == [
+        ("tenants[0].egressCidrs", "0.0.0.0/0"),
+        ("tenants[1].egressCidrs", "192.168.10.0/24"),
+    ]
     (first, _) = existing_cluster_problems(settings, own)
     assert "overlaps aks-team's pod range 192.168.0.0/16 (not the default 10.244.0.0/16" in (
         first.message

@@ -30,18 +30,24 @@ def rules_failed(service: dict[str, Any]) -> list[str]:
 
 def service(**spec: Any) -> dict[str, Any]:
     return {
-        "apiVersion": "v1", "kind": "Service",
+        "apiVersion": "v1",
+        "kind": "Service",
         "metadata": {"name": "web", "namespace": "team-a"},
         "spec": {"selector": {"app": "web"}, "ports": [{"port": 80, "targetPort": 8080}], **spec},
-    }  # fmt: skip
+    }
 
 
 @pytest.mark.parametrize(
     "spec",
-    [{}, {"type": "ClusterIP"}, {"type": "ClusterIP", "clusterIP": "None"},
-     {"clusterIP": "None"}, {"externalIPs": []}],
+    [
+        {},
+        {"type": "ClusterIP"},
+        {"type": "ClusterIP", "clusterIP": "None"},
+        {"clusterIP": "None"},
+        {"externalIPs": []},
+    ],
     ids=["no-type", "cluster-ip", "headless", "headless-no-type", "empty-external-ips"],
-)  # fmt: skip
+)
 def test_cluster_ip_and_headless_services_are_admitted(spec: dict[str, Any]) -> None:
     assert admit(service(**spec)) == []
 
@@ -85,8 +91,12 @@ def test_each_message_names_its_rule_and_stays_short() -> None:
 def test_the_policy_matches_service_writes_and_binds_tenant_namespaces() -> None:
     manifest = policy()
     (rule,) = manifest["spec"]["matchConstraints"]["resourceRules"]
-    assert rule == {"apiGroups": [""], "apiVersions": ["v1"], "operations": ["CREATE", "UPDATE"],
-                    "resources": ["services"]}  # fmt: skip
+    assert rule == {
+        "apiGroups": [""],
+        "apiVersions": ["v1"],
+        "operations": ["CREATE", "UPDATE"],
+        "resources": ["services"],
+    }
     assert manifest["spec"]["failurePolicy"] == "Fail"
     bound = binding(POLICY)
     assert bound["metadata"]["name"] == bound["spec"]["policyName"] == POLICY

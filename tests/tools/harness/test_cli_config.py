@@ -50,10 +50,22 @@ def write_stack(tmp_path: Path, *lines: str) -> Path:
 
 @pytest.mark.parametrize(
     ("text", "ok"),
-    [("2", True), ("-2", True), ("+2", True), ("007", True), (" 2", False), ("2 ", False),
-     ("2.0", False), ("1_000", False), ("two", False), ("", False), ("٢", False),
-     ("9223372036854775807", True), ("9223372036854775808", False)],
-)  # fmt: skip
+    [
+        ("2", True),
+        ("-2", True),
+        ("+2", True),
+        ("007", True),
+        (" 2", False),
+        ("2 ", False),
+        ("2.0", False),
+        ("1_000", False),
+        ("two", False),
+        ("", False),
+        ("٢", False),
+        ("9223372036854775807", True),
+        ("9223372036854775808", False),
+    ],
+)
 def test_integer_text_must_parse_like_go_atoi(text: str, ok: bool) -> None:
     assert go_atoi(text) is ok
     assert validate_config_value("integer", None, text) is ok
@@ -64,8 +76,10 @@ def test_typed_values() -> None:
     assert not validate_config_value("integer", None, 3.5)
     assert not validate_config_value("integer", None, True)
     assert [validate_config_value("boolean", None, v) for v in ("true", "false", True)] == [
-        True, True, True,
-    ]  # fmt: skip
+        True,
+        True,
+        True,
+    ]
     assert not any(validate_config_value("boolean", None, v) for v in ("True", "yes", "1", 1.0))
     assert validate_config_value("string", None, "1.3")
     assert not validate_config_value("string", None, ["a"])
@@ -141,14 +155,23 @@ def must_be(key: str, type_name: str) -> str:
         (f"{PROJECT}:enableAzureRbac: yes", "enableAzureRbac", "boolean"),  # a string in YAML 1.2
         (f"{PROJECT}:allowUnlistedVmSize:", "allowUnlistedVmSize", "boolean"),  # null
         # what `pulumi config set entraAdminGroupObjectIds '["<guid>"]'` writes: a string
-        (f"{PROJECT}:entraAdminGroupObjectIds: '[\"{GUID_A}\"]'", "entraAdminGroupObjectIds",
-         "array<string>"),
-        (f"{PROJECT}:apiServerAuthorizedIpRanges: 203.0.113.0/24", "apiServerAuthorizedIpRanges",
-         "array<string>"),
-        (f"{PROJECT}:apiServerAuthorizedIpRanges: [1]", "apiServerAuthorizedIpRanges",
-         "array<string>"),
+        (
+            f"{PROJECT}:entraAdminGroupObjectIds: '[\"{GUID_A}\"]'",
+            "entraAdminGroupObjectIds",
+            "array<string>",
+        ),
+        (
+            f"{PROJECT}:apiServerAuthorizedIpRanges: 203.0.113.0/24",
+            "apiServerAuthorizedIpRanges",
+            "array<string>",
+        ),
+        (
+            f"{PROJECT}:apiServerAuthorizedIpRanges: [1]",
+            "apiServerAuthorizedIpRanges",
+            "array<string>",
+        ),
     ],
-)  # fmt: skip
+)
 def test_the_cli_refuses(line: str, key: str, type_name: str) -> None:
     assert refusal_of(stack(line)) == must_be(key, type_name)
 
@@ -157,32 +180,44 @@ def test_the_cli_refuses(line: str, key: str, type_name: str) -> None:
     "lines",
     [
         # `pulumi config set kataNodeCount 2` stores the string "2"
-        [f'{PROJECT}:kataNodeCount: "2"'], [f"{PROJECT}:kataNodeCount: 2"],
+        [f'{PROJECT}:kataNodeCount: "2"'],
+        [f"{PROJECT}:kataNodeCount: 2"],
         [f"{PROJECT}:kataNodeCount: 2.0"],  # a whole number: the program gets "2"
         [f"{PROJECT}:enableAzureRbac: True"],  # a YAML 1.2 boolean: the program gets "true"
         [f'{PROJECT}:enableAzureRbac: "true"'],
         [f"{PROJECT}:kubernetesVersion: 1.30"],  # a number is fine for a string key (text "1.3")
         # `pulumi config set --path 'entraAdminGroupObjectIds[0]' <guid>` (then [1]), as the CLI
-        # writes it (pulumi/pulumi pkg/cmd/pulumi/config/config_test.go "path'd" cases)
+        # writes it (pulumi/pulumi v3.259.0 pkg/cmd/pulumi/config/config_test.go "path'd" cases)
         [f"{PROJECT}:entraAdminGroupObjectIds:", f"  - {GUID_A}", f"  - {GUID_B}"],
         [f"{PROJECT}:apiServerAuthorizedIpRanges:", "  - 203.0.113.0/24"],
         [f"{PROJECT}:apiServerAuthorizedIpRanges: [203.0.113.0/24, 198.51.100.7/32]"],
         [f"{PROJECT}:kataNodeVMSize: Standard_D4s_v5"],  # the CLI never checks undeclared keys
     ],
-)  # fmt: skip
+)
 def test_the_cli_accepts(lines: list[str]) -> None:
     assert refusal_of(stack(*lines)) is None
 
 
 def test_only_the_first_mismatch_in_sorted_key_order_is_reported() -> None:
-    refusal = cli_refusal("dev", PULUMI_YAML, read_stack_values(stack(
-        f"{PROJECT}:systemNodeCount: x", f"{PROJECT}:kataNodeCount: two",
-        f'{PROJECT}:enableAzureRbac: "True"'), PROJECT))  # fmt: skip
+    refusal = cli_refusal(
+        "dev",
+        PULUMI_YAML,
+        read_stack_values(
+            stack(
+                f"{PROJECT}:systemNodeCount: x",
+                f"{PROJECT}:kataNodeCount: two",
+                f'{PROJECT}:enableAzureRbac: "True"',
+            ),
+            PROJECT,
+        ),
+    )
     assert refusal is not None
     assert refusal.message == must_be("enableAzureRbac", "boolean")
     assert [e.split("'")[3] for e in refusal.errors] == [
-        "enableAzureRbac", "kataNodeCount", "systemNodeCount",
-    ]  # fmt: skip
+        "enableAzureRbac",
+        "kataNodeCount",
+        "systemNodeCount",
+    ]
     refused = ("enableAzureRbac", "kataNodeCount", "systemNodeCount")
     assert set(refusal.keys) == {f"{PROJECT}:{k}" for k in refused}
 
@@ -197,9 +232,12 @@ def test_every_stack_file_in_the_repo_passes_the_cli() -> None:
 
 def test_array_forms_the_readme_shows_deploy(tmp_path: Path) -> None:
     directory = write_stack(
-        tmp_path, f"{PROJECT}:entraAdminGroupObjectIds:", f"  - {GUID_A}",
-        f"{PROJECT}:apiServerAuthorizedIpRanges:", "  - 203.0.113.0/24",
-    )  # fmt: skip
+        tmp_path,
+        f"{PROJECT}:entraAdminGroupObjectIds:",
+        f"  - {GUID_A}",
+        f"{PROJECT}:apiServerAuthorizedIpRanges:",
+        "  - 203.0.113.0/24",
+    )
     assert harness.stack_refusal("t", directory) is None
     config = harness.stack_config("t", directory)
     assert config[f"{PROJECT}:entraAdminGroupObjectIds"] == f'["{GUID_A}"]'
@@ -233,19 +271,24 @@ def test_misspelt_key_is_an_error_naming_the_closest_key(tmp_path: Path) -> None
     result = run_program(harness.stack_config("t", directory))
     assert result.error is not None
     assert result.resources == []
-    assert (f"{PROJECT}:kataNodeVMSize = 'Standard_D4s_v5': is not a configuration key of "
-            f"{PROJECT}; did you mean kataNodeVmSize?") in result.error  # fmt: skip
+    assert (
+        f"{PROJECT}:kataNodeVMSize = 'Standard_D4s_v5': is not a configuration key of "
+        f"{PROJECT}; did you mean kataNodeVmSize?"
+    ) in result.error
 
 
 def test_plan_refuses_like_the_cli_then_lists_the_programs_problems(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     directory = write_stack(
-        tmp_path, f"{PROJECT}:kataNodeCount: two", f"{PROJECT}:kataOsSku: Ubuntu",
+        tmp_path,
+        f"{PROJECT}:kataNodeCount: two",
+        f"{PROJECT}:kataOsSku: Ubuntu",
         f"{PROJECT}:kataNodeVMSize: Standard_D4s_v5",
-    )  # fmt: skip
-    monkeypatch.setattr(tools.plan.cli, "read_stack",
-                        functools.partial(harness.read_stack, stack_dir=directory))  # fmt: skip
+    )
+    monkeypatch.setattr(
+        tools.plan.cli, "read_stack", functools.partial(harness.read_stack, stack_dir=directory)
+    )
     assert tools.plan.cli.main(["--stack", "t", "--format", "json"]) == 1
     plan = json.loads(capsys.readouterr().out)
     assert plan["resources"] == [] and plan["estimate"] is None

@@ -15,16 +15,36 @@ def one(yaml_text: str) -> StackValue:
 @pytest.mark.parametrize(
     ("plain", "decoded"),
     [
-        ("true", True), ("True", True), ("TRUE", True), ("False", False),
+        ("true", True),
+        ("True", True),
+        ("TRUE", True),
+        ("False", False),
         # YAML 1.1 booleans (PyYAML) are strings in yaml.v3's core schema
-        ("yes", "yes"), ("on", "on"), ("y", "y"), ("No", "No"),
-        ("~", None), ("null", None), ("", None),
-        ("2", 2), ("-3", -3), ("+4", 4), ("1_000", 1000), ("0x10", 16), ("0o17", 15),
-        ("017", 15), ("0b11", 3), ("08", 8.0),
-        ("1.30", 1.3), ("2.0", 2.0), (".5", 0.5), ("1e3", 1000.0),
-        ("1.33.1", "1.33.1"), ("two", "two"), ("Standard_D4s_v3", "Standard_D4s_v3"),
+        ("yes", "yes"),
+        ("on", "on"),
+        ("y", "y"),
+        ("No", "No"),
+        ("~", None),
+        ("null", None),
+        ("", None),
+        ("2", 2),
+        ("-3", -3),
+        ("+4", 4),
+        ("1_000", 1000),
+        ("0x10", 16),
+        ("0o17", 15),
+        ("017", 15),
+        ("0b11", 3),
+        ("08", 8.0),
+        ("1.30", 1.3),
+        ("2.0", 2.0),
+        (".5", 0.5),
+        ("1e3", 1000.0),
+        ("1.33.1", "1.33.1"),
+        ("two", "two"),
+        ("Standard_D4s_v3", "Standard_D4s_v3"),
     ],
-)  # fmt: skip
+)
 def test_plain_scalars_resolve_like_yaml_v3(plain: str, decoded: object) -> None:
     value = load_go_yaml(f"k: {plain}\n")["k"]
     assert value == decoded
@@ -39,11 +59,19 @@ def test_quoted_and_explicitly_tagged_scalars_stay_strings() -> None:
 @pytest.mark.parametrize(
     ("yaml_text", "text"),
     [
-        ("1.30", "1.3"), ("2.0", "2"), ("2", "2"), ("True", "true"), ("false", "false"),
-        ("'1.30'", "1.30"), ("' 2'", " 2"), ("1e21", "1e+21"), ("1e20", "100000000000000000000"),
-        ("0.0000001", "1e-7"), ("-0.0", "-0"),
+        ("1.30", "1.3"),
+        ("2.0", "2"),
+        ("2", "2"),
+        ("True", "true"),
+        ("false", "false"),
+        ("'1.30'", "1.30"),
+        ("' 2'", " 2"),
+        ("1e21", "1e+21"),
+        ("1e20", "100000000000000000000"),
+        ("0.0000001", "1e-7"),
+        ("-0.0", "-0"),
     ],
-)  # fmt: skip
+)
 def test_scalars_reach_the_program_as_go_formats_them(yaml_text: str, text: str) -> None:
     assert one(yaml_text) == StackValue(text)
 
@@ -67,5 +95,8 @@ def test_keys_without_a_namespace_get_the_projects() -> None:
 
 def test_go_float_formatting() -> None:
     assert [go_float(v) for v in (1.3, 100.0, 1.5e-7, 123456789.125)] == [
-        "1.3", "100", "1.5e-7", "123456789.125",
-    ]  # fmt: skip
+        "1.3",
+        "100",
+        "1.5e-7",
+        "123456789.125",
+    ]

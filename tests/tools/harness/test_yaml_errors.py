@@ -24,10 +24,13 @@ def refusal(text: str) -> YamlFileError:
     return raised.value
 
 
+# Laid out by hand (fmt: skip): one case per line reads as a table; the formatter would spread
+# most cases over several lines.
 @pytest.mark.parametrize(
     ("text", "line", "column", "problem", "cli"),
     [
-        # a plain value with ': ' in it (yaml.v3 decode_test.go has the same libyaml messages)
+        # a plain value with ': ' in it (yaml.v3 v3.0.1 decode_test.go has the same libyaml
+        # messages)
         ("config:\n  a: 1\n  x: a: b\n", 3, 7, "mapping values are not allowed in this context",
          "invalid YAML file: yaml: line 3: mapping values are not allowed in this context"),
         # a key without its colon: the CLI names the line the key starts on
@@ -99,10 +102,12 @@ def test_no_config_section_is_accepted_and_named() -> None:
 
 @pytest.fixture
 def stack_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    monkeypatch.setattr(tools.plan.cli, "read_stack",
-                        functools.partial(harness.read_stack, stack_dir=tmp_path))  # fmt: skip
-    monkeypatch.setattr(tools.plan.cli, "stack_notes",
-                        functools.partial(harness.stack_notes, stack_dir=tmp_path))  # fmt: skip
+    monkeypatch.setattr(
+        tools.plan.cli, "read_stack", functools.partial(harness.read_stack, stack_dir=tmp_path)
+    )
+    monkeypatch.setattr(
+        tools.plan.cli, "stack_notes", functools.partial(harness.stack_notes, stack_dir=tmp_path)
+    )
     return tmp_path
 
 

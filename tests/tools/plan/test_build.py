@@ -42,10 +42,23 @@ def test_json_is_versioned_and_every_field_is_documented(printed: dict[str, str]
     plan = json.loads(printed["json"])
     assert plan["schemaVersion"] == SCHEMA_VERSION == 2
     assert list(plan) == [
-        "schemaVersion", "stack", "preview", "error", "errorSummary", "warnings",
-        "existingCluster", "resources", "outputs", "sandboxSizing", "estimate", "diff",
-        "preflight", "kubernetesVersions", "stackFileNotes", "policyConfig",
-    ]  # fmt: skip
+        "schemaVersion",
+        "stack",
+        "preview",
+        "error",
+        "errorSummary",
+        "warnings",
+        "existingCluster",
+        "resources",
+        "outputs",
+        "sandboxSizing",
+        "estimate",
+        "diff",
+        "preflight",
+        "kubernetesVersions",
+        "stackFileNotes",
+        "policyConfig",
+    ]
     doc = (REPO / "docs" / "offline-plan.md").read_text()
     documented = doc.split("## JSON fields", 1)[1]
     fields = {*plan, *plan["resources"][0], *plan["estimate"], *plan["estimate"]["criticalPath"][0]}
@@ -59,8 +72,11 @@ def test_json_carries_resources_estimate_and_sizing(printed: dict[str, str]) -> 
     assert [r["urn"] for r in plan["resources"]] == sorted(r["urn"] for r in plan["resources"])
     wait = next(r for r in plan["resources"] if r["name"] == "kata-runtime-class-wait")
     assert wait["operation"] == "create"
-    assert wait["properties"] == {"class_name": "kata-vm-isolation", "handler": "kata",
-                                  "timeout_seconds": 300}  # fmt: skip
+    assert wait["properties"] == {
+        "class_name": "kata-vm-isolation",
+        "handler": "kata",
+        "timeout_seconds": 300,
+    }
     reconcile = next(r for r in plan["resources"] if r["name"] == "kata-reconcile-run")
     assert reconcile["properties"]["cluster_id"].endswith("/managedClusters/aks-pod-sandboxing-dev")
     assert "__provider" not in printed["json"] and 'kubeconfig": "apiVersion' not in printed["json"]
@@ -82,19 +98,23 @@ def test_no_format_ever_prints_the_kubeconfig(printed: dict[str, str], fmt: str)
 
 def test_a_kubeconfig_output_is_masked_even_without_its_secret_flag() -> None:
     result = RunResult(
-        resources=[], invokes=[], warnings=[],
+        resources=[],
+        invokes=[],
+        warnings=[],
         outputs={
             "kubeconfig": OutputValue(f"users: [{{user: {{token: {MOCK_TOKEN}}}}}]", False, True),
             "adminKubeconfigPath": OutputValue("/tmp/k", False, True),
             "clusterName": OutputValue(None, False, False),
             "ratio": OutputValue(2.0, False, True),
         },
-    )  # fmt: skip
+    )
     outputs = build_plan(result, "dev")["outputs"]
     assert outputs == {
-        "kubeconfig": SECRET_MASK, "adminKubeconfigPath": SECRET_MASK,
-        "clusterName": UNKNOWN, "ratio": 2,
-    }  # fmt: skip
+        "kubeconfig": SECRET_MASK,
+        "adminKubeconfigPath": SECRET_MASK,
+        "clusterName": UNKNOWN,
+        "ratio": 2,
+    }
 
 
 @pytest.mark.parametrize("fmt", FORMATS)
@@ -182,7 +202,8 @@ def test_preview_is_flagged_and_unknown_values_are_marked() -> None:
     reconcile = next(r for r in plan["resources"] if r["name"] == "kata-reconcile-run")
     assert reconcile["properties"]["cluster_id"] == UNKNOWN
     # The class name is the wait's own input, which the engine echoes for a dynamic resource in
-    # a preview (pulumi/pulumi provider_plugin.go: no preview support -> the inputs as state).
+    # a preview (pulumi/pulumi v3.259.0 provider_plugin.go: no preview support -> the inputs as
+    # state).
     untrusted = next(r for r in plan["resources"] if r["name"] == "untrusted")
     assert untrusted["properties"]["spec.runtimeClassName"] == "kata-vm-isolation"
     # The estimate does not depend on values, only on the waits.

@@ -47,9 +47,10 @@ def test_turning_the_autoscaler_on_is_an_update_in_place(
 ) -> None:
     diff = diff_plans(fixed, autoscaled)
     assert rows(diff, "kata-pool") == {
-        "enableAutoScaling": ("update", None, True), "minCount": ("update", None, 0),
+        "enableAutoScaling": ("update", None, True),
+        "minCount": ("update", None, 0),
         "maxCount": ("update", None, 6),
-    }  # fmt: skip
+    }
     profile = rows(diff, "cluster-aks")
     assert profile["autoScalerProfile.expander"] == ("update", None, "random")
     assert {effect for effect, _, _ in profile.values()} == {"update"}
@@ -72,14 +73,16 @@ def test_new_upgrade_settings_are_an_update(fixed: dict[str, Any]) -> None:
     assert rows(diff, "kata-pool") == {
         "upgradeSettings.maxSurge": ("update", "1", "33%"),
         "upgradeSettings.drainTimeoutInMinutes": ("update", 30, 90),
-    }  # fmt: skip
+    }
 
 
 def test_new_zones_replace_the_kata_pool_and_are_refused_for_the_system_pool(
     fixed: dict[str, Any],
 ) -> None:
-    diff = diff_plans(fixed, plan_with(availabilityZones='["1", "2", "3"]',
-                                       kataNodeCount="3", systemNodeCount="3"))  # fmt: skip
+    diff = diff_plans(
+        fixed,
+        plan_with(availabilityZones='["1", "2", "3"]', kataNodeCount="3", systemNodeCount="3"),
+    )
     pool = rows(diff, "kata-pool")
     assert pool["availabilityZones[0]"][0] == "replace"
     cluster = rows(diff, "cluster-aks")
@@ -105,7 +108,10 @@ def test_every_format_shows_the_pool_at_its_bounds_and_the_cold_start() -> None:
     pool = json.loads(json.dumps(plan))["sandboxSizing"]["kataPool"]
     # Standard_D8s_v5: 7 pods of 1 CPU / 1Gi per node (CPU decides), less the demo pod.
     assert (pool["sandboxPodsAtMin"], pool["sandboxPodsAtInitial"], pool["sandboxPodsAtMax"]) == (
-        0, 6, 7 * 12 - 1)  # fmt: skip
+        0,
+        6,
+        7 * 12 - 1,
+    )
     text = render_text(plan)
     assert "    at its minimum, 0 node(s): 0 sandboxed pods" in text
     assert "    at its maximum, 12 node(s): 83 sandboxed pods" in text
@@ -126,8 +132,11 @@ def test_a_fixed_pool_says_no_node_is_added(fixed: dict[str, Any]) -> None:
 def test_a_maximum_that_cannot_hold_the_quotas_is_a_warning_with_the_numbers() -> None:
     # Two tenants of 16 CPUs each; 4 Standard_D8s_v5 nodes give tenants 4 x 7820m - 1000m.
     tenants = [{"name": name, "cpuQuota": "16", "memoryQuota": "16Gi"} for name in ("a", "b")]
-    config = {**stack_config("burst"), "aks-pod-sandboxing:kataNodeMaxCount": "4",
-              "aks-pod-sandboxing:tenants": json.dumps(tenants)}  # fmt: skip
+    config = {
+        **stack_config("burst"),
+        "aks-pod-sandboxing:kataNodeMaxCount": "4",
+        "aks-pod-sandboxing:tenants": json.dumps(tenants),
+    }
     _, plan = plan_stack(config, "burst")
     assert plan["error"] == []
     (warning,) = plan["warnings"]

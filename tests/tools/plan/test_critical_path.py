@@ -47,9 +47,16 @@ def node(
 ) -> Registered:
     """A recorded resource whose URN is just its name (enough for the graph)."""
     return Registered(
-        type=type_, name=name, urn=name, parent=parent, custom=custom, inputs={},
-        dependencies=list(deps), options={"provider": provider}, read=read,
-    )  # fmt: skip
+        type=type_,
+        name=name,
+        urn=name,
+        parent=parent,
+        custom=custom,
+        inputs={},
+        dependencies=list(deps),
+        options={"provider": provider},
+        read=read,
+    )
 
 
 # --- The graph and the weights, on small hand-made graphs -------------------------------------
@@ -148,10 +155,14 @@ def test_dev_stack_critical_path_is_cluster_pool_reconcile_wait_untrusted(
         "Pod untrusted",
     ]
     expected = (
-        CREATE_SECONDS[PREFLIGHT_TYPE] + CREATE_SECONDS[RG] + CREATE_SECONDS[AKS]
+        CREATE_SECONDS[PREFLIGHT_TYPE]
+        + CREATE_SECONDS[RG]
+        + CREATE_SECONDS[AKS]
         + CREATE_SECONDS[POOL]
-        + CREATE_SECONDS[RECONCILE_TYPE] + CREATE_SECONDS[WAIT_TYPE] + CREATE_SECONDS[POD]
-    )  # fmt: skip
+        + CREATE_SECONDS[RECONCILE_TYPE]
+        + CREATE_SECONDS[WAIT_TYPE]
+        + CREATE_SECONDS[POD]
+    )
     assert found.total_seconds == sum(step.seconds for step in found.path) == expected
     assert found.summary() == (
         "SubscriptionPreflight preflight-run (5s) -> ResourceGroup cluster-rg (10s) -> "
@@ -193,8 +204,12 @@ def test_one_pool_cluster_has_no_pool_create_on_the_path(
     assert found.slots[wait].after == one_pool_run.one(AKS).urn
     assert found.slots[wait].start == cluster_ready
     assert [one_pool_run.by_urn(step.urn).type for step in found.path] == [
-        PREFLIGHT_TYPE, RG, AKS, WAIT_TYPE, POD,
-    ]  # fmt: skip
+        PREFLIGHT_TYPE,
+        RG,
+        AKS,
+        WAIT_TYPE,
+        POD,
+    ]
     assert found.total_seconds == cluster_ready + CREATE_SECONDS[WAIT_TYPE] + CREATE_SECONDS[POD]
     assert found.slots[untrusted].finish == found.total_seconds
     assert found.slots[trusted].finish < found.total_seconds

@@ -42,9 +42,11 @@ def test_one_changed_property_is_the_whole_diff(
     assert (changed["type"], changed["name"]) == (CLUSTER, "cluster-aks")
     (row,) = changed["properties"]
     assert {k: row[k] for k in ("path", "change", "old", "new")} == {
-        "path": "agentPoolProfiles[0].vmSize", "change": "modified",
-        "old": "Standard_D2s_v5", "new": "Standard_D8s_v5",
-    }  # fmt: skip
+        "path": "agentPoolProfiles[0].vmSize",
+        "change": "modified",
+        "old": "Standard_D2s_v5",
+        "new": "Standard_D8s_v5",
+    }
     # AKS cannot resize an existing pool in place: the reviewer is told, with the reason.
     assert row["effect"] == changed["effect"] == "refused"
     assert "PropertyChangeNotAllowed" in row["reason"]
@@ -122,12 +124,21 @@ def test_kata_size_change_replaces_the_pool_and_what_is_replaced_with_it(
     causes = {name: (c["effect"], c["cause"], c["properties"]) for name, c in changed.items()}
     assert causes == {
         "kata-reconcile-run": (
-            "replace", "replaced with AgentPool kata-pool (its replace_with option)", []),
+            "replace",
+            "replaced with AgentPool kata-pool (its replace_with option)",
+            [],
+        ),
         "kata-runtime-class-wait": (
-            "replace", "replaced with AgentPool kata-pool (its replace_with option)", []),
-        "untrusted": ("replace", "replaced with RuntimeClassWait kata-runtime-class-wait (its "
-                      "replace_with option)", []),
-    }  # fmt: skip
+            "replace",
+            "replaced with AgentPool kata-pool (its replace_with option)",
+            [],
+        ),
+        "untrusted": (
+            "replace",
+            "replaced with RuntimeClassWait kata-runtime-class-wait (its replace_with option)",
+            [],
+        ),
+    }
     assert changed["untrusted"]["podEffect"].startswith("the pod is deleted and created again")
     assert diff["summary"].startswith("0 to add, 0 to update, 4 to replace (3 dragged along)")
     # The longest chain: pool (660 s) -> reconcile (180 s) -> wait (5 s) -> pod (30 + 45 s).
@@ -161,14 +172,21 @@ def test_a_new_cluster_name_replaces_the_cluster_and_everything_on_it(
 
 
 def test_replace_on_changes_turns_an_update_into_a_replacement() -> None:
-    resource = {"urn": "urn:pulumi:s::p::t$x:y:Z::r", "type": "x:y:Z", "name": "r",
-                "custom": True, "operation": "create", "properties": {"spec.size": 1}}  # fmt: skip
+    resource = {
+        "urn": "urn:pulumi:s::p::t$x:y:Z::r",
+        "type": "x:y:Z",
+        "name": "r",
+        "custom": True,
+        "operation": "create",
+        "properties": {"spec.size": 1},
+    }
     head = {**resource, "properties": {"spec.size": 2}, "replaceOnChanges": ["spec"]}
     (changed,) = diff_plans({"resources": [resource]}, {"resources": [head]})["changed"]
     assert changed["effect"] == "replace"
     assert "replace_on_changes" in changed["properties"][0]["reason"]
-    (plain,) = diff_plans({"resources": [resource]}, {"resources": [{**head,
-                          "replaceOnChanges": []}]})["changed"]  # fmt: skip
+    (plain,) = diff_plans(
+        {"resources": [resource]}, {"resources": [{**head, "replaceOnChanges": []}]}
+    )["changed"]
     assert plain["effect"] == "update"
 
 
@@ -246,15 +264,34 @@ def test_fail_on_refused_exits_3_only_for_a_refused_change(
 
 
 def test_a_schema_version_1_base_is_compared_leaf_by_leaf() -> None:
-    pod = {"urn": "u", "type": "kubernetes:core/v1:Pod", "name": "p", "custom": True,
-           "operation": "create"}  # fmt: skip
-    v1 = {"schemaVersion": 1, "resources": [
-        {**pod, "properties": {"spec.containers.0.resources.limits": {"cpu": "1", "memory": "1Gi"}}}
-    ]}  # fmt: skip
-    v2 = {"schemaVersion": 2, "resources": [
-        {**pod, "properties": {"spec.containers[0].resources.limits.cpu": "2",
-                               "spec.containers[0].resources.limits.memory": "1Gi"}}
-    ]}  # fmt: skip
+    pod = {
+        "urn": "u",
+        "type": "kubernetes:core/v1:Pod",
+        "name": "p",
+        "custom": True,
+        "operation": "create",
+    }
+    v1 = {
+        "schemaVersion": 1,
+        "resources": [
+            {
+                **pod,
+                "properties": {"spec.containers.0.resources.limits": {"cpu": "1", "memory": "1Gi"}},
+            }
+        ],
+    }
+    v2 = {
+        "schemaVersion": 2,
+        "resources": [
+            {
+                **pod,
+                "properties": {
+                    "spec.containers[0].resources.limits.cpu": "2",
+                    "spec.containers[0].resources.limits.memory": "1Gi",
+                },
+            }
+        ],
+    }
     (changed,) = diff_plans(v1, v2)["changed"]
     assert [(r["path"], r["old"], r["new"]) for r in changed["properties"]] == [
         ("spec.containers[0].resources.limits.cpu", "1", "2")

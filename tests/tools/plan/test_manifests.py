@@ -191,10 +191,20 @@ def test_preview_writes_the_same_objects(dev_run: RunResult, tmp_path: Path) -> 
 
 def test_recorded_values_are_made_plain() -> None:
     secret = {"4dabf18193072939515e22adb298388d": "1b47061264138c4ac30d75fd1eb44270", "value": 2.0}
-    recorded = {"count": 3.0, "ratio": 0.5, "on": True, "gone": None, "key": secret,
-                "items": [1.0, None, "04da6b54-80e4-46f7-96ec-b56ff0331ba9"]}  # fmt: skip
+    recorded = {
+        "count": 3.0,
+        "ratio": 0.5,
+        "on": True,
+        "gone": None,
+        "key": secret,
+        "items": [1.0, None, "04da6b54-80e4-46f7-96ec-b56ff0331ba9"],
+    }
     assert plain(recorded, reveal_secrets=True) == {
-        "count": 3, "ratio": 0.5, "on": True, "key": 2, "items": [1, UNKNOWN, UNKNOWN],
-    }  # fmt: skip
+        "count": 3,
+        "ratio": 0.5,
+        "on": True,
+        "key": 2,
+        "items": [1, UNKNOWN, UNKNOWN],
+    }
     assert plain(recorded)["key"] == SECRET_MASK
     assert type(plain(recorded)["count"]) is int

@@ -27,11 +27,15 @@ def test_the_team_stack_plans_offline_and_says_what_it_assumed(
         plan = json.loads(out)
         assert plan["error"] == []
         assert plan["existingCluster"] == {
-            "source": "assumed", "assumed": True, "resourceGroupName": "rg-team",
-            "clusterName": "aks-team", "kubernetesVersion": "1.27", "pools": ["nodepool1"],
+            "source": "assumed",
+            "assumed": True,
+            "resourceGroupName": "rg-team",
+            "clusterName": "aks-team",
+            "kubernetesVersion": "1.27",
+            "pools": ["nodepool1"],
             "entra": False,
             "kubernetesVersionReason": "the lowest version KataVmIsolation supports",
-        }  # fmt: skip
+        }
         pool = next(r for r in plan["resources"] if r["name"] == "kata-pool")
         assert pool["properties"]["vmSize"] == "Standard_D4s_v5"
         return
@@ -107,9 +111,11 @@ def test_a_described_cluster_with_the_pool_name_taken_and_entra(
     capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
     described = tmp_path / "cluster.json"
-    described.write_text(json.dumps(
-        {"kubernetesVersion": "1.32.4", "pools": ["nodepool1", "katapool"], "entra": True}
-    ))  # fmt: skip
+    described.write_text(
+        json.dumps(
+            {"kubernetesVersion": "1.32.4", "pools": ["nodepool1", "katapool"], "entra": True}
+        )
+    )
     code, out, _ = run_plan(capsys, "--stack", "team", "--existing-cluster", str(described))
     assert code == 1
     assert f"as described in {described}: Kubernetes 1.32.4" in flat(out)

@@ -38,14 +38,21 @@ def test_switched_off_the_plan_says_so(
     monkeypatch.setattr(tools.plan.cli, "read_stack", lambda stack: (config, None))
     code, out, _ = run_plan(capsys, "--format", "json")
     assert code == 0 and json.loads(out)["preflight"] == {
-        "status": "off (preflight: false)", "checks": [],
-    }  # fmt: skip
+        "status": "off (preflight: false)",
+        "checks": [],
+    }
 
 
 def write_versions(tmp_path: Path, *minors: tuple[str, list[str]]) -> Path:
     path = tmp_path / "westeurope.json"
-    values = [{"version": v, "capabilities": {"supportPlan": plans},
-               "patchVersions": {f"{v}.1": {"upgrades": []}}} for v, plans in minors]  # fmt: skip
+    values = [
+        {
+            "version": v,
+            "capabilities": {"supportPlan": plans},
+            "patchVersions": {f"{v}.1": {"upgrades": []}},
+        }
+        for v, plans in minors
+    ]
     path.write_text(json.dumps({"values": values}))
     return path
 
@@ -53,8 +60,9 @@ def write_versions(tmp_path: Path, *minors: tuple[str, list[str]]) -> Path:
 def test_a_live_list_replaces_the_dated_one_and_the_plan_says_so(
     capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
-    path = write_versions(tmp_path, ("1.35", ["KubernetesOfficial"]),
-                          ("1.36", ["AKSLongTermSupport"]))  # fmt: skip
+    path = write_versions(
+        tmp_path, ("1.35", ["KubernetesOfficial"]), ("1.36", ["AKSLongTermSupport"])
+    )
     code, out, _ = run_plan(capsys, "--aks-versions", str(path), "--format", "json")
     plan = json.loads(out)
     assert code == 1  # dev pins 1.36, LTS-only in this list

@@ -64,11 +64,17 @@ def test_gathers_the_facts_with_plain_gets_and_the_kubeconfig_token(
     assert (facts.runtime_class.found, facts.runtime_class.handler) == (True, KATA_HANDLER)
     untrusted, trusted = facts.untrusted, facts.trusted
     assert (untrusted.phase, untrusted.runtime_class, untrusted.kernel) == (
-        "Running", CLASS, GUEST_KERNEL)  # fmt: skip
+        "Running",
+        CLASS,
+        GUEST_KERNEL,
+    )
     assert untrusted.node is not None and untrusted.node.kernel_version == HOST_KERNEL
     assert untrusted.node.labels[KATA_GA.node_label] == "true"
     assert (trusted.runtime_class, trusted.node_name, trusted.kernel) == (
-        None, SYSTEM_NODE, HOST_KERNEL)  # fmt: skip
+        None,
+        SYSTEM_NODE,
+        HOST_KERNEL,
+    )
     assert {r.method for r in api.requests} == {"GET"}
     assert {r.authorization for r in api.requests} == {f"Bearer {TOKEN}"}
     assert not any("exec" in r.path for r in api.requests)
@@ -139,9 +145,15 @@ def test_missing_pod_cannot_be_checked(
 def test_forbidden_names_the_missing_permission(
     api: StandIn, kubeconfig: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    api.cluster.overrides[f"/api/v1/nodes/{SYSTEM_NODE}"] = (403, status_body(
-        403, "Forbidden", f'nodes "{SYSTEM_NODE}" is forbidden: User "dev" cannot get resource '
-        '"nodes" in API group "" at the cluster scope'))  # fmt: skip
+    api.cluster.overrides[f"/api/v1/nodes/{SYSTEM_NODE}"] = (
+        403,
+        status_body(
+            403,
+            "Forbidden",
+            f'nodes "{SYSTEM_NODE}" is forbidden: User "dev" cannot get resource '
+            '"nodes" in API group "" at the cluster scope',
+        ),
+    )
     code, _, err = run_verify(capsys, "--kubeconfig", kubeconfig)
     assert code == 2
     assert f'may not get nodes "{SYSTEM_NODE}" (cluster scope)' in err
@@ -153,7 +165,9 @@ def test_forbidden_log_names_the_subresource(
     api: StandIn, kubeconfig: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
     api.cluster.overrides[f"{PODS}/{TRUSTED_POD}/log"] = (
-        403, status_body(403, "Forbidden", "forbidden"))  # fmt: skip
+        403,
+        status_body(403, "Forbidden", "forbidden"),
+    )
     code, _, err = run_verify(capsys, "--kubeconfig", kubeconfig)
     assert code == 2
     assert f"kubectl auth can-i get pods --subresource=log -n {NS}" in err
@@ -176,8 +190,10 @@ def test_unreachable_cluster(tmp_path: Path, capsys: pytest.CaptureFixture[str])
     assert code == 2 and time.monotonic() - started < 10  # refused at once, no retry loop
     report = json.loads(out)
     assert report["exitCode"] == 2 and report["isolated"] is False
-    assert f"cannot reach the Kubernetes API server at {server}: connection refused" in (
-        report["error"])  # fmt: skip
+    assert (
+        f"cannot reach the Kubernetes API server at {server}: connection refused"
+        in (report["error"])
+    )
 
 
 def test_wait_times_out_on_a_pending_pod(
@@ -236,11 +252,16 @@ def test_stack_outputs_drive_the_check_and_the_kubeconfig_is_removed(
 
 
 def test_flags_win_over_stack_outputs(
-    api: StandIn, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+    api: StandIn,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
-) -> None:  # fmt: skip
-    outputs = {KUBECONFIG_OUTPUT: kubeconfig_text(api.url), "podNamespace": "elsewhere",
-               "runtimeClassName": CLASS}  # fmt: skip
+) -> None:
+    outputs = {
+        KUBECONFIG_OUTPUT: kubeconfig_text(api.url),
+        "podNamespace": "elsewhere",
+        "runtimeClassName": CLASS,
+    }
     monkeypatch.setenv("PATH", str(fake_pulumi(tmp_path, outputs)))
     code, _, _ = run_verify(capsys, "--stack", "dev", "--namespace", NS)
     assert code == 0
@@ -288,6 +309,7 @@ def test_help_does_not_import_the_kubernetes_client() -> None:
         "    verify.main(['--help'])\n"
         "print('--wait SECONDS' in out.getvalue(), 'kubernetes' in sys.modules)"
     )
-    done = subprocess.run([sys.executable, "-c", probe], cwd=REPO, capture_output=True,
-                          text=True, check=True)  # fmt: skip
+    done = subprocess.run(
+        [sys.executable, "-c", probe], cwd=REPO, capture_output=True, text=True, check=True
+    )
     assert done.stdout.split() == ["True", "False"]

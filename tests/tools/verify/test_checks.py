@@ -113,7 +113,9 @@ def test_own_node_kernel_fails_even_when_the_trusted_node_differs() -> None:
     facts = replace(facts, trusted=running(TRUSTED_POD, None, cbl_node, CBL_MARINER_KERNEL))
     result = decide(facts)[3]
     assert (result.status, result.detail) == (
-        "FAIL", "the untrusted pod runs on its node's kernel: no VM boundary")  # fmt: skip
+        "FAIL",
+        "the untrusted pod runs on its node's kernel: no VM boundary",
+    )
 
 
 def test_untrusted_pod_without_runtime_class_fails() -> None:
@@ -135,7 +137,8 @@ def test_node_without_kata_label_fails() -> None:
     result = decide(with_untrusted(node=replace(KATA_NODE, labels={})))[1]
     assert result.status == "FAIL"
     assert f"carries no {KATA_GA.node_label}=true or {KATA_PREVIEW.node_label}=true" in (
-        result.detail)  # fmt: skip
+        result.detail
+    )
     assert result.evidence["node Kata label"] == "(none)"
 
 
@@ -147,8 +150,9 @@ def test_label_with_another_value_is_not_a_kata_node() -> None:
 def test_preview_era_pool_passes() -> None:
     node = replace(KATA_NODE, labels={KATA_PREVIEW.node_label: "true"})
     facts = with_untrusted(node=node, runtime_class=KATA_PREVIEW.runtime_class)
-    facts = replace(facts, runtime_class=RuntimeClassFacts(KATA_PREVIEW.runtime_class, True,
-                                                           KATA_HANDLER))  # fmt: skip
+    facts = replace(
+        facts, runtime_class=RuntimeClassFacts(KATA_PREVIEW.runtime_class, True, KATA_HANDLER)
+    )
     assert statuses(facts) == ["PASS"] * 4
 
 
@@ -272,8 +276,14 @@ def test_api_problems_in_words() -> None:
 
 
 def test_a_crash_loop_fails_even_with_a_kernel_from_the_dead_container() -> None:
-    looping = ContainerFacts(UNTRUSTED_POD, "waiting", ready=False, restart_count=4,
-                             reason="CrashLoopBackOff", last_exit="Error (exit 132)")  # fmt: skip
+    looping = ContainerFacts(
+        UNTRUSTED_POD,
+        "waiting",
+        ready=False,
+        restart_count=4,
+        reason="CrashLoopBackOff",
+        last_exit="Error (exit 132)",
+    )
     facts = with_untrusted(container=looping, waiting="CrashLoopBackOff")
     results = decide(facts)
     assert results[1].status == "FAIL" and exit_code(results) == NOT_ISOLATED

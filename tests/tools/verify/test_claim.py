@@ -110,8 +110,10 @@ def test_the_claims_keep_within_the_namespaces_lifetime_or_are_refused(
 def test_no_right_to_claim_is_named_with_the_command_to_test_it(
     api: StandIn, capsys: pytest.CaptureFixture[str], kubeconfig: str, sandboxes: SandboxStandIn
 ) -> None:
-    api.cluster.overrides[CLAIMS.format(ns=NS)] = (403, status_body(
-        403, "Forbidden", "sandboxclaims.extensions.agents.x-k8s.io is forbidden"))  # fmt: skip
+    api.cluster.overrides[CLAIMS.format(ns=NS)] = (
+        403,
+        status_body(403, "Forbidden", "sandboxclaims.extensions.agents.x-k8s.io is forbidden"),
+    )
     code, out = check(capsys, kubeconfig)
     assert code == 2
     assert "may not create sandboxclaims.extensions.agents.x-k8s.io" in out
@@ -120,15 +122,22 @@ def test_no_right_to_claim_is_named_with_the_command_to_test_it(
 
 def test_the_target_comes_from_the_stack_output_with_flags_first() -> None:
     args = argparse.Namespace(namespace=None, runtime_class=None, warm_pool=None, cold_pool="")
-    outputs = {"runtimeClassName": "kata-mshv-vm-isolation", "agentSandbox": {
-        "namespace": "agents", "warmPool": "fast", "coldPool": "slow",
-        "maxLifetimeSeconds": 120}}  # fmt: skip
+    outputs = {
+        "runtimeClassName": "kata-mshv-vm-isolation",
+        "agentSandbox": {
+            "namespace": "agents",
+            "warmPool": "fast",
+            "coldPool": "slow",
+            "maxLifetimeSeconds": 120,
+        },
+    }
     target = claim_target(args, outputs)
     assert (target.namespace, target.runtime_class) == ("agents", "kata-mshv-vm-isolation")
     assert target.pools == (("warm", "fast"),)  # --cold-pool '' skips the cold pool
     assert target.lifetime_seconds == 120
-    defaults = claim_target(argparse.Namespace(namespace=None, runtime_class=None,
-                                               warm_pool=None, cold_pool=None), {})  # fmt: skip
+    defaults = claim_target(
+        argparse.Namespace(namespace=None, runtime_class=None, warm_pool=None, cold_pool=None), {}
+    )
     assert defaults.pools == (("cold", COLD_POOL), ("warm", WARM_POOL))
     assert defaults.namespace == "sandboxes" and defaults.lifetime_seconds == 600
 

@@ -162,8 +162,9 @@ def test_an_unknown_context_lists_the_known_ones(
     tls_api: StandIn, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     text = kubeconfig_text(tls_api.url, more_contexts={"staging": tls_api.url})
-    code, _, err = run_verify(capsys, "--kubeconfig", write_kubeconfig(tmp_path, text),
-                              "--context", "prod")  # fmt: skip
+    code, _, err = run_verify(
+        capsys, "--kubeconfig", write_kubeconfig(tmp_path, text), "--context", "prod"
+    )
     said = cannot_check_line(err)
     assert code == 2
     assert 'context "prod" is not in the kubeconfig' in said

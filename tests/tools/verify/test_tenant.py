@@ -19,8 +19,9 @@ from verify_cluster import (
 TENANT = "team-a"
 
 
-def tenant_pod(name: str, runtime_class: str | None, node: str | None,
-               phase: str = "Running") -> dict[str, Any]:  # fmt: skip
+def tenant_pod(
+    name: str, runtime_class: str | None, node: str | None, phase: str = "Running"
+) -> dict[str, Any]:
     manifest = pod_json(name, runtime_class, node, phase)
     manifest["metadata"]["namespace"] = TENANT
     return manifest
