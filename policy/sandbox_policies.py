@@ -28,7 +28,7 @@ from pulumi_policy import (
     ResourceValidationPolicy,
 )
 
-from sandboxing import catalog, names, workload
+from sandboxing import catalog, names, vm_sizes, workload
 from sandboxing.config.contract import default_settings, parse_settings
 from sandboxing.config.settings import PROJECT
 from sandboxing.config.validate import errors, problems_of
@@ -277,7 +277,7 @@ KATA_NODE_POOLS = ResourceValidationPolicy(
     description=(
         "Node pools with a Kata workloadRuntime (AgentPool and inline agentPoolProfiles) run "
         f"osSKU {' or '.join(catalog.KATA_OS_SKUS)} on a Gen2 VM size with nested "
-        f"virtualization ({', '.join(catalog.KATA_VM_FAMILIES)})."
+        f"virtualization ({', '.join(vm_sizes.KATA_VM_FAMILIES)})."
     ),
     enforcement_level=EnforcementLevel.MANDATORY,
     validate=validate_kata_node_pools,

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sandboxing import catalog
+from sandboxing import catalog, vm_sizes
 
 
 @dataclass(frozen=True)
@@ -31,8 +31,8 @@ def kube_reserved_millicpu(vcpus: int) -> int:
 
 def node_capacity(vm_size: str) -> NodeCapacity | None:
     """Capacity of a node of a known Kata VM size; None for sizes we have no data on."""
-    size = catalog.parse_vm_size(vm_size)
-    family = catalog.kata_vm_family(size) if size else None
+    size = vm_sizes.parse_vm_size(vm_size)
+    family = vm_sizes.kata_vm_family(size) if size else None
     if size is None or family is None:
         return None
     memory = family.memory_gib(size.vcpus) * 1024

@@ -18,7 +18,7 @@ import math
 from dataclasses import asdict, dataclass, replace
 from typing import Any
 
-from sandboxing import catalog
+from sandboxing import catalog, vm_sizes
 from sandboxing.config.settings import Settings, camel
 from sandboxing.node_capacity import NodeCapacity, node_capacity
 from sandboxing.pool_scaling import kata_scale, user_scale
@@ -135,10 +135,10 @@ def stack_nodes(settings: Settings) -> StackNodes:
     oci_nodes = 0
     if not settings.kata_on_system_pool and not settings.existing_cluster:
         oci_nodes = settings.system_node_count
-    kata_size = catalog.parse_vm_size(settings.kata_node_vm_size)
-    oci_size = catalog.parse_vm_size(settings.system_node_vm_size)
+    kata_size = vm_sizes.parse_vm_size(settings.kata_node_vm_size)
+    oci_size = vm_sizes.parse_vm_size(settings.system_node_vm_size)
     user_nodes = settings.user_node_count if settings.user_pool else 0
-    user_size = catalog.parse_vm_size(settings.user_node_vm_size)
+    user_size = vm_sizes.parse_vm_size(settings.user_node_vm_size)
     vcpus = None
     if (
         kata_size is not None

@@ -5,7 +5,7 @@ Nothing is typed by hand: every tracked `Pulumi.<stack>.yaml` (tools.repo.tracke
 planned offline (tools.plan.build.plan_stack), and its pools are read from what the program
 would send to Azure: the ManagedCluster's inline System pool and each AgentPool, with their VM
 size, node count and autoscaler bounds. vCPUs per size come from the size's name
-(sandboxing.catalog.parse_vm_size), the time from the plan's estimate (its critical path,
+(sandboxing.vm_sizes.parse_vm_size), the time from the plan's estimate (its critical path,
 tools.plan.critical_path). `python -m tools.schema` writes the tables; `--check` finds them stale.
 """
 
@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from sandboxing import catalog
+from sandboxing import vm_sizes
 from sandboxing.config.settings import PROJECT
 
 HOURS_PER_MONTH = 730  # the month of the Azure pricing calculator
@@ -26,7 +26,7 @@ CLUSTER_TYPE = "azure-native:containerservice:ManagedCluster"
 POOL_TYPE = "azure-native:containerservice:AgentPool"
 
 # What `az vm list-usage` calls the vCPU quota of a VM family (the Compute usages API's
-# `name.localizedValue`), by the family key of sandboxing.catalog.parse_vm_size. The pattern
+# `name.localizedValue`), by the family key of sandboxing.vm_sizes.parse_vm_size. The pattern
 # "Standard <family> Family vCPUs" and "Total Regional vCPUs": MicrosoftDocs/azure-docs
 # includes/virtual-machines-common-quotas.md @ 09dd6e75 (its `az vm list-usage` sample lists
 # "Standard DSv3 Family vCPUs"); the families' API names standardDSv3Family, standardDSv5Family
@@ -57,7 +57,7 @@ class Pool:
 
     @property
     def vcpus_per_node(self) -> int:
-        size = catalog.parse_vm_size(self.vm_size)
+        size = vm_sizes.parse_vm_size(self.vm_size)
         if size is None:
             raise StackTableError(f"{self.vm_size} is not a VM size name: its vCPUs are unknown")
         return size.vcpus
@@ -78,7 +78,7 @@ class Pool:
 
 
 def quota_name(vm_size: str) -> str:
-    size = catalog.parse_vm_size(vm_size)
+    size = vm_sizes.parse_vm_size(vm_size)
     name = QUOTA_NAMES.get(size.family) if size else None
     if name is None:
         raise StackTableError(

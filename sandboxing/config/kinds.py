@@ -15,7 +15,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from sandboxing import catalog
+from sandboxing import catalog, vm_sizes
 from sandboxing.pool_scaling import count_or_percent
 from sandboxing.quantities import cpu_millicores, memory_mib
 
@@ -169,7 +169,7 @@ class VmSizeName:
         return f"an Azure VM size name{more}"
 
     def refusal(self, value: str) -> str | None:
-        size = catalog.parse_vm_size(value)
+        size = vm_sizes.parse_vm_size(value)
         if size is None:
             return f"is not an Azure VM size name (e.g. {self.example})"
         if size.vcpus < self.min_vcpus:

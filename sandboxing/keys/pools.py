@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from sandboxing import catalog, names
+from sandboxing import catalog, names, vm_sizes
 from sandboxing.agent_sandbox.capacity import SANDBOX_CAPACITY
 from sandboxing.config.key import ConfigKey, Unused
 from sandboxing.config.kinds import Between, Matches, OneOf, SandboxRuntimeName, VmSizeName
@@ -49,7 +49,7 @@ def _no_user_pool(settings: Settings) -> bool:
 
 NO_USER_POOL = Unused(_no_user_pool, "without systemPoolCriticalAddonsOnly: true", unchecked=True)
 # The refusal and the "allowed" words of the Kata VM size, from the catalog's families.
-KATA_FAMILIES = ", ".join(catalog.KATA_VM_FAMILIES)
+KATA_FAMILIES = ", ".join(vm_sizes.KATA_VM_FAMILIES)
 OS_DISK_TYPES = "|".join(catalog.OS_DISK_TYPES)
 MAX_NODES_WHY = "the most nodes one pool can have: the ARM API's node count maximum"
 

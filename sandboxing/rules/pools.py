@@ -7,7 +7,7 @@ is not a VM size name at all is its key's own check (`kinds.VmSizeName`), so the
 
 from __future__ import annotations
 
-from sandboxing import catalog, names
+from sandboxing import catalog, names, vm_sizes
 from sandboxing.config.key import Rule
 from sandboxing.config.settings import Problem, Settings
 
@@ -20,21 +20,21 @@ SYSTEM_POOL_MINIMUM = (
 def check_kata_vm_size(settings: Settings) -> list[Problem]:
     """Gen2 with nested virtualization: a listed family, or an unlisted one on request."""
     key, value = "kataNodeVmSize", settings.kata_node_vm_size
-    families = ", ".join(catalog.KATA_VM_FAMILIES)
-    size = catalog.parse_vm_size(value)
+    families = ", ".join(vm_sizes.KATA_VM_FAMILIES)
+    size = vm_sizes.parse_vm_size(value)
     if size is None:
         return []
-    reason = catalog.unsupported_reason(size)
+    reason = vm_sizes.unsupported_reason(size)
     if reason:
         message = f"{reason}; Kata needs a Gen2 size with nested virtualization from: {families}"
         return [Problem(key, value, message)]
-    if catalog.kata_vm_family(size) is not None:
+    if vm_sizes.kata_vm_family(size) is not None:
         return []
     message = (
         f"family {size.family} ({size.vcpus} vCPUs) is not in the known Gen2 "
         f"nested-virtualization list ({families})"
     )
-    refusal = catalog.AKS_VM_SIZE_REFUSAL
+    refusal = vm_sizes.AKS_VM_SIZE_REFUSAL
     if settings.allow_unlisted_vm_size:
         allowed = (
             "; allowed by allowUnlistedVmSize: if the size lacks nested virtualization, AKS "
@@ -53,7 +53,7 @@ def check_kata_system_pool_size(settings: Settings) -> list[Problem]:
     """With placement system, kataNodeVmSize is the System pool's size and needs its minimum."""
     if not settings.kata_on_system_pool:
         return []
-    size = catalog.parse_vm_size(settings.kata_node_vm_size)
+    size = vm_sizes.parse_vm_size(settings.kata_node_vm_size)
     if size is None or size.vcpus >= catalog.SYSTEM_POOL_MIN_VCPUS:
         return []
     message = f"is the System pool's size with kataPoolPlacement system, and {SYSTEM_POOL_MINIMUM}"

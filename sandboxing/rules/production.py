@@ -9,21 +9,21 @@ and need clusterMode new. Values that are only not used say so through their key
 
 from __future__ import annotations
 
-from sandboxing import catalog
+from sandboxing import catalog, vm_sizes
 from sandboxing.config.key import Rule
 from sandboxing.config.settings import Problem, Settings
 from sandboxing.sizing import pool_sizes
 
 
-def _too_small(key: str, name: str, size: catalog.VmSize, needed: int, settings: Settings) -> str:
+def _too_small(key: str, name: str, size: vm_sizes.VmSize, needed: int, settings: Settings) -> str:
     """Why `size` cannot hold the ephemeral OS disk, and what would."""
     low = catalog.MIN_OS_DISK_GIB
-    disk, gib = catalog.placement_disk_gib(size) or ("no", 0.0)
-    families = tuple(catalog.KATA_VM_FAMILIES) if key == "kataNodeVmSize" else None
+    disk, gib = vm_sizes.placement_disk_gib(size) or ("no", 0.0)
+    families = tuple(vm_sizes.KATA_VM_FAMILIES) if key == "kataNodeVmSize" else None
     fits = [
         n
-        for n in catalog.ephemeral_sizes(needed, families)
-        if (p := catalog.parse_vm_size(n)) and p.vcpus >= size.vcpus
+        for n in vm_sizes.ephemeral_sizes(needed, families)
+        if (p := vm_sizes.parse_vm_size(n)) and p.vcpus >= size.vcpus
     ]
     suggestion = f"; a size that would work: {fits[0]}" if fits else ""
     has = "has no temp disk and no cache" if disk == "no" else f"has a {gib:g} GiB {disk} disk"
@@ -45,10 +45,10 @@ def check_ephemeral_os_disk(settings: Settings) -> list[Problem]:
     needed = size_gb if low <= size_gb <= high else catalog.DEFAULT_OS_DISK_GIB
     for pool in pool_sizes(settings):
         key, name = pool.key, pool.vm_size
-        size = catalog.parse_vm_size(name)
+        size = vm_sizes.parse_vm_size(name)
         if size is None:
             continue  # the size's own check reports it
-        where = catalog.placement_disk_gib(size)
+        where = vm_sizes.placement_disk_gib(size)
         if where is None:
             message = (
                 f"{key} {name}: the catalog has no cache/temp disk figures for family "

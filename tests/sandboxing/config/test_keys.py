@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from sandboxing import aks_versions, catalog
+from sandboxing import aks_versions, catalog, vm_sizes
 from sandboxing.config.contract import check_keys, default_settings
 from sandboxing.config.key import Rule
 from sandboxing.config.kinds import Between
@@ -150,7 +150,7 @@ def test_the_allowed_text_reads_the_catalog() -> None:
     assert (
         f"at least {minimum} for {catalog.KATA_GA.workload_runtime}" in allowed["kubernetesVersion"]
     )
-    assert ", ".join(catalog.KATA_VM_FAMILIES) in allowed["kataNodeVmSize"]
+    assert ", ".join(vm_sizes.KATA_VM_FAMILIES) in allowed["kataNodeVmSize"]
     assert f"at least {catalog.SYSTEM_POOL_MIN_VCPUS} vCPUs" in allowed["systemNodeVmSize"]
     for key in ("systemNodeCount", "kataNodeCount"):
         assert allowed[key] == f"1-{catalog.MAX_NODES_PER_POOL}"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from sandboxing import catalog
+from sandboxing import catalog, vm_sizes
 from sandboxing.config.contract import default_settings
 from sandboxing.config.validate import problems_of
 from sandboxing.node_capacity import node_capacity
@@ -38,8 +38,8 @@ def test_every_listed_family_passes(vm_size: str) -> None:
 
 def test_every_listed_family_has_a_good_size_above() -> None:
     # The list above covers the catalog, so a new family gets a size here too.
-    families = {catalog.parse_vm_size(size).family for size in GOOD_SIZES}  # type: ignore[union-attr]
-    assert families == set(catalog.KATA_VM_FAMILIES)
+    families = {vm_sizes.parse_vm_size(size).family for size in GOOD_SIZES}  # type: ignore[union-attr]
+    assert families == set(vm_sizes.KATA_VM_FAMILIES)
 
 
 @pytest.mark.parametrize(
@@ -64,14 +64,14 @@ def test_kata_vm_size_errors_say_why_and_list_the_families(size: str, fragment: 
     assert (problem.key, problem.value, problem.severity) == ("kataNodeVmSize", size, "error")
     assert fragment in problem.message
     if "not an Azure VM size" not in fragment:
-        assert ", ".join(catalog.KATA_VM_FAMILIES) in problem.message
+        assert ", ".join(vm_sizes.KATA_VM_FAMILIES) in problem.message
 
 
 def test_unknown_size_is_a_warning_with_the_escape_hatch() -> None:
     settings = default_settings(kata_node_vm_size="Standard_D4s_v9", allow_unlisted_vm_size=True)
     (problem,) = problems_of(settings, "kataNodeVmSize")
     assert problem.severity == "warning" and "allowUnlistedVmSize" in problem.message
-    assert catalog.AKS_VM_SIZE_REFUSAL in problem.message
+    assert vm_sizes.AKS_VM_SIZE_REFUSAL in problem.message
 
 
 @pytest.mark.parametrize(
@@ -89,7 +89,7 @@ def test_unknown_size_is_a_warning_with_the_escape_hatch() -> None:
 def test_v6_and_v7_families_with_nested_virtualization_are_accepted(
     size: str, family: str, memory_gib: int
 ) -> None:
-    parsed = catalog.parse_vm_size(size)
+    parsed = vm_sizes.parse_vm_size(size)
     assert parsed is not None and parsed.family == family
     assert problems_of(default_settings(kata_node_vm_size=size), "kataNodeVmSize") == []
     node = node_capacity(size)  # the sizing math knows them too
@@ -116,7 +116,7 @@ def test_size_without_nested_virtualization_names_the_aks_refusal(size: str) -> 
     )
     assert [p.severity for p in problems] == ["error"]
     assert "nested virtualization" in problems[0].message
-    assert catalog.AKS_VM_SIZE_REFUSAL in problems[0].message
+    assert vm_sizes.AKS_VM_SIZE_REFUSAL in problems[0].message
 
 
 def test_unlisted_size_says_aks_refuses_sizes_without_nested_virtualization() -> None:
@@ -125,7 +125,7 @@ def test_unlisted_size_says_aks_refuses_sizes_without_nested_virtualization() ->
     )
     assert problem.severity == "error"
     assert "family Dlsv6 (4 vCPUs) is not in the known" in problem.message
-    assert catalog.AKS_VM_SIZE_REFUSAL in problem.message
+    assert vm_sizes.AKS_VM_SIZE_REFUSAL in problem.message
     assert "allowUnlistedVmSize" in problem.message
 
 

@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from sandboxing import catalog
+from sandboxing import catalog, vm_sizes
 from sandboxing.config.contract import default_settings
 from sandboxing.config.settings import Problem
 from sandboxing.config.validate import check_settings, errors, warnings
@@ -42,9 +42,9 @@ def test_the_defaults_raise_nothing() -> None:
     ],
 )
 def test_placement_disk_is_the_cache_else_the_temp_disk(size: str, where: object) -> None:
-    parsed = catalog.parse_vm_size(size)
+    parsed = vm_sizes.parse_vm_size(size)
     assert parsed is not None
-    assert catalog.placement_disk_gib(parsed) == where
+    assert vm_sizes.placement_disk_gib(parsed) == where
 
 
 def test_ephemeral_on_a_size_without_local_disk_names_key_size_and_one_that_works() -> None:
@@ -66,9 +66,9 @@ def test_a_cache_too_small_for_the_default_128_gib_suggests_a_kata_size_or_a_sma
     assert "kataNodeVmSize Standard_D4s_v3 has a 100 GiB cache disk" in problem.message
     assert "128 GiB" in problem.message
     suggested = problem.message.split("a size that would work: ")[1].split(",")[0]
-    size = catalog.parse_vm_size(suggested)
-    assert size is not None and size.family in catalog.KATA_VM_FAMILIES
-    assert catalog.placement_disk_gib(size)[1] >= 128  # type: ignore[index]
+    size = vm_sizes.parse_vm_size(suggested)
+    assert size is not None and size.family in vm_sizes.KATA_VM_FAMILIES
+    assert vm_sizes.placement_disk_gib(size)[1] >= 128  # type: ignore[index]
     assert "osDiskSizeGB to at most 100" in problem.message
 
 
