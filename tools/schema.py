@@ -1,7 +1,7 @@
 """Keep the generated parts of the docs in step with the code that is their one home.
 
 - Pulumi.yaml's config schema and docs/configuration.md's key table: sandboxing.keys.CONFIG_KEYS;
-- docs/offline-plan.md's table of typical create times: tools.plan.critical_path.STEP_TIMES;
+- docs/offline-plan.md's table of typical create times: tools.plan.step_times.STEP_TIMES;
 - docs/capacity.md's cost of one sandboxed pod with the default keys: sandboxing.sizing;
 - docs/stacks.md's tables (shape, vCPUs, quota, `pulumi up` estimate of every tracked stack
   file): each stack's offline plan (tools.stacks_doc).
@@ -124,7 +124,7 @@ def generated_files(repo: Path = REPO) -> dict[Path, str]:
     # Imported here: it loads the Pulumi SDK, which `--help` should not wait for.
     import yaml
 
-    from tools.plan.critical_path import step_times_table
+    from tools.plan.step_times import step_times_table
     from tools.stacks_doc import StackTableError, stacks_tables
 
     docs = repo / "docs"
@@ -149,7 +149,7 @@ def main(argv: list[str] | None = None, repo: Path = REPO) -> int:
         prog="python -m tools.schema",
         description="Write Pulumi.yaml's config schema and docs/configuration.md's key table "
         "from sandboxing/keys/ CONFIG_KEYS, docs/offline-plan.md's step times from "
-        "tools/plan/critical_path.py STEP_TIMES, docs/capacity.md's pod cost from "
+        "tools/plan/step_times.py STEP_TIMES, docs/capacity.md's pod cost from "
         "sandboxing/sizing.py, and docs/stacks.md's tables from the offline plan of every "
         "tracked stack file.",
         epilog="Exit codes: 0 up to date (or written), 1 with --check: a file is out of date, "

@@ -160,7 +160,7 @@ def _number(value: int) -> str:
 
 def render(shapes: list[StackShape]) -> str:
     """The three tables and the critical paths, as docs/stacks.md shows them."""
-    from tools.plan.critical_path import approx_duration
+    from tools.plan.step_times import approx_duration
 
     def name(shape: StackShape) -> str:
         return f"[`{shape.stack}`](../Pulumi.{shape.stack}.yaml)"

@@ -104,7 +104,7 @@ def test_check_exits_1_on_stale_files_without_writing_and_0_when_current(
 
 
 def test_create_times_in_the_docs_are_the_estimates_own(tmp_path: Path) -> None:
-    from tools.plan.critical_path import CREATE_SECONDS
+    from tools.plan.step_times import CREATE_SECONDS
 
     seconds = CREATE_SECONDS["azure-native:containerservice:AgentPool"]
     row = f"| Kata AgentPool | {seconds} s |"

@@ -7,7 +7,7 @@ will do about it where tools.plan.replacements knows (replace, or an update Azur
 the resource's own `replace_on_changes` option says so, or "ignored" where the head program's
 ignoreChanges names the property. Replacements drag others along
 (tools.plan.cascade); those are listed too, each with its cause. Every change carries its
-typical duration (tools.plan.critical_path.STEP_TIMES) and what it does to running pods
+typical duration (tools.plan.step_times.STEP_TIMES) and what it does to running pods
 (tools.plan.pod_effects). Stack outputs are compared the same way. Base plans of schemaVersion 1
 (properties nested under dotted paths) are flattened first.
 
@@ -21,10 +21,11 @@ import re
 from typing import Any
 
 from tools.plan.cascade import cascade
-from tools.plan.critical_path import approx_duration, change_seconds, longest_chain
+from tools.plan.critical_path import longest_chain
 from tools.plan.pod_effects import pod_effect
 from tools.plan.recorded_values import leaf_paths
 from tools.plan.replacements import replace_rule
+from tools.plan.step_times import approx_duration, change_seconds
 
 _V1_INDEX = re.compile(r"\.(\d+)(?=\.|$)")
 REPLACE_ON_CHANGES = (

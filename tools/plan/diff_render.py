@@ -11,8 +11,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from tools.plan.critical_path import approx_duration, type_label
+from tools.plan.critical_path import type_label
 from tools.plan.recorded_values import scalar_text
+from tools.plan.step_times import approx_duration
 
 EFFECT_WORDS = {
     "replace": "replace",

@@ -11,11 +11,12 @@ import itertools
 from typing import Any
 
 from tools.plan import capacity
-from tools.plan.critical_path import approx_duration, clock, type_label
+from tools.plan.critical_path import clock, type_label
 from tools.plan.diff_render import diff_markdown_lines
 from tools.plan.offline_cluster import existing_cluster_text
 from tools.plan.preflight import preflight_lines
 from tools.plan.recorded_values import scalar_text
+from tools.plan.step_times import approx_duration
 from tools.plan.text import (
     ESTIMATE_BASIS,
     ESTIMATE_TITLE,

@@ -23,7 +23,7 @@ from __future__ import annotations
 from typing import Any
 
 from sandboxing import catalog
-from tools.plan.critical_path import approx_duration, change_seconds
+from tools.plan.step_times import approx_duration, change_seconds
 
 POD = "kubernetes:core/v1:Pod"
 AGENT_POOL = "azure-native:containerservice:AgentPool"

@@ -117,7 +117,7 @@ def timeline(plan: dict[str, Any]) -> list[TimelineRow]:
 
 
 ESTIMATE_TITLE = "Estimated `pulumi up` from empty"
-ESTIMATE_BASIS = "critical path, typical create times of tools/plan/critical_path.py"
+ESTIMATE_BASIS = "critical path, typical create times of tools/plan/step_times.py"
 
 
 def _paragraph(lines: list[str]) -> list[str]:

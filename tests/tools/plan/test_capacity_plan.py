@@ -12,10 +12,10 @@ from support import dev_config, flat
 
 from tools.harness import stack_config
 from tools.plan.build import plan_stack
-from tools.plan.critical_path import NODE_ADDED, PENDING_POD_NOTICED, POD_READY, STEP_TIMES
 from tools.plan.diff import diff_plans
 from tools.plan.diff_render import diff_text_lines
 from tools.plan.markdown import render_markdown
+from tools.plan.step_times import NODE_ADDED, PENDING_POD_NOTICED, POD_READY, STEP_TIMES
 from tools.plan.text import render_text
 
 AUTOSCALED = {"kataEnableAutoScaling": "true", "kataNodeMinCount": "0", "kataNodeMaxCount": "6"}

@@ -15,16 +15,12 @@ from components.kata_runtime_class import WAIT_TYPE
 from components.preflight import PREFLIGHT_TYPE
 from sandboxing import workload
 from tools.harness import Registered, RunResult, run_program
-from tools.plan.critical_path import (
+from tools.plan.critical_path import clock, estimate, resource_waits_for, schedule, typical_seconds
+from tools.plan.step_times import (
     CREATE_SECONDS,
     DEFAULT_CREATE_SECONDS,
     READ_SECONDS,
     approx_duration,
-    clock,
-    estimate,
-    resource_waits_for,
-    schedule,
-    typical_seconds,
 )
 
 RG = "azure-native:resources:ResourceGroup"
