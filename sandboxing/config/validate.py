@@ -27,7 +27,7 @@ from sandboxing.rules import (
     versions,
     zones,
 )
-from sandboxing.tenants.capacity import TENANT_CAPACITY
+from sandboxing.tenants.capacity_rule import TENANT_CAPACITY
 from sandboxing.tenants.config import TENANTS
 
 # The order problems are reported in: where Kata runs, the cloud and the cluster, the pools, the

@@ -25,7 +25,7 @@ from sandboxing.rules.versions import (
     VERSIONS_FRESH,
 )
 from sandboxing.rules.zones import AVAILABILITY_ZONES
-from sandboxing.tenants.capacity import TENANT_CAPACITY
+from sandboxing.tenants.capacity_rule import TENANT_CAPACITY
 from sandboxing.tenants.config import TENANTS
 
 EXISTING = Condition("clusterMode", "existing")

@@ -8,7 +8,7 @@ from sandboxing.agent_sandbox.config import AGENT_SANDBOX
 from sandboxing.config.key import ConfigKey
 from sandboxing.config.kinds import Between, Matches, Quantity
 from sandboxing.rules.pods import POD_FITS_KATA_NODE, RUNTIME_CLASS_OVERRIDE
-from sandboxing.tenants.capacity import TENANT_CAPACITY
+from sandboxing.tenants.capacity_rule import TENANT_CAPACITY
 from sandboxing.tenants.config import TENANTS
 
 # Laid out by hand (fmt: skip): each key's name, type and default on one line reads as a table;

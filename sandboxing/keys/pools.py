@@ -23,7 +23,7 @@ from sandboxing.rules.scaling import CLUSTER_NODES, POOL_SCALING
 from sandboxing.rules.upgrades import KATA_UPGRADE
 from sandboxing.rules.versions import KATA_OS_SKU_VERSION, OS_SKU_UPGRADE_CEILING
 from sandboxing.rules.zones import AVAILABILITY_ZONES
-from sandboxing.tenants.capacity import TENANT_CAPACITY
+from sandboxing.tenants.capacity_rule import TENANT_CAPACITY
 
 # The rules of capacity that follows demand (sandboxing/keys/scaling.py) read these keys too.
 SIZE_RULES = (CLUSTER_NODES.allows(), AVAILABILITY_ZONES.allows())

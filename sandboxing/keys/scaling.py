@@ -13,7 +13,7 @@ from sandboxing.rules.production import EPHEMERAL_OS_DISK
 from sandboxing.rules.scaling import CLUSTER_NODES, POOL_SCALING
 from sandboxing.rules.upgrades import KATA_UPGRADE
 from sandboxing.rules.zones import AVAILABILITY_ZONES
-from sandboxing.tenants.capacity import TENANT_CAPACITY
+from sandboxing.tenants.capacity_rule import TENANT_CAPACITY
 from sandboxing.zones import ZONE_NUMBERS, read_zones
 
 MAX = catalog.MAX_NODES_PER_POOL

@@ -5,7 +5,7 @@ from __future__ import annotations
 from sandboxing.agent_sandbox.capacity import SANDBOX_CAPACITY
 from sandboxing.agent_sandbox.config import AGENT_SANDBOX
 from sandboxing.config.key import ConfigKey
-from sandboxing.tenants.capacity import TENANT_CAPACITY
+from sandboxing.tenants.capacity_rule import TENANT_CAPACITY
 from sandboxing.tenants.config import TENANTS, parse_tenants
 
 KEYS: tuple[ConfigKey, ...] = (

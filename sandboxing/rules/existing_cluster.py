@@ -9,7 +9,7 @@ from sandboxing.agent_sandbox.config import existing_cluster_problems as sandbox
 from sandboxing.config.settings import Problem, Settings
 from sandboxing.names import parse_kubernetes_version
 from sandboxing.rules.zones import region_problems
-from sandboxing.tenants.config import existing_cluster_problems
+from sandboxing.tenants.existing_cluster import existing_cluster_problems
 
 
 def check_existing_cluster(

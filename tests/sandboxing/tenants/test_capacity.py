@@ -12,7 +12,8 @@ from sandboxing.config.settings import Settings
 from sandboxing.config.validate import check_settings
 from sandboxing.node_capacity import node_capacity
 from sandboxing.sizing import stack_sizing
-from sandboxing.tenants.capacity import check_tenant_capacity, tenant_pool
+from sandboxing.tenants.capacity import tenant_pool
+from sandboxing.tenants.capacity_rule import check_tenant_capacity
 from sandboxing.tenants.config import parse_tenants
 
 OVERHEAD = catalog.RUNTIME_CLASS_OVERHEAD_MIB

@@ -8,7 +8,8 @@ import pytest
 
 from sandboxing.config.contract import default_settings
 from sandboxing.config.stack_config import check_stack_config
-from sandboxing.tenants.config import existing_cluster_problems, parse_tenants
+from sandboxing.tenants.config import parse_tenants
+from sandboxing.tenants.existing_cluster import existing_cluster_problems
 from sandboxing.tenants.fields import EgressPort, Tenant
 from tools.harness.cli_config import cli_refusal, engine_config, read_project_file
 from tools.harness.stack_file import read_stack_values
