@@ -1,36 +1,67 @@
-"""Session fixtures; helpers are in tests/support.py, the mock engine in tools/harness/."""
+"""Session fixtures; helpers are in tests/support.py, the mock engine in tools/harness/.
+
+This file is imported by pytest-xdist's controller too, before it starts the workers: it imports
+no SDK at its top (tools.harness imports pulumi and azure-native, ~0.3 s), only in fixtures.
+"""
 
 from __future__ import annotations
 
 import gc
 import os
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 import pytest
 
 from sandboxing import aks_versions
-from tools.harness import RunResult, run_program, stack_config
+
+if TYPE_CHECKING:
+    from tools.harness import RunResult
 
 # Every test sees the day the dated Kubernetes versions were written, so none starts failing when
 # they age; the tests of the staleness warning pass their own day.
 aks_versions.clock = lambda: aks_versions.AS_OF
 
 
+@pytest.fixture(scope="session")
+def dev_run() -> Iterator[RunResult]:
+    """One whole-program run with the dev stack, shared by the read-only assertions; the
+    session fails if a test changed it (take `run_dev()` for a copy of your own)."""
+    from support import shared_run
+
+    from tools.harness import stack_config
+
+    result = shared_run(stack_config("dev"))
+    assert result.error is None, result.error
+    before = repr(result)
+    yield result
+    assert repr(result) == before, "a test changed the shared dev_run; use run_dev() instead"
+
+
 @pytest.fixture(scope="session", autouse=True)
-def _frozen_sdk_heap() -> None:
+def _frozen_sdk_heap(request: pytest.FixtureRequest) -> None:
+    # Runs skip the SDK's expansion of provider type aliases, ~60% of a run; nothing the harness
+    # records depends on it (tests/tools/harness/test_engine.py runs the program both ways).
+    import tools.harness.engine
+
+    tools.harness.engine.EXPAND_TYPE_ALIASES = False
     # After a first run the SDKs hold ~140k long-lived objects (pulumi_kubernetes loads core/v1
     # lazily on that run); every full GC walks them (~150 ms), dozens of times per suite.
     # Freezing them cut the suite from ~10 s to ~6.6 s (python -m benchmarks.run also times the
-    # suite with TESTS_FREEZE_SDK_HEAP=0).
+    # suite with TESTS_FREEZE_SDK_HEAP=0). The first run is the dev run the tests share.
     if os.environ.get("TESTS_FREEZE_SDK_HEAP", "1") == "0":
         return
-    run_program(stack_config("dev"))
+    request.getfixturevalue("dev_run")
     gc.collect()
     gc.freeze()
 
 
-@pytest.fixture(scope="session")
-def dev_run() -> RunResult:
-    """One whole-program run with the dev stack, shared by the read-only assertions."""
-    result = run_program(stack_config("dev"))
-    assert result.error is None, result.error
-    return result
+@pytest.fixture(autouse=True)
+def _shared_plan_runs(monkeypatch: pytest.MonkeyPatch) -> None:
+    """`python -m tools.plan` in a test shares its program run with every test that runs the
+    same inputs (support.shared_run); what it does with the run is the plan's own code."""
+    from support import shared_run
+
+    import tools.plan.build
+
+    monkeypatch.setattr(tools.plan.build, "run_program", shared_run)

@@ -8,6 +8,7 @@ from tools.harness.mock_cloud.
 from __future__ import annotations
 
 import asyncio
+import copy
 import json
 import logging
 import os
@@ -82,6 +83,47 @@ def repo_program() -> None:
     runpy.run_path(str(REPO / "__main__.py"), run_name="__main__")
 
 
+# Whether runs let the SDK expand the type aliases a provider SDK declares for each resource
+# into alias URNs, as `pulumi up` does. azure-native declares one per past API version (~110 for
+# ManagedCluster and AgentPool) and the SDK turns each into a URN through Outputs at construction
+# (pulumi/pulumi#10010): about 60% of an evaluation. The mock engine records no aliases, so no
+# record depends on them (tests/tools/harness/test_engine.py compares both ways); the tests turn
+# the expansion off (tests/conftest.py), the plan and the benchmarks keep it.
+EXPAND_TYPE_ALIASES = True
+
+
+def _type_alias(alias: Any) -> bool:
+    """An alias that only names another type token: what provider SDKs declare per version."""
+    return (
+        isinstance(alias, pulumi.Alias)
+        and isinstance(alias.type_, str)
+        and all(getattr(alias, f) is ... for f in ("name", "parent", "stack", "project"))
+    )
+
+
+def _drop_type_aliases(
+    args: pulumi.ResourceTransformationArgs,
+) -> pulumi.ResourceTransformationResult | None:
+    aliases = args.opts.aliases or []
+    kept = [a for a in aliases if not _type_alias(a)]
+    if len(kept) == len(aliases):
+        return None
+    opts = copy.copy(args.opts)
+    opts.aliases = kept or None
+    return pulumi.ResourceTransformationResult(args.props, opts)
+
+
+def without_type_aliases(program: Callable[[], Any]) -> Callable[[], None]:
+    """`program` with the provider SDKs' type aliases dropped before the SDK expands them; the
+    aliases a program declares itself (a rename, a new parent) stay."""
+
+    def run() -> None:
+        pulumi.runtime.register_stack_transformation(_drop_type_aliases)
+        program()
+
+    return run
+
+
 class _WarningCollector(logging.Handler):
     def __init__(self) -> None:
         super().__init__(logging.WARNING)
@@ -99,11 +141,13 @@ def run_program(
     preview: bool = False,
     mocks: CloudMocks | None = None,
     program: Callable[[], Any] | None = None,
+    type_aliases: bool | None = None,
 ) -> RunResult:
     """Run the program (default: the repo's `__main__.py`) under mocks with this stack config.
 
     A program error (e.g. a configuration RunError) is returned in `error`, with whatever was
-    registered before it, so callers can check that nothing was.
+    registered before it, so callers can check that nothing was. `type_aliases`: whether the SDK
+    expands the provider SDKs' type aliases (default: EXPAND_TYPE_ALIASES).
     """
     mocks = mocks or CloudMocks(preview=preview)
     monitor = RecordingMonitor(mocks)
@@ -122,9 +166,12 @@ def run_program(
         mocks, project=PROJECT, stack=stack, preview=preview, logger=logger, monitor=monitor
     )
 
+    program = program or repo_program
+    if not (EXPAND_TYPE_ALIASES if type_aliases is None else type_aliases):
+        program = without_type_aliases(program)
     error, problems = None, []
     try:
-        run_program_function(program or repo_program)
+        run_program_function(program)
     except ConfigError as exc:
         error, problems = str(exc), exc.problems
     except pulumi.RunError as exc:

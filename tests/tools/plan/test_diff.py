@@ -7,10 +7,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from support import dev_config
+from support import dev_config, shared_run
 
 import tools.plan.cli
-from tools.harness import RunResult, run_program, stack_config
+from tools.harness import RunResult, stack_config
 from tools.plan.build import build_plan, plan_stack
 from tools.plan.cli import CANNOT_PLAN, PLAN_FAILED, REFUSED_CHANGES, main
 from tools.plan.diff import diff_plans
@@ -173,7 +173,7 @@ def test_replace_on_changes_turns_an_update_into_a_replacement() -> None:
 
 
 def test_plans_of_two_stacks_are_matched_by_resource_and_noted(dev_run: RunResult) -> None:
-    other = build_plan(run_program(stack_config("dev"), stack="staging"), "staging")
+    other = build_plan(shared_run(stack_config("dev"), stack="staging"), "staging")
     diff = diff_plans(build_plan(dev_run, "dev"), other)
     assert (diff["added"], diff["removed"], diff["changed"]) == ([], [], [])
     assert diff["stackNote"].startswith("the base plan is of stack 'dev', this one of stack")
