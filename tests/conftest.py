@@ -39,12 +39,19 @@ def dev_run() -> Iterator[RunResult]:
 
 
 @pytest.fixture(scope="session", autouse=True)
-def _frozen_sdk_heap(request: pytest.FixtureRequest) -> None:
+def _harness_for_tests(request: pytest.FixtureRequest) -> None:
+    """Once per worker: the mock engine set up for many runs, then warmed and its heap frozen."""
+    from support import shared_run
+
+    import tools.harness.engine
+    import tools.plan.build
+
     # Runs skip the SDK's expansion of provider type aliases, ~60% of a run; nothing the harness
     # records depends on it (tests/tools/harness/test_engine.py runs the program both ways).
-    import tools.harness.engine
-
     tools.harness.engine.EXPAND_TYPE_ALIASES = False
+    # `python -m tools.plan` in a test shares its program run with every test that runs the same
+    # inputs; what it does with the run is the plan's own code.
+    tools.plan.build.run_program = shared_run  # type: ignore[assignment]
     # After a first run the SDKs hold ~140k long-lived objects (pulumi_kubernetes loads core/v1
     # lazily on that run); every full GC walks them (~150 ms), dozens of times per suite.
     # Freezing them cut the suite from ~10 s to ~6.6 s (python -m benchmarks.run also times the
@@ -54,14 +61,3 @@ def _frozen_sdk_heap(request: pytest.FixtureRequest) -> None:
     request.getfixturevalue("dev_run")
     gc.collect()
     gc.freeze()
-
-
-@pytest.fixture(autouse=True)
-def _shared_plan_runs(monkeypatch: pytest.MonkeyPatch) -> None:
-    """`python -m tools.plan` in a test shares its program run with every test that runs the
-    same inputs (support.shared_run); what it does with the run is the plan's own code."""
-    from support import shared_run
-
-    import tools.plan.build
-
-    monkeypatch.setattr(tools.plan.build, "run_program", shared_run)

@@ -124,6 +124,13 @@ def without_type_aliases(program: Callable[[], Any]) -> Callable[[], None]:
     return run
 
 
+# The engine's log for every run: one logger, given each run's collector while it runs. (A logger
+# per run would stay in logging's registry for good, and pytest's log capture walks every
+# non-propagating logger at each test phase.)
+_MOCK_LOGGER = logging.getLogger(f"{PROJECT}.mock")
+_MOCK_LOGGER.propagate = False
+
+
 class _WarningCollector(logging.Handler):
     def __init__(self) -> None:
         super().__init__(logging.WARNING)
@@ -152,9 +159,7 @@ def run_program(
     mocks = mocks or CloudMocks(preview=preview)
     monitor = RecordingMonitor(mocks)
     collector = _WarningCollector()
-    logger = logging.getLogger(f"{PROJECT}.mock.{id(collector)}")
-    logger.propagate = False
-    logger.addHandler(collector)
+    _MOCK_LOGGER.addHandler(collector)
 
     reset_engine_state()
     # As `pulumi up` hands the config over: the language host sets PULUMI_CONFIG, and
@@ -163,7 +168,7 @@ def run_program(
     os.environ["PULUMI_CONFIG"] = json.dumps(config)
     pulumi.runtime.set_all_config(dict(config))
     pulumi.runtime.set_mocks(
-        mocks, project=PROJECT, stack=stack, preview=preview, logger=logger, monitor=monitor
+        mocks, project=PROJECT, stack=stack, preview=preview, logger=_MOCK_LOGGER, monitor=monitor
     )
 
     program = program or repo_program
@@ -182,6 +187,7 @@ def run_program(
         os.environ.pop("PULUMI_CONFIG", None)
     outputs = _resolve_outputs()
     _drain_leftover_tasks()
+    _MOCK_LOGGER.removeHandler(collector)
     return RunResult(
         monitor.registered, mocks.invokes, outputs, collector.messages, error, problems
     )

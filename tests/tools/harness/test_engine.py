@@ -5,7 +5,6 @@ from __future__ import annotations
 import dataclasses
 
 import pulumi
-import pytest
 from support import run_component
 
 from tools.harness import RunResult, run_program, stack_config
@@ -27,11 +26,12 @@ def recorded(result: RunResult) -> list[dict[str, object]]:
     return found
 
 
-@pytest.mark.parametrize("stack", ["dev", "tenants"])
-def test_runs_without_type_aliases_record_what_runs_with_them(stack: str) -> None:
-    config = stack_config(stack)
-    full = run_program(config, stack=stack, type_aliases=True)
-    quick = run_program(config, stack=stack, type_aliases=False)
+def test_runs_without_type_aliases_record_what_runs_with_them() -> None:
+    # The dev stack has every resource type of the program but the tenants' (Kubernetes types,
+    # whose SDK declares few type aliases).
+    config = stack_config("dev")
+    full = run_program(config, type_aliases=True)
+    quick = run_program(config, type_aliases=False)
     assert full.error is None and quick.error is None
     assert recorded(quick) == recorded(full)
     assert quick.outputs == full.outputs
