@@ -9,12 +9,15 @@ from __future__ import annotations
 
 import asyncio
 import copy
+import functools
 import json
 import logging
 import os
-import runpy
+import sys
+import types
 from collections.abc import Callable
 from pathlib import Path
+from types import CodeType
 from typing import Any
 
 import pulumi
@@ -78,9 +81,31 @@ def list_stacks() -> list[str]:
     return sorted(p.name[len("Pulumi.") : -len(".yaml")] for p in REPO.glob("Pulumi.*.yaml"))
 
 
+@functools.cache
+def _compiled(path: str, mtime_ns: int, size: int) -> CodeType:
+    return compile(Path(path).read_bytes(), path, "exec")
+
+
 def repo_program() -> None:
-    """The repository's `__main__.py`, run as the Pulumi language host runs it."""
-    runpy.run_path(str(REPO / "__main__.py"), run_name="__main__")
+    """The repository's `__main__.py`, run as the Pulumi language host runs it: as
+    `runpy.run_path(path, run_name="__main__")` (pulumi-language-python-exec), with the file
+    compiled once per process and version of it, not on every run."""
+    path = REPO / "__main__.py"
+    stat = path.stat()
+    code = _compiled(str(path), stat.st_mtime_ns, stat.st_size)
+    module = types.ModuleType("__main__")
+    module.__file__ = str(path)
+    saved_main, saved_argv0 = sys.modules.get("__main__"), sys.argv[0] if sys.argv else None
+    sys.modules["__main__"] = module
+    if sys.argv:
+        sys.argv[0] = str(path)
+    try:
+        exec(code, module.__dict__)
+    finally:
+        if saved_main is not None:
+            sys.modules["__main__"] = saved_main
+        if saved_argv0 is not None:
+            sys.argv[0] = saved_argv0
 
 
 # Whether runs let the SDK expand the type aliases a provider SDK declares for each resource
