@@ -9,6 +9,7 @@ from __future__ import annotations
 import gc
 import os
 from collections.abc import Iterator
+from types import ModuleType
 from typing import TYPE_CHECKING
 
 import pytest
@@ -53,6 +54,15 @@ def pytest_collection() -> Iterator[None]:
     finally:
         gc.enable()
         gc.freeze()
+
+
+@pytest.fixture(scope="session")
+def identity() -> ModuleType:
+    """azure-identity (~0.14 s to import), loaded by the worker whose tests ask for it, not while
+    collecting; such modules share the xdist group "azure-identity"."""
+    from azure import identity
+
+    return identity
 
 
 @pytest.fixture(scope="session")

@@ -17,15 +17,6 @@ from cloud.arm_credentials import (
 )
 from sandboxing.azure_clouds import CHINA, PUBLIC, US_GOVERNMENT, AzureCloud
 
-
-@pytest.fixture(scope="module")
-def identity() -> ModuleType:
-    """azure-identity, loaded by the worker that runs these tests (~0.14 s), not at collection."""
-    from azure import identity
-
-    return identity
-
-
 # One worker runs the tests that load azure-identity (pyproject: --dist loadgroup).
 pytestmark = pytest.mark.xdist_group("azure-identity")
 

@@ -15,15 +15,6 @@ from components.cluster_reconcile import RECONCILE_TYPE, ClusterReconcileProvide
 from components.kata_runtime_class import WAIT_TYPE, RuntimeClassWaitProvider
 from tools.harness import RunResult
 
-
-@pytest.fixture(scope="module")
-def identity() -> ModuleType:
-    """azure-identity, loaded by the worker that runs these tests (~0.14 s), not at collection."""
-    from azure import identity
-
-    return identity
-
-
 # One worker runs the tests that load azure-identity (pyproject: --dist loadgroup).
 pytestmark = pytest.mark.xdist_group("azure-identity")
 
