@@ -29,17 +29,15 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from tools.repo import REPO
+from tools.venv_check import README_FIRST_COMMAND
 
-README_INSTALL = (
-    "venv/bin/uv pip install -p venv --require-hashes --compile-bytecode -r requirements-dev.txt"
-)
+# The README's first command: the install (tools.venv_check names it where a tool lacks a
+# package), then the plan.
+_VENV, _BOOTSTRAP, _INSTALL = README_FIRST_COMMAND.split(" && ")
 UV_STEPS = (
-    ("venv", "python3.11 -m venv venv"),
-    (
-        "bootstrap: pip installs uv",
-        "venv/bin/pip install --require-hashes -r requirements-bootstrap.txt",
-    ),
-    ("install: uv installs and byte-compiles the dev lock", README_INSTALL),
+    ("venv", _VENV),
+    ("bootstrap: pip installs uv", _BOOTSTRAP),
+    ("install: uv installs and byte-compiles the dev lock", _INSTALL),
     ("offline plan", "venv/bin/python -m tools.plan"),
 )
 PIP_STEPS = (
