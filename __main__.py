@@ -8,25 +8,26 @@ Each component's arguments come from the settings in stack_args.py.
 """
 
 import functools
+from typing import TYPE_CHECKING
 
 import pulumi
 
 import stack_args
 from components.azure_linux_cluster import AzureLinuxCluster
 from components.cluster_reconcile import ClusterReconcile
-from components.existing_cluster import ExistingCluster, connect_existing_cluster
 from components.kata_runtime_class import KataRuntimeClass
 from components.node_pools import KataNodePool, UserNodePool
 from components.preflight import SubscriptionPreflight
 from components.sandbox_pods import SandboxPods
-from components.sandbox_tenant import SandboxTenant
-from components.tenant_admission import TenantAdmission
 from sandboxing.preflight_needs import preflight_needs
-from sandboxing.rules.existing_cluster import check_existing_cluster
 from sandboxing.sizing import stack_sizing
-from sandboxing.tenants.manifests import tenant_objects
 from sandboxing.workload import pod_pair
 from stack_settings import load_settings
+
+# What only an existing cluster or tenants need is imported where they are: a stack without
+# them (dev) does not load it at program start.
+if TYPE_CHECKING:
+    from components.existing_cluster import ExistingCluster
 
 settings = load_settings()
 managed_by = f"{pulumi.get_project()}/{pulumi.get_stack()}"
@@ -40,8 +41,11 @@ def subscription_preflight(location: str = "") -> list[pulumi.Resource]:
     return [SubscriptionPreflight("preflight", needs, stack_args.arm_cloud(settings)).resource]
 
 
-cluster: AzureLinuxCluster | ExistingCluster
+cluster: "AzureLinuxCluster | ExistingCluster"
 if settings.existing_cluster:
+    from components.existing_cluster import connect_existing_cluster
+    from sandboxing.rules.existing_cluster import check_existing_cluster
+
     check = functools.partial(check_existing_cluster, settings, managed_by=managed_by)
     cluster = connect_existing_cluster(
         "cluster", settings.resource_group_name, settings.cluster_name, check
@@ -102,6 +106,10 @@ pods = SandboxPods(
 
 # Tenants need only the API server: admission policy first, then each tenant's namespace.
 if settings.tenants:
+    from components.sandbox_tenant import SandboxTenant
+    from components.tenant_admission import TenantAdmission
+    from sandboxing.tenants.manifests import tenant_objects
+
     admission = TenantAdmission(
         "tenant-admission", settings.effective_runtime_class, stack_args.kata_pool_name(settings),
         cluster.provider,
