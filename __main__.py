@@ -9,6 +9,7 @@ arguments come from the settings in stack_args.py.
 """
 
 import functools
+from typing import TYPE_CHECKING
 
 import pulumi
 
@@ -16,22 +17,20 @@ import stack_args
 from components.agent_sandbox import AgentSandboxController
 from components.azure_linux_cluster import AzureLinuxCluster
 from components.cluster_reconcile import ClusterReconcile
-from components.existing_cluster import ExistingCluster, connect_existing_cluster
 from components.kata_runtime_class import KataRuntimeClass
 from components.node_pools import KataNodePool, UserNodePool
 from components.preflight import SubscriptionPreflight
 from components.sandbox_pods import SandboxPods
-from components.sandbox_pool import SandboxPool
-from components.sandbox_tenant import SandboxTenant
-from components.tenant_admission import TenantAdmission
 from sandboxing import workload
-from sandboxing.agent_sandbox.outputs import agent_sandbox_output
 from sandboxing.preflight_needs import preflight_needs
-from sandboxing.rules.existing_cluster import check_existing_cluster
 from sandboxing.sizing import stack_sizing
-from sandboxing.tenants.manifests import tenant_objects
 from sandboxing.workload import pod_pair
 from stack_settings import load_settings
+
+# What only an existing cluster or tenants need is imported where they are: a stack without
+# them (dev) does not load it at program start.
+if TYPE_CHECKING:
+    from components.existing_cluster import ExistingCluster
 
 settings = load_settings()
 managed_by = f"{pulumi.get_project()}/{pulumi.get_stack()}"
@@ -45,8 +44,11 @@ def subscription_preflight(location: str = "") -> list[pulumi.Resource]:
     return [SubscriptionPreflight("preflight", needs, stack_args.arm_cloud(settings)).resource]
 
 
-cluster: AzureLinuxCluster | ExistingCluster
+cluster: "AzureLinuxCluster | ExistingCluster"
 if settings.existing_cluster:
+    from components.existing_cluster import connect_existing_cluster
+    from sandboxing.rules.existing_cluster import check_existing_cluster
+
     check = functools.partial(check_existing_cluster, settings, managed_by=managed_by)
     cluster = connect_existing_cluster(
         "cluster", settings.resource_group_name, settings.cluster_name, check
@@ -117,8 +119,10 @@ pods = SandboxPods(
 )
 
 # Tenants need only the API server: admission policy first, then each tenant's namespace. The
-# sandbox namespace of agentSandbox is fenced by the same pod policy.
+# sandbox namespace of agentSandbox is fenced by the same pod policy. Imported only when used.
 if settings.tenants or settings.agent_sandbox:
+    from components.tenant_admission import TenantAdmission
+
     admission = TenantAdmission(
         "tenant-admission",
         settings.effective_runtime_class,
@@ -126,6 +130,9 @@ if settings.tenants or settings.agent_sandbox:
         cluster.provider,
     )
 if settings.tenants:
+    from components.sandbox_tenant import SandboxTenant
+    from sandboxing.tenants.manifests import tenant_objects
+
     tenant_namespaces = [
         SandboxTenant(
             f"tenant-{tenant.name}",
@@ -140,6 +147,9 @@ if settings.tenants:
 # Sandboxes on demand: the controller and the sandbox namespace need only the API server; the
 # warm pool alone waits for the runtime class.
 if settings.agent_sandbox:
+    from components.sandbox_pool import SandboxPool
+    from sandboxing.agent_sandbox.outputs import agent_sandbox_output
+
     controller = AgentSandboxController(
         "agent-sandbox", stack_args.agent_sandbox_controller_args(settings), cluster.provider
     )

@@ -3,6 +3,7 @@ the machine, and the Markdown the report is printed as."""
 
 from __future__ import annotations
 
+import datetime
 import gc
 import os
 import platform
@@ -164,6 +165,7 @@ def machine() -> dict[str, str]:
         for pkg in ("pulumi", "pulumi_azure_native", "pulumi_kubernetes")
     )
     return {
+        "date (UTC)": datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M"),
         "CPUs (nproc)": str(len(os.sched_getaffinity(0))),
         "CPU model": cpu,
         "memory": memory,

@@ -103,14 +103,14 @@ ZONES = "availabilityZones"
 
 
 class AddedNodePool(pulumi.ComponentResource):
-    """A Linux User AgentPool added to an existing or new cluster."""
+    """A Linux User AgentPool added to an existing or new cluster; a subclass names its kind."""
 
+    TYPE_TOKEN: str  # aks-pod-sandboxing:azure:<Kind>NodePool
     pool: containerservice.AgentPool  # what later steps wait for (and are replaced with)
     pool_name: pulumi.Output[str]
 
     def __init__(
         self,
-        type_token: str,
         name: str,
         args: NodePoolArgs,
         resource_group_name: pulumi.Input[str],
@@ -118,7 +118,7 @@ class AddedNodePool(pulumi.ComponentResource):
         after: Sequence[pulumi.Resource] = (),
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
-        super().__init__(type_token, name, None, opts)
+        super().__init__(self.TYPE_TOKEN, name, None, opts)
         self.pool = containerservice.AgentPool(
             f"{name}-pool",
             resource_group_name=resource_group_name,
@@ -152,17 +152,7 @@ class KataNodePool(AddedNodePool):
     """A User pool whose nodes run pods in Kata VMs (workloadRuntime KataVmIsolation, Gen2 sizes
     with nested virtualization, Azure Linux)."""
 
-    def __init__(
-        self,
-        name: str,
-        args: NodePoolArgs,
-        resource_group_name: pulumi.Input[str],
-        cluster_name: pulumi.Input[str],
-        after: Sequence[pulumi.Resource] = (),
-        opts: pulumi.ResourceOptions | None = None,
-    ) -> None:
-        token = "aks-pod-sandboxing:azure:KataNodePool"
-        super().__init__(token, name, args, resource_group_name, cluster_name, after, opts)
+    TYPE_TOKEN = "aks-pod-sandboxing:azure:KataNodePool"
 
 
 class UserNodePool(AddedNodePool):
@@ -170,14 +160,4 @@ class UserNodePool(AddedNodePool):
     CriticalAddonsOnly and the Kata pool tainted for sandboxed pods, it is where the trusted pod
     and every other pod without a toleration are scheduled."""
 
-    def __init__(
-        self,
-        name: str,
-        args: NodePoolArgs,
-        resource_group_name: pulumi.Input[str],
-        cluster_name: pulumi.Input[str],
-        after: Sequence[pulumi.Resource] = (),
-        opts: pulumi.ResourceOptions | None = None,
-    ) -> None:
-        token = "aks-pod-sandboxing:azure:UserNodePool"
-        super().__init__(token, name, args, resource_group_name, cluster_name, after, opts)
+    TYPE_TOKEN = "aks-pod-sandboxing:azure:UserNodePool"

@@ -1,36 +1,105 @@
-"""Session fixtures; helpers are in tests/support.py, the mock engine in tools/harness/."""
+"""Session fixtures; helpers are in tests/support.py, the mock engine in tools/harness/.
+
+This file is imported by pytest-xdist's controller too, before it starts the workers: it imports
+no SDK at its top (tools.harness imports pulumi and azure-native, ~0.3 s), only in fixtures.
+"""
 
 from __future__ import annotations
 
 import gc
 import os
+from collections.abc import Iterator
+from types import ModuleType
+from typing import TYPE_CHECKING
 
 import pytest
 
 from sandboxing import aks_versions
-from tools.harness import RunResult, run_program, stack_config
+
+if TYPE_CHECKING:
+    from tools.harness import RunResult
 
 # Every test sees the day the dated Kubernetes versions were written, so none starts failing when
 # they age; the tests of the staleness warning pass their own day.
 aks_versions.clock = lambda: aks_versions.AS_OF
 
 
-@pytest.fixture(scope="session", autouse=True)
-def _frozen_sdk_heap() -> None:
-    # After a first run the SDKs hold ~140k long-lived objects (pulumi_kubernetes loads core/v1
-    # lazily on that run); every full GC walks them (~150 ms), dozens of times per suite.
-    # Freezing them cut the suite from ~10 s to ~6.6 s (python -m benchmarks.run also times the
-    # suite with TESTS_FREEZE_SDK_HEAP=0).
-    if os.environ.get("TESTS_FREEZE_SDK_HEAP", "1") == "0":
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """With pytest-xdist (pyproject: -n auto --dist loadgroup) a worker takes a whole module:
+    its module-scoped fixtures (a stack's program run, a plan) then run once, not once per
+    worker. Tests that load a heavy library are grouped by that library instead (the
+    `xdist_group` marks in their modules and conftest files)."""
+    for item in items:
+        if item.get_closest_marker("xdist_group") is None:
+            item.add_marker(pytest.mark.xdist_group(item.path.stem))
+
+
+def _freeze_heap() -> bool:
+    return os.environ.get("TESTS_FREEZE_SDK_HEAP", "1") != "0"
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_collection() -> Iterator[None]:
+    """Collecting imports the SDKs and every test module: ~half a million long-lived objects,
+    which each full garbage collection walked again while they were being imported (0.65 s of a
+    3.3 s collection). Collecting makes next to no garbage: the collector waits until it is
+    done, and what it made is frozen (never walked again)."""
+    if not _freeze_heap():
+        yield
         return
-    run_program(stack_config("dev"))
-    gc.collect()
-    gc.freeze()
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
+        gc.freeze()
 
 
 @pytest.fixture(scope="session")
-def dev_run() -> RunResult:
-    """One whole-program run with the dev stack, shared by the read-only assertions."""
-    result = run_program(stack_config("dev"))
+def identity() -> ModuleType:
+    """azure-identity (~0.14 s to import), loaded by the worker whose tests ask for it, not while
+    collecting; such modules share the xdist group "azure-identity"."""
+    from azure import identity
+
+    return identity
+
+
+@pytest.fixture(scope="session")
+def dev_run() -> Iterator[RunResult]:
+    """One whole-program run with the dev stack, shared by the read-only assertions; the
+    session fails if a test changed it (take `run_dev()` for a copy of your own)."""
+    from support import shared_run
+
+    from tools.harness import stack_config
+
+    result = shared_run(stack_config("dev"))
     assert result.error is None, result.error
-    return result
+    before = repr(result)
+    yield result
+    assert repr(result) == before, "a test changed the shared dev_run; use run_dev() instead"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _harness_for_tests(request: pytest.FixtureRequest) -> None:
+    """Once per worker: the mock engine set up for many runs, then warmed and its heap frozen."""
+    from support import shared_run
+
+    import tools.harness.engine
+    import tools.plan.build
+
+    # Runs skip the SDK's expansion of provider type aliases, ~60% of a run; nothing the harness
+    # records depends on it (tests/tools/harness/test_engine.py runs the program both ways).
+    tools.harness.engine.EXPAND_TYPE_ALIASES = False
+    # `python -m tools.plan` in a test shares its program run with every test that runs the same
+    # inputs; what it does with the run is the plan's own code.
+    tools.plan.build.run_program = shared_run  # type: ignore[assignment]
+    # After a first run the SDKs hold ~140k long-lived objects (pulumi_kubernetes loads core/v1
+    # lazily on that run); every full GC walks them (~150 ms), dozens of times per suite.
+    # Freezing them cut the suite from ~10 s to ~6.6 s (python -m benchmarks.run also times the
+    # suite with TESTS_FREEZE_SDK_HEAP=0). The first run is the dev run the tests share.
+    if not _freeze_heap():
+        return
+    request.getfixturevalue("dev_run")
+    gc.collect()
+    gc.freeze()

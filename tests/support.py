@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import copy
 import json
+import os
 from collections.abc import Callable
 from typing import Any
 
 import pytest
 
+from sandboxing import aks_versions
 from sandboxing.config.settings import PROJECT
-from tools.harness import RunResult, run_program, stack_config
+from tools.harness import CloudMocks, RunResult, run_program, stack_config
 
 
 def dev_config(**overrides: object) -> dict[str, str]:
@@ -38,8 +41,50 @@ def flat(text: str) -> str:
     return " ".join(text.split())
 
 
+# One program run per distinct input, shared by the tests of a worker (a run costs ~0.1 s).
+_SHARED: dict[tuple[Any, ...], RunResult] = {}
+
+
+def _mocks_key(mocks: CloudMocks | None, preview: bool) -> tuple[Any, ...] | None:
+    """What the mocks answer, as a key; None for mocks whose answers cannot be told apart."""
+    if mocks is None:
+        mocks = CloudMocks(preview=preview)
+    if type(mocks) is not CloudMocks or mocks.invokes:
+        return None
+    clusters = repr(sorted(mocks.existing_clusters.items()))
+    return clusters, mocks.preview, tuple(sorted(mocks.served_runtime_classes))
+
+
+def _read_besides_config() -> tuple[Any, ...]:
+    """What else the program reads: the Kubernetes version window, the day, and the environment
+    variables that choose azure-native's cloud."""
+    cloud = sorted((k, v) for k, v in os.environ.items() if k.startswith(("ARM_", "AZURE_")))
+    return repr(aks_versions.current_window()), aks_versions.clock(), tuple(cloud)
+
+
+def shared_run(
+    config: dict[str, str],
+    *,
+    stack: str = "dev",
+    preview: bool = False,
+    mocks: CloudMocks | None = None,
+) -> RunResult:
+    """`run_program(config, ...)` of the real `__main__.py`, run once per worker for the same
+    inputs (config, stack, preview, mocks, and what `_read_besides_config` lists); each caller
+    gets its own copy, so a test may change what it got. A test that patches anything else the
+    program reads calls `run_program` itself."""
+    mocks_key = _mocks_key(mocks, preview)
+    if mocks_key is None:
+        return run_program(config, stack=stack, preview=preview, mocks=mocks)
+    key = (json.dumps(config, sort_keys=True), stack, preview, mocks_key, _read_besides_config())
+    if key not in _SHARED:
+        _SHARED[key] = run_program(config, stack=stack, preview=preview, mocks=mocks)
+    return copy.deepcopy(_SHARED[key])
+
+
 def run_dev(preview: bool = False, **overrides: object) -> RunResult:
-    return run_program(dev_config(**overrides), preview=preview)
+    """The dev stack with these config overrides (a shared run, see `shared_run`)."""
+    return shared_run(dev_config(**overrides), preview=preview)
 
 
 def run_component(program: Callable[[], object]) -> RunResult:

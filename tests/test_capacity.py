@@ -7,10 +7,10 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from support import run_dev
+from support import run_dev, shared_run
 from test_kata_pool_placement import run_existing
 
-from tools.harness import RunResult, run_program, stack_config
+from tools.harness import RunResult, stack_config
 
 AGENT_POOL = "azure-native:containerservice:AgentPool"
 CLUSTER = "azure-native:containerservice:ManagedCluster"
@@ -35,7 +35,7 @@ def bounds(inputs: dict[str, Any]) -> dict[str, Any]:
 
 @pytest.fixture(scope="module")
 def burst() -> RunResult:
-    result = run_program(stack_config("burst"), stack="burst")
+    result = shared_run(stack_config("burst"), stack="burst")
     assert result.error is None, result.error
     return result
 

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from support import dev_config
+from support import dev_config, shared_run
 
 from components.cluster_reconcile import RECONCILE_TYPE
 from components.kata_runtime_class import WAIT_TYPE
 from components.preflight import PREFLIGHT_TYPE
-from tools.harness import CloudMocks, RunResult, existing_cluster_state, run_program
+from tools.harness import CloudMocks, RunResult, existing_cluster_state
 
 RG, NAME = "rg-team", "aks-team"
 GET_CLUSTER = "azure-native:containerservice:getManagedCluster"
@@ -19,7 +19,7 @@ def run_existing(
     clusters = {} if cluster is None else {(RG, NAME): cluster}
     names: dict[str, object] = {"resourceGroupName": RG, "clusterName": NAME}
     config = dev_config(clusterMode="existing", **{**names, **overrides})
-    return run_program(config, preview=preview, mocks=CloudMocks(clusters, preview=preview))
+    return shared_run(config, preview=preview, mocks=CloudMocks(clusters, preview=preview))
 
 
 def test_existing_cluster_gets_pool_and_pods_but_no_cluster() -> None:

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import pytest
-from support import dev_config, run_dev
+from support import dev_config, run_dev, shared_run
 
 from components.kata_runtime_class import WAIT_TYPE
-from tools.harness import CloudMocks, RunResult, existing_cluster_state, run_program
+from tools.harness import CloudMocks, RunResult, existing_cluster_state
 
 AGENT_POOL = "azure-native:containerservice:AgentPool"
 CLUSTER = "azure-native:containerservice:ManagedCluster"
@@ -26,7 +26,7 @@ def one_pool() -> RunResult:
 def run_existing(**overrides: object) -> RunResult:
     config = dev_config(clusterMode="existing", resourceGroupName=RG, clusterName=NAME, **overrides)
     mocks = CloudMocks({(RG, NAME): existing_cluster_state(RG, NAME)})
-    return run_program(config, mocks=mocks)
+    return shared_run(config, mocks=mocks)
 
 
 def read_waits_for(run: RunResult) -> set[str]:

@@ -8,11 +8,11 @@ from pathlib import Path
 import kubernetes_validate
 import pytest
 import yaml
-from support import run_dev
+from support import run_dev, shared_run
 
 from components.kata_runtime_class import WAIT_TYPE
 from sandboxing import catalog
-from tools.harness import RunResult, run_program, stack_config
+from tools.harness import RunResult, stack_config
 from tools.plan.manifests import write_manifests
 
 AGENT_POOL = "azure-native:containerservice:AgentPool"
@@ -36,7 +36,7 @@ def ok(**overrides: object) -> RunResult:
 
 @pytest.fixture(scope="module")
 def prod() -> RunResult:
-    result = run_program(stack_config("prod"), stack="prod")
+    result = shared_run(stack_config("prod"), stack="prod")
     assert result.error is None, result.error
     # The template's placeholders (REPLACE comments in Pulumi.prod.yaml) are named, nothing else.
     assert [w.split(" = ", 1)[0] for w in result.warnings] == [

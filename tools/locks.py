@@ -1,10 +1,11 @@
 """Check the dependency locks against the declared ranges, offline.
 
 The ranges live in `*.in` files, the locks (exact versions with hashes, made by tools/lock.sh) in
-the `*.txt` files pip installs from. A lock disagrees with its ranges when a declared package is
-missing, a locked version falls outside its range (pre-releases count as outside unless the range
-names one), or an entry is not an exact pin with hashes. The three locks must also agree with each
-other on every package they share. `python -m tools.locks` prints every disagreement and exits 1.
+the `*.txt` files pip and uv install from. A lock disagrees with its ranges when a declared
+package is missing, a locked version falls outside its range (pre-releases count as outside
+unless the range names one), or an entry is not an exact pin with hashes. The locks must also
+agree with each other on every package they share. `python -m tools.locks` prints every
+disagreement and exits 1.
 """
 
 from __future__ import annotations
@@ -20,11 +21,12 @@ from packaging.version import Version
 
 from tools.repo import REPO
 
-# (ranges, lock) pairs; the dev lock is the superset the other two take their versions from.
+# (ranges, lock) pairs; the dev lock is the superset the others take their versions from.
 DEV = ("requirements-dev.in", "requirements-dev.txt")
 RUNTIME = ("requirements.in", "requirements.txt")
 POLICY = ("policy/requirements.in", "policy/requirements.txt")
-PAIRS = (DEV, RUNTIME, POLICY)
+BOOTSTRAP = ("requirements-bootstrap.in", "requirements-bootstrap.txt")  # uv, for installs
+PAIRS = (DEV, RUNTIME, POLICY, BOOTSTRAP)
 
 _HASH = re.compile(r"--hash=(?P<algorithm>[a-z0-9]+):(?P<digest>[0-9a-f]+)")
 
@@ -119,7 +121,7 @@ def check(repo: Path = REPO) -> list[str]:
         problems += lock_problems
         problems += range_disagreements(read_ranges(repo / ranges_file), lock, lock_file)
     dev = locks[DEV[1]]
-    for _, lock_file in (RUNTIME, POLICY):
+    for _, lock_file in (RUNTIME, POLICY, BOOTSTRAP):
         problems += version_disagreements(dev, locks[lock_file], lock_file)
     return problems
 

@@ -12,7 +12,13 @@ import importlib.util
 import sys
 
 # The README's first command ("Try it offline"): the venv every tool here runs in.
-README_FIRST_COMMAND = "python3.11 -m venv venv && venv/bin/pip install -q -r requirements-dev.txt"
+# pip installs the locked uv, uv installs the dev lock (docs/dependencies.md).
+README_FIRST_COMMAND = (
+    "python3.11 -m venv venv"
+    " && venv/bin/pip install --require-hashes -r requirements-bootstrap.txt"
+    " && venv/bin/uv pip install -p venv --require-hashes --compile-bytecode"
+    " -r requirements-dev.txt"
+)
 
 
 def missing(modules: tuple[str, ...]) -> list[str]:

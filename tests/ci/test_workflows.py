@@ -8,8 +8,9 @@ from typing import Any
 
 import pytest
 import yaml
+from support import shared_run
 
-from tools.harness import run_program, stack_config
+from tools.harness import stack_config
 from tools.repo import REPO
 
 WORKFLOWS = sorted((REPO / ".github" / "workflows").glob("*.yml"))
@@ -88,7 +89,7 @@ def test_e2e_stack_file_plans_offline_with_the_smallest_sizes() -> None:
     config = stack_config("e2e")
     assert config["aks-pod-sandboxing:systemNodeVmSize"] == "Standard_D2s_v5"
     assert config["aks-pod-sandboxing:kataNodeCount"] == "1"
-    result = run_program(config, stack="e2e")
+    result = shared_run(config, stack="e2e")
     assert result.error is None, result.error
 
 

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from types import ModuleType
+
 import pytest
-from azure import identity
 from standins import Reply, Request, serve
 
 from cloud.arm_credentials import (
@@ -16,18 +17,22 @@ from cloud.arm_credentials import (
 )
 from sandboxing.azure_clouds import CHINA, PUBLIC, US_GOVERNMENT, AzureCloud
 
+# One worker runs the tests that load azure-identity (pyproject: --dist loadgroup).
+pytestmark = pytest.mark.xdist_group("azure-identity")
+
+
 TENANT = "72f988bf-0000-0000-0000-000000000000"
 CLIENT = "c0ffee00-0000-0000-0000-000000000001"
 SP = {"ARM_TENANT_ID": TENANT, "ARM_CLIENT_ID": CLIENT}
 
 
-def test_no_variables_means_the_azure_cli_login() -> None:
+def test_no_variables_means_the_azure_cli_login(identity: ModuleType) -> None:
     choice = choose_credential({})
     assert choice.method == "cli" and "az login" in choice.description
     assert isinstance(build_credential(choice, {}), identity.AzureCliCredential)
 
 
-def test_client_secret_is_a_service_principal() -> None:
+def test_client_secret_is_a_service_principal(identity: ModuleType) -> None:
     env = {**SP, "ARM_CLIENT_SECRET": "s3cret"}
     choice = choose_credential(env)
     assert (choice.method, choice.tenant_id, choice.client_id) == ("secret", TENANT, CLIENT)
@@ -68,7 +73,7 @@ def test_incomplete_method_names_what_is_missing_instead_of_falling_through() ->
         choose_credential({**SP, "ARM_USE_OIDC": "true"})
 
 
-def test_oidc_sources_and_msi() -> None:
+def test_oidc_sources_and_msi(identity: ModuleType) -> None:
     github = {
         **SP,
         "ARM_USE_OIDC": "true",

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import os
+from types import ModuleType
 from typing import Any
 
 import pytest
-from azure import identity
 from support import run_dev
 
 import cloud.cluster_reconcile
@@ -14,6 +14,10 @@ from cloud.arm_credentials import CredentialConfigError
 from components.cluster_reconcile import RECONCILE_TYPE, ClusterReconcileProvider
 from components.kata_runtime_class import WAIT_TYPE, RuntimeClassWaitProvider
 from tools.harness import RunResult
+
+# One worker runs the tests that load azure-identity (pyproject: --dist loadgroup).
+pytestmark = pytest.mark.xdist_group("azure-identity")
+
 
 POOL = "azure-native:containerservice:AgentPool"
 CLUSTER = "azure-native:containerservice:ManagedCluster"
@@ -103,7 +107,7 @@ def reconciles(monkeypatch: pytest.MonkeyPatch) -> list[dict[str, Any]]:
 
 
 def test_create_reconciles_the_cluster_with_the_environments_login(
-    reconciles: list[dict[str, Any]], monkeypatch: pytest.MonkeyPatch
+    reconciles: list[dict[str, Any]], monkeypatch: pytest.MonkeyPatch, identity: ModuleType
 ) -> None:
     for name, value in {
         "ARM_TENANT_ID": TENANT,
@@ -133,7 +137,7 @@ def test_create_reconciles_the_cluster_with_the_environments_login(
 
 
 def test_create_without_a_login_setting_uses_the_azure_cli_login(
-    reconciles: list[dict[str, Any]],
+    reconciles: list[dict[str, Any]], identity: ModuleType
 ) -> None:
     created = ClusterReconcileProvider().create({"cluster_id": CLUSTER_ID})
     (call,) = reconciles

@@ -5,23 +5,16 @@ How the program wires it (Kata pool -> reconcile -> wait -> untrusted pod) is in
 
 from __future__ import annotations
 
-import base64
-import os
-import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from typing import Any
 
-import dill
 import pulumi
 import pytest
 from kube_standin import StandIn, pki, serving
-from pulumi.dynamic.dynamic import serialize_provider
 from verify_cluster import CLASS, TOKEN, kubeconfig_text, runtime_class_json
 
 from cloud.runtime_class_wait import RuntimeClassWaitError
-from components.cluster_reconcile import ClusterReconcileProvider
 from components.kata_runtime_class import (
     WAIT_TYPE,
     KataRuntimeClass,
@@ -30,7 +23,6 @@ from components.kata_runtime_class import (
 )
 from sandboxing.catalog import KATA_HANDLER
 from tools.harness import CloudMocks, RunResult, is_secret_value, run_program, unwrap_secret
-from tools.repo import REPO
 
 KUBECONFIG = "apiVersion: v1\ncurrent-context: aks\n"
 
@@ -99,35 +91,6 @@ def test_a_class_never_served_fails_the_wait_naming_the_class_cluster_and_timeou
 
 def test_dynamic_type_tokens_are_what_the_sdk_registers() -> None:
     assert f"pulumi-python:{RuntimeClassWait._resource_type_name}" == WAIT_TYPE
-
-
-def test_providers_pickle_by_reference_and_load_where_the_engine_starts_them() -> None:
-    """The engine runs `python -m pulumi.dynamic` in the project directory (see the module doc)."""
-    pickles = [
-        serialize_provider(p) for p in (ClusterReconcileProvider(), RuntimeClassWaitProvider())
-    ]
-    for text in pickles:
-        raw = base64.b64decode(text)
-        # A module reference and the small loader (components/provider_loading.py), no state.
-        assert b"components." in raw and b"load_provider" in raw and len(raw) < 4000
-        assert type(dill.loads(raw)).__module__.startswith("components.")
-    script = (
-        "import base64, sys, dill\n"
-        "for text in sys.argv[1:]:\n"
-        "    print(type(dill.loads(base64.b64decode(text))).__name__)\n"
-    )
-    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
-    done = subprocess.run(
-        [sys.executable, "-c", script, *pickles],
-        cwd=REPO,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
-    assert done.returncode == 0, done.stderr
-    assert done.stdout.split() == ["ClusterReconcileProvider", "RuntimeClassWaitProvider"]
 
 
 # --- create(), as the dynamic provider process runs it, against the stand-in API server ------

@@ -9,6 +9,7 @@ from typing import Any
 import kubernetes_validate
 import pytest
 import yaml
+from support import shared_run
 
 from sandboxing import catalog
 from sandboxing.config.stack_config import check_stack_config
@@ -16,7 +17,7 @@ from sandboxing.fences import secret_admission, storage_admission
 from sandboxing.tenants import admission as tenant_admission
 from sandboxing.tenants import manifests as tenant_manifests
 from sandboxing.tenants import service_admission as tenant_service_admission
-from tools.harness import Registered, RunResult, run_program, stack_config
+from tools.harness import Registered, RunResult, stack_config
 from tools.plan.manifests import write_manifests
 
 NAMESPACE = "kubernetes:core/v1:Namespace"
@@ -65,7 +66,7 @@ PER_TENANT = {
 
 @pytest.fixture(scope="module", params=[False, True], ids=["up", "preview"])
 def run(request: pytest.FixtureRequest) -> RunResult:
-    result = run_program(stack_config("tenants"), stack="tenants", preview=request.param)
+    result = shared_run(stack_config("tenants"), stack="tenants", preview=request.param)
     assert result.error is None, result.error
     return result
 
@@ -150,7 +151,7 @@ def test_outputs_list_the_tenant_namespaces(run: RunResult) -> None:
 
 
 def test_a_stack_without_tenants_has_no_tenant_layer() -> None:
-    result = run_program(stack_config("dev"))
+    result = shared_run(stack_config("dev"))
     assert result.by_type(TENANT) == [] and result.by_type(POLICY) == []
     assert "tenantNamespaces" not in result.outputs
 
@@ -162,7 +163,7 @@ def _load(directory: Path) -> list[dict[str, Any]]:
 def test_every_manifest_is_valid_in_strict_mode_and_is_what_the_builders_make(
     tmp_path: Path,
 ) -> None:
-    result = run_program(stack_config("tenants"), stack="tenants")
+    result = shared_run(stack_config("tenants"), stack="tenants")
     write_manifests(result, tmp_path, "tenants")
     objects = _load(tmp_path)
     kinds = {o["kind"] for o in objects}
@@ -197,7 +198,7 @@ def test_every_manifest_is_valid_in_strict_mode_and_is_what_the_builders_make(
 
 
 def test_the_quota_allows_no_load_balancer_or_node_port_service(tmp_path: Path) -> None:
-    result = run_program(stack_config("tenants"), stack="tenants")
+    result = shared_run(stack_config("tenants"), stack="tenants")
     write_manifests(result, tmp_path, "tenants")
     quotas = [
         o
@@ -220,7 +221,7 @@ def test_strict_validation_catches_a_misspelt_policy_field() -> None:
 
 def test_with_kata_on_the_system_pool_the_policy_pins_pods_to_it() -> None:
     config = dict(stack_config("tenants"), **{"aks-pod-sandboxing:kataPoolPlacement": "system"})
-    result = run_program(config, stack="tenants")
+    result = shared_run(config, stack="tenants")
     assert result.error is None, result.error
     spec = result.one(POLICY, "tenant-admission-policy").inputs["spec"]
     assert spec == tenant_admission.policy("kata-vm-isolation", "system")["spec"]

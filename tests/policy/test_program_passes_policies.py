@@ -7,16 +7,16 @@ import copy
 
 import pytest
 from policy_requests import MANDATORY, POD, args_of, engine_args, violations
-from support import dev_config
+from support import run_dev
 
 from policy import sandbox_policies as sp
 from sandboxing import catalog, workload
-from tools.harness import RunResult, run_program, stack_config
+from tools.harness import RunResult
 
 
 @pytest.mark.parametrize("preview", [False, True], ids=["up", "preview"])
 def test_dev_program_passes_every_mandatory_policy(preview: bool, dev_run: RunResult) -> None:
-    run = dev_run if not preview else run_program(stack_config("dev"), preview=True)
+    run = dev_run if not preview else run_dev(preview=True)
     assert run.error is None
     checked = [r for r in run.resources if r.custom and not r.read]
     # Not vacuous: the run holds what the policies are about.
@@ -28,7 +28,7 @@ def test_dev_program_passes_every_mandatory_policy(preview: bool, dev_run: RunRe
 
 
 def test_one_pool_cluster_passes_and_its_system_pool_is_checked_as_a_kata_pool() -> None:
-    run = run_program(dev_config(kataPoolPlacement="system"))
+    run = run_dev(kataPoolPlacement="system")
     assert run.error is None, run.error
     for recorded in (r for r in run.resources if r.custom and not r.read):
         for policy in MANDATORY:

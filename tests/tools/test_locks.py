@@ -22,15 +22,20 @@ def write_repo(root: Path, files: dict[str, str]) -> Path:
 def consistent_files() -> dict[str, str]:
     return {
         "requirements.in": "pulumi>=3.200,<4  # runtime\n",
-        "requirements-dev.in": "-r requirements.in\npytest>=8,<10\npulumi-policy>=1.17,<2\n",
+        "requirements-dev.in": (
+            "-r requirements.in\npytest>=8,<10\npulumi-policy>=1.17,<2\nuv>=0.13,<0.14\n"
+        ),
         "policy/requirements.in": "pulumi>=3.200,<4\npulumi-policy>=1.17,<2\n",
         "requirements.txt": f"pulumi==3.272.0 \\\n    {HASH}\n    # via -r requirements.in\n",
         "requirements-dev.txt": (
             f"pulumi==3.272.0 \\\n    {HASH}\npytest==9.2.0 \\\n    {HASH}\n"
             f"pulumi-policy==1.21.0 \\\n    {HASH}\n"
             f"colorama==0.4.6 ; sys_platform == 'win32' \\\n    {HASH}\n"
+            f"uv==0.13.9 \\\n    {HASH}\n"
         ),
         "policy/requirements.txt": f"pulumi==3.272.0 {HASH}\npulumi_policy==1.21.0 {HASH}\n",
+        "requirements-bootstrap.in": "uv>=0.13,<0.14\n",
+        "requirements-bootstrap.txt": f"uv==0.13.9 {HASH}\n",
     }
 
 
@@ -93,6 +98,12 @@ def test_consistent_locks_pass(tmp_path: Path) -> None:
             "policy/requirements.txt: pulumi-policy==1.20.0, but the dev lock has 1.21.0",
         ),
         (
+            # The installer of the dev lock is the version the dev lock itself pins.
+            "requirements-bootstrap.txt",
+            f"uv==0.13.8 {HASH}\n",
+            "requirements-bootstrap.txt: uv==0.13.8, but the dev lock has 0.13.9",
+        ),
+        (
             "requirements.txt",
             "pulumi==3.272.0\n",
             "requirements.txt: pulumi has no sha256 hash",
@@ -104,7 +115,8 @@ def test_consistent_locks_pass(tmp_path: Path) -> None:
         ),
         (
             "requirements-dev.txt",
-            f"pulumi==3.272.0 {HASH}\npytest==9.2.0 {HASH}\npulumi-policy==1.22.0a1 {HASH}\n",
+            f"pulumi==3.272.0 {HASH}\npytest==9.2.0 {HASH}\npulumi-policy==1.22.0a1 {HASH}\n"
+            f"uv==0.13.9 {HASH}\n",
             # A pre-release is outside a range that names none.
             "requirements-dev.txt: pulumi-policy==1.22.0a1 is outside the declared range",
         ),

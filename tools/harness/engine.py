@@ -8,12 +8,16 @@ from tools.harness.mock_cloud.
 from __future__ import annotations
 
 import asyncio
+import copy
+import functools
 import json
 import logging
 import os
-import runpy
+import sys
+import types
 from collections.abc import Callable
 from pathlib import Path
+from types import CodeType
 from typing import Any
 
 import pulumi
@@ -77,9 +81,79 @@ def list_stacks() -> list[str]:
     return sorted(p.name[len("Pulumi.") : -len(".yaml")] for p in REPO.glob("Pulumi.*.yaml"))
 
 
+@functools.cache
+def _compiled(path: str, mtime_ns: int, size: int) -> CodeType:
+    return compile(Path(path).read_bytes(), path, "exec")
+
+
 def repo_program() -> None:
-    """The repository's `__main__.py`, run as the Pulumi language host runs it."""
-    runpy.run_path(str(REPO / "__main__.py"), run_name="__main__")
+    """The repository's `__main__.py`, run as the Pulumi language host runs it: as
+    `runpy.run_path(path, run_name="__main__")` (pulumi-language-python-exec), with the file
+    compiled once per process and version of it, not on every run."""
+    path = REPO / "__main__.py"
+    stat = path.stat()
+    code = _compiled(str(path), stat.st_mtime_ns, stat.st_size)
+    module = types.ModuleType("__main__")
+    module.__file__ = str(path)
+    saved_main, saved_argv0 = sys.modules.get("__main__"), sys.argv[0] if sys.argv else None
+    sys.modules["__main__"] = module
+    if sys.argv:
+        sys.argv[0] = str(path)
+    try:
+        exec(code, module.__dict__)
+    finally:
+        if saved_main is not None:
+            sys.modules["__main__"] = saved_main
+        if saved_argv0 is not None:
+            sys.argv[0] = saved_argv0
+
+
+# Whether runs let the SDK expand the type aliases a provider SDK declares for each resource
+# into alias URNs, as `pulumi up` does. azure-native declares one per past API version (~110 for
+# ManagedCluster and AgentPool) and the SDK turns each into a URN through Outputs at construction
+# (pulumi/pulumi#10010): about 60% of an evaluation. The mock engine records no aliases, so no
+# record depends on them (tests/tools/harness/test_engine.py compares both ways); the tests turn
+# the expansion off (tests/conftest.py), the plan and the benchmarks keep it.
+EXPAND_TYPE_ALIASES = True
+
+
+def _type_alias(alias: Any) -> bool:
+    """An alias that only names another type token: what provider SDKs declare per version."""
+    return (
+        isinstance(alias, pulumi.Alias)
+        and isinstance(alias.type_, str)
+        and all(getattr(alias, f) is ... for f in ("name", "parent", "stack", "project"))
+    )
+
+
+def _drop_type_aliases(
+    args: pulumi.ResourceTransformationArgs,
+) -> pulumi.ResourceTransformationResult | None:
+    aliases = args.opts.aliases or []
+    kept = [a for a in aliases if not _type_alias(a)]
+    if len(kept) == len(aliases):
+        return None
+    opts = copy.copy(args.opts)
+    opts.aliases = kept or None
+    return pulumi.ResourceTransformationResult(args.props, opts)
+
+
+def without_type_aliases(program: Callable[[], Any]) -> Callable[[], None]:
+    """`program` with the provider SDKs' type aliases dropped before the SDK expands them; the
+    aliases a program declares itself (a rename, a new parent) stay."""
+
+    def run() -> None:
+        pulumi.runtime.register_stack_transformation(_drop_type_aliases)
+        program()
+
+    return run
+
+
+# The engine's log for every run: one logger, given each run's collector while it runs. (A logger
+# per run would stay in logging's registry for good, and pytest's log capture walks every
+# non-propagating logger at each test phase.)
+_MOCK_LOGGER = logging.getLogger(f"{PROJECT}.mock")
+_MOCK_LOGGER.propagate = False
 
 
 class _WarningCollector(logging.Handler):
@@ -99,18 +173,18 @@ def run_program(
     preview: bool = False,
     mocks: CloudMocks | None = None,
     program: Callable[[], Any] | None = None,
+    type_aliases: bool | None = None,
 ) -> RunResult:
     """Run the program (default: the repo's `__main__.py`) under mocks with this stack config.
 
     A program error (e.g. a configuration RunError) is returned in `error`, with whatever was
-    registered before it, so callers can check that nothing was.
+    registered before it, so callers can check that nothing was. `type_aliases`: whether the SDK
+    expands the provider SDKs' type aliases (default: EXPAND_TYPE_ALIASES).
     """
     mocks = mocks or CloudMocks(preview=preview)
     monitor = RecordingMonitor(mocks)
     collector = _WarningCollector()
-    logger = logging.getLogger(f"{PROJECT}.mock.{id(collector)}")
-    logger.propagate = False
-    logger.addHandler(collector)
+    _MOCK_LOGGER.addHandler(collector)
 
     reset_engine_state()
     # As `pulumi up` hands the config over: the language host sets PULUMI_CONFIG, and
@@ -119,12 +193,15 @@ def run_program(
     os.environ["PULUMI_CONFIG"] = json.dumps(config)
     pulumi.runtime.set_all_config(dict(config))
     pulumi.runtime.set_mocks(
-        mocks, project=PROJECT, stack=stack, preview=preview, logger=logger, monitor=monitor
+        mocks, project=PROJECT, stack=stack, preview=preview, logger=_MOCK_LOGGER, monitor=monitor
     )
 
+    program = program or repo_program
+    if not (EXPAND_TYPE_ALIASES if type_aliases is None else type_aliases):
+        program = without_type_aliases(program)
     error, problems = None, []
     try:
-        run_program_function(program or repo_program)
+        run_program_function(program)
     except ConfigError as exc:
         error, problems = str(exc), exc.problems
     except pulumi.RunError as exc:
@@ -135,6 +212,7 @@ def run_program(
         os.environ.pop("PULUMI_CONFIG", None)
     outputs = _resolve_outputs()
     _drain_leftover_tasks()
+    _MOCK_LOGGER.removeHandler(collector)
     return RunResult(
         monitor.registered, mocks.invokes, outputs, collector.messages, error, problems
     )

@@ -4,7 +4,6 @@ that call Resource Manager themselves can follow; otherwise it is refused before
 from __future__ import annotations
 
 import pytest
-from azure.identity import AzureAuthorityHosts
 
 from sandboxing import azure_clouds
 from sandboxing.config.contract import default_settings
@@ -36,6 +35,8 @@ def test_the_cloud_is_chosen_as_azure_native_chooses_it(
 
 
 def test_each_cloud_signs_in_and_calls_its_own_endpoints() -> None:
+    from azure.identity import AzureAuthorityHosts  # ~0.14 s: loaded by this test only
+
     assert azure_clouds.PUBLIC.authority_host == AzureAuthorityHosts.AZURE_PUBLIC_CLOUD
     assert azure_clouds.US_GOVERNMENT.authority_host == AzureAuthorityHosts.AZURE_GOVERNMENT
     assert azure_clouds.CHINA.authority_host == AzureAuthorityHosts.AZURE_CHINA

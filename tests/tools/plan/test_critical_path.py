@@ -8,7 +8,7 @@ from collections.abc import Callable
 import pulumi
 import pulumi_kubernetes as k8s
 import pytest
-from support import dev_config
+from support import dev_config, run_dev
 
 from components.cluster_reconcile import RECONCILE_TYPE
 from components.kata_runtime_class import WAIT_TYPE
@@ -170,7 +170,7 @@ def test_dev_stack_critical_path_is_cluster_pool_reconcile_wait_untrusted(
 
 @pytest.fixture(scope="module")
 def one_pool_run() -> RunResult:
-    result = run_program(dev_config(kataPoolPlacement="system"))
+    result = run_dev(kataPoolPlacement="system")
     assert result.error is None, result.error
     return result
 

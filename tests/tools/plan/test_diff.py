@@ -7,10 +7,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from support import dev_config
+from support import dev_config, shared_run
 
 import tools.plan.cli
-from tools.harness import RunResult, run_program, stack_config
+from tools.harness import RunResult, stack_config
 from tools.plan.build import build_plan, plan_stack
 from tools.plan.cli import CANNOT_PLAN, PLAN_FAILED, REFUSED_CHANGES, main
 from tools.plan.diff import diff_plans
@@ -63,6 +63,18 @@ def test_no_change_is_an_empty_diff(base: dict[str, Any]) -> None:
     assert (diff["added"], diff["removed"], diff["changed"], diff["outputs"]) == ([], [], [], [])
 
 
+def head_against(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, base: dict[str, Any], **overrides: object
+) -> Path:
+    """`base` written as the plan to diff against, and the dev stack with `overrides` as the
+    stack `python -m tools.plan` reads; returns the base plan's file."""
+    base_file = tmp_path / "base.json"
+    base_file.write_text(json.dumps(base))
+    head = dev_config(**overrides)
+    monkeypatch.setattr(tools.plan.cli, "read_stack", lambda stack: (head, None))
+    return base_file
+
+
 @pytest.mark.parametrize("fmt", ["text", "markdown", "json"])
 def test_every_format_shows_exactly_the_changed_property(
     capsys: pytest.CaptureFixture[str],
@@ -71,10 +83,7 @@ def test_every_format_shows_exactly_the_changed_property(
     base: dict[str, Any],
     fmt: str,
 ) -> None:
-    base_file = tmp_path / "base.json"
-    base_file.write_text(json.dumps(base))
-    changed = dev_config(systemNodeVmSize="Standard_D8s_v5")
-    monkeypatch.setattr(tools.plan.cli, "read_stack", lambda stack: (changed, None))
+    base_file = head_against(monkeypatch, tmp_path, base, systemNodeVmSize="Standard_D8s_v5")
     assert main(["--format", fmt, "--diff-against", str(base_file)]) == 0
     out = capsys.readouterr().out
     if fmt == "json":
@@ -191,7 +200,7 @@ def test_replace_on_changes_turns_an_update_into_a_replacement() -> None:
 
 
 def test_plans_of_two_stacks_are_matched_by_resource_and_noted(dev_run: RunResult) -> None:
-    other = build_plan(run_program(stack_config("dev"), stack="staging"), "staging")
+    other = build_plan(shared_run(stack_config("dev"), stack="staging"), "staging")
     diff = diff_plans(build_plan(dev_run, "dev"), other)
     assert (diff["added"], diff["removed"], diff["changed"]) == ([], [], [])
     assert diff["stackNote"].startswith("the base plan is of stack 'dev', this one of stack")
@@ -221,10 +230,7 @@ def test_a_bad_head_shows_its_problems_first_and_no_change(
     base: dict[str, Any],
     fmt: str,
 ) -> None:
-    base_file = tmp_path / "base.json"
-    base_file.write_text(json.dumps(base))
-    bad = dev_config(kataNodeVmSize="Standard_B2s")
-    monkeypatch.setattr(tools.plan.cli, "read_stack", lambda stack: (bad, None))
+    base_file = head_against(monkeypatch, tmp_path, base, kataNodeVmSize="Standard_B2s")
     assert main(["--format", fmt, "--diff-against", str(base_file)]) == PLAN_FAILED == 1
     out = capsys.readouterr().out
     if fmt == "json":
@@ -246,10 +252,8 @@ def test_fail_on_refused_exits_3_only_for_a_refused_change(
     tmp_path: Path,
     base: dict[str, Any],
 ) -> None:
-    base_file = tmp_path / "base.json"
-    base_file.write_text(json.dumps(base))
-    refused = dev_config(systemNodeVmSize="Standard_D8s_v5")  # AKS refuses resizing a pool
-    monkeypatch.setattr(tools.plan.cli, "read_stack", lambda stack: (refused, None))
+    # AKS refuses resizing a pool.
+    base_file = head_against(monkeypatch, tmp_path, base, systemNodeVmSize="Standard_D8s_v5")
     args = ["--diff-against", str(base_file), "--format", "json"]
     assert main(args) == 0  # without the flag a refused change is reported, not fatal
     assert main([*args, "--fail-on-refused"]) == REFUSED_CHANGES == 3

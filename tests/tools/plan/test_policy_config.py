@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from support import dev_config
+from support import run_dev
 
 from policy import sandbox_policies as sp
-from tools.harness import RunResult, run_program
+from tools.harness import RunResult
 from tools.plan.policy_config import IMAGES_PINNED, policy_config_warnings
 
 DIGEST = "@sha256:" + "a" * 64
@@ -33,7 +33,7 @@ def test_a_mandatory_digest_policy_warns_about_each_tag_only_image(
     assert shown == "policy/config.dev.json"
     assert "pod(s) trusted, untrusted run mcr.microsoft.com/" in warning
     assert "Set podImage to the image with its digest" in warning
-    pinned = run_program(dev_config(podImage=f"mcr.microsoft.com/azurelinux/base/core:3.0{DIGEST}"))
+    pinned = run_dev(podImage=f"mcr.microsoft.com/azurelinux/base/core:3.0{DIGEST}")
     assert policy_config_warnings(pinned, "dev", tmp_path) == (shown, [])
 
 

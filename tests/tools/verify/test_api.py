@@ -16,8 +16,6 @@ import time
 from pathlib import Path
 from typing import Any
 
-# Loaded up front (it takes most of a second, once): the --wait tests time the polling, not this.
-import kubernetes.client.api.core_v1_api  # noqa: F401
 import pytest
 from kube_standin import StandIn, refused_port, status_body
 from verify_cluster import (

@@ -12,7 +12,6 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
-import kubernetes.client.api.core_v1_api  # noqa: F401  (imported once, outside the timings)
 import pytest
 from kube_standin import StandIn, pki, refused_port, serving, silent_tls_port
 from verify_cluster import (

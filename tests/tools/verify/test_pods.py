@@ -12,7 +12,6 @@ import itertools
 import json
 import time
 
-import kubernetes.client.api.core_v1_api  # noqa: F401  (imported once, outside the timings)
 import pytest
 from kube_standin import StandIn, bad_request
 from verify_cluster import (
