@@ -20,6 +20,14 @@ from tools.verify.cli import claim_target
 NS = "sandboxes"
 
 
+@pytest.fixture(autouse=True)
+def _quick_pool_polls(monkeypatch: pytest.MonkeyPatch) -> None:
+    # A real pool is polled once a second; the stand-in starts its members in fractions of one.
+    from tools.verify import claim
+
+    monkeypatch.setattr(claim, "POOL_POLL_SECONDS", 0.05)
+
+
 @pytest.fixture
 def sandboxes(api: StandIn) -> SandboxStandIn:
     """The sandbox namespace as `pulumi up` leaves it: one warm sandbox ready, a cold pool."""
@@ -91,8 +99,8 @@ def test_a_claim_that_is_never_bound_cannot_tell_and_is_deleted(
 def test_a_slow_cold_start_is_reported_as_not_ready_within_the_wait(
     capsys: pytest.CaptureFixture[str], kubeconfig: str, sandboxes: SandboxStandIn
 ) -> None:
-    sandboxes.cold_start_seconds = 5
-    code, out = check(capsys, kubeconfig, "--warm-pool", "", "--wait", "1")
+    sandboxes.cold_start_seconds = 3
+    code, out = check(capsys, kubeconfig, "--warm-pool", "", "--wait", "0.3")
     assert code == 2
     assert "not Ready within the wait (last Ready condition: DependenciesNotReady)" in out
     assert sandboxes.claims == {}
@@ -149,7 +157,7 @@ def test_the_warm_claim_waits_for_a_ready_member_so_it_times_a_warm_start(
     objects = sandbox_objects(default_settings(agent_sandbox=True))
     standin = SandboxStandIn(api.cluster, NS, cold_start_seconds=0.5)
     standin.add_pool(objects.template, objects.warm_pool, ready=0)
-    threading.Thread(target=standin.start_member, args=(WARM_POOL, 1.0), daemon=True).start()
+    threading.Thread(target=standin.start_member, args=(WARM_POOL, 0.4), daemon=True).start()
     code, out = check(capsys, kubeconfig, "--cold-pool", "", "--format", "json", "--wait", "20")
     assert code == 0, out
     (claim,) = json.loads(out)["facts"]["claims"]
