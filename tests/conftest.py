@@ -24,17 +24,6 @@ if TYPE_CHECKING:
 aks_versions.clock = lambda: aks_versions.AS_OF
 
 
-@pytest.hookimpl(trylast=True)
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """With pytest-xdist (pyproject: -n auto --dist loadgroup) a worker takes a whole module:
-    its module-scoped fixtures (a stack's program run, a plan) then run once, not once per
-    worker. Tests that load a heavy library are grouped by that library instead (the
-    `xdist_group` marks in their modules and conftest files)."""
-    for item in items:
-        if item.get_closest_marker("xdist_group") is None:
-            item.add_marker(pytest.mark.xdist_group(item.path.stem))
-
-
 def _freeze_heap() -> bool:
     return os.environ.get("TESTS_FREEZE_SDK_HEAP", "1") != "0"
 

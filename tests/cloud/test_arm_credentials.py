@@ -17,10 +17,6 @@ from cloud.arm_credentials import (
 )
 from sandboxing.azure_clouds import CHINA, PUBLIC, US_GOVERNMENT, AzureCloud
 
-# One worker runs the tests that load azure-identity (pyproject: --dist loadgroup).
-pytestmark = pytest.mark.xdist_group("azure-identity")
-
-
 TENANT = "72f988bf-0000-0000-0000-000000000000"
 CLIENT = "c0ffee00-0000-0000-0000-000000000001"
 SP = {"ARM_TENANT_ID": TENANT, "ARM_CLIENT_ID": CLIENT}

@@ -15,10 +15,6 @@ from components.cluster_reconcile import RECONCILE_TYPE, ClusterReconcileProvide
 from components.kata_runtime_class import WAIT_TYPE, RuntimeClassWaitProvider
 from tools.harness import RunResult
 
-# One worker runs the tests that load azure-identity (pyproject: --dist loadgroup).
-pytestmark = pytest.mark.xdist_group("azure-identity")
-
-
 POOL = "azure-native:containerservice:AgentPool"
 CLUSTER = "azure-native:containerservice:ManagedCluster"
 

@@ -31,9 +31,6 @@ from sandboxing.tenants.admission import policy
 from sandboxing.tenants.fields import Tenant
 from sandboxing.tenants.manifests import limit_range, namespace
 
-# One worker evaluates the CEL policies (pyproject: --dist loadgroup): only it builds the parser.
-pytestmark = pytest.mark.xdist_group("cel")
-
 TENANT = Tenant("team-a")
 LIMIT_RANGE = limit_range(TENANT, default_settings())
 CONFIG_VOLUMES = [

@@ -14,9 +14,6 @@ from sandboxing.fences import secret_admission, storage_admission
 from sandboxing.tenants.fields import Tenant
 from sandboxing.tenants.manifests import namespace
 
-# One worker evaluates the CEL policies (pyproject: --dist loadgroup): only it builds the parser.
-pytestmark = pytest.mark.xdist_group("cel")
-
 NAMESPACE = namespace(Tenant("team-a"))  # storage classes: default, managed-csi
 
 

@@ -19,9 +19,6 @@ from sandboxing.tenants.admission import VARIABLES, binding, policy, validations
 from sandboxing.tenants.fields import Tenant
 from sandboxing.tenants.manifests import namespace
 
-# One worker evaluates the CEL policies (pyproject: --dist loadgroup): only it builds the parser.
-pytestmark = pytest.mark.xdist_group("cel")
-
 KATA = "kata-vm-isolation"
 POOL = "katapool"
 # The tenant's namespace as the program makes it: its annotations are the policy's parameters.

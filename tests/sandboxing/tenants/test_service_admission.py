@@ -19,9 +19,6 @@ from sandboxing.tenants.admission import binding
 from sandboxing.tenants.admission import policy as pod_policy
 from sandboxing.tenants.service_admission import POLICY, VALIDATIONS, policy
 
-# One worker evaluates the CEL policies (pyproject: --dist loadgroup): only it builds the parser.
-pytestmark = pytest.mark.xdist_group("cel")
-
 
 def admit(service: dict[str, Any]) -> list[str]:
     return cel_policy.admit(policy()["spec"], service)

@@ -10,13 +10,6 @@ from kube_standin import StandIn, serving
 from verify_cluster import TOKEN, isolated, kubeconfig_text, write_kubeconfig
 
 
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    # One worker runs these (pyproject: --dist loadgroup), so only it loads the client.
-    for item in items:
-        if item.path.is_relative_to(Path(__file__).parent):
-            item.add_marker(pytest.mark.xdist_group("kubernetes-client"))
-
-
 @pytest.fixture(scope="session", autouse=True)
 def _kubernetes_client() -> None:
     """The official client, loaded before the first test here (most of a second, once): the
