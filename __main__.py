@@ -14,7 +14,6 @@ from typing import TYPE_CHECKING
 import pulumi
 
 import stack_args
-from components.agent_sandbox import AgentSandboxController
 from components.azure_linux_cluster import AzureLinuxCluster
 from components.cluster_reconcile import ClusterReconcile
 from components.kata_runtime_class import KataRuntimeClass
@@ -147,6 +146,7 @@ if settings.tenants:
 # Sandboxes on demand: the controller and the sandbox namespace need only the API server; the
 # warm pool alone waits for the runtime class.
 if settings.agent_sandbox:
+    from components.agent_sandbox import AgentSandboxController
     from components.sandbox_pool import SandboxPool
     from sandboxing.agent_sandbox.outputs import agent_sandbox_output
 

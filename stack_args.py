@@ -3,19 +3,20 @@ component sends. `__main__.py` wires the components together with these."""
 
 from __future__ import annotations
 
-from components.agent_sandbox import ControllerArgs
+from typing import TYPE_CHECKING
+
 from components.azure_linux_cluster import AutoscalerProfile, ClusterArgs, EntraArgs
 from components.monitoring import WorkspaceArgs
 from components.node_pools import Autoscaling, HostDisk, NodePoolArgs, UpgradeArgs
-from components.sandbox_pool import SandboxPoolArgs
 from sandboxing import catalog
-from sandboxing.agent_sandbox import admission as sandbox_admission
-from sandboxing.agent_sandbox.controller import ControllerPlacement, controller_objects
-from sandboxing.agent_sandbox.sandboxes import sandbox_objects
 from sandboxing.azure_clouds import PUBLIC
 from sandboxing.config.settings import Settings
 from sandboxing.pool_scaling import PoolScale, autoscaled_new_cluster_pools, kata_scale, user_scale
 from sandboxing.workload import kata_pool_name
+
+if TYPE_CHECKING:  # the sandbox layer's modules load only for a stack that turns it on
+    from components.agent_sandbox import ControllerArgs
+    from components.sandbox_pool import SandboxPoolArgs
 
 
 def arm_cloud(settings: Settings) -> str:
@@ -161,12 +162,19 @@ def user_pool_args(settings: Settings) -> NodePoolArgs:
 
 def agent_sandbox_controller_args(settings: Settings) -> ControllerArgs:
     """The pinned release, hardened; off the Kata nodes unless they are the only pool."""
+    from components.agent_sandbox import ControllerArgs
+    from sandboxing.agent_sandbox.controller import ControllerPlacement, controller_objects
+
     placement = ControllerPlacement(avoid_kata_nodes=not settings.kata_on_system_pool)
     version = settings.agent_sandbox_version
     return ControllerArgs(version, tuple(controller_objects(version, placement)))
 
 
 def sandbox_pool_args(settings: Settings) -> SandboxPoolArgs:
+    from components.sandbox_pool import SandboxPoolArgs
+    from sandboxing.agent_sandbox import admission as sandbox_admission
+    from sandboxing.agent_sandbox.sandboxes import sandbox_objects
+
     policies = sandbox_admission.policies(
         settings.effective_runtime_class,
         kata_pool_name(settings),
