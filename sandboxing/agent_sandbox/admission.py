@@ -31,7 +31,7 @@ from dataclasses import replace
 
 from sandboxing.agent_sandbox.sandboxes import GROUP, SANDBOX_GROUP
 from sandboxing.config.settings import PROJECT
-from sandboxing.fences.cel import API_VERSION, Validation
+from sandboxing.fences.cel import API_VERSION, Validation, policy_manifest
 from sandboxing.tenants import admission as tenant_admission
 from sandboxing.workload import APP_LABEL, Manifest
 
@@ -125,29 +125,10 @@ def _policy(
     changed: str,
     variables: dict[str, str] | None = None,
 ) -> Manifest:
-    spec: Manifest = {
-        "failurePolicy": "Fail",
-        "matchConstraints": {
-            "resourceRules": [
-                {**rule, "apiVersions": ["*"], "operations": ["CREATE", "UPDATE"]} for rule in rules
-            ]
-        },
-        "matchConditions": [
-            {
-                "name": "created-or-changed",
-                "expression": f"request.operation == 'CREATE' || {changed}",
-            }
-        ],
-    }
-    if variables:
-        spec["variables"] = [{"name": n, "expression": e} for n, e in variables.items()]
-    spec["validations"] = [v.as_manifest() for v in validations]
-    return {
-        "apiVersion": API_VERSION,
-        "kind": "ValidatingAdmissionPolicy",
-        "metadata": {"name": name, "labels": {APP_LABEL: PROJECT}},
-        "spec": spec,
-    }
+    conditions = {"created-or-changed": f"request.operation == 'CREATE' || {changed}"}
+    return policy_manifest(
+        name, [], validations, variables, rules=rules, match_conditions=conditions
+    )
 
 
 def pod_templates_policy(runtime_class: str, kata_pool: str) -> Manifest:

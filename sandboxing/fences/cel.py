@@ -76,21 +76,29 @@ def policy_manifest(
     resources: list[str],
     validations: tuple[Validation, ...],
     variables: dict[str, str] | None = None,
+    *,
+    rules: list[Manifest] | None = None,
+    match_conditions: dict[str, str] | None = None,
 ) -> Manifest:
-    """A policy on CREATE and UPDATE of core/v1 `resources`; a refused object is denied."""
+    """A policy on CREATE and UPDATE of core/v1 `resources` (or of the resource `rules` given:
+    apiGroups and resources), only where every `match_conditions` expression holds; a refused
+    object is denied."""
+    if rules is None:
+        rules = [{"apiGroups": [""], "resources": resources}]
+    versions = ["v1"] if rules and rules[0].get("apiGroups") == [""] else ["*"]
     spec: Manifest = {
         "failurePolicy": "Fail",
         "matchConstraints": {
             "resourceRules": [
-                {
-                    "apiGroups": [""],
-                    "apiVersions": ["v1"],
-                    "operations": ["CREATE", "UPDATE"],
-                    "resources": resources,
-                }
+                {**rule, "apiVersions": versions, "operations": ["CREATE", "UPDATE"]}
+                for rule in rules
             ],
         },
     }
+    if match_conditions:
+        spec["matchConditions"] = [
+            {"name": n, "expression": e} for n, e in match_conditions.items()
+        ]
     if variables:
         spec["variables"] = [{"name": n, "expression": e} for n, e in variables.items()]
     spec["validations"] = [v.as_manifest() for v in validations]
