@@ -10,7 +10,7 @@ import pulumi
 import pulumi_kubernetes as k8s
 
 from components.sandbox_pods import wire
-from components.sandbox_tenant import register_fence
+from components.sandbox_tenant import register_access, register_fence
 from sandboxing.agent_sandbox.sandboxes import SandboxObjects
 from sandboxing.workload import Manifest
 
@@ -103,20 +103,14 @@ class SandboxPool(pulumi.ComponentResource):
             f"{name}-warm-pool", objects.warm_pool, waiting_for(template, runtime_class, *fences)
         )
         _custom(f"{name}-cold-pool", objects.cold_pool, waiting_for(template, *fences))
-        role = k8s.rbac.v1.Role(
-            f"{name}-role",
-            metadata=wire(objects.role["metadata"]),
-            rules=wire(objects.role["rules"]),
-            opts=waiting_for(namespace),
+        # Claimants get in once the template and the fences stand.
+        register_access(
+            name,
+            objects.role,
+            objects.role_binding,
+            waiting_for(namespace),
+            binding_after=[namespace, template, default_deny, *fences, *bindings],
+            child=child,
         )
-        if binding := objects.role_binding:
-            # Claimants get in once the template and the fences stand.
-            k8s.rbac.v1.RoleBinding(
-                f"{name}-rolebinding",
-                metadata=wire(binding["metadata"]),
-                role_ref=wire(binding["roleRef"]),
-                subjects=wire(binding["subjects"]),
-                opts=waiting_for(namespace, role, template, default_deny, *fences, *bindings),
-            )
         self.namespace = namespace.metadata.name
         self.register_outputs({"namespace": self.namespace})

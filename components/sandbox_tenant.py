@@ -60,26 +60,17 @@ class SandboxTenant(pulumi.ComponentResource):
         )
         inside = pulumi.ResourceOptions.merge(child, pulumi.ResourceOptions(depends_on=[namespace]))
         fences = [register_fence(name, fence, inside) for fence in objects.fences]
-        role = k8s.rbac.v1.Role(
-            f"{name}-role",
-            metadata=wire(objects.role["metadata"]),
-            rules=wire(objects.role["rules"]),
-            opts=inside,
+        # Deployers get in last: on the first `up` a pod created before the network policies or
+        # the quota would start with open egress or uncounted (quota is checked when a pod is
+        # created); before the limit range, one without limits is refused.
+        register_access(
+            name,
+            objects.role,
+            objects.role_binding,
+            inside,
+            binding_after=[namespace, *fences, *after],
+            child=child,
         )
-        if binding := objects.role_binding:
-            # Deployers get in last: on the first `up` a pod created before the network
-            # policies or the quota would start with open egress or uncounted (quota is checked
-            # when a pod is created); before the limit range, one without limits is refused.
-            k8s.rbac.v1.RoleBinding(
-                f"{name}-rolebinding",
-                metadata=wire(binding["metadata"]),
-                role_ref=wire(binding["roleRef"]),
-                subjects=wire(binding["subjects"]),
-                opts=pulumi.ResourceOptions.merge(
-                    child,
-                    pulumi.ResourceOptions(depends_on=[namespace, role, *fences, *after]),
-                ),
-            )
         self.namespace = namespace.metadata.name
         self.register_outputs({"namespace": self.namespace})
 
@@ -95,3 +86,28 @@ def register_fence(name: str, manifest: Manifest, opts: pulumi.ResourceOptions) 
         spec=wire(manifest["spec"]),
         opts=opts,
     )
+
+
+def register_access(
+    name: str,
+    role: Manifest,
+    binding: Manifest | None,
+    opts: pulumi.ResourceOptions,
+    binding_after: Sequence[pulumi.Resource],
+    child: pulumi.ResourceOptions,
+) -> None:
+    """A fenced namespace's Role (`opts`) and, if any, its RoleBinding, which waits for the Role
+    and for `binding_after`: whoever it names gets in only once the fences stand."""
+    created = k8s.rbac.v1.Role(
+        f"{name}-role", metadata=wire(role["metadata"]), rules=wire(role["rules"]), opts=opts
+    )
+    if binding:
+        k8s.rbac.v1.RoleBinding(
+            f"{name}-rolebinding",
+            metadata=wire(binding["metadata"]),
+            role_ref=wire(binding["roleRef"]),
+            subjects=wire(binding["subjects"]),
+            opts=pulumi.ResourceOptions.merge(
+                child, pulumi.ResourceOptions(depends_on=[created, *binding_after])
+            ),
+        )
