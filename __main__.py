@@ -21,6 +21,7 @@ from components.node_pools import KataNodePool, UserNodePool
 from components.preflight import SubscriptionPreflight
 from components.sandbox_pods import SandboxPods
 from sandboxing import workload
+from sandboxing.agent_sandbox.capacity import warm_pool_pods
 from sandboxing.preflight_needs import preflight_needs
 from sandboxing.sizing import stack_sizing
 from sandboxing.workload import pod_pair
@@ -171,4 +172,6 @@ pulumi.export("runtimeClassName", runtime_class.class_name)
 pulumi.export("podNamespace", pods.namespace)
 pulumi.export("trustedPodName", pods.trusted_pod_name)
 pulumi.export("untrustedPodName", pods.untrusted_pod_name)
-pulumi.export("sandboxSizing", stack_sizing(settings).as_output())
+# The capacity plan counts an agentSandbox warm pool as held back of the Kata pool.
+reserved = warm_pool_pods(settings)
+pulumi.export("sandboxSizing", stack_sizing(settings, reserved_pods=reserved).as_output())

@@ -188,3 +188,9 @@ def test_bad_agent_sandbox_keys_stop_the_program_before_anything_is_sent() -> No
     assert result.error is not None and "3 configuration problem(s); nothing was deployed" in (
         result.error
     )
+
+
+def test_the_capacity_plan_holds_the_warm_pool_back(up_run: RunResult) -> None:
+    pool = up_run.outputs["sandboxSizing"].value["kataPool"]
+    assert pool["reservedPods"] == 2  # Pulumi.agents.yaml: two warm sandboxes of the demo's size
+    assert pool["sandboxPodsAtMax"] == pool["maxNodes"] * 3 - pool["demoPods"] - 2

@@ -96,6 +96,23 @@ def sandboxes_that_fit(settings: Settings) -> SandboxFit | None:
     )
 
 
+def warm_pool_pods(settings: Settings) -> int:
+    """The warm pool, counted as the pods of the demo's size it holds back of the Kata pool (the
+    capacity plan's `reservedPods`); 0 without agentSandbox or when a size is not known."""
+    if not settings.agent_sandbox or not settings.agent_sandbox_warm_pool_size:
+        return 0
+    cpu_each = cpu_millicores(settings.pod_cpu_limit)
+    memory_each = memory_mib(settings.pod_memory_limit)
+    cpu = cpu_millicores(settings.agent_sandbox_cpu)
+    memory = memory_mib(settings.agent_sandbox_memory)
+    if not cpu_each or not memory_each or cpu is None or memory is None:
+        return 0
+    size = settings.agent_sandbox_warm_pool_size
+    return _displaced(
+        size * cpu, size * (memory + OVERHEAD_MIB), int(cpu_each), int(memory_each + OVERHEAD_MIB)
+    )
+
+
 def _node_problems(settings: Settings, fit: SandboxFit) -> list[Problem]:
     """A sandbox bigger than a Kata node: name the resource that does not fit."""
     node = node_capacity(settings.kata_node_vm_size)

@@ -99,3 +99,16 @@ def test_an_unknown_vm_size_or_the_layer_off_checks_nothing() -> None:
     assert [p.message for p in problems_of(off, "agentSandboxWarmPoolSize")] == [
         "is not used without agentSandbox: true"
     ]
+
+
+def test_the_warm_pool_is_held_back_of_the_capacity_plan_in_pods_of_the_demos_size() -> None:
+    from sandboxing.agent_sandbox.capacity import warm_pool_pods
+
+    # Sandboxes of the demo's size (1 CPU, 1Gi): one pod each.
+    assert warm_pool_pods(settings(agent_sandbox_warm_pool_size=2)) == 2
+    # Half-size sandboxes: two take the place of one pod (CPU and memory with the overhead).
+    half = settings(
+        agent_sandbox_warm_pool_size=2, agent_sandbox_cpu="500m", agent_sandbox_memory="212Mi"
+    )
+    assert warm_pool_pods(half) == 1
+    assert warm_pool_pods(default_settings(agent_sandbox_warm_pool_size=2)) == 0  # layer off
