@@ -28,7 +28,7 @@ import pulumi_kubernetes as k8s
 
 from components.sandbox_pods import wire
 from sandboxing.agent_sandbox.vendored import Manifest
-from sandboxing.config.settings import snake
+from sandboxing.names import snake
 
 # The kinds a release holds, by (apiVersion, kind); a new kind in a future release fails the
 # tests of sandboxing.agent_sandbox, not a user's `pulumi up`. Aligned by hand (fmt: skip): one

@@ -1,4 +1,5 @@
-"""The shapes of the Azure and Kubernetes names and values the config carries, as patterns.
+"""The shapes of the Azure and Kubernetes names and values the config carries, as patterns, and
+how a config key's name maps to its snake_case field (`snake`, `camel`).
 
 Sources: ARM's agentPool name pattern and the resource-group and managed-cluster name rules
 (Azure/azure-rest-api-specs, Microsoft.ContainerService and Microsoft.Resources specs); Kubernetes'
@@ -9,6 +10,7 @@ taint`, key=value:Effect).
 
 from __future__ import annotations
 
+import functools
 import re
 
 DNS1123_LABEL = re.compile(r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$")
@@ -46,3 +48,15 @@ LOG_ANALYTICS_WORKSPACE_ID = re.compile(
     r"Microsoft\.OperationalInsights/workspaces/[A-Za-z0-9][A-Za-z0-9-]{2,61}[A-Za-z0-9]$",
     re.IGNORECASE,
 )
+
+
+@functools.cache
+def snake(name: str) -> str:
+    """`kataNodeVmSize` -> `kata_node_vm_size`; a run of capitals is one word (`osDiskSizeGB`)."""
+    return re.sub(r"(?<=[a-z0-9])([A-Z])", r"_\1", name).lower()
+
+
+def camel(name: str) -> str:
+    """`max_pods` -> `maxPods`: a snake_case field as the config and the outputs spell it."""
+    first, *rest = name.split("_")
+    return first + "".join(part.title() for part in rest)

@@ -19,7 +19,8 @@ from dataclasses import asdict, dataclass, replace
 from typing import Any
 
 from sandboxing import catalog, vm_sizes
-from sandboxing.config.settings import Settings, camel
+from sandboxing.config.settings import Settings
+from sandboxing.names import camel
 from sandboxing.node_capacity import NodeCapacity, node_capacity
 from sandboxing.pool_scaling import kata_scale, user_scale
 from sandboxing.quantities import cpu_millicores, memory_mib

@@ -13,8 +13,9 @@ from typing import Any
 
 from sandboxing.config.key import ConfigKey
 from sandboxing.config.kinds import refusal, warning
-from sandboxing.config.settings import Problem, Settings, snake, value_of
+from sandboxing.config.settings import Problem, Settings, value_of
 from sandboxing.keys import CONFIG_KEYS
+from sandboxing.names import snake
 
 _FIELD_NAMES = {field.name for field in fields(Settings)}
 assert all(snake(key.name) in _FIELD_NAMES for key in CONFIG_KEYS), "keys and Settings differ"

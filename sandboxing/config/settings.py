@@ -7,8 +7,6 @@ Every rule reads a `Settings` and returns `Problem`s; nothing here knows the key
 from __future__ import annotations
 
 import datetime
-import functools
-import re
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -16,6 +14,7 @@ from sandboxing import aks_versions
 from sandboxing.aks_versions import SupportWindow, current_window
 from sandboxing.azure_clouds import CloudChoice, choose_cloud
 from sandboxing.catalog import KATA_GA, SANDBOX_RUNTIMES, SandboxRuntime
+from sandboxing.names import snake
 from sandboxing.tenants.fields import Tenant
 
 PROJECT = "aks-pod-sandboxing"
@@ -171,18 +170,6 @@ class Settings:
     def user_pool(self) -> bool:
         """A User pool beside a System pool reserved for system pods (new mode)."""
         return self.system_pool_critical_addons_only and not self.existing_cluster
-
-
-@functools.cache
-def snake(name: str) -> str:
-    """`kataNodeVmSize` -> `kata_node_vm_size`; a run of capitals is one word (`osDiskSizeGB`)."""
-    return re.sub(r"(?<=[a-z0-9])([A-Z])", r"_\1", name).lower()
-
-
-def camel(name: str) -> str:
-    """`max_pods` -> `maxPods`: a snake_case field as the config and the outputs spell it."""
-    first, *rest = name.split("_")
-    return first + "".join(part.title() for part in rest)
 
 
 def value_of(settings: Settings, key: str) -> Any:

@@ -24,6 +24,7 @@ from sandboxing.names import (
     DNS1123_SUBDOMAIN_MAX,
     GUID,
     parse_kubernetes_version,
+    snake,
 )
 from sandboxing.placeholders import documentation_range
 from sandboxing.quantities import cpu_millicores, memory_mib
@@ -35,7 +36,6 @@ from sandboxing.tenants.fields import (
     MAX_VOLUME_CLAIMS,
     RENAMED,
     Tenant,
-    attribute,
 )
 
 KEY = "tenants"
@@ -80,7 +80,7 @@ def parse_tenant(index: int, raw: Any) -> tuple[Tenant, list[Problem]]:
         if converted is None:
             problems.append(Problem(field_key(index, key), value, f"must be {field.allowed}"))
         elif key in FIELDS:
-            values[attribute(key)] = converted
+            values[snake(key)] = converted
     problems += _renamed(index, raw, values)
     return replace(DEFAULTS, **values), problems
 
@@ -94,7 +94,7 @@ def _renamed(index: int, raw: dict[str, Any], values: dict[str, Any]) -> list[Pr
         if key not in raw or converted is None:
             continue  # absent, or reported above
         value = old.convert(converted)
-        new = attribute(old.to)
+        new = snake(old.to)
         if old.to not in raw:
             values[new] = value
         elif new in values and values[new] != value:

@@ -16,6 +16,7 @@ from typing import Any
 
 from sandboxing import catalog
 from sandboxing.fences.profile import DNS_COREDNS, DNS_MODES, DNS_NONE, EgressPort
+from sandboxing.names import snake
 
 PORT = re.compile(r"^(\d{1,5})(?:/(TCP|UDP|SCTP))?$")
 MAX_PODS = 10000
@@ -213,11 +214,6 @@ RENAMED: dict[str, RenamedField] = {
 DEFAULTS = Tenant(name="")
 
 
-def attribute(field: str) -> str:
-    """`maxPods` -> `max_pods`, the Tenant attribute of a config field."""
-    return re.sub(r"(?<=[a-z0-9])([A-Z])", r"_\1", field).lower()
-
-
-assert [attribute(name) for name in FIELDS] == [f.name for f in fields(Tenant)], (
+assert [snake(name) for name in FIELDS] == [f.name for f in fields(Tenant)], (
     "FIELDS and Tenant differ"
 )

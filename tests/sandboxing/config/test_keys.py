@@ -12,10 +12,11 @@ from sandboxing import aks_versions, catalog, vm_sizes
 from sandboxing.config.contract import check_keys, default_settings
 from sandboxing.config.key import Rule
 from sandboxing.config.kinds import Between
-from sandboxing.config.settings import Settings, snake
+from sandboxing.config.settings import Settings
 from sandboxing.config.stack_config import check_stack_config
 from sandboxing.config.validate import RULES
 from sandboxing.keys import CONFIG_KEYS, KEYS_BY_NAME
+from sandboxing.names import snake
 from tools.harness import stack_config
 from tools.repo import tracked_stacks
 
