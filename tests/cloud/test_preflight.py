@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from arm_answers import sku
 from arm_bodies import TENANT, forbidden, jwt, throttled
 from azure.core.credentials import AccessToken
 from standins import ArmRoutes, Reply, Request, StandIn, serve
@@ -79,19 +80,6 @@ def feature(full: str, state: str) -> Reply:
             "type": "Microsoft.Features/providers/features",
         },
     )
-
-
-def sku(name: str, family: str, vcpus: int) -> dict[str, Any]:
-    return {
-        "resourceType": "virtualMachines",
-        "name": name,
-        "tier": "Standard",
-        "family": family,
-        "locations": ["westeurope"],
-        "locationInfo": [{"location": "westeurope", "zones": ["1", "2", "3"]}],
-        "capabilities": [{"name": "vCPUs", "value": str(vcpus)}],
-        "restrictions": [],
-    }
 
 
 def skus_paged(request: Request) -> Reply:

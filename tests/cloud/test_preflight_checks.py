@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any
 
+from arm_answers import sku
+
 from cloud.preflight_checks import (
     SkuFacts,
     feature_finding,
@@ -20,24 +22,6 @@ from sandboxing.preflight_needs import BRING_YOUR_OWN_PUBLIC_IP, ENCRYPTION_AT_H
 SUB = "11111111-2222-3333-4444-555555555555"
 KATA = PoolNeed("kataNodeVmSize", "Standard_D4s_v3", 2)
 SYSTEM = PoolNeed("systemNodeVmSize", "Standard_D2s_v5", 1)
-
-
-def sku(name: str, family: str, vcpus: int, **extra: Any) -> dict[str, Any]:
-    """A resource SKU as Microsoft.Compute/skus (2021-07-01) lists it."""
-    return {
-        "resourceType": "virtualMachines",
-        "name": name,
-        "tier": "Standard",
-        "family": family,
-        "locations": ["westeurope"],
-        "locationInfo": [{"location": "westeurope", "zones": ["1", "2", "3"]}],
-        "capabilities": [
-            {"name": "vCPUs", "value": str(vcpus)},
-            {"name": "HyperVGenerations", "value": "V1,V2"},
-        ],
-        "restrictions": [],
-        **extra,
-    }
 
 
 def usage(name: str, label: str, used: int, limit: int) -> dict[str, Any]:
