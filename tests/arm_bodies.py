@@ -1,10 +1,11 @@
 """Azure Resource Manager's answers as the stand-ins send them: real error bodies (each quoted
-from where it was captured) and an Entra-ID-shaped token."""
+from where it was captured), an Entra-ID-shaped token, resource SKUs and vCPU usages."""
 
 from __future__ import annotations
 
 import base64
 import json
+from typing import Any
 
 TENANT = "72f988bf-86f1-41af-91ab-2d7cd011db47"
 
@@ -84,4 +85,32 @@ def throttled(subscription: str, seconds: int) -> dict[str, object]:
                 "https://aka.ms/arm-throttling for additional information."
             ),
         }
+    }
+
+
+def sku(name: str, family: str, vcpus: int, **extra: Any) -> dict[str, Any]:
+    """A resource SKU as Microsoft.Compute/skus (2021-07-01) lists it."""
+    return {
+        "resourceType": "virtualMachines",
+        "name": name,
+        "tier": "Standard",
+        "family": family,
+        "locations": ["westeurope"],
+        "locationInfo": [{"location": "westeurope", "zones": ["1", "2", "3"]}],
+        "capabilities": [
+            {"name": "vCPUs", "value": str(vcpus)},
+            {"name": "HyperVGenerations", "value": "V1,V2"},
+        ],
+        "restrictions": [],
+        **extra,
+    }
+
+
+def usage(name: str, label: str, used: int, limit: int) -> dict[str, Any]:
+    """One vCPU quota as Microsoft.Compute/locations/{location}/usages lists it."""
+    return {
+        "unit": "Count",
+        "currentValue": used,
+        "limit": limit,
+        "name": {"value": name, "localizedValue": label},
     }

@@ -8,8 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from arm_answers import sku
-from arm_bodies import TENANT, forbidden, jwt, throttled
+from arm_bodies import TENANT, forbidden, jwt, sku, throttled, usage
 from azure.core.credentials import AccessToken
 from standins import ArmRoutes, Reply, Request, StandIn, serve
 from tls_material import ServerFiles, server_files
@@ -94,14 +93,6 @@ def skus_paged(request: Request) -> Reply:
 
 
 def usages(dsv3_used: int = 0, cores_limit: int = 100) -> Reply:
-    def usage(name: str, label: str, used: int, limit: int) -> dict[str, Any]:
-        return {
-            "unit": "Count",
-            "currentValue": used,
-            "limit": limit,
-            "name": {"value": name, "localizedValue": label},
-        }
-
     return Reply(
         200,
         {

@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import Any
 
-from arm_answers import sku
+from arm_bodies import sku, usage
 
 from cloud.preflight_checks import (
     SkuFacts,
@@ -22,15 +21,6 @@ from sandboxing.preflight_needs import BRING_YOUR_OWN_PUBLIC_IP, ENCRYPTION_AT_H
 SUB = "11111111-2222-3333-4444-555555555555"
 KATA = PoolNeed("kataNodeVmSize", "Standard_D4s_v3", 2)
 SYSTEM = PoolNeed("systemNodeVmSize", "Standard_D2s_v5", 1)
-
-
-def usage(name: str, label: str, used: int, limit: int) -> dict[str, Any]:
-    return {
-        "unit": "Count",
-        "currentValue": used,
-        "limit": limit,
-        "name": {"value": name, "localizedValue": label},
-    }
 
 
 SKUS = vm_skus(
