@@ -10,7 +10,6 @@ same subject rules as the tenants' deployers (sandboxing.tenants.config), so bot
 
 from __future__ import annotations
 
-import ipaddress
 from dataclasses import replace
 from typing import Any
 
@@ -18,7 +17,9 @@ from sandboxing import catalog
 from sandboxing.agent_sandbox.vendored import integrity_problems, releases
 from sandboxing.config.key import Rule
 from sandboxing.config.settings import Problem, Settings
-from sandboxing.names import GUID, parse_kubernetes_version
+from sandboxing.fences.cel import needs_admission_policies
+from sandboxing.fences.network import egress_problems
+from sandboxing.names import GUID
 from sandboxing.tenants.config import EVERYBODY, RESERVED_NAMESPACES
 
 NAMESPACE_KEY = "agentSandboxNamespace"
@@ -63,45 +64,20 @@ def group_problems(groups: tuple[str, ...], entra: bool) -> list[Problem]:
 
 
 def cidr_problems(cidrs: tuple[str, ...]) -> list[Problem]:
-    problems = []
-    metadata = ipaddress.IPv4Address(catalog.INSTANCE_METADATA_ADDRESS)
-    for cidr in cidrs:
-        try:
-            network = ipaddress.IPv4Network(cidr, strict=True)
-        except ValueError as error:
-            problems.append(
-                Problem(CIDRS_KEY, cidr, f"is not an IPv4 CIDR ({error}), e.g. 10.0.0.0/8")
-            )
-            continue
-        if metadata in network:
-            problems.append(
-                Problem(
-                    CIDRS_KEY,
-                    cidr,
-                    f"contains {metadata}, the instance "
-                    "metadata endpoint (node identity and tokens); list narrower "
-                    "ranges that leave out 169.254.0.0/16",
-                )
-            )
-    return problems
+    """As the tenants' egress: fenced ranges carved out, entries inside them refused."""
+    return egress_problems(CIDRS_KEY, cidrs, "the sandboxes")
 
 
 def version_problems(version_text: str, key: str, value: str) -> list[Problem]:
     """The layer's admission policies need ValidatingAdmissionPolicy v1 (as the tenants do)."""
-    version = parse_kubernetes_version(version_text)
-    minimum = catalog.ADMISSION_POLICY_MIN_KUBERNETES
-    if version is None or version >= minimum:
-        return []  # AKS's default (newer), or a malformed version (reported by its key)
-    wanted = catalog.version_text(minimum)
-    return [
-        Problem(
-            key,
-            value,
-            f"agentSandbox needs Kubernetes {wanted} or later: its "
-            "sandboxes are fenced by ValidatingAdmissionPolicies (admissionregistration."
-            f"k8s.io/v1, GA in {wanted}); upgrade, or turn agentSandbox off",
-        )
-    ]
+    return needs_admission_policies(
+        version_text,
+        key,
+        value,
+        "agentSandbox needs",
+        "its sandboxes are fenced by ValidatingAdmissionPolicies",
+        "upgrade, or turn agentSandbox off",
+    )
 
 
 def release_problems(version: str) -> list[Problem]:

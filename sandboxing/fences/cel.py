@@ -25,7 +25,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sandboxing.config.settings import PROJECT
+from sandboxing import catalog
+from sandboxing.config.settings import PROJECT, Problem
+from sandboxing.names import parse_kubernetes_version
 from sandboxing.workload import APP_LABEL, Manifest
 
 API_VERSION = "admissionregistration.k8s.io/v1"
@@ -126,3 +128,20 @@ def binding_manifest(policy_name: str, namespace_label: str, name: str = "") -> 
             },
         },
     }
+
+
+def needs_admission_policies(
+    version_text: str, key: str, value: str, needs: str, fenced_by: str, fix: str
+) -> list[Problem]:
+    """A cluster older than ValidatingAdmissionPolicy v1 cannot hold these fences; an empty or
+    malformed version passes (AKS's default is newer; a malformed one is its key's problem)."""
+    version = parse_kubernetes_version(version_text)
+    minimum = catalog.ADMISSION_POLICY_MIN_KUBERNETES
+    if version is None or version >= minimum:
+        return []
+    wanted = catalog.version_text(minimum)
+    message = (
+        f"{needs} Kubernetes {wanted} or later: {fenced_by} (admissionregistration.k8s.io/v1, "
+        f"GA in {wanted}); {fix}"
+    )
+    return [Problem(key, value, message)]

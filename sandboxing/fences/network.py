@@ -29,7 +29,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from sandboxing import catalog
+from sandboxing.config.settings import Problem
 from sandboxing.fences.profile import DNS_COREDNS, FenceProfile
+from sandboxing.placeholders import documentation_range
 from sandboxing.workload import Manifest
 
 EGRESS_POLICY = "allow-egress"
@@ -101,6 +103,22 @@ def cidr_problem(cidr: str, fenced: tuple[FencedRange, ...] = FENCED) -> str | N
                 f"outside {each.network} (an entry holding it keeps it out with except)"
             )
     return None
+
+
+def egress_problems(key: str, cidrs: tuple[str, ...], reached_by: str) -> list[Problem]:
+    """An allow-list's entries that may not be allowed (errors), then those in a documentation
+    range (warnings: `reached_by`, e.g. "the tenant's pods", reach nothing through them)."""
+    problems = [
+        Problem(key, cidr, message) for cidr in cidrs if (message := cidr_problem(cidr)) is not None
+    ]
+    for cidr in cidrs:
+        if cidr_problem(cidr) is None and (reserved := documentation_range(cidr)):
+            message = (
+                f"{reserved}, reserved for documentation: no real address does, so {reached_by} "
+                "reach nothing through it; list the addresses they must reach"
+            )
+            problems.append(Problem(key, cidr, message, "warning"))
+    return problems
 
 
 def carved_out(cidr: str, fenced: tuple[FencedRange, ...] = FENCED) -> list[str]:

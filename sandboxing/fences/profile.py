@@ -12,6 +12,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from sandboxing import catalog
+
 # DNS a namespace's pods may use. Plain NetworkPolicy can only allow or refuse the resolver:
 # "coredns" lets pods query the cluster's CoreDNS, which answers cluster names AND forwards every
 # other name upstream (AKS: `forward . /etc/resolv.conf`, articles/aks/coredns-custom.md, ms.date
@@ -21,6 +23,13 @@ from dataclasses import dataclass
 DNS_NONE = "none"
 DNS_COREDNS = "coredns"
 DNS_MODES = (DNS_NONE, DNS_COREDNS)
+# What an egress allow-list may hold (sandboxing.fences.network), for the tenants' and the
+# sandboxes' keys alike.
+EGRESS_ALLOWED = (
+    "none inside the link-local range, the Azure host endpoint "
+    f"{catalog.AZURE_HOST_ADDRESS}, or the cluster's pod or Service range (those are left out "
+    "of larger entries)"
+)
 
 ANNOTATION_PREFIX = "pod-sandboxing.aks.io/"
 CSI_DRIVERS_ANNOTATION = f"{ANNOTATION_PREFIX}csi-drivers"

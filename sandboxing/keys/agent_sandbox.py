@@ -14,6 +14,7 @@ from sandboxing.agent_sandbox.vendored import versions
 from sandboxing.config.key import ConfigKey, Unused
 from sandboxing.config.kinds import Between, EachItem, Matches, OneOf, Quantity, is_ipv4_range
 from sandboxing.config.settings import Settings
+from sandboxing.fences.profile import EGRESS_ALLOWED
 from sandboxing.tenants.fields import PORT
 
 
@@ -126,7 +127,7 @@ KEYS: tuple[ConfigKey, ...] = (
         "agentSandboxEgressCidrs", "array", [],
         "IPv4 CIDRs the sandboxes may reach (empty: none; nothing reaches them).",
         EachItem(is_ipv4_range, "a list of IPv4 CIDRs", "IPv4 CIDRs, e.g. 203.0.113.0/24"),
-        rules=(AGENT_SANDBOX.allows(f"none containing {catalog.INSTANCE_METADATA_ADDRESS}"),),
+        rules=(AGENT_SANDBOX.allows(EGRESS_ALLOWED),),
         unused=(OFF,),
     ),
     ConfigKey(

@@ -16,17 +16,16 @@ from typing import Any
 from sandboxing import catalog
 from sandboxing.config.key import Rule
 from sandboxing.config.settings import Problem, Settings
-from sandboxing.fences.network import cidr_problem
+from sandboxing.fences.cel import needs_admission_policies
+from sandboxing.fences.network import egress_problems
 from sandboxing.names import (
     DNS1123_LABEL,
     DNS1123_LABEL_MAX,
     DNS1123_SUBDOMAIN,
     DNS1123_SUBDOMAIN_MAX,
     GUID,
-    parse_kubernetes_version,
     snake,
 )
-from sandboxing.placeholders import documentation_range
 from sandboxing.quantities import cpu_millicores, memory_mib
 from sandboxing.tenants.fields import (
     DEFAULTS,
@@ -212,24 +211,9 @@ def _allowance_problems(index: int, tenant: Tenant) -> list[Problem]:
 
 
 def _egress_problems(index: int, tenant: Tenant) -> list[Problem]:
-    key = field_key(index, "egressCidrs")
-    problems = [
-        Problem(key, cidr, message)
-        for cidr in tenant.egress_cidrs
-        if (message := cidr_problem(cidr)) is not None
-    ]
-    for cidr in tenant.egress_cidrs:
-        if cidr_problem(cidr) is None and (reserved := documentation_range(cidr)):
-            problems.append(
-                Problem(
-                    key,
-                    cidr,
-                    f"{reserved}, reserved for documentation: no real address does, so the "
-                    "tenant's pods reach nothing through it; list the addresses they must reach",
-                    "warning",
-                )
-            )
-    return problems
+    return egress_problems(
+        field_key(index, "egressCidrs"), tenant.egress_cidrs, "the tenant's pods"
+    )
 
 
 def _subject_problems(index: int, tenant: Tenant, entra: bool) -> list[Problem]:
@@ -272,24 +256,17 @@ def _subject_problems(index: int, tenant: Tenant, entra: bool) -> list[Problem]:
 
 
 def version_problems(settings: Settings, version_text: str, key: str, value: str) -> list[Problem]:
-    """Tenants need ValidatingAdmissionPolicy v1; an empty version is AKS's default, which is
-    newer than 1.30 in every supported AKS release."""
-    version = parse_kubernetes_version(version_text)
-    if not settings.tenants or version is None:
-        return []  # no tenants, AKS's default version, or a malformed one (reported elsewhere)
-    minimum = catalog.ADMISSION_POLICY_MIN_KUBERNETES
-    if version >= minimum:
+    """Tenants need ValidatingAdmissionPolicy v1 (none without tenants)."""
+    if not settings.tenants:
         return []
-    wanted = "{}.{}".format(*minimum)
-    return [
-        Problem(
-            key,
-            value,
-            f"tenants need Kubernetes {wanted} or later: their pods are "
-            "kept in Kata VMs by a ValidatingAdmissionPolicy (admissionregistration.k8s.io"
-            f"/v1, GA in {wanted}); upgrade, or remove the tenants",
-        )
-    ]
+    return needs_admission_policies(
+        version_text,
+        key,
+        value,
+        "tenants need",
+        "their pods are kept in Kata VMs by a ValidatingAdmissionPolicy",
+        "upgrade, or remove the tenants",
+    )
 
 
 def check_tenants(settings: Settings) -> list[Problem]:

@@ -15,7 +15,7 @@ from dataclasses import dataclass, fields
 from typing import Any
 
 from sandboxing import catalog
-from sandboxing.fences.profile import DNS_COREDNS, DNS_MODES, DNS_NONE, EgressPort
+from sandboxing.fences.profile import DNS_COREDNS, DNS_MODES, DNS_NONE, EGRESS_ALLOWED, EgressPort
 from sandboxing.names import snake
 
 PORT = re.compile(r"^(\d{1,5})(?:/(TCP|UDP|SCTP))?$")
@@ -171,9 +171,7 @@ FIELDS: dict[str, TenantField] = {
     ),
     "egressCidrs": TenantField(
         read_strings,
-        "a list of IPv4 CIDRs, none inside the link-local range, the Azure host endpoint "
-        f"{catalog.AZURE_HOST_ADDRESS}, or the cluster's pod or Service range (those are left "
-        "out of larger entries)",
+        f"a list of IPv4 CIDRs, {EGRESS_ALLOWED}",
     ),
     "egressPorts": TenantField(
         read_ports,

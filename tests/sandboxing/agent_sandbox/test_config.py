@@ -97,15 +97,22 @@ def test_claimants_are_a_group_not_everybody_and_guids_with_entra() -> None:
     assert not_guid.value == "devs" and "Entra group object ID (GUID)" in not_guid.message
 
 
-def test_egress_never_includes_the_instance_metadata_endpoint() -> None:
+def test_egress_is_checked_as_the_tenants_egress_is() -> None:
+    # The same fences: an entry inside a fenced range is refused, one around it is allowed (the
+    # egress policy carves the fenced ranges out), a documentation range is a warning.
     found = problems_of(
-        settings(agent_sandbox_egress_cidrs=("0.0.0.0/0", "10.0.0.1/8", "203.0.113.0/24")),
+        settings(agent_sandbox_egress_cidrs=("0.0.0.0/0", "169.254.169.254/32", "10.0.0.1/8",
+                                             "203.0.113.0/24")),
         "agentSandboxEgressCidrs",
-    )
-    assert [(p.value, p.message.split(",")[0]) for p in found] == [
-        ("0.0.0.0/0", "contains 169.254.169.254"),
-        ("10.0.0.1/8", "is not an IPv4 CIDR (10.0.0.1/8 has host bits set)"),
+    )  # fmt: skip
+    expected = [
+        ("169.254.169.254/32", "error", "would open the link-local range 169.254.0.0/16:"),
+        ("10.0.0.1/8", "error", "is not an IPv4 CIDR (10.0.0.1/8 has host bits set)"),
+        ("203.0.113.0/24", "warning", "is RFC 5737 TEST-NET-3"),
     ]
+    assert [(p.value, p.severity) for p in found] == [(v, s) for v, s, _ in expected]
+    for problem, (_, _, start) in zip(found, expected, strict=True):
+        assert problem.message.startswith(start), problem.message
 
 
 def test_the_layer_needs_validating_admission_policy_v1() -> None:

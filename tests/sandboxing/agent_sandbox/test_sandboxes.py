@@ -121,6 +121,13 @@ def test_no_ingress_and_only_the_declared_egress(objects: Any) -> None:
         }
     ]
     assert egress_rules(settings(agent_sandbox_allow_dns=False)) == []  # deny all
+    # "The internet" is allowed only around the fenced ranges (metadata, WireServer, cluster).
+    (internet,) = egress_rules(
+        settings(agent_sandbox_egress_cidrs=("0.0.0.0/0",), agent_sandbox_allow_dns=False)
+    )
+    (block,) = internet["to"]
+    assert block["ipBlock"]["cidr"] == "0.0.0.0/0"
+    assert {"169.254.0.0/16", "168.63.129.16/32"} <= set(block["ipBlock"]["except"])
     deny = objects.default_deny
     assert deny["spec"] == {"podSelector": {}, "policyTypes": ["Ingress", "Egress"]}
     assert deny["metadata"]["namespace"] == "sandboxes"
