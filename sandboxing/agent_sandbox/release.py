@@ -17,8 +17,8 @@ against its recorded sha256.
 
 from __future__ import annotations
 
-import copy
 import functools
+import marshal
 from typing import TYPE_CHECKING
 
 from sandboxing.agent_sandbox.vendored import Manifest, asset_text, releases
@@ -41,7 +41,9 @@ def _loader() -> type[yaml.SafeLoader]:
 
 
 @functools.cache
-def _objects(version: str) -> tuple[Manifest, ...]:
+def _objects(version: str) -> bytes:
+    """The objects, marshalled: unmarshalling is a deep copy ~15x faster than copy.deepcopy on
+    the CRDs' schemas (plain YAML data: dicts, lists, strings, numbers)."""
     import yaml
 
     release = releases()[version]
@@ -50,10 +52,11 @@ def _objects(version: str) -> tuple[Manifest, ...]:
         for document in yaml.load_all(asset_text(release, asset), Loader=_loader()):
             if document:  # the assets separate files with `---`, leaving empty documents
                 by_id[object_id(document)] = document  # a later declaration replaces it
-    return tuple(by_id.values())
+    return marshal.dumps(list(by_id.values()))
 
 
 def release_objects(version: str) -> list[Manifest]:
     """The objects of a release, as a sequential `kubectl apply` of its assets leaves them
     (first declaration's position, last declaration's content). A fresh copy each call."""
-    return copy.deepcopy(list(_objects(version)))
+    objects: list[Manifest] = marshal.loads(_objects(version))
+    return objects
