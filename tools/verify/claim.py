@@ -30,6 +30,7 @@ namespace, plus the isolation check's reads (runtime class, nodes, the pod and i
 from __future__ import annotations
 
 import datetime
+import math
 import secrets
 import time
 from collections.abc import Callable
@@ -141,7 +142,7 @@ class Claimant:
                 CLAIMS,
                 field_selector=f"metadata.name={name}",
                 resource_version=since,
-                timeout_seconds=int(remaining) + 1,
+                timeout_seconds=math.ceil(remaining),  # whole seconds, not before the deadline
                 _request_timeout=(self.reader.timeout[0], remaining + 10),
             )
             for event in stream:
