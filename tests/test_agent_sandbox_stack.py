@@ -6,10 +6,10 @@ from __future__ import annotations
 import copy
 from typing import Any
 
-import kubernetes_validate
 import pytest
 from crd_schema import schema_problems
 from policy_requests import MANDATORY, args_of, engine_args, violations
+from strict_schema import validate_strict
 
 from policy import sandbox_policies as sp
 from tools.harness import Registered, RunResult, run_program, stack_config
@@ -114,7 +114,7 @@ def test_every_object_is_valid_built_ins_by_the_openapi_customs_by_their_crd(
         if obj["apiVersion"].startswith(("agents.", "extensions.agents.")):
             assert schema_problems("v0.5.6", obj) == [], obj["kind"]
         elif obj["kind"] != "CustomResourceDefinition":  # CRDs: kubernetes-validate lacks them
-            kubernetes_validate.validate(obj, "1.33.0", strict=True)
+            validate_strict(obj, "1.33.0")
 
 
 def test_the_layer_passes_the_policy_pack_which_now_reads_templates(up_run: RunResult) -> None:

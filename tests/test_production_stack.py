@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import kubernetes_validate
 import pytest
 import yaml
+from strict_schema import validate_strict
 from support import run_dev, shared_run
 
 from components.kata_runtime_class import WAIT_TYPE
@@ -192,4 +192,4 @@ def test_prod_manifests_validate_strictly(prod: RunResult, tmp_path: Path) -> No
     assert len(written) == 5
     for path in written:
         obj = yaml.safe_load(Path(path).read_text())
-        assert kubernetes_validate.validate(obj, version, strict=True), path
+        assert validate_strict(obj, version), path

@@ -6,9 +6,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-import kubernetes_validate
 import pytest
 import yaml
+from strict_schema import ValidationError, validate_strict
 from support import shared_run
 
 from sandboxing import catalog
@@ -176,7 +176,7 @@ def test_every_manifest_is_valid_in_strict_mode_and_is_what_the_builders_make(
         "RoleBinding",
     } <= kinds
     for obj in objects:  # the tenants stack pins kubernetesVersion 1.36
-        kubernetes_validate.validate(obj, "1.36.0", strict=True)
+        validate_strict(obj, "1.36.0")
     settings, problems = check_stack_config(stack_config("tenants"))
     assert [p for p in problems if p.severity == "error"] == []
     expected = [m for t in settings.tenants for m in tenant_manifests.manifests(t, settings)]
@@ -207,7 +207,7 @@ def test_the_quota_allows_no_load_balancer_or_node_port_service(tmp_path: Path) 
     ]
     assert len(quotas) == len(PER_TENANT)
     for quota in quotas:
-        kubernetes_validate.validate(quota, "1.36.0", strict=True)
+        validate_strict(quota, "1.36.0")
         hard = quota["spec"]["hard"]
         assert (hard["services.loadbalancers"], hard["services.nodeports"]) == ("0", "0")
 
@@ -215,8 +215,8 @@ def test_the_quota_allows_no_load_balancer_or_node_port_service(tmp_path: Path) 
 def test_strict_validation_catches_a_misspelt_policy_field() -> None:
     policy = tenant_admission.policy("kata-vm-isolation", KATA_POOL)
     policy["spec"]["validations"][0]["messageExpresion"] = "'x'"
-    with pytest.raises(kubernetes_validate.ValidationError):
-        kubernetes_validate.validate(policy, "1.33.0", strict=True)
+    with pytest.raises(ValidationError):
+        validate_strict(policy, "1.33.0")
 
 
 def test_with_kata_on_the_system_pool_the_policy_pins_pods_to_it() -> None:

@@ -8,9 +8,9 @@ import copy
 from collections.abc import Callable
 from typing import Any
 
-import kubernetes_validate
 import pytest
 from cel_policy import admit_request
+from strict_schema import validate_strict
 
 from sandboxing.agent_sandbox.admission import (
     CLAIMS_POLICY,
@@ -178,6 +178,6 @@ def test_both_policies_bind_to_the_sandbox_namespace_only_and_are_valid() -> Non
         }
         assert policy["spec"]["failurePolicy"] == "Fail"
         for obj in (policy, binding):
-            kubernetes_validate.validate(obj, "1.33.0", strict=True)
+            validate_strict(obj, "1.33.0")
     resources = [r["resources"] for r in pairs[0][0]["spec"]["matchConstraints"]["resourceRules"]]
     assert resources == [["sandboxes"], ["sandboxtemplates"]]

@@ -6,8 +6,8 @@ import copy
 import re
 from typing import Any
 
-import kubernetes_validate
 import pytest
+from strict_schema import validate_strict
 
 from sandboxing import catalog, workload
 from sandboxing.agent_sandbox.controller import (
@@ -86,7 +86,7 @@ def test_its_namespace_enforces_restricted_and_both_are_valid(
     assert namespace["metadata"]["name"] == catalog.AGENT_SANDBOX_SYSTEM_NAMESPACE
     assert namespace["metadata"]["labels"]["pod-security.kubernetes.io/enforce"] == "restricted"
     for obj in (namespace, of_kind(hardened, "Deployment")[0]):
-        kubernetes_validate.validate(obj, "1.33.0", strict=True)
+        validate_strict(obj, "1.33.0")
 
 
 def test_everything_else_is_applied_as_released(hardened: list[dict[str, Any]]) -> None:

@@ -6,9 +6,9 @@ import copy
 import datetime
 from typing import Any
 
-import kubernetes_validate
 import pytest
 from crd_schema import schema_problems
+from strict_schema import validate_strict
 
 from sandboxing import workload
 from sandboxing.agent_sandbox.sandboxes import (
@@ -98,7 +98,7 @@ def test_the_template_is_the_projects_hardened_kata_pod(objects: Any) -> None:
     assert sandbox_sizing("1", "1Gi", "Standard_D4s_v3").host_memory_per_pod_mib == 1024 + 600
     assert spec["envVarsInjectionPolicy"] == spec["volumeClaimTemplatesPolicy"] == "Disallowed"
     pod_manifest = {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "p"}, "spec": pod}
-    kubernetes_validate.validate(pod_manifest, "1.33.0", strict=True)
+    validate_strict(pod_manifest, "1.33.0")
 
 
 def test_no_ingress_and_only_the_declared_egress(objects: Any) -> None:
@@ -175,7 +175,7 @@ def test_claimants_may_claim_and_nothing_else_unless_exec_is_allowed(objects: An
     }
     assert sandbox_objects(settings()).role_binding is None  # no groups: admins only
     for obj in (objects.role, objects.role_binding, objects.namespace, objects.default_deny):
-        kubernetes_validate.validate(obj, "1.33.0", strict=True)
+        validate_strict(obj, "1.33.0")
 
 
 def test_the_namespace_carries_the_tenant_label_the_pod_policy_binds_to(objects: Any) -> None:

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-import kubernetes_validate
 import pytest
+from strict_schema import validate_strict
 
 from sandboxing import catalog
 from sandboxing.fences.profile import PodCeiling
@@ -93,4 +93,4 @@ def test_no_pod_of_a_system_priority_class_fits() -> None:
     ids=["quota", "priority-quota", "limit-range", "limit-range-max"],
 )
 def test_the_objects_are_valid_in_strict_mode(manifest: dict[str, object]) -> None:
-    kubernetes_validate.validate(manifest, "1.33.0", strict=True)
+    validate_strict(manifest, "1.33.0")

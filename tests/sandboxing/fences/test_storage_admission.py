@@ -7,8 +7,8 @@ import copy
 from typing import Any
 
 import cel_policy
-import kubernetes_validate
 import pytest
+from strict_schema import validate_strict
 
 from sandboxing.fences import secret_admission, storage_admission
 from sandboxing.tenants.fields import Tenant
@@ -131,7 +131,7 @@ def test_a_service_account_token_secret_is_refused() -> None:
 @pytest.mark.parametrize("module", [storage_admission, secret_admission])
 def test_the_policies_are_valid_and_fail_closed(module: Any) -> None:
     policy = module.policy()
-    kubernetes_validate.validate(policy, "1.33.0", strict=True)
+    validate_strict(policy, "1.33.0")
     assert policy["spec"]["failurePolicy"] == "Fail"
     resource = {storage_admission: "persistentvolumeclaims", secret_admission: "secrets"}[module]
     assert policy["spec"]["matchConstraints"]["resourceRules"][0]["resources"] == [resource]

@@ -11,8 +11,8 @@ import copy
 from typing import Any
 
 import cel_policy
-import kubernetes_validate
 import pytest
+from strict_schema import validate_strict
 
 from sandboxing import catalog
 from sandboxing.tenants.admission import binding
@@ -113,4 +113,4 @@ def test_the_policy_and_its_binding_are_valid_in_strict_mode() -> None:
     minimum = catalog.version_text(catalog.ADMISSION_POLICY_MIN_KUBERNETES)
     for manifest in (policy(), binding(POLICY)):
         for version in (f"{minimum}.0", "1.33.0"):
-            kubernetes_validate.validate(manifest, version, strict=True)
+            validate_strict(manifest, version)

@@ -5,10 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-import kubernetes_validate
 import pytest
 import yaml
 from kubernetes_validate.utils import all_versions
+from strict_schema import ValidationError, validate_strict
 from support import run_dev, run_plan
 
 from sandboxing import workload
@@ -86,7 +86,7 @@ def test_every_manifest_is_valid_in_strict_mode(dev_run: RunResult, written: Pat
     manifests = load(written)
     assert list(manifests) == EXPECTED_FILES
     for name, obj in manifests.items():
-        validated = kubernetes_validate.validate(obj, version, strict=True)
+        validated = validate_strict(obj, version)
         assert validated == version.rsplit(".", 1)[0], name
 
 
@@ -94,8 +94,8 @@ def test_strict_validation_rejects_an_unknown_field(written: Path) -> None:
     # The check above could only pass vacuously if strict mode were not strict.
     pod = load(written)["04-pod-trusted.yaml"]
     pod["spec"]["runtimeClass"] = "kata-vm-isolation"  # a typo of runtimeClassName
-    with pytest.raises(kubernetes_validate.ValidationError):
-        kubernetes_validate.validate(pod, "1.36.0", strict=True)
+    with pytest.raises(ValidationError):
+        validate_strict(pod, "1.36.0")
 
 
 def test_only_the_untrusted_pod_names_the_kata_runtime_class(
