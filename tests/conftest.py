@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import gc
 import os
+import sys
 from collections.abc import Iterator
+from pathlib import Path
 from types import ModuleType
 from typing import TYPE_CHECKING
 
@@ -18,6 +20,13 @@ from sandboxing import aks_versions
 
 if TYPE_CHECKING:
     from tools.harness import RunResult
+
+# Compiled modules, the test modules' rewritten assertions included, are cached in pytest's own
+# cache directory (git-ignored) even where PYTHONDONTWRITEBYTECODE is set, as on CI machines: that
+# variable keeps __pycache__ directories out of the source tree, which a prefix does too, and
+# without a cache every worker compiles and rewrites every module again on every run.
+sys.pycache_prefix = str(Path(__file__).resolve().parent.parent / ".pytest_cache" / "pycache")
+sys.dont_write_bytecode = False
 
 # Every test sees the day the dated Kubernetes versions were written, so none starts failing when
 # they age; the tests of the staleness warning pass their own day.
