@@ -6,7 +6,7 @@ import re
 from pathlib import Path
 
 import pytest
-import yaml
+from support import load_yaml
 
 from tools.repo import REPO
 
@@ -109,7 +109,7 @@ def test_readme_names_the_pulumi_cli_that_reads_pulumi_yaml_and_ci_uses_one() ->
     # `items: {type: object}` (the tenants key) is a config type since Pulumi CLI v3.186.0
     # (pulumi/pulumi#20129; sdk/go/common/workspace/project.json at v3.259.0); older CLIs refuse
     # Pulumi.yaml.
-    project = yaml.safe_load((REPO / "Pulumi.yaml").read_text())
+    project = load_yaml((REPO / "Pulumi.yaml").read_text())
     object_items = [
         k for k, v in project["config"].items() if v.get("items", {}).get("type") == "object"
     ]

@@ -6,9 +6,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-import yaml
 from strict_schema import validate_strict
-from support import run_dev, shared_run
+from support import load_yaml, run_dev, shared_run
 
 from components.kata_runtime_class import WAIT_TYPE
 from sandboxing import catalog
@@ -191,5 +190,5 @@ def test_prod_manifests_validate_strictly(prod: RunResult, tmp_path: Path) -> No
     written = write_manifests(prod, tmp_path, "prod")
     assert len(written) == 5
     for path in written:
-        obj = yaml.safe_load(Path(path).read_text())
+        obj = load_yaml(Path(path).read_text())
         assert validate_strict(obj, version), path

@@ -7,7 +7,7 @@ import re
 import shlex
 
 import pytest
-import yaml
+from support import load_yaml
 
 from sandboxing.config.validate import errors, warnings
 from tools.harness import run_program, stack_config
@@ -18,7 +18,7 @@ CONFIG_SET = re.compile(r'^\s*pulumi config set --stack "\$STACK" (\S+) (\S+)\s*
 
 
 def job() -> dict:
-    loaded: dict = yaml.safe_load(WORKFLOW.read_text())["jobs"]["e2e"]
+    loaded: dict = load_yaml(WORKFLOW.read_text())["jobs"]["e2e"]
     return loaded
 
 

@@ -7,8 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import yaml
-from support import shared_run
+from support import load_yaml, shared_run
 
 from tools.harness import stack_config
 from tools.repo import REPO
@@ -22,7 +21,7 @@ PULUMI_COMMAND = re.compile(r'(?m)^\s*(?:\S*timed\.sh\s+"[^"]*"\s+)?pulumi\s')
 
 def load(path: Path) -> dict[str, Any]:
     # YAML 1.1 reads the key `on` as True; the tests only look at jobs.
-    data: dict[str, Any] = yaml.safe_load(path.read_text())
+    data: dict[str, Any] = load_yaml(path.read_text())
     return data
 
 
@@ -81,7 +80,7 @@ def test_destroy_installs_the_venv_its_dynamic_providers_start_from() -> None:
     install = next(i for i, step in enumerate(steps) if "requirements.txt" in step.get("run", ""))
     assert "python -m venv venv" in steps[install]["run"]
     assert install < names.index("pulumi destroy")
-    virtualenv = yaml.safe_load((REPO / "Pulumi.yaml").read_text())["runtime"]["options"]
+    virtualenv = load_yaml((REPO / "Pulumi.yaml").read_text())["runtime"]["options"]
     assert virtualenv["virtualenv"] == "venv"
 
 

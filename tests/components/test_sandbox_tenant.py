@@ -7,9 +7,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import yaml
 from strict_schema import ValidationError, validate_strict
-from support import shared_run
+from support import load_yaml, shared_run
 
 from sandboxing import catalog
 from sandboxing.config.stack_config import check_stack_config
@@ -157,7 +156,7 @@ def test_a_stack_without_tenants_has_no_tenant_layer() -> None:
 
 
 def _load(directory: Path) -> list[dict[str, Any]]:
-    return [yaml.safe_load(p.read_text()) for p in sorted(directory.glob("*.yaml"))]
+    return [load_yaml(p.read_text()) for p in sorted(directory.glob("*.yaml"))]
 
 
 def test_every_manifest_is_valid_in_strict_mode_and_is_what_the_builders_make(

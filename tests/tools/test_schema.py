@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-import yaml
+from support import load_yaml
 
 from sandboxing.config.contract import parse_settings
 from sandboxing.keys import CONFIG_KEYS
@@ -15,7 +15,7 @@ from tools.schema import main as schema_main
 
 
 def test_pulumi_yaml_matches_the_contract() -> None:
-    on_disk = yaml.safe_load((REPO / "Pulumi.yaml").read_text())
+    on_disk = load_yaml((REPO / "Pulumi.yaml").read_text())
     assert on_disk == project_file(), "run: python -m tools.schema"
     assert on_disk["name"] == "aks-pod-sandboxing"
     assert on_disk["runtime"] == {
@@ -25,7 +25,7 @@ def test_pulumi_yaml_matches_the_contract() -> None:
 
 
 def test_every_key_has_type_description_and_default() -> None:
-    schema = yaml.safe_load((REPO / "Pulumi.yaml").read_text())["config"]
+    schema = load_yaml((REPO / "Pulumi.yaml").read_text())["config"]
     assert set(schema) == {k.name for k in CONFIG_KEYS}
     for name, entry in schema.items():
         assert entry["type"] in ("string", "integer", "boolean", "array"), name
@@ -35,7 +35,7 @@ def test_every_key_has_type_description_and_default() -> None:
 
 
 def test_schema_defaults_parse_to_the_program_defaults() -> None:
-    schema = yaml.safe_load((REPO / "Pulumi.yaml").read_text())["config"]
+    schema = load_yaml((REPO / "Pulumi.yaml").read_text())["config"]
     from_yaml, problems = parse_settings({k: v["default"] for k, v in schema.items()})
     from_code, _ = parse_settings({})
     assert problems == []
@@ -50,7 +50,7 @@ def test_the_config_table_matches_the_contract() -> None:
 
 @pytest.mark.parametrize("stack", tracked_stacks())
 def test_every_stack_file_only_sets_known_keys(stack: str) -> None:
-    config = yaml.safe_load((REPO / f"Pulumi.{stack}.yaml").read_text())["config"]
+    config = load_yaml((REPO / f"Pulumi.{stack}.yaml").read_text())["config"]
     names = {k.name for k in CONFIG_KEYS}
     for key in config:
         namespace, _, name = key.partition(":")

@@ -6,10 +6,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import yaml
 from kubernetes_validate.utils import all_versions
 from strict_schema import ValidationError, validate_strict
-from support import run_dev, run_plan
+from support import load_yaml, run_dev, run_plan
 
 from sandboxing import workload
 from sandboxing.config.contract import parse_settings
@@ -52,7 +51,7 @@ def cluster_version(run: RunResult) -> str:
 
 
 def load(directory: Path) -> dict[str, dict[str, Any]]:
-    return {p.name: yaml.safe_load(p.read_text()) for p in sorted(directory.glob("*.yaml"))}
+    return {p.name: load_yaml(p.read_text()) for p in sorted(directory.glob("*.yaml"))}
 
 
 def floats_in(value: Any) -> list[Any]:
