@@ -8,6 +8,7 @@ from tools.harness.mock_cloud.
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import copy
 import functools
 import json
@@ -181,6 +182,29 @@ def run_program(
     registered before it, so callers can check that nothing was. `type_aliases`: whether the SDK
     expands the provider SDKs' type aliases (default: EXPAND_TYPE_ALIASES).
     """
+    return _RUNNER.submit(_run_here, config, stack, preview, mocks, program, type_aliases).result()
+
+
+# Every run happens on one thread of its own, started with an empty stack. The SDK takes a stack
+# trace of every resource it registers (pulumi/runtime/resource.py `_get_stack_trace`: one
+# pathlib URI per frame); called from deep in pytest, that walked ~60 frames each time, where
+# `pulumi up`'s language host runs the program a few frames down. The thread keeps its own
+# event loop and the SDK's context variables from run to run, as the main thread did.
+_RUNNER = concurrent.futures.ThreadPoolExecutor(
+    max_workers=1,
+    thread_name_prefix="pulumi-run",
+    initializer=lambda: asyncio.set_event_loop(asyncio.new_event_loop()),
+)
+
+
+def _run_here(
+    config: dict[str, str],
+    stack: str,
+    preview: bool,
+    mocks: CloudMocks | None,
+    program: Callable[[], Any] | None,
+    type_aliases: bool | None,
+) -> RunResult:
     mocks = mocks or CloudMocks(preview=preview)
     monitor = RecordingMonitor(mocks)
     collector = _WarningCollector()

@@ -1,8 +1,10 @@
-"""run_program: what skipping the SDK's alias expansion (as the tests do) leaves unchanged."""
+"""run_program: what skipping the SDK's alias expansion (as the tests do) leaves unchanged, and
+the thread every run happens on."""
 
 from __future__ import annotations
 
 import dataclasses
+import traceback
 
 import pulumi
 from support import run_component
@@ -54,3 +56,20 @@ def test_only_the_provider_sdks_type_aliases_are_dropped() -> None:
 
     run_component(without_type_aliases(program))
     assert [getattr(a, "name", None) for a in seen] == ["old-name"]
+
+
+def test_a_run_starts_a_few_frames_down_however_deep_its_caller_is() -> None:
+    # The SDK walks the whole stack for each resource it registers; under pytest that was ~60
+    # frames. The program's frames below the thread's start are the harness's and the SDK's.
+    depths: list[int] = []
+
+    def program() -> None:
+        depths.append(len(traceback.extract_stack()))
+        pulumi.ComponentResource("test:index:Probe", "probe")
+
+    def deep(levels: int) -> RunResult:
+        return deep(levels - 1) if levels else run_component(program)
+
+    deep(100)
+    (depth,) = depths
+    assert depth < 30, depth
