@@ -10,6 +10,7 @@ import pytest
 from crd_schema import schema_problems
 from policy_requests import MANDATORY, args_of, engine_args, violations
 from strict_schema import validate_strict
+from support import shared_run
 
 from policy import sandbox_policies as sp
 from tools.harness import Registered, RunResult, run_program, stack_config
@@ -31,17 +32,18 @@ KATA_POOL_TYPES = (
 )
 
 
-# The CRDs make a run of this stack ~8x a dev run: each mode runs once per module.
+# The CRDs make a run of this stack ~8x a dev run: each mode runs once per worker, shared with
+# the plan's tests of the same stack.
 @pytest.fixture(scope="module")
 def up_run() -> RunResult:
-    result = run_program(stack_config("agents"), stack="agents")
+    result = shared_run(stack_config("agents"), stack="agents")
     assert result.error is None, result.error
     return result
 
 
 @pytest.fixture(scope="module")
 def preview_run() -> RunResult:
-    result = run_program(stack_config("agents"), stack="agents", preview=True)
+    result = shared_run(stack_config("agents"), stack="agents", preview=True)
     assert result.error is None, result.error
     return result
 
