@@ -33,7 +33,6 @@ import http.server
 import json
 import socket
 import ssl
-import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -41,6 +40,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
+from standins import in_a_thread
 from tls_material import LOCALHOST, Pem, pki
 
 Response = tuple[int, Any]  # (HTTP status, JSON-able body or log text)
@@ -315,14 +315,8 @@ class _Handler(http.server.BaseHTTPRequestHandler):
 @contextmanager
 def serving(token: str, server_pem: Pem | None = None) -> Iterator[StandIn]:
     server = StandIn(token, server_pem)
-    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.01})
-    thread.start()
-    try:
+    with in_a_thread(server):
         yield server
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join()
 
 
 @contextmanager

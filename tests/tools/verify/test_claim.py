@@ -155,10 +155,10 @@ def test_the_warm_claim_waits_for_a_ready_member_so_it_times_a_warm_start(
 ) -> None:
     """Right after `pulumi up` the pool is still starting its sandbox."""
     objects = sandbox_objects(default_settings(agent_sandbox=True))
-    standin = SandboxStandIn(api.cluster, NS, cold_start_seconds=0.5)
+    standin = SandboxStandIn(api.cluster, NS, cold_start_seconds=0.3)
     standin.add_pool(objects.template, objects.warm_pool, ready=0)
-    threading.Thread(target=standin.start_member, args=(WARM_POOL, 0.4), daemon=True).start()
+    threading.Thread(target=standin.start_member, args=(WARM_POOL, 0.15), daemon=True).start()
     code, out = check(capsys, kubeconfig, "--cold-pool", "", "--format", "json", "--wait", "20")
     assert code == 0, out
     (claim,) = json.loads(out)["facts"]["claims"]
-    assert claim["launch_type"] == "warm" and claim["seconds_to_ready"] < 0.5
+    assert claim["launch_type"] == "warm" and claim["seconds_to_ready"] < 0.3
