@@ -79,8 +79,12 @@ def dev_run() -> Iterator[RunResult]:
 
 
 @pytest.fixture(scope="session", autouse=True)
-def _harness_for_tests(request: pytest.FixtureRequest) -> None:
-    """Once per worker: the mock engine set up for many runs, then warmed and its heap frozen."""
+def _harness_for_tests(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    """Once per worker: the mock engine set up for many runs, then warmed and its heap frozen;
+    then the workers share their runs (support.shared_run)."""
+    import support
     from support import shared_run
 
     import tools.harness.engine
@@ -96,8 +100,14 @@ def _harness_for_tests(request: pytest.FixtureRequest) -> None:
     # lazily on that run); every full GC walks them (~150 ms), dozens of times per suite.
     # Freezing them cut the suite from ~10 s to ~6.6 s (python -m benchmarks.run also times the
     # suite with TESTS_FREEZE_SDK_HEAP=0). The first run is the dev run the tests share.
-    if not _freeze_heap():
-        return
-    request.getfixturevalue("dev_run")
-    gc.collect()
-    gc.freeze()
+    if _freeze_heap():
+        request.getfixturevalue("dev_run")
+        gc.collect()
+        gc.freeze()
+    # Every worker warms up with a run of its own (above); from here on a run one worker made is
+    # read by the others. xdist's workers share the parent of their temporary directories, one
+    # per session (pytest-xdist's docs: "Making session-scoped fixtures execute only once").
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        shared = tmp_path_factory.getbasetemp().parent / "shared-runs"
+        shared.mkdir(exist_ok=True)
+        support.SHARED_RUNS_DIR = shared

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import pickle
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -49,9 +51,13 @@ def flat(text: str) -> str:
     return " ".join(text.split())
 
 
-# One program run per distinct input, shared by the tests of a worker (a run costs ~0.1 s), kept
-# pickled: unpickling is the caller's deep copy, twice as fast as copy.deepcopy.
+# One program run per distinct input, shared by the tests of a worker (a run costs ~0.1 s, of the
+# agent-sandbox stacks ~0.6 s), kept pickled: unpickling is the caller's deep copy, twice as fast
+# as copy.deepcopy. Under pytest-xdist the workers share them too, through files in a directory
+# of the session's (SHARED_RUNS_DIR, set by tests/conftest.py): a run another worker already
+# made is read, not made again; two workers that need one at the same moment both make it.
 _SHARED: dict[tuple[Any, ...], bytes] = {}
+SHARED_RUNS_DIR: Path | None = None
 
 
 def _mocks_key(mocks: CloudMocks | None, preview: bool) -> tuple[Any, ...] | None:
@@ -87,10 +93,40 @@ def shared_run(
         return run_program(config, stack=stack, preview=preview, mocks=mocks)
     key = (json.dumps(config, sort_keys=True), stack, preview, mocks_key, _read_besides_config())
     if key not in _SHARED:
-        run = run_program(config, stack=stack, preview=preview, mocks=mocks)
-        _SHARED[key] = pickle.dumps(run, protocol=pickle.HIGHEST_PROTOCOL)
+        _SHARED[key] = _from_other_workers(key) or _made_here(key, config, stack, preview, mocks)
     shared: RunResult = pickle.loads(_SHARED[key])
     return shared
+
+
+def _run_file(key: tuple[Any, ...]) -> Path | None:
+    if SHARED_RUNS_DIR is None:
+        return None
+    return SHARED_RUNS_DIR / f"{hashlib.sha256(repr(key).encode()).hexdigest()}.pickle"
+
+
+def _from_other_workers(key: tuple[Any, ...]) -> bytes | None:
+    path = _run_file(key)
+    try:
+        return path.read_bytes() if path else None
+    except FileNotFoundError:
+        return None
+
+
+def _made_here(
+    key: tuple[Any, ...],
+    config: dict[str, str],
+    stack: str,
+    preview: bool,
+    mocks: CloudMocks | None,
+) -> bytes:
+    run = run_program(config, stack=stack, preview=preview, mocks=mocks)
+    pickled = pickle.dumps(run, protocol=pickle.HIGHEST_PROTOCOL)
+    path = _run_file(key)
+    if path is not None:  # written whole, then renamed: a reader never sees half of it
+        partial = path.with_suffix(f".{os.getpid()}")
+        partial.write_bytes(pickled)
+        os.replace(partial, path)
+    return pickled
 
 
 def run_dev(preview: bool = False, **overrides: object) -> RunResult:
