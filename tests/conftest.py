@@ -57,7 +57,7 @@ def pytest_collection() -> Iterator[None]:
 @pytest.fixture(scope="session")
 def identity() -> ModuleType:
     """azure-identity (~0.14 s to import), loaded by the worker whose tests ask for it, not while
-    collecting; such modules share the xdist group "azure-identity"."""
+    collecting."""
     from azure import identity
 
     return identity
