@@ -28,6 +28,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from benchmarks.measure import sec, table
 from tools.repo import REPO
 from tools.venv_check import README_FIRST_COMMAND
 
@@ -120,3 +121,19 @@ def main() -> int:
 
 if __name__ == "__main__":
     sys.exit(main())
+
+
+def report() -> str:
+    """Both commands timed, step by step, as a Markdown table (or why they were not)."""
+    if reason := available():
+        return f"The first command was not timed: {reason}.\n"
+    print("the README's first command, then the pip-only one, in fresh clones ...", file=sys.stderr)
+    rows = []
+    for title, steps in (("README (uv)", UV_STEPS), ("before (pip alone)", PIP_STEPS)):
+        done = run_steps(steps)
+        for step in done:
+            result = "exit 0" if step.returncode == 0 else f"exit {step.returncode}: {step.tail}"
+            rows.append([title, step.name, sec(step.seconds), result])
+        rows.append([title, "**total**", f"**{sec(sum(s.seconds for s in done))}**", ""])
+    header = "first command, fresh clone, empty caches, PyPI alone"
+    return table([header, "step", "wall time", "result"], rows) + "\n"

@@ -7,6 +7,8 @@ Measures, in one run of about a minute:
    `__main__.py` with validation and components) against benchmarks/yardstick.py (the same cloud
    objects registered directly), in-process after a warm-up, interleaved A, B, A, B, ..., median
    of each, and the ratio; also the cold start of each (fresh interpreter, imports + one run);
+   and the yardstick inside the program's ComponentResources (`yardstick.in_components`, the
+   program's very URNs): what the component tree costs, and what the program's own code does;
 2. where that time goes: both again with every resource's aliases dropped (a stack
    transformation). azure-native gives each resource one alias per past API version (~110 for
    ManagedCluster and AgentPool) and the Python SDK turns each into an alias URN through Outputs
@@ -63,7 +65,7 @@ from benchmarks.measure import (
     table,
     traced_peak_mib,
 )
-from benchmarks.same_deployment import same_deployment
+from benchmarks.same_deployment import same_deployment, same_tree
 from benchmarks.suite import SUITE_BUDGET, suite_rounds
 from tools.harness import RunResult, run_program, stack_config
 from tools.harness.engine import repo_program
@@ -150,12 +152,19 @@ def main(argv: list[str] | None = None) -> int:
     def yard() -> RunResult:
         return run_program(config, stack=STACK, program=yardstick.main)
 
+    def tree() -> RunResult:
+        return run_program(config, stack=STACK, program=yardstick.in_components)
+
     def empty() -> RunResult:
         return run_program(config, stack=STACK, program=lambda: None)
 
     log("checking that the yardstick registers what the program does ...")
-    program_result, yard_result = program(), yard()
-    if problems := same_deployment(program_result, yard_result):
+    program_result, yard_result, tree_result = program(), yard(), tree()
+    problems = same_deployment(program_result, yard_result)
+    problems += same_deployment(program_result, tree_result) + same_tree(
+        program_result, tree_result
+    )
+    if problems:
         print("The yardstick no longer matches the program; update benchmarks/yardstick.py:")
         print("\n".join(f"- {p}" for p in problems))
         return 2
@@ -163,7 +172,7 @@ def main(argv: list[str] | None = None) -> int:
     components = len(program_result.resources) - custom
 
     log(f"warm evaluation in-process, {args.pairs} interleaved pairs ...")
-    warm = interleaved_in_process({"program": program, "yardstick": yard}, args.pairs)
+    warm = interleaved_in_process({"program": program, "yardstick": yard, "tree": tree}, args.pairs)
     floor = interleaved_in_process({"empty": empty}, 10)["empty"]
     ratio = warm["program"].median / warm["yardstick"].median
     pair_ratio = statistics.median(
@@ -249,6 +258,18 @@ def main(argv: list[str] | None = None) -> int:
     ]
     print(table(["measurement", "program", "yardstick", "program / yardstick"], rows))
     print()
+    tree_ratio = warm["tree"].median / warm["yardstick"].median
+    rows = [
+        [
+            f"`yardstick.in_components`, warm, median of {args.pairs} interleaved",
+            ms(warm["tree"].median),
+            f"{tree_ratio:.2f}x",
+            f"{warm['program'].median / warm['tree'].median:.2f}x",
+        ]
+    ]
+    header = f"the yardstick inside the program's {components} components (same URNs)"
+    print(table([header, "evaluation", "its / yardstick", "program / its"], rows))
+    print()
     rows = [
         [name, ms(unaliased[name].median), f"{1 - unaliased[name].median / warm[name].median:.0%}"]
         for name in ("program", "yardstick")
@@ -319,31 +340,11 @@ def main(argv: list[str] | None = None) -> int:
     print(table([header, "wall time", "in yardstick evaluations (per round)", "result"], rows))
     print()
     if args.first_command:
-        print_first_command()
+        print(first_command.report())
     print(table(["machine", ""], [[k, v] for k, v in host.items()]))
     print(f"\nBenchmark wall time: {sec(time.perf_counter() - began)}.")
     over = ratio > TARGET_RATIO or suite_ratio > SUITE_BUDGET
     return 1 if args.check and over else 0
-
-
-def print_first_command() -> None:
-    if reason := first_command.available():
-        print(f"The first command was not timed: {reason}.\n")
-        return
-    log("the README's first command, then the pip-only one, in fresh clones ...")
-    rows = []
-    for title, steps in (
-        ("README (uv)", first_command.UV_STEPS),
-        ("before (pip alone)", first_command.PIP_STEPS),
-    ):
-        done = first_command.run_steps(steps)
-        for step in done:
-            result = "exit 0" if step.returncode == 0 else f"exit {step.returncode}: {step.tail}"
-            rows.append([title, step.name, sec(step.seconds), result])
-        rows.append([title, "**total**", f"**{sec(sum(s.seconds for s in done))}**", ""])
-    header = "first command, fresh clone, empty caches, PyPI alone"
-    print(table([header, "step", "wall time", "result"], rows))
-    print()
 
 
 if __name__ == "__main__":

@@ -48,3 +48,19 @@ def same_deployment(program: RunResult, yard: RunResult) -> list[str]:
         if mine is None or (mine.value, mine.secret) != (out.value, out.secret):
             problems.append(f"stack output {name} differs")
     return problems
+
+
+def _tree(result: RunResult) -> dict[str, str]:
+    """Each resource's `type::name` and its parent's (the stack's: "")."""
+    by_urn = {r.urn: f"{r.type}::{r.name}" for r in result.resources}
+    return {f"{r.type}::{r.name}": by_urn.get(r.parent, "") for r in result.resources}
+
+
+def same_tree(program: RunResult, yard: RunResult) -> list[str]:
+    """Where the two runs' resource trees differ (components, and which parent holds what)."""
+    a, b = _tree(program), _tree(yard)
+    return [
+        f"{key}: parent: program {a.get(key)!r}, yardstick {b.get(key)!r}"
+        for key in sorted(a.keys() | b.keys())
+        if a.get(key) != b.get(key)
+    ]

@@ -9,6 +9,8 @@ identical inputs; `benchmarks.run` checks that before it times anything, so a dr
 file fails loudly instead of skewing the ratio.
 
 Run it through the harness: `run_program(stack_config("dev"), program=yardstick.main)`.
+`in_components` registers the same objects inside the program's six ComponentResources (same
+type tokens, names and parents, empty outputs): what the component tree itself costs.
 """
 
 from __future__ import annotations
@@ -90,7 +92,30 @@ def _decode(creds: containerservice.ListManagedClusterUserCredentialsResult) -> 
     return base64.b64decode(creds.kubeconfigs[0].value).decode("utf-8")
 
 
+# The program's ComponentResources: the key each child names its parent by, type token, name.
+TREE = {
+    "preflight": ("aks-pod-sandboxing:azure:SubscriptionPreflight", "preflight"),
+    "cluster": ("aks-pod-sandboxing:azure:AzureLinuxCluster", "cluster"),
+    "kata": ("aks-pod-sandboxing:azure:KataNodePool", "kata"),
+    "reconcile": ("aks-pod-sandboxing:azure:ClusterReconcile", "kata-reconcile"),
+    "runtime_class": ("aks-pod-sandboxing:kubernetes:KataRuntimeClass", "kata-runtime-class"),
+    "sandbox": ("aks-pod-sandboxing:kubernetes:SandboxPods", "sandbox"),
+}
+
+
 def main() -> None:
+    _register({})
+
+
+def in_components() -> None:
+    tree = {key: pulumi.ComponentResource(token, name) for key, (token, name) in TREE.items()}
+    _register(tree)
+    for component in tree.values():
+        component.register_outputs({})
+
+
+def _register(parents: dict[str, pulumi.ComponentResource]) -> None:
+    """Every cloud object, each child of `parents[its key]` where there is one."""
     config = pulumi.Config(PROJECT)
     location = pulumi.Config("azure-native").require("location")
     version = config.get("kubernetesVersion") or None
@@ -118,11 +143,11 @@ def main() -> None:
         "preflight-run",
         {"subscription_id": client.subscription_id, "tenant_id": client.tenant_id,
          "cloud": "public", "needs": needs},
-        pulumi.ResourceOptions(),
+        pulumi.ResourceOptions(parent=parents.get("preflight")),
     )  # fmt: skip
     group = resources.ResourceGroup(
         "cluster-rg", resource_group_name=config.get("resourceGroupName"), location=location,
-        opts=pulumi.ResourceOptions(depends_on=[preflight]),
+        opts=pulumi.ResourceOptions(depends_on=[preflight], parent=parents.get("cluster")),
     )  # fmt: skip
     cluster = containerservice.ManagedCluster(
         "cluster-aks",
@@ -158,6 +183,7 @@ def main() -> None:
         ),
         sku=containerservice.ManagedClusterSKUArgs(name="Base", tier=_default("skuTier")),
         support_plan=_default("supportPlan"),
+        opts=pulumi.ResourceOptions(parent=parents.get("cluster")),
     )
     pool = containerservice.AgentPool(
         "kata-pool",
@@ -181,6 +207,7 @@ def main() -> None:
             node_soak_duration_in_minutes=0,
             undrainable_node_behavior="Cordon",
         ),
+        opts=pulumi.ResourceOptions(parent=parents.get("kata")),
     )
     credentials = containerservice.list_managed_cluster_user_credentials_output(
         resource_group_name=group.name, resource_name=cluster.name
@@ -189,13 +216,20 @@ def main() -> None:
         pulumi.Output.secret(credentials)
     )
     kubeconfig = secret.apply(_decode)
-    provider = k8s.Provider("cluster-k8s", kubeconfig=kubeconfig, cluster_identifier=cluster.id)
+    provider = k8s.Provider(
+        "cluster-k8s",
+        kubeconfig=kubeconfig,
+        cluster_identifier=cluster.id,
+        opts=pulumi.ResourceOptions(parent=parents.get("cluster")),
+    )
 
     reconcile = ClusterReconcileResource(
         "kata-reconcile-run",
         cluster.id,
         "public",
-        pulumi.ResourceOptions(depends_on=[pool], replace_with=[pool]),
+        pulumi.ResourceOptions(
+            depends_on=[pool], replace_with=[pool], parent=parents.get("reconcile")
+        ),
     )
     runtime_class = RuntimeClassWait(
         "kata-runtime-class-wait",
@@ -208,15 +242,20 @@ def main() -> None:
             or _default("runtimeClassWaitSeconds"),
             "kubeconfig": kubeconfig,
         },
-        pulumi.ResourceOptions(depends_on=[pool, reconcile], replace_with=[pool, reconcile]),
+        pulumi.ResourceOptions(
+            depends_on=[pool, reconcile],
+            replace_with=[pool, reconcile],
+            parent=parents.get("runtime_class"),
+        ),
     )
-    on_cluster = pulumi.ResourceOptions(provider=provider)
+    sandbox = parents.get("sandbox")
+    on_cluster = pulumi.ResourceOptions(provider=provider, parent=sandbox)
     namespace = k8s.core.v1.Namespace(
         "sandbox-namespace",
         metadata={"name": NAMESPACE, "labels": {"app.kubernetes.io/part-of": PROJECT, **PSA}},
         opts=on_cluster,
     )
-    in_namespace = pulumi.ResourceOptions(provider=provider, depends_on=[namespace])
+    in_namespace = pulumi.ResourceOptions(provider=provider, depends_on=[namespace], parent=sandbox)
     account = k8s.core.v1.ServiceAccount(
         "sandbox-serviceaccount",
         metadata={"name": "sandbox", "namespace": NAMESPACE},
@@ -229,7 +268,9 @@ def main() -> None:
         spec=DENY_ALL,
         opts=in_namespace,
     )
-    pod_opts = pulumi.ResourceOptions(provider=provider, depends_on=[namespace, account])
+    pod_opts = pulumi.ResourceOptions(
+        provider=provider, depends_on=[namespace, account], parent=sandbox
+    )
     trusted = k8s.core.v1.Pod(
         "trusted", metadata=_pod_metadata("trusted"), spec=_pod_spec("trusted"), opts=pod_opts
     )
