@@ -15,6 +15,7 @@ import contextlib
 import contextvars
 import importlib
 import inspect
+import pickle
 from collections.abc import Awaitable, Callable, Iterator
 from importlib import metadata
 from typing import Any, TypeVar
@@ -86,6 +87,23 @@ def reset_engine_state() -> None:
     is created anew by `set_mocks` only when none is set."""
     runtime_settings.ROOT.set(None)
     runtime_settings.SETTINGS.outputs.clear()
+    _restore_the_pickler()
+
+
+# pulumi.dynamic.dynamic.serialize_provider sorts dicts by replacing two methods of
+# pickle._Pickler and never puts them back: each dynamic resource wraps the last call's wrapper
+# (pulumi/pulumi sdk/python/lib/pulumi/dynamic/dynamic.py, since pulumi/pulumi#9656). `pulumi up`
+# runs a program once per process; a process that runs many (the tests, the benchmark) got
+# slower with each run and failed after ~150 with a RecursionError. Each run starts from
+# pickle's own methods, as a fresh process does.
+_PICKLER_METHODS = {
+    name: getattr(pickle._Pickler, name) for name in ("_batch_setitems", "save_dict")
+}
+
+
+def _restore_the_pickler() -> None:
+    for name, method in _PICKLER_METHODS.items():
+        setattr(pickle._Pickler, name, method)
 
 
 def run_program_function(function: Callable[[], Any]) -> None:
