@@ -2,7 +2,7 @@
 
     python -m benchmarks.run [--pairs 40] [--quick] [--check] [--first-command]
 
-Measures, in one run of about a minute:
+Measures, in one run of about two and a half minutes (the figures in docs/benchmarks.md):
 1. the program's evaluation under the mock engine (tools.harness with the dev stack, i.e. the real
    `__main__.py` with validation and components) against benchmarks/yardstick.py (the same cloud
    objects registered directly), in-process after a warm-up, interleaved A, B, A, B, ..., median
@@ -137,7 +137,7 @@ def main(argv: list[str] | None = None) -> int:
         action="store_true",
         help="also time the README's first command in a fresh clone (network, ~2 min)",
     )
-    parser.add_argument("--quick", action="store_true", help="fewer repetitions (~30 s)")
+    parser.add_argument("--quick", action="store_true", help="fewer repetitions (~80 s)")
     parser.add_argument("--check", action="store_true", help="exit 1 when over the target")
     args = parser.parse_args(argv)
     if args.quick:
