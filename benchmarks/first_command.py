@@ -106,6 +106,22 @@ def available() -> str | None:
     return f"needs {', '.join(missing)} on PATH" if missing else None
 
 
+def report() -> str:
+    """Both commands timed, step by step, as a Markdown table (or why they were not)."""
+    if reason := available():
+        return f"The first command was not timed: {reason}.\n"
+    print("the README's first command, then the pip-only one, in fresh clones ...", file=sys.stderr)
+    rows = []
+    for title, steps in (("README (uv)", UV_STEPS), ("before (pip alone)", PIP_STEPS)):
+        done = run_steps(steps)
+        for step in done:
+            result = "exit 0" if step.returncode == 0 else f"exit {step.returncode}: {step.tail}"
+            rows.append([title, step.name, sec(step.seconds), result])
+        rows.append([title, "**total**", f"**{sec(sum(s.seconds for s in done))}**", ""])
+    header = "first command, fresh clone, empty caches, PyPI alone"
+    return table([header, "step", "wall time", "result"], rows) + "\n"
+
+
 def main() -> int:
     if reason := available():
         print(f"python -m benchmarks.first_command: {reason}", file=sys.stderr)
@@ -121,19 +137,3 @@ def main() -> int:
 
 if __name__ == "__main__":
     sys.exit(main())
-
-
-def report() -> str:
-    """Both commands timed, step by step, as a Markdown table (or why they were not)."""
-    if reason := available():
-        return f"The first command was not timed: {reason}.\n"
-    print("the README's first command, then the pip-only one, in fresh clones ...", file=sys.stderr)
-    rows = []
-    for title, steps in (("README (uv)", UV_STEPS), ("before (pip alone)", PIP_STEPS)):
-        done = run_steps(steps)
-        for step in done:
-            result = "exit 0" if step.returncode == 0 else f"exit {step.returncode}: {step.tail}"
-            rows.append([title, step.name, sec(step.seconds), result])
-        rows.append([title, "**total**", f"**{sec(sum(s.seconds for s in done))}**", ""])
-    header = "first command, fresh clone, empty caches, PyPI alone"
-    return table([header, "step", "wall time", "result"], rows) + "\n"

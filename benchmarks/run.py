@@ -160,10 +160,11 @@ def main(argv: list[str] | None = None) -> int:
 
     log("checking that the yardstick registers what the program does ...")
     program_result, yard_result, tree_result = program(), yard(), tree()
-    problems = same_deployment(program_result, yard_result)
-    problems += same_deployment(program_result, tree_result) + same_tree(
-        program_result, tree_result
-    )
+    problems = [
+        *same_deployment(program_result, yard_result),
+        *same_deployment(program_result, tree_result),
+        *same_tree(program_result, tree_result),
+    ]
     if problems:
         print("The yardstick no longer matches the program; update benchmarks/yardstick.py:")
         print("\n".join(f"- {p}" for p in problems))

@@ -85,7 +85,6 @@ def _harness_for_tests(
     """Once per worker: the mock engine set up for many runs, then warmed and its heap frozen;
     then the workers share their runs (support.shared_run)."""
     import support
-    from support import shared_run
 
     import tools.harness.engine
     import tools.plan.build
@@ -95,7 +94,7 @@ def _harness_for_tests(
     tools.harness.engine.EXPAND_TYPE_ALIASES = False
     # `python -m tools.plan` in a test shares its program run with every test that runs the same
     # inputs; what it does with the run is the plan's own code.
-    tools.plan.build.run_program = shared_run  # type: ignore[assignment]
+    tools.plan.build.run_program = support.shared_run  # type: ignore[assignment]
     # After a first run the SDKs hold ~140k long-lived objects (pulumi_kubernetes loads core/v1
     # lazily on that run); every full GC walks them (~150 ms), dozens of times per suite.
     # Freezing them cut the suite from ~10 s to ~6.6 s (python -m benchmarks.run also times the

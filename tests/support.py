@@ -93,7 +93,8 @@ def shared_run(
         return run_program(config, stack=stack, preview=preview, mocks=mocks)
     key = (json.dumps(config, sort_keys=True), stack, preview, mocks_key, _read_besides_config())
     if key not in _SHARED:
-        _SHARED[key] = _from_other_workers(key) or _made_here(key, config, stack, preview, mocks)
+        path = _run_file(key)
+        _SHARED[key] = _from_other_workers(path) or _made_here(path, config, stack, preview, mocks)
     shared: RunResult = pickle.loads(_SHARED[key])
     return shared
 
@@ -104,8 +105,7 @@ def _run_file(key: tuple[Any, ...]) -> Path | None:
     return SHARED_RUNS_DIR / f"{hashlib.sha256(repr(key).encode()).hexdigest()}.pickle"
 
 
-def _from_other_workers(key: tuple[Any, ...]) -> bytes | None:
-    path = _run_file(key)
+def _from_other_workers(path: Path | None) -> bytes | None:
     try:
         return path.read_bytes() if path else None
     except FileNotFoundError:
@@ -113,7 +113,7 @@ def _from_other_workers(key: tuple[Any, ...]) -> bytes | None:
 
 
 def _made_here(
-    key: tuple[Any, ...],
+    path: Path | None,
     config: dict[str, str],
     stack: str,
     preview: bool,
@@ -121,7 +121,6 @@ def _made_here(
 ) -> bytes:
     run = run_program(config, stack=stack, preview=preview, mocks=mocks)
     pickled = pickle.dumps(run, protocol=pickle.HIGHEST_PROTOCOL)
-    path = _run_file(key)
     if path is not None:  # written whole, then renamed: a reader never sees half of it
         partial = path.with_suffix(f".{os.getpid()}")
         partial.write_bytes(pickled)
