@@ -30,6 +30,7 @@ namespace, plus the isolation check's reads (runtime class, nodes, the pod and i
 from __future__ import annotations
 
 import datetime
+import functools
 import math
 import secrets
 import time
@@ -128,35 +129,54 @@ class Claimant:
         """The claim once bound and Ready, or as last seen and why it is not (timed out, a
         final reason, deleted)."""
         from kubernetes import watch
+        from urllib3.exceptions import MaxRetryError, ReadTimeoutError
 
         last: dict[str, Any] = {}
+        answered = False
+
+        @functools.wraps(self.custom.list_namespaced_custom_object)  # the watch reads its doc
+        def list_claims(*args: Any, **kwargs: Any) -> Any:
+            nonlocal answered
+            response = self.custom.list_namespaced_custom_object(*args, **kwargs)
+            answered = True
+            return response
 
         def events() -> tuple[dict, str]:
             nonlocal last
-            remaining = max(1.0, deadline - time.monotonic())
+            remaining = max(0.0, deadline - time.monotonic())
             stream = watch.Watch().stream(
-                self.custom.list_namespaced_custom_object,
+                list_claims,
                 GROUP,
                 VERSION,
                 self.namespace,
                 CLAIMS,
                 field_selector=f"metadata.name={name}",
                 resource_version=since,
-                timeout_seconds=math.ceil(remaining),  # whole seconds, not before the deadline
-                _request_timeout=(self.reader.timeout[0], remaining + 10),
+                # The API server ends a watch in whole seconds (0 would mean never); the read
+                # timeout ends a quiet one at the deadline itself.
+                timeout_seconds=max(1, math.ceil(remaining)),
+                _request_timeout=(self.reader.timeout[0], max(remaining, 0.001)),
             )
-            for event in stream:
-                if event["type"] == "DELETED":
-                    return last, "the claim was deleted while waiting"
-                last = event["object"]
-                ready = _condition(last, "Ready")
-                bound = ((last.get("status") or {}).get("sandbox") or {}).get("name")
-                if bound and ready.get("status") == "True":
-                    return last, ""
-                if ready.get("reason") in FINAL_REASONS:
-                    return last, f"{ready['reason']}: {ready.get('message', '')}".rstrip(": ")
-                if time.monotonic() >= deadline:
-                    break
+            try:
+                for event in stream:
+                    if event["type"] == "DELETED":
+                        return last, "the claim was deleted while waiting"
+                    last = event["object"]
+                    ready = _condition(last, "Ready")
+                    bound = ((last.get("status") or {}).get("sandbox") or {}).get("name")
+                    if bound and ready.get("status") == "True":
+                        return last, ""
+                    if ready.get("reason") in FINAL_REASONS:
+                        return last, f"{ready['reason']}: {ready.get('message', '')}".rstrip(": ")
+                    if time.monotonic() >= deadline:
+                        break
+            except (ReadTimeoutError, MaxRetryError) as error:
+                # Nothing read for the rest of the wait: the wait is over. (Before the answer's
+                # headers, urllib3 wraps the timeout in MaxRetryError: the client makes no retries.)
+                if not isinstance(getattr(error, "reason", error), ReadTimeoutError):
+                    raise
+                if not answered:
+                    return last, "the API server did not answer the watch within the wait"
             return last, ""
 
         found, problem = self.reader.read(self._access("watch", name), events)

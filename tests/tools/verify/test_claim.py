@@ -7,6 +7,7 @@ from __future__ import annotations
 import argparse
 import json
 import threading
+import time
 
 import pytest
 from kube_standin import StandIn, status_body
@@ -100,9 +101,26 @@ def test_a_slow_cold_start_is_reported_as_not_ready_within_the_wait(
     capsys: pytest.CaptureFixture[str], kubeconfig: str, sandboxes: SandboxStandIn
 ) -> None:
     sandboxes.cold_start_seconds = 3
+    started = time.monotonic()
     code, out = check(capsys, kubeconfig, "--warm-pool", "", "--wait", "0.3")
+    # Within the wait, not the API server's whole second (a watch's timeoutSeconds is an integer).
+    assert time.monotonic() - started < 0.9
     assert code == 2
     assert "not Ready within the wait (last Ready condition: DependenciesNotReady)" in out
+    assert sandboxes.claims == {}
+
+
+def test_a_watch_the_api_server_does_not_answer_within_the_wait_is_named(
+    api: StandIn, capsys: pytest.CaptureFixture[str], kubeconfig: str, sandboxes: SandboxStandIn
+) -> None:
+    def silent_watch(method: str, path: str, query: dict[str, list[str]], body: object) -> None:
+        if path == CLAIMS.format(ns=NS) and query.get("watch"):
+            time.sleep(0.4)  # no answer, not even the headers, for longer than the wait
+
+    api.cluster.extensions.insert(0, silent_watch)
+    code, out = check(capsys, kubeconfig, "--warm-pool", "", "--wait", "0.2")
+    assert code == 2
+    assert "the API server did not answer the watch within the wait" in out
     assert sandboxes.claims == {}
 
 
