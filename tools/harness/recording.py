@@ -7,7 +7,7 @@ from typing import Any
 
 from tools.harness.mock_cloud import CloudMocks
 from tools.harness.records import Registered
-from tools.harness.sdk_internals import InterceptingMonitor, deserialize
+from tools.harness.sdk_internals import InterceptingMonitor
 
 
 class RecordingMonitor(InterceptingMonitor):
@@ -15,7 +15,9 @@ class RecordingMonitor(InterceptingMonitor):
         super().__init__(mocks)
         self.registered: list[Registered] = []
 
-    def on_register(self, request: Any, urn: str, id_: str, state: dict[str, Any]) -> None:
+    def on_register(
+        self, request: Any, urn: str, id_: str, inputs: dict[str, Any], state: dict[str, Any]
+    ) -> None:
         options = {
             "protect": request.protect,
             "deleteBeforeReplace": request.deleteBeforeReplace,
@@ -27,21 +29,23 @@ class RecordingMonitor(InterceptingMonitor):
             "deletedWith": request.deletedWith,
             "provider": request.provider,
         }
-        self._record(request, urn, id_, request.object, state, options, read=False)
+        self._record(request, urn, id_, inputs, state, options, read=False)
         self.registered[-1].property_dependencies = {
             key: list(deps.urns) for key, deps in request.propertyDependencies.items()
         }
 
-    def on_read(self, request: Any, urn: str, id_: str, state: dict[str, Any]) -> None:
+    def on_read(
+        self, request: Any, urn: str, id_: str, inputs: dict[str, Any], state: dict[str, Any]
+    ) -> None:
         options = {"provider": request.provider}
-        self._record(request, urn, id_, request.properties, state, options, read=True)
+        self._record(request, urn, id_, inputs, state, options, read=True)
 
     def _record(
         self,
         request: Any,
         urn: str,
         id_: str,
-        properties: Any,
+        inputs: dict[str, Any],
         state: dict[str, Any],
         options: dict[str, Any],
         read: bool,
@@ -53,7 +57,7 @@ class RecordingMonitor(InterceptingMonitor):
                 urn=urn,
                 parent=request.parent,
                 custom=bool(getattr(request, "custom", True)),
-                inputs=deserialize(properties),
+                inputs=inputs,
                 dependencies=list(getattr(request, "dependencies", [])),
                 options=options,
                 id=id_ or "",

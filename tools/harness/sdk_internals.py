@@ -16,6 +16,7 @@ import contextvars
 import importlib
 import inspect
 import pickle
+import threading
 from collections.abc import Awaitable, Callable, Iterator
 from importlib import metadata
 from typing import Any, TypeVar
@@ -58,7 +59,6 @@ __all__ = [
     "UNKNOWN",
     "InterceptingMonitor",
     "Unknown",
-    "deserialize",
     "exported_outputs",
     "internal_api_problems",
     "is_secret_value",
@@ -129,16 +129,6 @@ def exported_outputs() -> dict[str, Any]:
     return dict(getattr(root, "outputs", None) or {})
 
 
-def deserialize(properties: Any) -> dict[str, Any]:
-    """A protobuf Struct the engine received, as Python values (secrets stay wrapped as the
-    signature dict `is_secret_value` recognises; resource references need the event loop)."""
-
-    async def read() -> dict[str, Any]:
-        return rpc.deserialize_properties(properties)
-
-    return sync_await(read())
-
-
 def is_secret_value(value: Any) -> bool:
     """True for an input the engine received wrapped as a secret."""
     return isinstance(value, dict) and value.get(rpc._special_sig_key) == rpc._special_secret_sig
@@ -148,29 +138,58 @@ def unwrap_secret(value: Any) -> Any:
     return value["value"] if is_secret_value(value) else value
 
 
+class _MocksSeen:
+    """The mocks, keeping per thread the inputs of the resource they were last asked for: the
+    monitor deserialized them from the request for the mocks, so the hooks need not again (a
+    fifth of an agent-sandbox stack's run, its CRD schemas). The monitor's registrations run on
+    the event loop's executor threads, several at once."""
+
+    def __init__(self, mocks: Any) -> None:
+        self._mocks = mocks
+        self.seen = threading.local()
+
+    def new_resource(self, args: Any) -> Any:
+        self.seen.inputs = args.inputs
+        return self._mocks.new_resource(args)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._mocks, name)
+
+
 class InterceptingMonitor(_MockMonitor):
     """The SDK's mock resource monitor, with a hook after each registration and each read.
 
     `RegisterResource` and `ReadResource` are the gRPC methods of the engine's resource monitor
     (pulumi/pulumi proto/pulumi/resource.proto) that `MockMonitor` implements; `request` is the
-    protobuf request the SDK sent, `state` what the mocks answered for the resource.
+    protobuf request the SDK sent, `inputs` its properties as the mocks were given them (secrets
+    wrapped as `is_secret_value` recognises), `state` what the mocks answered for the resource.
     """
+
+    def __init__(self, mocks: Any) -> None:
+        self._seen = _MocksSeen(mocks)
+        super().__init__(self._seen)
 
     def RegisterResource(self, request):  # noqa: N802 (gRPC method name)
         response = super().RegisterResource(request)
         if request.type != "pulumi:pulumi:Stack":
-            self.on_register(request, response.urn, response.id, self._state(response.urn))
+            inputs, state = self._seen.seen.inputs, self._state(response.urn)
+            self.on_register(request, response.urn, response.id, inputs, state)
         return response
 
     def ReadResource(self, request):  # noqa: N802
         response = super().ReadResource(request)
-        self.on_read(request, response.urn, request.id, self._state(response.urn))
+        inputs, state = self._seen.seen.inputs, self._state(response.urn)
+        self.on_read(request, response.urn, request.id, inputs, state)
         return response
 
-    def on_register(self, request: Any, urn: str, id_: str, state: dict[str, Any]) -> None:
+    def on_register(
+        self, request: Any, urn: str, id_: str, inputs: dict[str, Any], state: dict[str, Any]
+    ) -> None:
         """Called for each resource registered (created), except the root stack."""
 
-    def on_read(self, request: Any, urn: str, id_: str, state: dict[str, Any]) -> None:
+    def on_read(
+        self, request: Any, urn: str, id_: str, inputs: dict[str, Any], state: dict[str, Any]
+    ) -> None:
         """Called for each lookup of an existing resource (`Resource.get`)."""
 
     def _state(self, urn: str) -> dict[str, Any]:
