@@ -63,9 +63,29 @@ FUNCTIONS = {
 }
 
 
+class _Erased:
+    """Subscripted, stands for nothing: see `_erase_runtime_typing`."""
+
+    def __getitem__(self, _: object) -> type:
+        return object
+
+
+def _erase_runtime_typing() -> None:
+    """celpy's evaluator spells `cast(Union[...], value)` and the like in its hot paths, so every
+    step builds a typing generic and hashes its arguments: a third of an evaluation (cel-python
+    0.5.0 celpy/evaluation.py). At run time its module uses those names only inside `cast`,
+    whose first argument is ignored; it checks `isinstance` against `Sequence` and `Mapping`,
+    which stay as they are."""
+    from celpy import evaluation
+
+    for name in ("Callable", "Dict", "Iterable", "List", "Optional", "Tuple", "Type", "Union"):
+        setattr(evaluation, name, _Erased())
+
+
 @functools.cache
 def _environment() -> celpy.Environment:
     # Built on first use (its parser takes ~0.1 s), by the tests that evaluate CEL only.
+    _erase_runtime_typing()
     return celpy.Environment()
 
 
