@@ -260,14 +260,20 @@ def _drain_leftover_tasks() -> None:
 
 
 def _resolve_outputs() -> dict[str, OutputValue]:
-    resolved: dict[str, OutputValue] = {}
-    for name, value in exported_outputs().items():
+    """The exports' values, all awaited in one turn of the event loop (not three per export)."""
+
+    async def resolve(value: Any) -> OutputValue:
         output = pulumi.Output.from_input(value)
         try:
-            known = sync_await(output.is_known())
-            secret = sync_await(output.is_secret())
-            result = sync_await(output.future()) if known else None
+            known = await output.is_known()
+            secret = await output.is_secret()
+            return OutputValue(await output.future() if known else None, secret, known)
         except Exception:
-            known, secret, result = False, False, None
-        resolved[name] = OutputValue(result, secret, known)
-    return resolved
+            return OutputValue(None, False, False)
+
+    async def resolve_all() -> dict[str, OutputValue]:
+        exported = exported_outputs()
+        values = await asyncio.gather(*(resolve(v) for v in exported.values()))
+        return dict(zip(exported, values, strict=True))
+
+    return sync_await(resolve_all())
