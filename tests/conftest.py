@@ -6,6 +6,7 @@ no SDK at its top (tools.harness imports pulumi and azure-native, ~0.3 s), only 
 
 from __future__ import annotations
 
+import atexit
 import gc
 import os
 import sys
@@ -115,3 +116,24 @@ def _harness_for_tests(
         shared = tmp_path_factory.getbasetemp().parent / "shared-runs"
         shared.mkdir(exist_ok=True)
         support.SHARED_RUNS_DIR = shared
+
+
+def _exit_now() -> None:
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(0)
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """An xdist worker ends without the interpreter's teardown.
+
+    The worker's work is done when its process exits: every report and `workerfinished` went to
+    the controller at session finish (pytest-xdist xdist/remote.py), pytest's end-of-run checks
+    ran, and execnet closed the channel when the controller said so. What the interpreter does
+    after its exit handlers is free the SDKs' large heap object by object, ~0.4 s that the
+    controller spends waiting for the process (xdist/workermanage.py `teardown_nodes`). An exit
+    handler skips it; those registered later run before it (exit handlers run in reverse), those
+    registered at start-up (logging's, with nothing of the worker's left to flush) do not run.
+    """
+    if hasattr(config, "workerinput"):
+        atexit.register(_exit_now)
