@@ -30,7 +30,6 @@ namespace, plus the isolation check's reads (runtime class, nodes, the pod and i
 from __future__ import annotations
 
 import datetime
-import functools
 import math
 import secrets
 import time
@@ -132,20 +131,12 @@ class Claimant:
         from urllib3.exceptions import MaxRetryError, ReadTimeoutError
 
         last: dict[str, Any] = {}
-        answered = False
-
-        @functools.wraps(self.custom.list_namespaced_custom_object)  # the watch reads its doc
-        def list_claims(*args: Any, **kwargs: Any) -> Any:
-            nonlocal answered
-            response = self.custom.list_namespaced_custom_object(*args, **kwargs)
-            answered = True
-            return response
 
         def events() -> tuple[dict, str]:
             nonlocal last
             remaining = max(0.0, deadline - time.monotonic())
             stream = watch.Watch().stream(
-                list_claims,
+                self.custom.list_namespaced_custom_object,
                 GROUP,
                 VERSION,
                 self.namespace,
@@ -170,13 +161,14 @@ class Claimant:
                         return last, f"{ready['reason']}: {ready.get('message', '')}".rstrip(": ")
                     if time.monotonic() >= deadline:
                         break
-            except (ReadTimeoutError, MaxRetryError) as error:
-                # Nothing read for the rest of the wait: the wait is over. (Before the answer's
-                # headers, urllib3 wraps the timeout in MaxRetryError: the client makes no retries.)
-                if not isinstance(getattr(error, "reason", error), ReadTimeoutError):
+            except ReadTimeoutError:
+                pass  # nothing more came in the rest of the wait: the wait is over
+            except MaxRetryError as error:
+                # The same timeout before the answer's headers: urllib3 wraps it, as the client
+                # makes no retries.
+                if not isinstance(error.reason, ReadTimeoutError):
                     raise
-                if not answered:
-                    return last, "the API server did not answer the watch within the wait"
+                return last, "the API server did not answer the watch within the wait"
             return last, ""
 
         found, problem = self.reader.read(self._access("watch", name), events)
