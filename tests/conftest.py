@@ -22,6 +22,8 @@ from sandboxing import aks_versions
 if TYPE_CHECKING:
     from tools.harness import RunResult
 
+pytest_plugins = ["work_units"]  # which tests each xdist worker runs
+
 # Compiled modules, the test modules' rewritten assertions included, are cached in pytest's own
 # cache directory (git-ignored) even where PYTHONDONTWRITEBYTECODE is set, as on CI machines: that
 # variable keeps __pycache__ directories out of the source tree, which a prefix does too, and

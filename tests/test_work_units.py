@@ -1,0 +1,87 @@
+"""tests/work_units.py: the modules that pay one first-use cost are run by one worker together."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from types import SimpleNamespace
+
+import pytest
+from work_units import (
+    SHARED_FIRST_USE,
+    SharedFirstUseScheduling,
+    pytest_xdist_make_scheduler,
+    work_unit,
+)
+from xdist.remote import Producer
+
+REPO = Path(__file__).resolve().parent.parent
+TEST_FILES = sorted(p.relative_to(REPO).as_posix() for p in REPO.glob("tests/**/test_*.py"))
+
+# What makes a module pay the cost its unit shares: running tools.verify against the stand-in
+# API server (the kubernetes client), evaluating CEL (celpy).
+USES = {"the kubernetes client": r"\brun_verify\(", "CEL": r"\bcel_policy\b"}
+
+
+@pytest.mark.parametrize("unit", SHARED_FIRST_USE)
+def test_every_module_that_pays_a_shared_cost_is_in_its_unit(unit: str) -> None:
+    users = [f for f in TEST_FILES if re.search(USES[unit], (REPO / f).read_text())]
+    members = [f for f in TEST_FILES if work_unit(f"{f}::test_x") == unit]
+    assert len(users) >= 2, "nothing to share"
+    assert set(users) <= set(members), set(users) - set(members)
+
+
+def test_any_other_module_is_a_unit_of_its_own_as_with_loadfile() -> None:
+    grouped = {f for f in TEST_FILES if work_unit(f"{f}::t") in SHARED_FIRST_USE}
+    assert "tests/tools/verify/test_claim.py" in grouped
+    assert "tests/sandboxing/tenants/test_admission.py" in grouped
+    for path in set(TEST_FILES) - grouped:
+        assert work_unit(f"{path}::test_a[x-y]") == path
+    assert work_unit("tests/test_main.py::TestX::test_y") == "tests/test_main.py"
+
+
+@pytest.mark.parametrize("dist", ["load", "loadscope", "loadgroup", "worksteal", "each"])
+def test_another_dist_on_the_command_line_is_left_to_xdist(dist: str) -> None:
+    config = SimpleNamespace(getvalue=lambda name: {"dist": dist}[name])
+    assert pytest_xdist_make_scheduler(config, None) is None  # type: ignore[arg-type]
+
+
+class _Worker:
+    """What xdist's scheduler calls on a worker (xdist/workermanage.py WorkerController)."""
+
+    def __init__(self, name: str) -> None:
+        self.name, self.sent = name, list[int]()
+        self.gateway = SimpleNamespace(id=name)
+        self.shutting_down = False
+
+    def send_runtest_some(self, indices: list[int]) -> None:
+        self.sent.extend(indices)
+
+    def shutdown(self) -> None:
+        self.shutting_down = True
+
+
+def test_xdist_sends_each_unit_whole_to_one_worker() -> None:
+    config = SimpleNamespace(
+        getvalue={"dist": "loadfile", "tx": ["2*popen"]}.__getitem__,
+        option=SimpleNamespace(loadscopereorder=True),  # xdist's default: largest unit first
+    )
+    scheduler = pytest_xdist_make_scheduler(config, Producer("test", enabled=False))  # type: ignore[arg-type]
+    assert isinstance(scheduler, SharedFirstUseScheduling)
+    collection = [f"{f}::test_{n}" for f in TEST_FILES for n in range(2)]
+    workers = [_Worker("gw0"), _Worker("gw1")]
+    for worker in workers:
+        scheduler.add_node(worker)  # type: ignore[arg-type]
+        scheduler.add_node_collection(worker, collection)  # type: ignore[arg-type]
+    scheduler.schedule()
+    while scheduler.workqueue:  # each worker finishes what it was sent, and asks for more
+        for worker in workers:
+            for index in list(worker.sent):
+                scheduler.mark_test_complete(worker, index)  # type: ignore[arg-type]
+    ran_by = {collection[i]: w.name for w in workers for i in w.sent}
+    assert len(ran_by) == len(collection)
+    for unit in SHARED_FIRST_USE:
+        tests = [t for t in collection if work_unit(t) == unit]
+        assert len({ran_by[t] for t in tests}) == 1, unit
+    # The rest is spread over both workers, a file at a time.
+    assert set(ran_by.values()) == {"gw0", "gw1"}

@@ -1,0 +1,58 @@
+"""How pytest-xdist hands the test modules to its workers: a whole module at a time, as
+`--dist loadfile` does (its module-scoped fixtures run once), except that the modules which pay
+the same large cost on first use go to one worker together, so only one worker pays it:
+
+- `tests/tools/verify/`: the official `kubernetes` client, whose CoreV1Api module takes ~0.4 s
+  to import (one class of several hundred methods), besides the client's models;
+- the modules that evaluate the admission policies' CEL through celpy, whose parser is built on
+  first use and each expression compiled once per process (tests/cel_policy.py): the same
+  policies, evaluated by six modules.
+
+In paired runs of the whole suite on two workers this took ~6% off its time. pytest-xdist
+3.8.0 documents `pytest_xdist_make_scheduler` for this (xdist/newhooks.py); the scheduler is its
+own `LoadFileScheduling` with another `_split_scope`, the one method by which `--dist loadscope`
+and `loadfile` differ (xdist/scheduler/loadfile.py). As with `loadfile`, the work units are
+handed out largest first (by number of tests).
+"""
+
+from __future__ import annotations
+
+from fnmatch import fnmatch
+
+import pytest
+from xdist.remote import Producer
+from xdist.scheduler import LoadFileScheduling
+
+# A work unit's name: the test files (fnmatch patterns, from the repository root) in it.
+SHARED_FIRST_USE: dict[str, tuple[str, ...]] = {
+    "the kubernetes client": ("tests/tools/verify/*.py",),
+    "CEL": (
+        "tests/sandboxing/*/test_*admission.py",
+        "tests/sandboxing/agent_sandbox/test_sandboxes.py",
+    ),
+}
+
+
+def work_unit(nodeid: str) -> str:
+    """The work unit of a test: its group's name, else its file (as `--dist loadfile`)."""
+    path = nodeid.split("::", 1)[0]
+    for unit, patterns in SHARED_FIRST_USE.items():
+        if any(fnmatch(path, pattern) for pattern in patterns):
+            return unit
+    return path
+
+
+class SharedFirstUseScheduling(LoadFileScheduling):
+    def _split_scope(self, nodeid: str) -> str:
+        return work_unit(nodeid)
+
+
+@pytest.hookimpl(optionalhook=True)  # known only while pytest-xdist is loaded
+def pytest_xdist_make_scheduler(
+    config: pytest.Config, log: Producer
+) -> SharedFirstUseScheduling | None:
+    """For `--dist loadfile` (the README's command, pyproject's addopts); any other `--dist`
+    given on the command line is xdist's own."""
+    if config.getvalue("dist") != "loadfile":
+        return None
+    return SharedFirstUseScheduling(config, log)
