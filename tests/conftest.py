@@ -90,11 +90,15 @@ def _harness_for_tests(
     import support
 
     import tools.harness.engine
+    import tools.harness.mock_cloud
     import tools.plan.build
 
     # Runs skip the SDK's expansion of provider type aliases, ~60% of a run; nothing the harness
     # records depends on it (tests/tools/harness/test_engine.py runs the program both ways).
     tools.harness.engine.EXPAND_TYPE_ALIASES = False
+    # A CRD's state leaves out its schemas (~0.1 s of each run of a stack with agentSandbox):
+    # the program only waits for its CRDs (components/agent_sandbox.py), reads none of them.
+    tools.harness.mock_cloud.ECHO_CRD_SCHEMAS = False
     # `python -m tools.plan` in a test shares its program run with every test that runs the same
     # inputs; what it does with the run is the plan's own code.
     tools.plan.build.run_program = support.shared_run  # type: ignore[assignment]
