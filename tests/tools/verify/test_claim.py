@@ -47,6 +47,7 @@ def check(capsys: pytest.CaptureFixture[str], kubeconfig: str, *extra: str) -> t
 def test_a_cold_and_a_warm_claim_are_kata_vms_and_the_warm_one_is_faster(
     capsys: pytest.CaptureFixture[str], kubeconfig: str, sandboxes: SandboxStandIn
 ) -> None:
+    sandboxes.cold_start_seconds = 0.12  # long beside a warm claim's ~10 ms
     code, out = check(capsys, kubeconfig, "--format", "json", "--wait", "20")
     report = json.loads(out)
     assert code == 0, out
@@ -115,10 +116,10 @@ def test_a_watch_the_api_server_does_not_answer_within_the_wait_is_named(
 ) -> None:
     def silent_watch(method: str, path: str, query: dict[str, list[str]], body: object) -> None:
         if path == CLAIMS.format(ns=NS) and query.get("watch"):
-            time.sleep(0.4)  # no answer, not even the headers, for longer than the wait
+            time.sleep(0.3)  # no answer, not even the headers, for longer than the wait
 
     api.cluster.extensions.insert(0, silent_watch)
-    code, out = check(capsys, kubeconfig, "--warm-pool", "", "--wait", "0.2")
+    code, out = check(capsys, kubeconfig, "--warm-pool", "", "--wait", "0.1")
     assert code == 2
     assert "the API server did not answer the watch within the wait" in out
     assert sandboxes.claims == {}
@@ -175,7 +176,7 @@ def test_the_warm_claim_waits_for_a_ready_member_so_it_times_a_warm_start(
     objects = sandbox_objects(default_settings(agent_sandbox=True))
     standin = SandboxStandIn(api.cluster, NS, cold_start_seconds=0.3)
     standin.add_pool(objects.template, objects.warm_pool, ready=0)
-    threading.Thread(target=standin.start_member, args=(WARM_POOL, 0.15), daemon=True).start()
+    threading.Thread(target=standin.start_member, args=(WARM_POOL, 0.05), daemon=True).start()
     code, out = check(capsys, kubeconfig, "--cold-pool", "", "--format", "json", "--wait", "20")
     assert code == 0, out
     (claim,) = json.loads(out)["facts"]["claims"]

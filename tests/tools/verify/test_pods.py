@@ -181,14 +181,14 @@ def test_wait_reads_what_cannot_change_once_and_backs_off(api: StandIn, kubeconf
 
     api.after_request = start_on_the_sixth_poll
     started = time.monotonic()
-    facts = gather(connect(kubeconfig), TARGET, wait_seconds=30, poll_seconds=0.005)
+    facts = gather(connect(kubeconfig), TARGET, wait_seconds=30, poll_seconds=0.002)
     elapsed = time.monotonic() - started
     assert facts.untrusted.kernel == GUEST_KERNEL
     assert api.count(pod_path) == 6
     assert api.count(f"/runtimeclasses/{CLASS}") == 1
     assert api.count(f"/nodes/{KATA_NODE}") == 1 and api.count(f"/nodes/{SYSTEM_NODE}") == 1
     assert api.count(f"/pods/{TRUSTED_POD}/log") == 1  # settled once, not re-read
-    assert elapsed >= 0.005 + 0.01 + 0.02 + 0.04 + 0.08  # each pause twice the one before
+    assert elapsed >= 0.002 + 0.004 + 0.008 + 0.016 + 0.032  # each pause twice the one before
 
 
 def test_wait_stays_bounded(
