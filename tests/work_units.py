@@ -8,7 +8,7 @@ the same large cost on first use go to one worker together, so only one worker p
   first use and each expression compiled once per process (tests/cel_policy.py): the same
   policies, evaluated by six modules.
 
-In paired runs of the whole suite on two workers this took ~6% off its time. pytest-xdist
+In paired runs of the whole suite on two workers this took 3-6% off its time. pytest-xdist
 3.8.0 documents `pytest_xdist_make_scheduler` for this (xdist/newhooks.py); the scheduler is its
 own `LoadFileScheduling` with another `_split_scope`, the one method by which `--dist loadscope`
 and `loadfile` differ (xdist/scheduler/loadfile.py). As with `loadfile`, the work units are
