@@ -259,10 +259,32 @@ def _drain_leftover_tasks() -> None:
         loop.run_until_complete(asyncio.gather(*pending, return_exceptions=True))
 
 
+_NOT_PLAIN = object()
+
+
+def _plain_copy(value: Any) -> Any:
+    """A copy of `value` if it is plain data (dicts with string keys, lists, scalars) with no
+    Output or awaitable anywhere in it, else _NOT_PLAIN. Such an export is its own value, known
+    and not secret: `Output.from_input` would wrap each of its items in an Output of its own
+    only for this reading (~0.7 ms for the `sandboxSizing` dict, ~1% of a dev evaluation)."""
+    if value is None or isinstance(value, str | int | float):  # bool is an int
+        return value
+    if isinstance(value, list):
+        items = [_plain_copy(item) for item in value]
+        return _NOT_PLAIN if any(item is _NOT_PLAIN for item in items) else items
+    if isinstance(value, dict) and all(isinstance(key, str) for key in value):
+        copied = {key: _plain_copy(item) for key, item in value.items()}
+        return _NOT_PLAIN if any(item is _NOT_PLAIN for item in copied.values()) else copied
+    return _NOT_PLAIN
+
+
 def _resolve_outputs() -> dict[str, OutputValue]:
     """The exports' values, all awaited in one turn of the event loop (not three per export)."""
 
     async def resolve(value: Any) -> OutputValue:
+        plain = _plain_copy(value)
+        if plain is not _NOT_PLAIN:
+            return OutputValue(plain, False, True)
         output = pulumi.Output.from_input(value)
         try:
             known = await output.is_known()

@@ -12,6 +12,7 @@ from support import run_component
 
 from tools.harness import RunResult, run_program, stack_config
 from tools.harness.engine import without_type_aliases
+from tools.harness.records import OutputValue
 
 
 def recorded(result: RunResult) -> list[dict[str, object]]:
@@ -90,3 +91,21 @@ def test_a_run_starts_with_pickles_own_methods_whatever_ran_before() -> None:
     seen = []
     run_program({}, program=lambda: seen.append(batch_setitems()))
     assert seen == [original]
+
+
+def test_exports_are_read_as_the_engine_would_keep_them_plain_data_as_a_copy() -> None:
+    plain = {"sizing": {"podsPerNode": 3, "node": None, "zones": ["1", "2"], "ok": True}}
+
+    def program() -> None:
+        pulumi.export("plain", plain)
+        pulumi.export("nested", {"name": pulumi.Output.from_input("x"), "n": [1, 2.5]})
+        pulumi.export("secret", {"token": pulumi.Output.secret("s3cr3t")})
+        pulumi.export("tuple", (1, "a"))
+
+    outputs = run_component(program).outputs
+    assert outputs["plain"] == OutputValue(plain, secret=False, known=True)
+    assert outputs["plain"].value is not plain
+    assert outputs["plain"].value["sizing"]["zones"] is not plain["sizing"]["zones"]
+    assert outputs["nested"] == OutputValue({"name": "x", "n": [1, 2.5]}, False, True)
+    assert outputs["secret"] == OutputValue({"token": "s3cr3t"}, secret=True, known=True)
+    assert outputs["tuple"] == OutputValue((1, "a"), False, True)  # as the SDK reads it
