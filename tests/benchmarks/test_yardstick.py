@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import pulumi.runtime.resource as sdk_resource
+import pytest
+
 from benchmarks import yardstick
 from benchmarks.same_deployment import same_deployment, same_tree
 from tools.harness import RunResult, run_program, stack_config
@@ -13,11 +16,27 @@ def test_yardstick_registers_what_the_program_does(dev_run: RunResult) -> None:
     assert all(r.custom and "::pulumi:pulumi:Stack::" in r.parent for r in yard.resources)
 
 
-def test_in_components_it_is_the_programs_whole_tree(dev_run: RunResult) -> None:
+def test_in_components_it_is_the_programs_whole_tree(
+    dev_run: RunResult, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The SDK takes a stack trace of each registration but of a ComponentResource made
+    # directly, not subclassed (it looks for a third `__init__` frame): each of the tree's
+    # components must be traced, as the program's are, for the tree to cost what theirs do.
+    traced: list[int] = []
+    take_trace = sdk_resource._get_stack_trace
+
+    def counted() -> sdk_resource.source_pb2.StackTrace:
+        trace = take_trace()
+        traced.append(len(trace.frames))
+        return trace
+
+    monkeypatch.setattr(sdk_resource, "_get_stack_trace", counted)
     yard = run_program(stack_config("dev"), stack="dev", program=yardstick.in_components)
     assert same_deployment(dev_run, yard) == []
     assert same_tree(dev_run, yard) == []
     assert sorted(r.urn for r in yard.resources) == sorted(r.urn for r in dev_run.resources)
+    assert len(traced) == len(yard.resources) + 1  # and the stack
+    assert all(traced), traced
 
 
 def test_a_drift_is_reported(dev_run: RunResult) -> None:
