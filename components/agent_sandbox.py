@@ -68,10 +68,6 @@ def inputs(manifest: Manifest) -> dict[str, Any]:
 class AgentSandboxController(pulumi.ComponentResource):
     """Namespace, CRDs, RBAC, Services and the controller Deployment of one release."""
 
-    version: str
-    crds: list[pulumi.Resource]
-    deployment: pulumi.Resource
-
     def __init__(
         self,
         name: str,
@@ -81,8 +77,8 @@ class AgentSandboxController(pulumi.ComponentResource):
     ) -> None:
         super().__init__("aks-pod-sandboxing:kubernetes:AgentSandboxController", name, None, opts)
         child = pulumi.ResourceOptions(parent=self, provider=provider)
-        self.version = args.version
-        self.crds = []
+        self.version: str = args.version
+        self.crds: list[pulumi.Resource] = []
         namespace: pulumi.Resource | None = None
         others: list[pulumi.Resource] = []
         deployments: list[Manifest] = []
@@ -109,7 +105,7 @@ class AgentSandboxController(pulumi.ComponentResource):
                 others.append(created)
         (deployment,) = deployments  # one Deployment runs both controllers
         everything = [r for r in (namespace, *self.crds, *others) if r is not None]
-        self.deployment = k8s.apps.v1.Deployment(
+        self.deployment: pulumi.Resource = k8s.apps.v1.Deployment(
             resource_name(name, deployment),
             opts=pulumi.ResourceOptions.merge(child, pulumi.ResourceOptions(depends_on=everything)),
             **inputs(deployment),

@@ -147,8 +147,6 @@ class AzureLinuxCluster(ClusterAccess):
     """Resource group + AKS cluster with one inline System pool: a small OCI pool (Kata pools
     are added apart), or with placement system the cluster's only pool, running Kata."""
 
-    system_pool_name: pulumi.Output[str]
-
     def __init__(
         self,
         name: str,
@@ -227,7 +225,7 @@ class AzureLinuxCluster(ClusterAccess):
         # What waits for the cluster's own nodes (with kataPoolPlacement system, the Kata nodes).
         self.managed_cluster = cluster
         # From the cluster's own answer, so the name is known once the pool exists.
-        self.system_pool_name = cluster.agent_pool_profiles.apply(
+        self.system_pool_name: pulumi.Output[str] = cluster.agent_pool_profiles.apply(
             lambda pools: pools[0].name if pools else SYSTEM_POOL_NAME
         )
         self._connect(name, group.name, cluster.name, cluster.id, args.entra is not None)

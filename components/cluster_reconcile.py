@@ -85,9 +85,6 @@ class ClusterReconcileResource(dynamic.Resource, module=MODULE, name="ClusterRec
 class ClusterReconcile(pulumi.ComponentResource):
     """GET + PUT of the managed cluster, after (and replaced with) the resources in `after`."""
 
-    resource: ClusterReconcileResource
-    provisioning_state: pulumi.Output[str]
-
     def __init__(
         self,
         name: str,
@@ -97,11 +94,11 @@ class ClusterReconcile(pulumi.ComponentResource):
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
         super().__init__("aks-pod-sandboxing:azure:ClusterReconcile", name, None, opts)
-        self.resource = ClusterReconcileResource(
+        self.resource: ClusterReconcileResource = ClusterReconcileResource(
             f"{name}-run",
             cluster_id,
             cloud,
             pulumi.ResourceOptions(parent=self, depends_on=list(after), replace_with=list(after)),
         )
-        self.provisioning_state = self.resource.provisioning_state
+        self.provisioning_state: pulumi.Output[str] = self.resource.provisioning_state
         self.register_outputs({"provisioningState": self.provisioning_state})

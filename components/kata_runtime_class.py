@@ -62,10 +62,6 @@ class RuntimeClassWait(dynamic.Resource, module=MODULE, name="RuntimeClassWait")
 
 
 class KataRuntimeClass(pulumi.ComponentResource):
-    class_name: pulumi.Output[str]
-    handler: pulumi.Output[str]
-    wait: RuntimeClassWait  # replaced with the Kata pool: what the untrusted pod is replaced with
-
     def __init__(
         self,
         name: str,
@@ -90,7 +86,7 @@ class KataRuntimeClass(pulumi.ComponentResource):
             },
             pulumi.ResourceOptions(parent=self, depends_on=list(after), replace_with=list(after)),
         )
-        self.wait = wait
-        self.class_name = wait.class_name
-        self.handler = wait.handler
+        self.wait: RuntimeClassWait = wait  # the untrusted pod is replaced with it
+        self.class_name: pulumi.Output[str] = wait.class_name
+        self.handler: pulumi.Output[str] = wait.handler
         self.register_outputs({"className": self.class_name, "handler": self.handler})

@@ -46,12 +46,6 @@ def _first_kubeconfig(
 class ClusterAccess(pulumi.ComponentResource):
     """Base of the cluster components: the same outputs whether the cluster is new or not."""
 
-    resource_group_name: pulumi.Output[str]
-    cluster_name: pulumi.Output[str]
-    cluster_id: pulumi.Output[str]
-    kubeconfig: pulumi.Output[str]
-    provider: pulumi.ProviderResource
-
     def _connect(
         self,
         name: str,
@@ -61,13 +55,15 @@ class ClusterAccess(pulumi.ComponentResource):
         entra: bool = False,
     ) -> None:
         """Read the kubeconfig, build the provider, register the outputs (call last)."""
-        self.resource_group_name = pulumi.Output.from_input(resource_group_name)
-        self.cluster_name = pulumi.Output.from_input(cluster_name)
-        self.cluster_id = pulumi.Output.from_input(cluster_id)
-        self.kubeconfig = user_kubeconfig(resource_group_name, cluster_name, self, entra)
+        self.resource_group_name: pulumi.Output[str] = pulumi.Output.from_input(resource_group_name)
+        self.cluster_name: pulumi.Output[str] = pulumi.Output.from_input(cluster_name)
+        self.cluster_id: pulumi.Output[str] = pulumi.Output.from_input(cluster_id)
+        self.kubeconfig: pulumi.Output[str] = user_kubeconfig(
+            resource_group_name, cluster_name, self, entra
+        )
         # cluster_identifier: a new kubeconfig (rotated credentials) updates the provider instead
         # of replacing it, which would replace every Kubernetes object too.
-        self.provider = k8s.Provider(
+        self.provider: pulumi.ProviderResource = k8s.Provider(
             f"{name}-k8s",
             kubeconfig=self.kubeconfig,
             cluster_identifier=self.cluster_id,

@@ -35,8 +35,6 @@ class WorkspaceArgs:
 class LogAnalyticsWorkspace(pulumi.ComponentResource):
     """The workspace Azure Monitor writes to: `logAnalyticsWorkspaceId`, or one created here."""
 
-    workspace_id: pulumi.Output[str]
-
     def __init__(
         self,
         name: str,
@@ -47,7 +45,7 @@ class LogAnalyticsWorkspace(pulumi.ComponentResource):
     ) -> None:
         super().__init__("aks-pod-sandboxing:azure:LogAnalyticsWorkspace", name, None, opts)
         if args.workspace_id:
-            self.workspace_id = pulumi.Output.from_input(args.workspace_id)
+            self.workspace_id: pulumi.Output[str] = pulumi.Output.from_input(args.workspace_id)
         else:
             workspace = operationalinsights.Workspace(
                 f"{name}-workspace",

@@ -106,8 +106,6 @@ class AddedNodePool(pulumi.ComponentResource):
     """A Linux User AgentPool added to an existing or new cluster; a subclass names its kind."""
 
     TYPE_TOKEN: str  # aks-pod-sandboxing:azure:<Kind>NodePool
-    pool: containerservice.AgentPool  # what later steps wait for (and are replaced with)
-    pool_name: pulumi.Output[str]
 
     def __init__(
         self,
@@ -119,7 +117,8 @@ class AddedNodePool(pulumi.ComponentResource):
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
         super().__init__(self.TYPE_TOKEN, name, None, opts)
-        self.pool = containerservice.AgentPool(
+        # what later steps wait for (and are replaced with)
+        self.pool: containerservice.AgentPool = containerservice.AgentPool(
             f"{name}-pool",
             resource_group_name=resource_group_name,
             resource_name_=cluster_name,
@@ -144,7 +143,7 @@ class AddedNodePool(pulumi.ComponentResource):
                 delete_before_replace=True,
             ),
         )
-        self.pool_name = self.pool.name
+        self.pool_name: pulumi.Output[str] = self.pool.name
         self.register_outputs({"poolName": self.pool_name})
 
 

@@ -132,8 +132,6 @@ class SubscriptionPreflight(pulumi.ComponentResource):
     own (its getClientConfig), and `cloud` the cloud the program chose as azure-native does.
     """
 
-    resource: PreflightResource
-
     def __init__(
         self,
         name: str,
@@ -147,7 +145,7 @@ class SubscriptionPreflight(pulumi.ComponentResource):
         client = authorization.get_client_config_output(
             opts=pulumi.InvokeOutputOptions(parent=self)
         )
-        self.resource = PreflightResource(
+        self.resource: PreflightResource = PreflightResource(
             f"{name}-run",
             {
                 "subscription_id": client.subscription_id,

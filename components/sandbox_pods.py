@@ -35,10 +35,6 @@ class SandboxPods(pulumi.ComponentResource):
     one.
     """
 
-    namespace: pulumi.Output[str]
-    trusted_pod_name: pulumi.Output[str]
-    untrusted_pod_name: pulumi.Output[str]
-
     def __init__(
         self,
         name: str,
@@ -102,9 +98,9 @@ class SandboxPods(pulumi.ComponentResource):
                 pod_opts, pulumi.ResourceOptions(replace_with=untrusted_replaced_with or None)
             ),
         )
-        self.namespace = namespace.metadata.name
-        self.trusted_pod_name = trusted_pod.metadata.name
-        self.untrusted_pod_name = untrusted_pod.metadata.name
+        self.namespace: pulumi.Output[str] = namespace.metadata.name
+        self.trusted_pod_name: pulumi.Output[str] = trusted_pod.metadata.name
+        self.untrusted_pod_name: pulumi.Output[str] = untrusted_pod.metadata.name
         self.register_outputs(
             {
                 "namespace": self.namespace,

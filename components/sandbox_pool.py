@@ -42,8 +42,6 @@ class SandboxPool(pulumi.ComponentResource):
     bindings, which check the pods the controller creates here.
     """
 
-    namespace: pulumi.Output[str]
-
     def __init__(
         self,
         name: str,
@@ -112,5 +110,5 @@ class SandboxPool(pulumi.ComponentResource):
             binding_after=[namespace, template, default_deny, *fences, *bindings],
             child=child,
         )
-        self.namespace = namespace.metadata.name
+        self.namespace: pulumi.Output[str] = namespace.metadata.name
         self.register_outputs({"namespace": self.namespace})

@@ -40,8 +40,6 @@ class SandboxTenant(pulumi.ComponentResource):
     namespace and the RoleBinding.
     """
 
-    namespace: pulumi.Output[str]
-
     def __init__(
         self,
         name: str,
@@ -71,7 +69,7 @@ class SandboxTenant(pulumi.ComponentResource):
             binding_after=[namespace, *fences, *after],
             child=child,
         )
-        self.namespace = namespace.metadata.name
+        self.namespace: pulumi.Output[str] = namespace.metadata.name
         self.register_outputs({"namespace": self.namespace})
 
 

@@ -19,8 +19,6 @@ class TenantAdmission(pulumi.ComponentResource):
     They need only the API server, not the Kata pool: they deploy while the pool is created.
     """
 
-    bindings: list[k8s.admissionregistration.v1.ValidatingAdmissionPolicyBinding]
-
     def __init__(
         self,
         name: str,
@@ -31,7 +29,7 @@ class TenantAdmission(pulumi.ComponentResource):
     ) -> None:
         super().__init__("aks-pod-sandboxing:kubernetes:TenantAdmission", name, None, opts)
         child = pulumi.ResourceOptions(parent=self, provider=provider)
-        self.bindings = []
+        self.bindings: list[k8s.admissionregistration.v1.ValidatingAdmissionPolicyBinding] = []
         policy_names = []
         # The pod policy keeps its first resource names: a new URN would replace it in place.
         for prefix, manifest in (
