@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, ClassVar
 
 import pulumi
 from pulumi_azure_native import containerservice
@@ -105,7 +105,7 @@ ZONES = "availabilityZones"
 class AddedNodePool(pulumi.ComponentResource):
     """A Linux User AgentPool added to an existing or new cluster; a subclass names its kind."""
 
-    TYPE_TOKEN: str  # aks-pod-sandboxing:azure:<Kind>NodePool
+    TYPE_TOKEN: ClassVar[str]  # aks-pod-sandboxing:azure:<Kind>NodePool
 
     def __init__(
         self,
