@@ -19,9 +19,9 @@ def test_yardstick_registers_what_the_program_does(dev_run: RunResult) -> None:
 def test_in_components_it_is_the_programs_whole_tree(
     dev_run: RunResult, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    # The SDK takes a stack trace of each registration but of a ComponentResource made
-    # directly, not subclassed (it looks for a third `__init__` frame): each of the tree's
-    # components must be traced, as the program's are, for the tree to cost what theirs do.
+    # The SDK takes a stack trace of every registration except a ComponentResource made
+    # directly rather than subclassed (it looks for a third `__init__` frame). Each of the
+    # tree's components must be traced, as the program's are, to cost what theirs do.
     traced: list[int] = []
     take_trace = sdk_resource._get_stack_trace
 
