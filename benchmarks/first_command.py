@@ -28,8 +28,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from benchmarks.measure import sec, table
-from tools.repo import REPO
+from benchmarks.measure import fresh_clone, sec, table
 from tools.venv_check import README_FIRST_COMMAND
 
 # The README's first command: the install (tools.venv_check names it where a tool lacks a
@@ -79,8 +78,7 @@ def run_steps(steps: tuple[tuple[str, str], ...]) -> list[Step]:
     done: list[Step] = []
     with tempfile.TemporaryDirectory(prefix="first-command-") as scratch:
         root = Path(scratch)
-        clone = root / "clone"
-        subprocess.run(["git", "clone", "-q", str(REPO), str(clone)], check=True)
+        clone = fresh_clone(root)
         env = fresh_machine_env(root)
         for name, command in steps:
             start = time.perf_counter()

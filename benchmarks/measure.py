@@ -65,13 +65,13 @@ class Child:
     output: str
 
 
-def run_child(code: str, env: dict[str, str] | None = None) -> Child:
-    """`python -c code` from the repo root (with `env` added to the environment): wall time,
-    exit code, output and peak RSS."""
+def run_child(code: str, env: dict[str, str] | None = None, cwd: Path = REPO) -> Child:
+    """`python -c code` from the repo root, or `cwd` (with `env` added to the environment): wall
+    time, exit code, output and peak RSS."""
     start = time.perf_counter()
     done = subprocess.run(
         [sys.executable, "-c", REPORT_PEAK + code],
-        cwd=REPO,
+        cwd=cwd,
         env={**os.environ, **(env or {})},
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
@@ -85,6 +85,14 @@ def run_child(code: str, env: dict[str, str] | None = None) -> Child:
         peak = int(after.split()[0]) / 1024
         output = before.rstrip("\n")
     return Child(seconds, peak, done.returncode, output)
+
+
+def fresh_clone(scratch: Path) -> Path:
+    """A `git clone` of this repository's HEAD in `scratch`: committed files only, nothing
+    compiled, no caches."""
+    clone = scratch / "clone"
+    subprocess.run(["git", "clone", "-q", str(REPO), str(clone)], check=True)
+    return clone
 
 
 def interleaved_children(snippets: dict[str, str], rounds: int) -> dict[str, list[Child]]:

@@ -2,15 +2,29 @@
 of the yardstick (a fresh interpreter, imports + one run), timed in turn, round after round, so
 the machine's load changes hit both alike; the ratio is taken per round, then its median.
 
-Also `python -m pytest -n 0` (one process, no workers): which of the two the README should run.
+Also `python -m pytest -n 0` (one process, no workers): which of the two the README should run;
+and the README's command in a fresh clone, where no repository module is compiled yet: what CI
+and a first run after the README's first command pay.
 """
 
 from __future__ import annotations
 
+import shutil
 import statistics
+import tempfile
 from dataclasses import dataclass
+from pathlib import Path
 
-from benchmarks.measure import Child, module_snippet, run_child
+from benchmarks.measure import (
+    Child,
+    fresh_clone,
+    module_snippet,
+    outcome,
+    peak,
+    pytest_summary,
+    run_child,
+    sec,
+)
 
 YARDSTICK_COLD = (
     "from benchmarks import yardstick\n"
@@ -50,3 +64,20 @@ def suite_rounds(rounds: int, single: bool = True) -> SuiteRounds:
         if single:
             found.single.append(run_child(module_snippet("pytest", "-n", "0")))
     return found
+
+
+def fresh_clone_suite() -> Child | None:
+    """The README's test command, with this venv, in a fresh clone of HEAD; None without git."""
+    if shutil.which("git") is None:
+        return None
+    with tempfile.TemporaryDirectory(prefix="fresh-suite-") as scratch:
+        return run_child(module_snippet("pytest"), cwd=fresh_clone(Path(scratch)))
+
+
+def fresh_clone_rows(fresh: Child | None) -> list[list[str]]:
+    """Its row of the benchmark's "for information" table (none without git)."""
+    if fresh is None:
+        return []
+    title = "test suite in a fresh clone of HEAD (nothing of the repository compiled yet, as on CI)"
+    summary = f"{outcome([fresh])}: {pytest_summary(fresh.output)}"
+    return [[f"{title}, 1 run", sec(fresh.seconds), peak([fresh]), summary]]

@@ -1,0 +1,32 @@
+"""The suite's benchmark: its ratio per round, and the fresh clone's row."""
+
+from __future__ import annotations
+
+from benchmarks.measure import Child
+from benchmarks.suite import SuiteRounds, fresh_clone_rows
+
+
+def child(seconds: float, output: str = "", returncode: int = 0) -> Child:
+    return Child(seconds, 100.0, returncode, output)
+
+
+def test_the_ratio_is_the_median_of_each_rounds_own() -> None:
+    rounds = SuiteRounds(
+        yardstick=[child(1.0), child(2.0), child(1.0)],
+        suite=[child(9.0), child(10.0), child(12.0)],
+        single=[child(14.0), child(30.0), child(16.0)],
+    )
+    assert rounds.ratios == [9.0, 5.0, 12.0]
+    assert rounds.ratio == 9.0  # not 10.0 / 1.0, the ratio of the medians
+    assert rounds.single_ratios == [14.0, 15.0, 16.0]
+
+
+def test_the_fresh_clone_row_says_how_long_and_what_pytest_said() -> None:
+    assert fresh_clone_rows(None) == []
+    ((title, seconds, peak, result),) = fresh_clone_rows(
+        child(12.345, "....\n1494 passed in 11.9s\n")
+    )
+    assert "fresh clone" in title and "1 run" in title
+    assert (seconds, peak, result) == ("12.35 s", "100 MiB", "exit 0: 1494 passed")
+    ((_, _, _, failed),) = fresh_clone_rows(child(3.0, "2 failed, 1492 passed in 3s", 1))
+    assert failed == "1 of 1 exited non-zero: 2 failed, 1492 passed"
