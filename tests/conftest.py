@@ -6,7 +6,6 @@ no SDK at its top (tools.harness imports pulumi and azure-native, ~0.3 s), only 
 
 from __future__ import annotations
 
-import atexit
 import gc
 import os
 import sys
@@ -124,22 +123,22 @@ def _harness_for_tests(
         support.SHARED_RUNS_DIR = shared
 
 
-def _exit_now() -> None:
-    sys.stdout.flush()
-    sys.stderr.flush()
-    os._exit(0)
+@pytest.hookimpl(tryfirst=True)  # before pytest's own: they are what it skips
+def pytest_unconfigure(config: pytest.Config) -> None:
+    """An xdist worker ends as soon as its session has finished.
 
-
-def pytest_configure(config: pytest.Config) -> None:
-    """An xdist worker ends without the interpreter's teardown.
-
-    The worker's work is done when its process exits: every report and `workerfinished` went to
-    the controller at session finish (pytest-xdist xdist/remote.py), pytest's end-of-run checks
-    ran, and execnet closed the channel when the controller said so. What the interpreter does
-    after its exit handlers is free the SDKs' large heap object by object, ~0.4 s that the
-    controller spends waiting for the process (xdist/workermanage.py `teardown_nodes`). An exit
-    handler skips it; those registered later run before it (exit handlers run in reverse), those
-    registered at start-up (logging's, with nothing of the worker's left to flush) do not run.
+    By its first `pytest_unconfigure` the worker has sent its reports and `workerfinished` to the
+    controller (pytest-xdist xdist/remote.py `pytest_sessionfinish` sets `exitstatus` in
+    `config.workeroutput`, then sends them), and the controller ignores what the worker does
+    after that (xdist/workermanage.py `process_from_remote`: a node that is down cannot err).
+    What followed was pytest's last look for unraisable exceptions after two full garbage
+    collections (_pytest/unraisableexception.py; its look after each test still runs), then the
+    interpreter freeing the SDKs' large heap object by object: ~0.2-0.4 s that the controller
+    spent waiting for the last worker's process (xdist/workermanage.py `teardown_nodes`). A
+    worker that did not finish its session (an error in its configuration) ends as any process
+    does, and the controller shows the error.
     """
-    if hasattr(config, "workerinput"):
-        atexit.register(_exit_now)
+    if "exitstatus" in getattr(config, "workeroutput", {}):
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(0)
