@@ -95,6 +95,9 @@ def _harness_for_tests(
     # Runs skip the SDK's expansion of provider type aliases, ~60% of a run; nothing the harness
     # records depends on it (tests/tools/harness/test_engine.py runs the program both ways).
     tools.harness.engine.EXPAND_TYPE_ALIASES = False
+    # Nor does the SDK take a stack trace of each registration (12-22% of what is left of a run):
+    # the mock engine discards them too (the same test).
+    tools.harness.engine.TAKE_STACK_TRACES = False
     # A CRD's state leaves out its schemas (~0.1 s of each run of a stack with agentSandbox):
     # the program only waits for its CRDs (components/agent_sandbox.py), reads none of them.
     tools.harness.mock_cloud.ECHO_CRD_SCHEMAS = False

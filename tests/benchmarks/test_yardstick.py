@@ -31,7 +31,9 @@ def test_in_components_it_is_the_programs_whole_tree(
         return trace
 
     monkeypatch.setattr(sdk_resource, "_get_stack_trace", counted)
-    yard = run_program(stack_config("dev"), stack="dev", program=yardstick.in_components)
+    yard = run_program(
+        stack_config("dev"), stack="dev", program=yardstick.in_components, stack_traces=True
+    )
     assert same_deployment(dev_run, yard) == []
     assert same_tree(dev_run, yard) == []
     assert sorted(r.urn for r in yard.resources) == sorted(r.urn for r in dev_run.resources)

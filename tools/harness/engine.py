@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import concurrent.futures
+import contextlib
 import copy
 import functools
 import json
@@ -35,6 +36,7 @@ from tools.harness.sdk_internals import (
     reset_engine_state,
     run_program_function,
     sync_await,
+    without_stack_traces,
 )
 from tools.harness.stack_file import StackValue, read_stack_file, stack_file_notes
 from tools.repo import REPO
@@ -118,6 +120,13 @@ def repo_program() -> None:
 EXPAND_TYPE_ALIASES = True
 
 
+# Whether runs let the SDK take a stack trace of each registration, as `pulumi up` does
+# (sdk_internals.without_stack_traces). The mock engine records none, so no record depends on
+# them (tests/tools/harness/test_engine.py compares both ways); the tests turn them off, the
+# plan and the benchmarks keep them.
+TAKE_STACK_TRACES = True
+
+
 def _type_alias(alias: Any) -> bool:
     """An alias that only names another type token: what provider SDKs declare per version."""
     return (
@@ -175,14 +184,18 @@ def run_program(
     mocks: CloudMocks | None = None,
     program: Callable[[], Any] | None = None,
     type_aliases: bool | None = None,
+    stack_traces: bool | None = None,
 ) -> RunResult:
     """Run the program (default: the repo's `__main__.py`) under mocks with this stack config.
 
     A program error (e.g. a configuration RunError) is returned in `error`, with whatever was
     registered before it, so callers can check that nothing was. `type_aliases`: whether the SDK
-    expands the provider SDKs' type aliases (default: EXPAND_TYPE_ALIASES).
+    expands the provider SDKs' type aliases (default: EXPAND_TYPE_ALIASES); `stack_traces`:
+    whether it takes a stack trace of each registration (default: TAKE_STACK_TRACES).
     """
-    return _RUNNER.submit(_run_here, config, stack, preview, mocks, program, type_aliases).result()
+    return _RUNNER.submit(
+        _run_here, config, stack, preview, mocks, program, type_aliases, stack_traces
+    ).result()
 
 
 # Every run happens on one thread of its own, started with an empty stack. The SDK takes a stack
@@ -204,6 +217,7 @@ def _run_here(
     mocks: CloudMocks | None,
     program: Callable[[], Any] | None,
     type_aliases: bool | None,
+    stack_traces: bool | None,
 ) -> RunResult:
     mocks = mocks or CloudMocks(preview=preview)
     monitor = RecordingMonitor(mocks)
@@ -216,24 +230,30 @@ def _run_here(
     # sdk/python/cmd/pulumi-language-python-exec).
     os.environ["PULUMI_CONFIG"] = json.dumps(config)
     pulumi.runtime.set_all_config(dict(config))
-    pulumi.runtime.set_mocks(
-        mocks, project=PROJECT, stack=stack, preview=preview, logger=_MOCK_LOGGER, monitor=monitor
-    )
-
     program = program or repo_program
     if not (EXPAND_TYPE_ALIASES if type_aliases is None else type_aliases):
         program = without_type_aliases(program)
+    traced = TAKE_STACK_TRACES if stack_traces is None else stack_traces
     error, problems = None, []
-    try:
-        run_program_function(program)
-    except ConfigError as exc:
-        error, problems = str(exc), exc.problems
-    except pulumi.RunError as exc:
-        error = str(exc)
-    except Exception as exc:
-        error = f"{type(exc).__name__}: {exc}"
-    finally:
-        os.environ.pop("PULUMI_CONFIG", None)
+    with contextlib.nullcontext() if traced else without_stack_traces():
+        pulumi.runtime.set_mocks(  # registers the root stack resource
+            mocks,
+            project=PROJECT,
+            stack=stack,
+            preview=preview,
+            logger=_MOCK_LOGGER,
+            monitor=monitor,
+        )
+        try:
+            run_program_function(program)
+        except ConfigError as exc:
+            error, problems = str(exc), exc.problems
+        except pulumi.RunError as exc:
+            error = str(exc)
+        except Exception as exc:
+            error = f"{type(exc).__name__}: {exc}"
+        finally:
+            os.environ.pop("PULUMI_CONFIG", None)
     outputs = _resolve_outputs()
     _drain_leftover_tasks()
     _MOCK_LOGGER.removeHandler(collector)

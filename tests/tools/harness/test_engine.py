@@ -1,5 +1,5 @@
-"""run_program: what skipping the SDK's alias expansion (as the tests do) leaves unchanged, and
-the thread every run happens on."""
+"""run_program: what skipping the SDK's alias expansion and stack traces (as the tests do) leaves
+unchanged, and the thread every run happens on."""
 
 from __future__ import annotations
 
@@ -8,6 +8,8 @@ import pickle
 import traceback
 
 import pulumi
+import pulumi.runtime.resource as sdk_resource
+import pytest
 from support import run_component
 
 from tools.harness import RunResult, run_program, stack_config
@@ -30,12 +32,26 @@ def recorded(result: RunResult) -> list[dict[str, object]]:
     return found
 
 
-def test_runs_without_type_aliases_record_what_runs_with_them() -> None:
+def test_runs_without_type_aliases_or_stack_traces_record_what_runs_with_them(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     # The dev stack has every resource type of the program but the tenants' (Kubernetes types,
     # whose SDK declares few type aliases).
+    traces: list[int] = []
+    take_trace = sdk_resource._get_stack_trace
+
+    def counted() -> sdk_resource.source_pb2.StackTrace:
+        trace = take_trace()
+        traces.append(len(trace.frames))
+        return trace
+
+    monkeypatch.setattr(sdk_resource, "_get_stack_trace", counted)
     config = stack_config("dev")
-    full = run_program(config, type_aliases=True)
-    quick = run_program(config, type_aliases=False)
+    full = run_program(config, type_aliases=True, stack_traces=True)
+    assert len(traces) == len(full.resources) + 1 and all(traces)  # and the stack's
+    quick = run_program(config, type_aliases=False, stack_traces=False)
+    assert len(traces) == len(full.resources) + 1, "a stack trace taken without them"
+    assert sdk_resource._get_stack_trace is counted  # put back after the run
     assert full.error is None and quick.error is None
     assert recorded(quick) == recorded(full)
     assert quick.outputs == full.outputs
