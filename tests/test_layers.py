@@ -4,6 +4,7 @@ Pulumi components, then the tools around them. A cycle or an upward import fails
 from __future__ import annotations
 
 import ast
+import functools
 
 import pytest
 
@@ -37,15 +38,22 @@ FORBIDDEN = {
 }
 
 
-def imported_roots(path: str) -> set[str]:
+@functools.cache
+def imported_names(path: str) -> frozenset[str]:
+    """Every absolute import in `path`, at the top or inside a function: `a.b` for `import a.b`,
+    `a.b` and `a.b.c` for `from a.b import c`. Parsed once for both tests."""
     tree = ast.parse((REPO / path).read_text(), path)
-    roots = set()
+    names: set[str] = set()
     for node in ast.walk(tree):
         if isinstance(node, ast.Import):
-            roots |= {alias.name.split(".")[0] for alias in node.names}
+            names |= {alias.name for alias in node.names}
         elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
-            roots.add(node.module.split(".")[0])
-    return roots
+            names |= {node.module} | {f"{node.module}.{alias.name}" for alias in node.names}
+    return frozenset(names)
+
+
+def imported_roots(path: str) -> set[str]:
+    return {name.split(".")[0] for name in imported_names(path)}
 
 
 @pytest.mark.parametrize("package", sorted(FORBIDDEN))
@@ -62,16 +70,7 @@ def module_name(path: str) -> str:
 
 def imported_modules(path: str, known: set[str]) -> set[str]:
     """The repository's own modules `path` imports, at the top or inside a function."""
-    tree = ast.parse((REPO / path).read_text(), path)
-    found = set()
-    for node in ast.walk(tree):
-        names = []
-        if isinstance(node, ast.Import):
-            names = [alias.name for alias in node.names]
-        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
-            names = [node.module] + [f"{node.module}.{alias.name}" for alias in node.names]
-        found |= {name for name in names if name in known}
-    return found
+    return set(imported_names(path) & known)
 
 
 def test_no_import_cycles() -> None:
