@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import functools
 from dataclasses import fields
 from typing import Any
 
@@ -195,7 +196,8 @@ NIL_GUID = "00000000-0000-0000-0000-000000000000"
 REAL_GUID = "0f4b8c4e-1a2b-4c3d-8e9f-0123456789ab"
 
 
-def rule_samples() -> list[Settings]:
+@functools.cache  # read by each rule's test; Settings are frozen
+def rule_samples() -> tuple[Settings, ...]:
     """Settings that take each rule down its branches: every stack file and the variants."""
     stacks = [check_stack_config(stack_config(stack))[0] for stack in tracked_stacks()]
     variants = [
@@ -271,7 +273,7 @@ def rule_samples() -> list[Settings]:
         {"agent_sandbox": True, "agent_sandbox_cpu": "8"},
         {"agent_sandbox": True, "agent_sandbox_warm_pool_size": 2},
     ]
-    return stacks + [default_settings(**{"location": "westeurope", **v}) for v in variants]  # type: ignore[arg-type]
+    return (*stacks, *(default_settings(**{"location": "westeurope", **v}) for v in variants))  # type: ignore[arg-type]
 
 
 def keys_read_by(rule: Rule) -> set[str]:
