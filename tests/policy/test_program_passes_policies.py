@@ -6,7 +6,7 @@ from __future__ import annotations
 import copy
 
 import pytest
-from policy_requests import MANDATORY, POD, args_of, engine_args, violations
+from policy_requests import POD, args_of, engine_args, mandatory_violations, violations
 from support import run_dev
 
 from policy import sandbox_policies as sp
@@ -21,18 +21,20 @@ def test_dev_program_passes_every_mandatory_policy(preview: bool, dev_run: RunRe
     checked = [r for r in run.resources if r.custom and not r.read]
     # Not vacuous: the run holds what the policies are about.
     assert {r.type for r in checked} >= {POD, sp.AGENT_POOL, sp.MANAGED_CLUSTER}
-    for recorded in checked:
-        for policy in MANDATORY:
-            args = args_of(recorded, run)
-            assert violations(policy, args) == [], (policy.name, recorded.name)
+    assert mandatory_violations(run) == []
+
+
+def test_a_resource_that_fails_a_policy_is_named_with_the_policy() -> None:
+    run = run_dev()
+    del run.one(POD, "untrusted").inputs["spec"]["runtimeClassName"]
+    found = [(policy, name) for policy, name, _ in mandatory_violations(run)]
+    assert found == [(sp.SANDBOX_PODS_USE_KATA.name, "untrusted")]
 
 
 def test_one_pool_cluster_passes_and_its_system_pool_is_checked_as_a_kata_pool() -> None:
     run = run_dev(kataPoolPlacement="system")
     assert run.error is None, run.error
-    for recorded in (r for r in run.resources if r.custom and not r.read):
-        for policy in MANDATORY:
-            assert violations(policy, args_of(recorded, run)) == [], (policy.name, recorded.name)
+    assert mandatory_violations(run) == []
     cluster = run.one(sp.MANAGED_CLUSTER)
     pools = list(sp.kata_pools(args_of(cluster, run)))
     assert [where for where, _ in pools] == [
