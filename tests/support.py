@@ -140,6 +140,23 @@ def run_component(program: Callable[[], object]) -> RunResult:
     return result
 
 
+def counted_stack_traces(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """From here on, the depth of each stack trace the SDK takes, one per registration
+    (pulumi/runtime/resource.py `_get_stack_trace`, which stays the SDK's own)."""
+    import pulumi.runtime.resource as sdk_resource
+
+    depths: list[int] = []
+    take_trace = sdk_resource._get_stack_trace
+
+    def counted() -> Any:
+        trace = take_trace()
+        depths.append(len(trace.frames))
+        return trace
+
+    monkeypatch.setattr(sdk_resource, "_get_stack_trace", counted)
+    return depths
+
+
 def engine_struct(inputs: dict[str, Any]) -> Any:
     """Inputs as the engine marshals them to a policy pack (a protobuf Struct).
 

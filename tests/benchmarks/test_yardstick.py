@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-import pulumi.runtime.resource as sdk_resource
 import pytest
+from support import counted_stack_traces
 
 from benchmarks import yardstick
 from benchmarks.same_deployment import same_deployment, same_tree
@@ -22,15 +22,7 @@ def test_in_components_it_is_the_programs_whole_tree(
     # The SDK takes a stack trace of every registration except a ComponentResource made
     # directly rather than subclassed (it looks for a third `__init__` frame). Each of the
     # tree's components must be traced, as the program's are, to cost what theirs do.
-    traced: list[int] = []
-    take_trace = sdk_resource._get_stack_trace
-
-    def counted() -> sdk_resource.source_pb2.StackTrace:
-        trace = take_trace()
-        traced.append(len(trace.frames))
-        return trace
-
-    monkeypatch.setattr(sdk_resource, "_get_stack_trace", counted)
+    traced = counted_stack_traces(monkeypatch)
     yard = run_program(
         stack_config("dev"), stack="dev", program=yardstick.in_components, stack_traces=True
     )

@@ -10,7 +10,7 @@ import traceback
 import pulumi
 import pulumi.runtime.resource as sdk_resource
 import pytest
-from support import run_component
+from support import counted_stack_traces, run_component
 
 from tools.harness import RunResult, run_program, stack_config
 from tools.harness.engine import without_type_aliases
@@ -37,15 +37,8 @@ def test_runs_without_type_aliases_or_stack_traces_record_what_runs_with_them(
 ) -> None:
     # The dev stack has every resource type of the program but the tenants' (Kubernetes types,
     # whose SDK declares few type aliases).
-    traces: list[int] = []
-    take_trace = sdk_resource._get_stack_trace
-
-    def counted() -> sdk_resource.source_pb2.StackTrace:
-        trace = take_trace()
-        traces.append(len(trace.frames))
-        return trace
-
-    monkeypatch.setattr(sdk_resource, "_get_stack_trace", counted)
+    traces = counted_stack_traces(monkeypatch)
+    counted = sdk_resource._get_stack_trace
     config = stack_config("dev")
     full = run_program(config, type_aliases=True, stack_traces=True)
     assert len(traces) == len(full.resources) + 1 and all(traces)  # and the stack's
