@@ -67,7 +67,13 @@ from benchmarks.measure import (
     traced_peak_mib,
 )
 from benchmarks.same_deployment import same_deployment, same_tree
-from benchmarks.suite import SUITE_BUDGET, fresh_clone_rows, fresh_clone_suite, suite_rounds
+from benchmarks.suite import (
+    SUITE_BUDGET,
+    fresh_clone_rows,
+    fresh_clone_suite,
+    suite_rounds,
+    suite_row,
+)
 from tools.harness import RunResult, run_program, stack_config
 from tools.harness.engine import repo_program
 
@@ -307,12 +313,7 @@ def main(argv: list[str] | None = None) -> int:
             peak(plans),
             outcome(plans),
         ],
-        [
-            "test suite without the heap freeze (TESTS_FREEZE_SDK_HEAP=0), 1 run",
-            sec(unfrozen.seconds),
-            peak([unfrozen]),
-            f"{outcome([unfrozen])}: {pytest_summary(unfrozen.output)}",
-        ],
+        suite_row("test suite without the heap freeze (TESTS_FREEZE_SDK_HEAP=0)", unfrozen),
     ]
     rows += fresh_clone_rows(fresh)
     print(table(["for information", "wall time", "peak RSS", "result"], rows))

@@ -74,10 +74,15 @@ def fresh_clone_suite() -> Child | None:
         return run_child(module_snippet("pytest"), cwd=fresh_clone(Path(scratch)))
 
 
+def suite_row(what: str, run: Child) -> list[str]:
+    """One run of the suite as a row of the benchmark's "for information" table."""
+    summary = f"{outcome([run])}: {pytest_summary(run.output)}"
+    return [f"{what}, 1 run", sec(run.seconds), peak([run]), summary]
+
+
 def fresh_clone_rows(fresh: Child | None) -> list[list[str]]:
     """Its row of the benchmark's "for information" table (none without git)."""
     if fresh is None:
         return []
     title = "test suite in a fresh clone of HEAD (nothing of the repository compiled yet, as on CI)"
-    summary = f"{outcome([fresh])}: {pytest_summary(fresh.output)}"
-    return [[f"{title}, 1 run", sec(fresh.seconds), peak([fresh]), summary]]
+    return [suite_row(title, fresh)]
