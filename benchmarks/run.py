@@ -114,6 +114,22 @@ def without_aliases(program: Callable[[], object]) -> Callable[[], None]:
     return run
 
 
+def _at_least(minimum: int) -> Callable[[str], int]:
+    """An option's type: a whole number, `minimum` or more (fewer runs leave a median, a quartile
+    or a round with nothing in it)."""
+
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"must be a whole number, got {text!r}") from None
+        if value < minimum:
+            raise argparse.ArgumentTypeError(f"must be at least {minimum}, got {value}")
+        return value
+
+    return parse
+
+
 def log(message: str) -> None:
     print(message, file=sys.stderr, flush=True)
 
@@ -125,17 +141,26 @@ def main(argv: list[str] | None = None) -> int:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument(
-        "--pairs", type=int, default=40, help="interleaved warm runs of each (default: %(default)s)"
+        "--pairs",
+        type=_at_least(2),
+        default=40,
+        help="interleaved warm runs of each (default: %(default)s)",
     )
     parser.add_argument(
-        "--cold", type=int, default=5, help="fresh-interpreter runs of each (default: %(default)s)"
+        "--cold",
+        type=_at_least(1),
+        default=5,
+        help="fresh-interpreter runs of each (default: %(default)s)",
     )
     parser.add_argument(
-        "--plans", type=int, default=3, help="runs of the offline plan (default: %(default)s)"
+        "--plans",
+        type=_at_least(1),
+        default=3,
+        help="runs of the offline plan (default: %(default)s)",
     )
     parser.add_argument(
         "--pytest",
-        type=int,
+        type=_at_least(1),
         default=3,
         help="rounds of (yardstick cold start, suite, suite -n 0) (default: %(default)s)",
     )
