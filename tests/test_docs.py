@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import tomllib
 from pathlib import Path
 
 import pytest
@@ -85,6 +86,14 @@ def test_the_readme_restates_no_figure() -> None:
     figures = FIGURE.findall(prose(REPO / "README.md"))
     assert not figures, f"link to docs/stacks.md or docs/benchmarks.md instead of: {figures}"
     assert FIGURE.findall("about 11 to 17 s measured") and FIGURE.findall("an estimated ~17")
+
+
+def test_the_readmes_rerun_of_failures_has_the_cache_it_reads() -> None:
+    """`--lf` reruns what pytest's cache provider saved as failed; with the provider turned off in
+    the addopts, pytest refuses the option ("unrecognized arguments")."""
+    pytest_ini = tomllib.loads((REPO / "pyproject.toml").read_text())["tool"]["pytest"]
+    assert "`--lf`" in prose(REPO / "README.md")
+    assert "no:cacheprovider" not in pytest_ini["ini_options"]["addopts"]
 
 
 def test_readme_commands_use_the_venvs_python() -> None:
