@@ -25,6 +25,7 @@ def test_a_count_it_cannot_measure_with_is_refused_naming_the_option(
     assert message in capsys.readouterr().err
 
 
-def test_the_smallest_counts_pass() -> None:
-    parse = run._at_least(1)
-    assert parse("1") == 1 and parse("40") == 40
+def test_each_minimum_itself_passes() -> None:
+    assert run._at_least(1)("1") == 1
+    assert run._at_least(2)("2") == 2
+    assert run._at_least(2)("40") == 40
