@@ -1,0 +1,243 @@
+"""The program's evaluation against the yardstick's: warm in-process pairs, the component tree
+alone, the share of the SDK's alias expansion, the cold starts, and the report's tables of them.
+
+See benchmarks/run.py for what each measures and why; this module measures and formats, the run
+decides what to run and prints.
+"""
+
+from __future__ import annotations
+
+import copy
+import statistics
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import pulumi
+import pulumi.runtime
+
+from benchmarks import yardstick
+from benchmarks.measure import (
+    Child,
+    Series,
+    interleaved_children,
+    interleaved_in_process,
+    median_seconds,
+    ms,
+    peak,
+    sec,
+    table,
+    traced_peak_mib,
+)
+from benchmarks.same_deployment import same_deployment, same_tree
+from tools.harness import RunResult, run_program, stack_config
+from tools.harness.engine import repo_program
+
+TARGET_RATIO = 1.10
+STACK = "dev"
+
+# Child-process snippets: each pays interpreter start + imports + (for the runs) the first,
+# cold evaluation, which also imports the SDK submodules the SDKs load lazily on first use.
+PROGRAM_SNIPPET = (
+    "from tools.harness import run_program, stack_config\n"
+    f"raise SystemExit(run_program(stack_config({STACK!r})).error is not None)"
+)
+YARDSTICK_SNIPPET = (
+    "from benchmarks import yardstick\n"
+    "from tools.harness import run_program, stack_config\n"
+    f"r = run_program(stack_config({STACK!r}), program=yardstick.main)\n"
+    "raise SystemExit(r.error is not None)"
+)
+BARE_IMPORT_SNIPPET = (
+    "import pulumi, pulumi_azure_native.containerservice, pulumi_azure_native.resources, "
+    "pulumi_kubernetes"
+)
+
+
+def _drop_aliases(args: pulumi.ResourceTransformationArgs) -> pulumi.ResourceTransformationResult:
+    opts = copy.copy(args.opts)
+    opts.aliases = None
+    return pulumi.ResourceTransformationResult(args.props, opts)
+
+
+def without_aliases(program: Callable[[], object]) -> Callable[[], None]:
+    """`program` with every resource's aliases dropped before the SDK expands them into URNs."""
+
+    def run() -> None:
+        pulumi.runtime.register_stack_transformation(_drop_aliases)
+        program()
+
+    return run
+
+
+@dataclass
+class Evaluation:
+    pairs: int  # interleaved warm runs of each
+    custom: int  # the program's cloud objects
+    components: int  # and its ComponentResources
+    warm: dict[str, Series]  # program, yardstick, tree
+    floor: Series  # an empty program through the harness
+    unaliased: dict[str, Series]  # program, yardstick, with every alias dropped
+    traced_mib: dict[str, float]  # program, yardstick: tracemalloc peak of one warm run
+    cold: dict[str, list[Child]]  # program, yardstick, bare import, interpreter
+
+    @property
+    def ratio(self) -> float:
+        return self.warm["program"].median / self.warm["yardstick"].median
+
+    @property
+    def cold_runs(self) -> int:
+        return len(self.cold["program"])
+
+
+@dataclass
+class Registered:
+    """What one run of the program registered, and how the yardstick's runs differ from it."""
+
+    custom: int  # cloud objects
+    components: int  # ComponentResources
+    problems: list[str]  # [] when the yardstick and its tree register what the program does
+
+
+def compare_registrations() -> Registered:
+    config = stack_config(STACK)
+    program = run_program(config, stack=STACK)
+    yard = run_program(config, stack=STACK, program=yardstick.main)
+    tree = run_program(config, stack=STACK, program=yardstick.in_components)
+    problems = [
+        *same_deployment(program, yard),
+        *same_deployment(program, tree),
+        *same_tree(program, tree),
+    ]
+    custom = sum(r.custom for r in program.resources)
+    return Registered(custom, len(program.resources) - custom, problems)
+
+
+def measure(
+    registered: Registered, pairs: int, cold_runs: int, log: Callable[[str], None]
+) -> Evaluation:
+    """Time the three programs warm, then without aliases, then each cold in a fresh process."""
+    config = stack_config(STACK)
+
+    def run(program: Callable[[], object] | None = None) -> Callable[[], RunResult]:
+        return lambda: run_program(config, stack=STACK, program=program)
+
+    log(f"warm evaluation in-process, {pairs} interleaved pairs ...")
+    variants: dict[str, Callable[[], object]] = {
+        "program": run(),
+        "yardstick": run(yardstick.main),
+        "tree": run(yardstick.in_components),
+    }
+    warm = interleaved_in_process(variants, pairs)
+    floor = interleaved_in_process({"empty": run(lambda: None)}, 10)["empty"]
+    traced = {name: traced_peak_mib(variants[name]) for name in ("program", "yardstick")}
+    log(f"the same without aliases, {pairs // 2} interleaved rounds ...")
+    unaliased = interleaved_in_process(
+        {
+            "program": run(without_aliases(repo_program)),
+            "yardstick": run(without_aliases(yardstick.main)),
+        },
+        pairs // 2,
+    )
+    log(f"cold starts, bare import, interpreter: {cold_runs} interleaved rounds ...")
+    cold = interleaved_children(
+        {
+            "program": PROGRAM_SNIPPET,
+            "yardstick": YARDSTICK_SNIPPET,
+            "bare import": BARE_IMPORT_SNIPPET,
+            "interpreter": "pass",
+        },
+        cold_runs,
+    )
+    return Evaluation(
+        pairs, registered.custom, registered.components, warm, floor, unaliased, traced, cold
+    )
+
+
+def tables(ev: Evaluation) -> str:
+    """The evaluation's three tables: against the yardstick, the tree alone, aliases dropped."""
+    warm = ev.warm
+    verdict = "within" if ev.ratio <= TARGET_RATIO else "OVER"
+    pair_ratio = statistics.median(
+        p / y for p, y in zip(warm["program"].samples, warm["yardstick"].samples, strict=True)
+    )
+    cold_ratio = median_seconds(ev.cold["program"]) / median_seconds(ev.cold["yardstick"])
+    p25, p75 = warm["program"].quartiles
+    y25, y75 = warm["yardstick"].quartiles
+    traced = ev.traced_mib
+    rows = [
+        [
+            f"warm evaluation, in-process, median of {ev.pairs} interleaved (p25-p75)",
+            f"{ms(warm['program'].median)} ({ms(p25)}-{ms(p75)})",
+            f"{ms(warm['yardstick'].median)} ({ms(y25)}-{ms(y75)})",
+            f"**{ev.ratio:.2f}x**, {verdict} target {TARGET_RATIO:.2f}x "
+            f"(median of per-pair ratios {pair_ratio:.2f}x)",
+        ],
+        [
+            f"cold start: fresh `python -c`, imports + one run, median of {ev.cold_runs}",
+            sec(median_seconds(ev.cold["program"])),
+            sec(median_seconds(ev.cold["yardstick"])),
+            f"{cold_ratio:.2f}x",
+        ],
+        [
+            "peak RSS of that process (VmHWM, max of the runs)",
+            peak(ev.cold["program"]),
+            peak(ev.cold["yardstick"]),
+            "",
+        ],
+        [
+            "peak Python allocations during one warm run (tracemalloc)",
+            f"{traced['program']:.1f} MiB",
+            f"{traced['yardstick']:.1f} MiB",
+            f"{traced['program'] / traced['yardstick']:.2f}x",
+        ],
+    ]
+    against = table(["measurement", "program", "yardstick", "program / yardstick"], rows)
+    tree_ratio = warm["tree"].median / warm["yardstick"].median
+    rows = [
+        [
+            f"`yardstick.in_components`, warm, median of {ev.pairs} interleaved",
+            ms(warm["tree"].median),
+            f"{tree_ratio:.2f}x",
+            f"{warm['program'].median / warm['tree'].median:.2f}x",
+        ]
+    ]
+    header = f"the yardstick inside the program's {ev.components} components (same URNs)"
+    tree = table([header, "evaluation", "its / yardstick", "program / its"], rows)
+    rows = [
+        [
+            name,
+            ms(ev.unaliased[name].median),
+            f"{1 - ev.unaliased[name].median / warm[name].median:.0%}",
+        ]
+        for name in ("program", "yardstick")
+    ]
+    header = f"aliases dropped, warm, median of {ev.pairs // 2} interleaved"
+    aliases = table([header, "evaluation", "SDK alias expansion: share of the evaluation"], rows)
+    return "\n\n".join([against, tree, aliases])
+
+
+def information_rows(ev: Evaluation) -> list[list[str]]:
+    """Its rows of the report's "for information" table: the harness floor, a bare import of
+    the SDKs and the interpreter's start."""
+    return [
+        [
+            "harness floor: an empty program through `run_program`, warm, median of 10",
+            ms(ev.floor.median),
+            "",
+            "",
+        ],
+        [
+            "bare import of pulumi, pulumi_azure_native.containerservice, "
+            f"pulumi_azure_native.resources, pulumi_kubernetes (fresh process, median of "
+            f"{ev.cold_runs})",
+            sec(median_seconds(ev.cold["bare import"])),
+            peak(ev.cold["bare import"]),
+            "",
+        ],
+        [
+            f"interpreter start, `python -c pass` (median of {ev.cold_runs})",
+            sec(median_seconds(ev.cold["interpreter"])),
+            peak(ev.cold["interpreter"]),
+            "",
+        ],
+    ]
