@@ -15,6 +15,7 @@ from typing import Any
 
 import pytest
 from arm_bodies import CHALLENGE, EXPIRED, TENANT, jwt
+from arm_standin import StaticCredential
 from azure.core.credentials import AccessToken
 from standins import Reply, Request, StandIn, serve
 from tls_material import ServerFiles, server_files
@@ -59,13 +60,6 @@ FAILED = {
         "Agent pool katapool: VM size Standard_D4s_v3 failed the nested virtualization check."
     ),
 }
-
-
-class StaticCredential:
-    """A TokenCredential that hands out one fixed token (no identity involved)."""
-
-    def get_token(self, *scopes: str, **kwargs: Any) -> AccessToken:
-        return AccessToken(TOKEN, int(time.time()) + 3600)
 
 
 def cluster_json(state: str = "Succeeded") -> dict[str, Any]:
@@ -205,7 +199,7 @@ def arm(certificate: ServerFiles) -> Iterator[tuple[Arm, StandIn]]:
 def run(standin: StandIn, certificate: ServerFiles, **kwargs: Any) -> str:
     return reconcile_cluster(
         CLUSTER_PATH,
-        StaticCredential(),  # type: ignore[arg-type]
+        StaticCredential(TOKEN),  # type: ignore[arg-type]
         login="service principal c0ffee (secret)",
         base_url=standin.url,
         poll_interval=0,

@@ -3,14 +3,27 @@ ARMPipelineClient, real status codes and ARM's real error bodies (tests/arm_bodi
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 from typing import Any
 
 import pytest
-from arm_bodies import TENANT, forbidden, jwt, sku, throttled, usage
+from arm_bodies import TENANT, forbidden, jwt, sku, throttled
+from arm_standin import (
+    BASE,
+    BYOIP,
+    SKUS,
+    SUB,
+    TOKEN,
+    USAGES,
+    VERSIONS,
+    StaticCredential,
+    healthy,
+    provider,
+    usages,
+    versions,
+)
 from azure.core.credentials import AccessToken
-from standins import ArmRoutes, Reply, Request, StandIn, serve
+from standins import ArmRoutes, Reply, StandIn, serve
 from tls_material import ServerFiles, server_files
 
 from cloud import preflight as preflight_module
@@ -30,111 +43,7 @@ from sandboxing.azure_clouds import US_GOVERNMENT
 from sandboxing.config.contract import default_settings
 from sandboxing.preflight_needs import PreflightNeeds, preflight_needs
 
-SUB = "11111111-2222-3333-4444-555555555555"
-TOKEN = jwt(
-    {
-        "tid": TENANT,
-        "aud": "https://management.core.usgovcloudapi.net",
-        "exp": int(time.time()) + 3600,
-    }
-)
-BASE = f"/subscriptions/{SUB}/providers"
-SKUS = f"{BASE}/Microsoft.Compute/skus"
-USAGES = f"{BASE}/Microsoft.Compute/locations/westeurope/usages"
-VERSIONS = f"{BASE}/Microsoft.ContainerService/locations/westeurope/kubernetesVersions"
-FEATURES = f"{BASE}/Microsoft.Features/providers"
-BYOIP = f"{FEATURES}/Microsoft.Network/features/AllowBringYourOwnPublicIpAddress"
 DEV = default_settings(location="westeurope", kubernetes_version="1.36")
-
-
-class StaticCredential:
-    def __init__(self, token: str = TOKEN) -> None:
-        self.token, self.scopes = token, []  # type: list[tuple[str, ...]]
-
-    def get_token(self, *scopes: str, **kwargs: Any) -> AccessToken:
-        self.scopes.append(scopes)
-        return AccessToken(self.token, int(time.time()) + 3600)
-
-
-def provider(namespace: str, state: str = "Registered") -> Reply:
-    return Reply(
-        200,
-        {
-            "id": f"{BASE}/{namespace}",
-            "namespace": namespace,
-            "registrationState": state,
-            "registrationPolicy": "RegistrationRequired",
-            "resourceTypes": [],
-        },
-    )
-
-
-def feature(full: str, state: str) -> Reply:
-    return Reply(
-        200,
-        {
-            "name": full,
-            "properties": {"state": state},
-            "id": f"{BASE}/Microsoft.Features/providers/{full}",
-            "type": "Microsoft.Features/providers/features",
-        },
-    )
-
-
-def skus_paged(request: Request) -> Reply:
-    """Two pages, as ARM pages a region's SKUs: the first names the second in nextLink."""
-    host = request.headers["host"]
-    if request.query.get("page") == ["2"]:
-        return Reply(200, {"value": [sku("Standard_D4s_v3", "standardDSv3Family", 4)]})
-    next_link = f"https://{host}{SKUS}?api-version={SKUS_API}&page=2"
-    return Reply(
-        200, {"value": [sku("Standard_D2s_v5", "standardDSv5Family", 2)], "nextLink": next_link}
-    )
-
-
-def usages(dsv3_used: int = 0, cores_limit: int = 100) -> Reply:
-    return Reply(
-        200,
-        {
-            "value": [
-                usage("cores", "Total Regional vCPUs", 0, cores_limit),
-                usage("standardDSv3Family", "Standard DSv3 Family vCPUs", dsv3_used, 10),
-                usage("standardDSv5Family", "Standard DSv5 Family vCPUs", 0, 10),
-            ]
-        },
-    )
-
-
-def versions(*entries: tuple[str, list[str]]) -> Reply:
-    return Reply(
-        200,
-        {
-            "values": [
-                {
-                    "version": v,
-                    "capabilities": {"supportPlan": plans},
-                    "patchVersions": {f"{v}.1": {"upgrades": []}},
-                }
-                for v, plans in entries
-            ]
-        },
-    )
-
-
-def healthy() -> dict[str, Any]:
-    return {
-        **{
-            f"{BASE}/{ns}": provider(ns)
-            for ns in ("Microsoft.ContainerService", "Microsoft.Compute", "Microsoft.Network")
-        },
-        BYOIP: feature("Microsoft.Network/AllowBringYourOwnPublicIpAddress", "NotRegistered"),
-        SKUS: skus_paged,
-        USAGES: usages(),
-        VERSIONS: versions(
-            ("1.35", ["KubernetesOfficial", "AKSLongTermSupport"]),
-            ("1.36", ["KubernetesOfficial", "AKSLongTermSupport"]),
-        ),
-    }
 
 
 @pytest.fixture(scope="module")
@@ -158,7 +67,7 @@ def run(
     arm = ArmRoutes(TOKEN, routes)
     with serve(arm, certificate) as standin:
         reader = ArmReader(
-            credential or StaticCredential(),
+            credential or StaticCredential(TOKEN),
             US_GOVERNMENT,
             base_url=standin.url,
             connection_verify=str(certificate.ca_file),
@@ -175,7 +84,7 @@ def run(
 def test_a_ready_subscription_passes_reading_only_and_following_pages(
     certificate: ServerFiles, sleeps: list[float]
 ) -> None:
-    credential = StaticCredential()
+    credential = StaticCredential(TOKEN)
     report, standin, arm = run(healthy(), certificate, sleeps, credential=credential)
     assert report.errors == []
     (byoip,) = report.warnings
@@ -329,7 +238,7 @@ def test_the_last_runs_pools_count_once(certificate: ServerFiles, sleeps: list[f
 
 def test_no_answer_is_a_warning_per_check() -> None:
     reader = ArmReader(
-        StaticCredential(), US_GOVERNMENT, base_url="https://127.0.0.1:9", sleep=lambda s: None
+        StaticCredential(TOKEN), US_GOVERNMENT, base_url="https://127.0.0.1:9", sleep=lambda s: None
     )
     try:
         report = Preflight(reader, Target(SUB, US_GOVERNMENT, "x")).run(preflight_needs(DEV), None)
@@ -349,7 +258,7 @@ def test_from_the_resources_inputs_with_azure_natives_tenant(
         def reader_for(credential: Any, cloud: Any) -> ArmReader:
             made.append((credential, cloud))
             return ArmReader(
-                StaticCredential(),
+                StaticCredential(TOKEN),
                 cloud,
                 base_url=standin.url,
                 connection_verify=str(certificate.ca_file),
