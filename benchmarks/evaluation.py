@@ -13,7 +13,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import pulumi
-import pulumi.runtime
 
 from benchmarks import yardstick
 from benchmarks.measure import (
@@ -30,7 +29,7 @@ from benchmarks.measure import (
 )
 from benchmarks.same_deployment import same_deployment, same_tree
 from tools.harness import RunResult, run_program, stack_config
-from tools.harness.engine import repo_program
+from tools.harness.engine import repo_program, with_stack_transformation
 
 TARGET_RATIO = 1.10
 STACK = "dev"
@@ -61,19 +60,22 @@ def _drop_aliases(args: pulumi.ResourceTransformationArgs) -> pulumi.ResourceTra
 
 def without_aliases(program: Callable[[], object]) -> Callable[[], None]:
     """`program` with every resource's aliases dropped before the SDK expands them into URNs."""
+    return with_stack_transformation(_drop_aliases, program)
 
-    def run() -> None:
-        pulumi.runtime.register_stack_transformation(_drop_aliases)
-        program()
 
-    return run
+@dataclass
+class Registered:
+    """What one run of the program registered, and how the yardstick's runs differ from it."""
+
+    config: dict[str, str]  # the stack's config, as all three were run with it
+    custom: int  # cloud objects
+    components: int  # ComponentResources
+    problems: list[str]  # [] when the yardstick and its tree register what the program does
 
 
 @dataclass
 class Evaluation:
-    pairs: int  # interleaved warm runs of each
-    custom: int  # the program's cloud objects
-    components: int  # and its ComponentResources
+    registered: Registered
     warm: dict[str, Series]  # program, yardstick, tree
     floor: Series  # an empty program through the harness
     unaliased: dict[str, Series]  # program, yardstick, with every alias dropped
@@ -85,17 +87,12 @@ class Evaluation:
         return self.warm["program"].median / self.warm["yardstick"].median
 
     @property
+    def pairs(self) -> int:
+        return len(self.warm["program"].samples)
+
+    @property
     def cold_runs(self) -> int:
         return len(self.cold["program"])
-
-
-@dataclass
-class Registered:
-    """What one run of the program registered, and how the yardstick's runs differ from it."""
-
-    custom: int  # cloud objects
-    components: int  # ComponentResources
-    problems: list[str]  # [] when the yardstick and its tree register what the program does
 
 
 def compare_registrations() -> Registered:
@@ -109,14 +106,14 @@ def compare_registrations() -> Registered:
         *same_tree(program, tree),
     ]
     custom = sum(r.custom for r in program.resources)
-    return Registered(custom, len(program.resources) - custom, problems)
+    return Registered(config, custom, len(program.resources) - custom, problems)
 
 
 def measure(
     registered: Registered, pairs: int, cold_runs: int, log: Callable[[str], None]
 ) -> Evaluation:
     """Time the three programs warm, then without aliases, then each cold in a fresh process."""
-    config = stack_config(STACK)
+    config = registered.config
 
     def run(program: Callable[[], object] | None = None) -> Callable[[], RunResult]:
         return lambda: run_program(config, stack=STACK, program=program)
@@ -148,9 +145,7 @@ def measure(
         },
         cold_runs,
     )
-    return Evaluation(
-        pairs, registered.custom, registered.components, warm, floor, unaliased, traced, cold
-    )
+    return Evaluation(registered, warm, floor, unaliased, traced, cold)
 
 
 def tables(ev: Evaluation) -> str:
@@ -201,7 +196,7 @@ def tables(ev: Evaluation) -> str:
             f"{warm['program'].median / warm['tree'].median:.2f}x",
         ]
     ]
-    header = f"the yardstick inside the program's {ev.components} components (same URNs)"
+    header = f"the yardstick inside the program's {ev.registered.components} components (same URNs)"
     tree = table([header, "evaluation", "its / yardstick", "program / its"], rows)
     rows = [
         [
@@ -211,7 +206,8 @@ def tables(ev: Evaluation) -> str:
         ]
         for name in ("program", "yardstick")
     ]
-    header = f"aliases dropped, warm, median of {ev.pairs // 2} interleaved"
+    rounds = len(ev.unaliased["program"].samples)
+    header = f"aliases dropped, warm, median of {rounds} interleaved"
     aliases = table([header, "evaluation", "SDK alias expansion: share of the evaluation"], rows)
     return "\n\n".join([against, tree, aliases])
 

@@ -143,11 +143,11 @@ def main(argv: list[str] | None = None) -> int:
     fresh = fresh_clone_suite()
 
     print(f"## Offline evaluation benchmark (stack `{STACK}`)\n")
+    custom, components = registered.custom, registered.components
     print(
-        f"Program: `tools.harness.run_program` on the real `__main__.py` ({measured.custom} cloud "
-        f"objects + {measured.components} components). Yardstick: `benchmarks/yardstick.py`, the "
-        f"same {measured.custom} cloud objects with identical inputs, providers and dependencies, "
-        "registered directly.\n"
+        f"Program: `tools.harness.run_program` on the real `__main__.py` ({custom} cloud objects "
+        f"+ {components} components). Yardstick: `benchmarks/yardstick.py`, the same {custom} "
+        "cloud objects with identical inputs, providers and dependencies, registered directly.\n"
     )
     print(evaluation.tables(measured))
     print()

@@ -148,15 +148,22 @@ def _drop_type_aliases(
     return pulumi.ResourceTransformationResult(args.props, opts)
 
 
-def without_type_aliases(program: Callable[[], Any]) -> Callable[[], None]:
-    """`program` with the provider SDKs' type aliases dropped before the SDK expands them; the
-    aliases a program declares itself (a rename, a new parent) stay."""
+def with_stack_transformation(
+    transformation: pulumi.ResourceTransformation, program: Callable[[], Any]
+) -> Callable[[], None]:
+    """`program`, with `transformation` applied to every resource it registers."""
 
     def run() -> None:
-        pulumi.runtime.register_stack_transformation(_drop_type_aliases)
+        pulumi.runtime.register_stack_transformation(transformation)
         program()
 
     return run
+
+
+def without_type_aliases(program: Callable[[], Any]) -> Callable[[], None]:
+    """`program` with the provider SDKs' type aliases dropped before the SDK expands them; the
+    aliases a program declares itself (a rename, a new parent) stay."""
+    return with_stack_transformation(_drop_type_aliases, program)
 
 
 # The engine's log for every run: one logger, given each run's collector while it runs. (A logger
