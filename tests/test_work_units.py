@@ -10,6 +10,7 @@ import pytest
 from work_units import (
     SHARED_FIRST_USE,
     SharedFirstUseScheduling,
+    pytest_xdist_auto_num_workers,
     pytest_xdist_make_scheduler,
     work_unit,
 )
@@ -38,6 +39,23 @@ def test_any_other_module_is_a_unit_of_its_own_as_with_loadfile() -> None:
     for path in set(TEST_FILES) - grouped:
         assert work_unit(f"{path}::test_a[x-y]") == path
     assert work_unit("tests/test_main.py::TestX::test_y") == "tests/test_main.py"
+
+
+@pytest.mark.parametrize(
+    ("args", "workers"),
+    [
+        (["tests/test_main.py"], 0),
+        (["tests/test_main.py::test_a", "tests/./test_main.py::test_b[x]"], 0),
+        (["tests"], None),  # pyproject's testpaths, when no path is given
+        (["tests/components"], None),
+        (["tests/test_main.py", "tests/test_capacity.py"], None),
+    ],
+)
+def test_auto_runs_one_module_in_this_process_and_leaves_more_to_xdist(
+    args: list[str], workers: int | None
+) -> None:
+    config = SimpleNamespace(args=args)
+    assert pytest_xdist_auto_num_workers(config) == workers  # type: ignore[arg-type]
 
 
 @pytest.mark.parametrize("dist", ["load", "loadscope", "loadgroup", "worksteal", "each"])
