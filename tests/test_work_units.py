@@ -54,8 +54,11 @@ def test_any_other_module_is_a_unit_of_its_own_as_with_loadfile() -> None:
 def test_auto_runs_one_module_in_this_process_and_leaves_more_to_xdist(
     args: list[str], workers: int | None
 ) -> None:
-    config = SimpleNamespace(args=args)
+    config = SimpleNamespace(args=args, getvalue={"dist": "loadfile"}.__getitem__)
     assert pytest_xdist_auto_num_workers(config) == workers  # type: ignore[arg-type]
+    # Another --dist may spread one module over the workers: xdist's own count.
+    config.getvalue = {"dist": "load"}.__getitem__
+    assert pytest_xdist_auto_num_workers(config) is None  # type: ignore[arg-type]
 
 
 @pytest.mark.parametrize("dist", ["load", "loadscope", "loadgroup", "worksteal", "each"])

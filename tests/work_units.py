@@ -1,6 +1,9 @@
-"""How pytest-xdist hands the test modules to its workers: a whole module at a time, as
-`--dist loadfile` does (its module-scoped fixtures run once), except that the modules which pay
-the same large cost on first use go to one worker together, so only one worker pays it:
+"""How many workers pytest-xdist starts and how it hands them the test modules.
+
+One module named on the command line runs without workers (`pytest_xdist_auto_num_workers`).
+Otherwise the workers get a whole module at a time, as `--dist loadfile` does (its module-scoped
+fixtures run once), except that the modules which pay the same large cost on first use go to one
+worker together, so only one worker pays it:
 
 - `tests/tools/verify/`: the official `kubernetes` client, whose CoreV1Api module takes ~0.4 s
   to import (one class of several hundred methods), besides the client's models;
@@ -61,11 +64,14 @@ def pytest_xdist_make_scheduler(
 
 @pytest.hookimpl(optionalhook=True)
 def pytest_xdist_auto_num_workers(config: pytest.Config) -> int | None:
-    """`-n auto` (pyproject's addopts) runs one test module, or tests of one module, in this
-    process: `--dist loadfile` sends a module whole to one worker, so a second never helps, and
-    starting workers that each collect the module again only costs (`pytest tests/test_main.py`:
-    1.02 s against 1.25 s with two workers, ten pairs on two vCPUs). Anything wider gets xdist's
-    own number: None lets the next implementation, xdist/plugin.py's, answer."""
+    """`-n auto` with `--dist loadfile` (pyproject's addopts) runs one test module, or tests
+    of one module, in this process: `loadfile` sends a module whole to one worker, so a second
+    never helps, and starting workers that each collect it again only costs (`pytest
+    tests/test_main.py`: 1.02 s against 1.25 s with two workers, ten pairs on two vCPUs).
+    Anything wider, or another `--dist`, gets xdist's own number: None lets the next
+    implementation, xdist/plugin.py's, answer."""
+    if config.getvalue("dist") != "loadfile":
+        return None
     modules = {Path(arg.split("::", 1)[0]).resolve() for arg in config.args}
     if len(modules) == 1 and next(iter(modules)).suffix == ".py":
         return 0
