@@ -26,6 +26,8 @@ from benchmarks.measure import (
     sec,
 )
 
+# The yardstick's cold start (a fresh interpreter: imports + one run of the dev stack), the unit
+# of the suite's budget; benchmarks.evaluation compares the program's cold start with it too.
 YARDSTICK_COLD = (
     "from benchmarks import yardstick\n"
     "from tools.harness import run_program, stack_config\n"
