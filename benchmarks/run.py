@@ -36,7 +36,6 @@ the program does.
 from __future__ import annotations
 
 import argparse
-import statistics
 import sys
 import time
 from collections.abc import Callable
@@ -53,7 +52,6 @@ from benchmarks.measure import (
     module_snippet,
     outcome,
     peak,
-    pytest_summary,
     run_child,
     sec,
     table,
@@ -62,6 +60,7 @@ from benchmarks.suite import (
     SUITE_BUDGET,
     fresh_clone_rows,
     fresh_clone_suite,
+    rounds_table,
     suite_rounds,
     suite_row,
 )
@@ -137,7 +136,6 @@ def main(argv: list[str] | None = None) -> int:
     plans = [run_child(module_snippet("tools.plan", "--stack", STACK)) for _ in range(args.plans)]
     log(f"test suite against the yardstick's cold start, {args.pytest} rounds ...")
     rounds = suite_rounds(args.pytest)
-    suites = rounds.suite
     log("test suite without the heap freeze, then in a fresh clone ...")
     unfrozen = run_child(module_snippet("pytest"), env={"TESTS_FREEZE_SDK_HEAP": "0"})
     fresh = fresh_clone_suite()
@@ -164,36 +162,13 @@ def main(argv: list[str] | None = None) -> int:
     ]
     print(table(["for information", "wall time", "peak RSS", "result"], rows))
     print()
-    suite_ratio = rounds.ratio
-    suite_verdict = "within" if suite_ratio <= SUITE_BUDGET else "OVER"
-    rows = [
-        [
-            "yardstick cold start (fresh `python -c`, imports + one run)",
-            sec(median_seconds(rounds.yardstick)),
-            "1",
-            "",
-        ],
-        [
-            "`python -m pytest` (the README's; pyproject: `-n auto`)",
-            sec(median_seconds(suites)),
-            f"**{suite_ratio:.1f}**, {suite_verdict} budget {SUITE_BUDGET:.0f}",
-            f"{outcome(suites)}: {pytest_summary(suites[-1].output)}",
-        ],
-        [
-            "`python -m pytest -n 0` (one process)",
-            sec(median_seconds(rounds.single)),
-            f"{statistics.median(rounds.single_ratios):.1f}",
-            f"{outcome(rounds.single)}: {pytest_summary(rounds.single[-1].output)}",
-        ],
-    ]
-    header = f"test suite, {args.pytest} interleaved rounds, medians"
-    print(table([header, "wall time", "in yardstick evaluations (per round)", "result"], rows))
+    print(rounds_table(rounds))
     print()
     if args.first_command:
         print(first_command.report())
     print(table(["machine", ""], [[k, v] for k, v in host.items()]))
     print(f"\nBenchmark wall time: {sec(time.perf_counter() - began)}.")
-    over = measured.ratio > evaluation.TARGET_RATIO or suite_ratio > SUITE_BUDGET
+    over = measured.ratio > evaluation.TARGET_RATIO or rounds.ratio > SUITE_BUDGET
     return 1 if args.check and over else 0
 
 

@@ -18,12 +18,14 @@ from pathlib import Path
 from benchmarks.measure import (
     Child,
     fresh_clone,
+    median_seconds,
     module_snippet,
     outcome,
     peak,
     pytest_summary,
     run_child,
     sec,
+    table,
 )
 
 # The yardstick's cold start (a fresh interpreter: imports + one run of the dev stack), the unit
@@ -66,6 +68,33 @@ def suite_rounds(rounds: int, single: bool = True) -> SuiteRounds:
         if single:
             found.single.append(run_child(module_snippet("pytest", "-n", "0")))
     return found
+
+
+def rounds_table(rounds: SuiteRounds) -> str:
+    """The rounds as the benchmark's table: medians, and the suite in yardstick evaluations."""
+    suites, verdict = rounds.suite, "within" if rounds.ratio <= SUITE_BUDGET else "OVER"
+    rows = [
+        [
+            "yardstick cold start (fresh `python -c`, imports + one run)",
+            sec(median_seconds(rounds.yardstick)),
+            "1",
+            "",
+        ],
+        [
+            "`python -m pytest` (the README's; pyproject: `-n auto`)",
+            sec(median_seconds(suites)),
+            f"**{rounds.ratio:.1f}**, {verdict} budget {SUITE_BUDGET:.0f}",
+            f"{outcome(suites)}: {pytest_summary(suites[-1].output)}",
+        ],
+        [
+            "`python -m pytest -n 0` (one process)",
+            sec(median_seconds(rounds.single)),
+            f"{statistics.median(rounds.single_ratios):.1f}",
+            f"{outcome(rounds.single)}: {pytest_summary(rounds.single[-1].output)}",
+        ],
+    ]
+    header = f"test suite, {len(suites)} interleaved rounds, medians"
+    return table([header, "wall time", "in yardstick evaluations (per round)", "result"], rows)
 
 
 def fresh_clone_suite() -> Child | None:
