@@ -7,9 +7,11 @@ from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
+from _pytest.cacheprovider import Cache
 from work_units import (
     SHARED_FIRST_USE,
     SharedFirstUseScheduling,
+    last_failed_modules,
     pytest_xdist_auto_num_workers,
     pytest_xdist_make_scheduler,
     work_unit,
@@ -54,11 +56,61 @@ def test_any_other_module_is_a_unit_of_its_own_as_with_loadfile() -> None:
 def test_auto_runs_one_module_in_this_process_and_leaves_more_to_xdist(
     args: list[str], workers: int | None
 ) -> None:
-    config = SimpleNamespace(args=args, getvalue={"dist": "loadfile"}.__getitem__)
+    config = SimpleNamespace(
+        args=args, getvalue={"dist": "loadfile"}.__getitem__, getoption={"lf": False}.__getitem__
+    )
     assert pytest_xdist_auto_num_workers(config) == workers  # type: ignore[arg-type]
     # Another --dist may spread one module over the workers: xdist's own count.
     config.getvalue = {"dist": "load"}.__getitem__
     assert pytest_xdist_auto_num_workers(config) is None  # type: ignore[arg-type]
+
+
+def _lf_config(root: Path, failed: list[str], args: list[str], lf: bool = True) -> SimpleNamespace:
+    """A config whose cache holds `failed` as the last failures, written by pytest's own Cache
+    (the layout --lf reads), in a repository at `root`."""
+    for nodeid in failed:
+        (root / nodeid.split("::")[0]).parent.mkdir(parents=True, exist_ok=True)
+        (root / nodeid.split("::")[0]).touch()
+    config = SimpleNamespace(
+        rootpath=root,
+        args=[str(root / arg) for arg in args],
+        getini={"cache_dir": ".pytest_cache"}.__getitem__,
+        getoption={"lf": lf, "cacheclear": False}.__getitem__,
+        getvalue={"dist": "loadfile"}.__getitem__,
+    )
+    cache = Cache(root / ".pytest_cache", config, _ispytest=True)  # type: ignore[arg-type]
+    cache.set("cache/lastfailed", dict.fromkeys(failed, True))
+    return config
+
+
+@pytest.mark.parametrize(
+    ("failed", "args", "lf", "workers"),
+    [
+        (["tests/test_a.py::test_x", "tests/test_a.py::test_y[1]"], ["tests"], True, 0),
+        (["tests/sub/test_b.py::test_x"], ["tests/sub"], True, 0),
+        (["tests/test_a.py::test_x", "tests/test_b.py::test_x"], ["tests"], True, None),
+        # None of the failures is among the named tests: --lf runs them all.
+        (["tests/test_a.py::test_x"], ["tests/sub"], True, None),
+        ([], ["tests"], True, None),  # no failures: --lf runs everything
+        (["tests/test_a.py::test_x"], ["tests"], False, None),  # without --lf
+    ],
+)
+def test_lf_after_failures_in_one_module_runs_it_in_this_process(
+    tmp_path: Path, failed: list[str], args: list[str], lf: bool, workers: int | None
+) -> None:
+    (tmp_path / "tests" / "sub").mkdir(parents=True)
+    config = _lf_config(tmp_path, failed, args, lf)
+    assert pytest_xdist_auto_num_workers(config) == workers  # type: ignore[arg-type]
+
+
+def test_the_last_failures_are_read_where_pytest_keeps_them_and_only_modules_still_there(
+    tmp_path: Path,
+) -> None:
+    config = _lf_config(tmp_path, ["tests/test_a.py::test_x", "tests/gone.py::test_y"], ["tests"])
+    (tmp_path / "tests" / "gone.py").unlink()
+    assert last_failed_modules(config) == {(tmp_path / "tests" / "test_a.py").resolve()}  # type: ignore[arg-type]
+    (tmp_path / ".pytest_cache" / "v" / "cache" / "lastfailed").write_text("{not json")
+    assert last_failed_modules(config) == set()  # type: ignore[arg-type]
 
 
 @pytest.mark.parametrize("dist", ["load", "loadscope", "loadgroup", "worksteal", "each"])

@@ -1,9 +1,9 @@
 """How many workers pytest-xdist starts and how it hands them the test modules.
 
-One module named on the command line runs without workers (`pytest_xdist_auto_num_workers`).
-Otherwise the workers get a whole module at a time, as `--dist loadfile` does (its module-scoped
-fixtures run once), except that the modules which pay the same large cost on first use go to one
-worker together, so only one worker pays it:
+One module named on the command line, or `--lf` after failures in one module, runs without
+workers (`pytest_xdist_auto_num_workers`). Otherwise the workers get a whole module at a time, as
+`--dist loadfile` does (its module-scoped fixtures run once), except that the modules which pay
+the same large cost on first use go to one worker together, so only one worker pays it:
 
 - `tests/tools/verify/`: the official `kubernetes` client, whose CoreV1Api module takes ~0.4 s
   to import (one class of several hundred methods), besides the client's models;
@@ -20,6 +20,8 @@ handed out largest first (by number of tests).
 
 from __future__ import annotations
 
+import json
+import os
 from fnmatch import fnmatch
 from pathlib import Path
 
@@ -67,12 +69,37 @@ def pytest_xdist_auto_num_workers(config: pytest.Config) -> int | None:
     """`-n auto` with `--dist loadfile` (pyproject's addopts) runs one test module, or tests
     of one module, in this process: `loadfile` sends a module whole to one worker, so a second
     never helps, and starting workers that each collect it again only costs (`pytest
-    tests/test_main.py`: 1.02 s against 1.25 s with two workers, ten pairs on two vCPUs).
+    tests/test_main.py`: 1.02 s against 1.25 s with two workers, ten pairs on two vCPUs). So
+    does `--lf` when the tests that failed last are all in one module among those named.
     Anything wider, or another `--dist`, gets xdist's own number: None lets the next
     implementation, xdist/plugin.py's, answer."""
     if config.getvalue("dist") != "loadfile":
         return None
     modules = {Path(arg.split("::", 1)[0]).resolve() for arg in config.args}
+    if config.getoption("lf"):
+        failed = last_failed_modules(config)
+        # --lf runs every named test when none of the failures is among them.
+        if len(failed) == 1 and any(_within(next(iter(failed)), named) for named in modules):
+            modules = failed
     if len(modules) == 1 and next(iter(modules)).suffix == ".py":
         return 0
     return None
+
+
+def last_failed_modules(config: pytest.Config) -> set[Path]:
+    """The modules, still there, of the tests that failed last: the `cache/lastfailed` value
+    `--lf` reads. xdist asks for the number of workers before pytest's cache plugin is
+    configured, so it is read where that plugin keeps it: `<cache_dir>/v/cache/lastfailed`,
+    JSON (pytest 9.2 _pytest/cacheprovider.py, Cache.get and `_CACHE_PREFIX_VALUES`). Empty
+    when there is none or it cannot be read: xdist's own count then."""
+    cache_dir = config.rootpath / os.path.expanduser(os.path.expandvars(config.getini("cache_dir")))
+    try:
+        failed = json.loads((cache_dir / "v" / "cache" / "lastfailed").read_text())
+    except (OSError, ValueError):
+        return set()
+    paths = {(config.rootpath / nodeid.split("::", 1)[0]).resolve() for nodeid in failed}
+    return {path for path in paths if path.is_file()}
+
+
+def _within(path: Path, named: Path) -> bool:
+    return path == named or named in path.parents
