@@ -16,7 +16,7 @@ holds `builtins.eval` and one expression that defines the function from that tex
 of builtins only, and calls it. dill could carry the function by value too (it pickles its code
 object), but through pickle's pure-Python pickler, which `serialize_provider` uses to sort dicts,
 with a disassembly of the code to find its globals: ~1.6 ms for each dynamic resource of every
-`pulumi preview` and `up`, where a string costs ~0.05 ms.
+`pulumi preview` and `up`, where the string costs ~0.03 ms.
 """
 
 from __future__ import annotations
@@ -74,13 +74,10 @@ def _loader_expression() -> str:
     return f"(lambda ns: exec({code}, ns) or ns[{_load_provider.__name__!r}])({{}})"
 
 
-def loader_call(module: str, name: str) -> str:
-    """The expression the provider process evaluates to make the provider `name` of `module`."""
-    return f"{_loader_expression()}({module!r}, {name!r})"
-
-
 class ProjectProvider(dynamic.ResourceProvider):
     """A dynamic provider that holds no data and is re-made by importing its class."""
 
     def __reduce__(self) -> tuple[Any, tuple[str]]:
-        return eval, (loader_call(type(self).__module__, type(self).__qualname__),)
+        # The provider process evaluates this: the loader, called with this class's module and name.
+        call = f"({type(self).__module__!r}, {type(self).__qualname__!r})"
+        return eval, (_loader_expression() + call,)
