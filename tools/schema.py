@@ -23,6 +23,7 @@ from sandboxing.config.settings import PROJECT
 from sandboxing.keys import CONFIG_KEYS
 from tools.repo import REPO
 from tools.venv_check import require
+from tools.yaml_text import safe_dump
 
 HEADER = {
     "name": PROJECT,
@@ -122,8 +123,6 @@ def _filled(path: Path, start: str, end: str, body: str) -> str:
 def generated_files(repo: Path = REPO) -> dict[Path, str]:
     """What each generated file should contain, by path."""
     # Imported here: it loads the Pulumi SDK, which `--help` should not wait for.
-    import yaml
-
     from tools.plan.step_times import step_times_table
     from tools.stacks_doc import StackTableError, stacks_tables
 
@@ -136,7 +135,7 @@ def generated_files(repo: Path = REPO) -> dict[Path, str]:
     except StackTableError as exc:
         raise GenerationError(f"{stacks_doc.name}: {exc}") from exc
     return {
-        repo / "Pulumi.yaml": yaml.safe_dump(project_file(), sort_keys=False, width=100),
+        repo / "Pulumi.yaml": safe_dump(project_file(), sort_keys=False, width=100),
         config_doc: _filled(config_doc, TABLE_START, TABLE_END, config_table()),
         plan_doc: _filled(plan_doc, TIMES_START, TIMES_END, step_times_table()),
         docs / "capacity.md": _filled(docs / "capacity.md", POD_START, POD_END, pod_sizing_table()),

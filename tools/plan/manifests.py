@@ -22,6 +22,7 @@ from typing import Any
 from tools.harness import Registered, RunResult
 from tools.plan.critical_path import schedule
 from tools.plan.recorded_values import plain, sorted_keys
+from tools.yaml_text import safe_dump
 
 Manifest = dict[str, Any]
 HEAD_KEYS = ("apiVersion", "kind", "metadata")
@@ -113,8 +114,6 @@ def write_manifests(result: RunResult, directory: Path, stack: str) -> list[Path
 
     Only files an earlier run wrote are replaced; ManifestsError when DIR cannot be written.
     """
-    import yaml  # only this command needs it
-
     check_directory(directory)
     try:
         directory.mkdir(parents=True, exist_ok=True)
@@ -130,7 +129,7 @@ def write_manifests(result: RunResult, directory: Path, stack: str) -> list[Path
                     "command; move it, or choose another directory"
                 )
             header = f"# {resource.type} '{resource.name}' of stack '{stack}', {HEADER_MARK}\n"
-            body = yaml.safe_dump(obj, sort_keys=False, default_flow_style=False)
+            body = safe_dump(obj, sort_keys=False, default_flow_style=False)
             path.write_text(header + body)
             written.append(path)
     except OSError as exc:
