@@ -22,8 +22,16 @@ REPO = Path(__file__).resolve().parent.parent
 TEST_FILES = sorted(p.relative_to(REPO).as_posix() for p in REPO.glob("tests/**/test_*.py"))
 
 # What makes a module pay the cost its unit shares: running tools.verify against the stand-in
-# API server (the kubernetes client), evaluating CEL (celpy).
-USES = {"the kubernetes client": r"\brun_verify\(", "CEL": r"\bcel_policy\b"}
+# API server (the kubernetes client), evaluating CEL (celpy), running the program with the
+# agent-sandbox layer on (the agents stack, the key set, the component, or every stack file).
+USES = {
+    "the kubernetes client": r"\brun_verify\(",
+    "CEL": r"\bcel_policy\b",
+    "the agent-sandbox layer": (
+        r'stack_config\("agents"\)|:agentSandbox"\] == "true"|\bAgentSandboxController\('
+        r"|def test_every_stack_file_plans_offline\("
+    ),
+}
 
 
 @pytest.mark.parametrize("unit", SHARED_FIRST_USE)

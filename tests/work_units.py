@@ -9,13 +9,16 @@ the same large cost on first use go to one worker together, so only one worker p
   to import (one class of several hundred methods), besides the client's models;
 - the modules that evaluate the admission policies' CEL through celpy, whose parser is built on
   first use and each expression compiled once per process (tests/cel_policy.py): the same
-  policies, evaluated by six modules.
+  policies, evaluated by six modules;
+- the modules that run the program with the agent-sandbox layer on: the first such run in a
+  process parses the vendored release (~0.15 s) and loads the Kubernetes SDK's classes of its
+  objects, and the runs of the agents stack are shared (tests/support.py `shared_run`).
 
-In paired runs of the whole suite on two workers this took 3-6% off its time. pytest-xdist
-3.8.0 documents `pytest_xdist_make_scheduler` for this (xdist/newhooks.py); the scheduler is its
-own `LoadFileScheduling` with another `_split_scope`, the one method by which `--dist loadscope`
-and `loadfile` differ (xdist/scheduler/loadfile.py). As with `loadfile`, the work units are
-handed out largest first (by number of tests).
+In paired runs of the whole suite on two workers the first two groups took 3-6% off its time,
+the third 2-5% more. pytest-xdist 3.8.0 documents `pytest_xdist_make_scheduler` for this
+(xdist/newhooks.py); the scheduler is its own `LoadFileScheduling` with another `_split_scope`,
+the one method by which `--dist loadscope` and `loadfile` differ (xdist/scheduler/loadfile.py).
+As with `loadfile`, the work units are handed out largest first (by number of tests).
 """
 
 from __future__ import annotations
@@ -32,6 +35,12 @@ from xdist.scheduler import LoadFileScheduling
 # A work unit's name: the test files (fnmatch patterns, from the repository root) in it.
 SHARED_FIRST_USE: dict[str, tuple[str, ...]] = {
     "the kubernetes client": ("tests/tools/verify/*.py",),
+    "the agent-sandbox layer": (
+        "tests/test_agent_sandbox_stack.py",
+        "tests/tools/plan/test_build.py",
+        "tests/ci/test_e2e_sandboxes.py",
+        "tests/components/test_agent_sandbox.py",
+    ),
     "CEL": (
         "tests/sandboxing/*/test_*admission.py",
         "tests/sandboxing/agent_sandbox/test_sandboxes.py",
