@@ -1,5 +1,6 @@
 """A mock resource monitor that also keeps what the SDK's plain one throws away: each resource's
-inputs, parent, dependencies, provider and resource options."""
+inputs, parent, dependencies, provider and resource options, and the old URNs its own aliases
+name."""
 
 from __future__ import annotations
 
@@ -28,6 +29,7 @@ class RecordingMonitor(InterceptingMonitor):
             "replaceWith": list(request.replace_with),
             "deletedWith": request.deletedWith,
             "provider": request.provider,
+            "aliases": aliased_urns(request, urn),
         }
         self._record(request, urn, id_, inputs, state, options, read=False)
         self.registered[-1].property_dependencies = {
@@ -65,3 +67,37 @@ class RecordingMonitor(InterceptingMonitor):
                 read=read,
             )
         )
+
+
+ROOT_STACK_TYPE = "pulumi:pulumi:Stack"
+
+
+def aliased_urns(request: Any, urn: str) -> list[str]:
+    """The URNs a resource's own aliases say it had (another parent, name or stack).
+
+    An alias's parts default to the resource's own, as the engine's do (pulumi/pulumi @ 1b59498
+    pkg/resource/deploy/step_generator.go `collapseAliasToUrn`); the URN is made as the mock
+    engine makes every URN it records (pulumi/runtime/mocks.py `make_urn`: the parent's last type
+    token, `pulumi:pulumi:Stack` at the top), so that plans match by them. The aliases a provider
+    SDK declares for each past version of a type token (~110 for ManagedCluster) are left out:
+    they name the same resource under a type this program never used.
+    """
+    stack, project = urn.removeprefix("urn:pulumi:").split("::")[:2]
+    found: list[str] = []
+    for alias in request.aliases:
+        if alias.WhichOneof("alias") == "urn":
+            found.append(alias.urn)
+            continue
+        spec = alias.spec
+        parent = spec.parentUrn if spec.WhichOneof("parent") == "parentUrn" else ""
+        if not (spec.name or parent or spec.noParent or spec.stack or spec.project):
+            continue  # a type token only
+        parent_type = (
+            ROOT_STACK_TYPE if spec.noParent else (parent or request.parent).split("::")[2]
+        )
+        type_ = f"{parent_type.split('$')[-1]}${spec.type or request.type}"
+        found.append(
+            f"urn:pulumi:{spec.stack or stack}::{spec.project or project}::{type_}::"
+            f"{spec.name or request.name}"
+        )
+    return found

@@ -206,6 +206,8 @@ def build_plan(
                 "dependsOn": sorted(set(resource_waits_for(r, custom))),
                 # Inputs a later `pulumi up` leaves alone (an autoscaled pool's count).
                 "ignoreChanges": sorted(r.options.get("ignoreChanges") or []),
+                # URNs it had before a move: the diff matches it with the base's by them.
+                "aliases": sorted(r.options.get("aliases") or []),
                 **replacement_facts(r),
             }
             for r in sorted(result.resources, key=lambda r: r.urn)

@@ -1,12 +1,14 @@
 """What a pull request changes: the difference between two offline plans (`--diff-against`).
 
-Resources are matched by URN. A resource only in the head plan is added, one only in the base
-plan removed; for a resource in both, every key property (a leaf path such as
-`agentPoolProfiles[0].vmSize`) whose value differs is listed as old -> new, with what Pulumi
-will do about it where tools.plan.replacements knows (replace, or an update Azure refuses) or
-the resource's own `replace_on_changes` option says so, or "ignored" where the head program's
-ignoreChanges names the property. Replacements drag others along
-(tools.plan.cascade); those are listed too, each with its cause. Every change carries its
+Resources are matched by URN, or by a URN the head resource's aliases name (a resource moved to
+another parent or renamed is updated in place, as Pulumi does: pulumi/pulumi @ 1b59498
+pkg/resource/deploy/step_generator.go `getOldResource` looks up its URN, then each alias). A
+resource only in the head plan is added, one only in the base plan removed; for a resource in
+both, every key property (a leaf path such as `agentPoolProfiles[0].vmSize`) whose value differs
+is listed as old -> new, with what Pulumi will do about it where tools.plan.replacements knows
+(replace, or an update Azure refuses) or the resource's own `replace_on_changes` option says so,
+or "ignored" where the head program's ignoreChanges names the property. Replacements drag others
+along (tools.plan.cascade); those are listed too, each with its cause. Every change carries its
 typical duration (tools.plan.step_times.STEP_TIMES) and what it does to running pods
 (tools.plan.pod_effects). Stack outputs are compared the same way. Base plans of schemaVersion 1
 (properties nested under dotted paths) are flattened first.
@@ -55,6 +57,19 @@ def same_resource(urn: str) -> str:
 
 def _custom(plan: dict[str, Any]) -> dict[str, dict[str, Any]]:
     return {same_resource(r["urn"]): r for r in plan.get("resources") or [] if r.get("custom")}
+
+
+def _follow_aliases(old: dict[str, Any], new: dict[str, Any]) -> dict[str, Any]:
+    """`old`, with each base resource a head resource's aliases name filed under the head's URN."""
+    old = dict(old)
+    for key, resource in new.items():
+        if key in old:
+            continue
+        for alias in resource.get("aliases") or []:
+            if (was := same_resource(alias)) in old and was not in new:
+                old[key] = old.pop(was)
+                break
+    return old
 
 
 def _changes(old: dict[str, Any], new: dict[str, Any]) -> list[dict[str, Any]]:
@@ -212,7 +227,8 @@ def diff_plans(base: dict[str, Any], head: dict[str, Any]) -> dict[str, Any]:
         diff["summary"] = summary_line(diff)
         return diff
     version = int(base.get("schemaVersion", 1))
-    old, new = _custom(base), _custom(head)
+    new = _custom(head)
+    old = _follow_aliases(_custom(base), new)
     both = old.keys() & new.keys()
     changed = {
         urn: found

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import pulumi
 import pytest
-from support import dev_config, shared_run
+from support import dev_config, run_component, shared_run
 
 import tools.plan.cli
 from tools.harness import RunResult, stack_config
@@ -317,3 +319,27 @@ def test_a_file_that_is_not_json_gets_a_clear_message(
     assert f"--diff-against {tmp_path / 'plan.md'}: not JSON (line 1, column 1" in err
     assert "python -m tools.plan --stack <stack> --format json > plan.json" in err
     assert "Traceback" not in err and "JSONDecodeError" not in err
+
+
+def test_a_resource_moved_with_an_alias_is_the_same_resource() -> None:
+    old_group = "urn:pulumi:dev::aks-pod-sandboxing::test:index:Group::group"
+    thing = "test:index:Thing"
+
+    def grouped() -> None:
+        group = pulumi.ComponentResource("test:index:Group", "group")
+        pulumi.CustomResource(thing, "thing", {"size": 1}, pulumi.ResourceOptions(parent=group))
+
+    def moved(*aliases: pulumi.Alias) -> Callable[[], None]:
+        def program() -> None:
+            pulumi.CustomResource(
+                thing, "thing", {"size": 1}, pulumi.ResourceOptions(aliases=list(aliases))
+            )
+
+        return program
+
+    base = build_plan(run_component(grouped), "dev")
+    diff = diff_plans(base, build_plan(run_component(moved(pulumi.Alias(parent=old_group))), "dev"))
+    assert (diff["added"], diff["removed"], diff["changed"]) == ([], [], [])
+    # Without the alias the engine sees another resource: the old one deleted, a new one made.
+    diff = diff_plans(base, build_plan(run_component(moved()), "dev"))
+    assert [e["name"] for e in diff["added"] + diff["removed"]] == ["thing", "thing"]
