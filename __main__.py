@@ -15,10 +15,10 @@ import pulumi
 
 import stack_args
 from components.azure_linux_cluster import AzureLinuxCluster
-from components.cluster_reconcile import ClusterReconcile
-from components.kata_runtime_class import KataRuntimeClass
+from components.cluster_reconcile import cluster_reconcile
+from components.kata_runtime_class import runtime_class_wait
 from components.node_pools import KataNodePool, UserNodePool
-from components.preflight import SubscriptionPreflight
+from components.preflight import subscription_preflight
 from components.sandbox_pods import SandboxPods
 from sandboxing import workload
 from sandboxing.agent_sandbox.capacity import warm_pool_pods
@@ -36,12 +36,12 @@ settings = load_settings()
 managed_by = f"{pulumi.get_project()}/{pulumi.get_stack()}"
 
 
-def subscription_preflight(location: str = "") -> list[pulumi.Resource]:
+def preflight_for(location: str = "") -> list[pulumi.Resource]:
     """The preflight (preview and up check the subscription first); what Azure work waits on."""
     if not settings.preflight:
         return []
     needs = preflight_needs(settings, location).as_inputs()
-    return [SubscriptionPreflight("preflight", needs, stack_args.arm_cloud(settings)).resource]
+    return [subscription_preflight("preflight", needs, stack_args.arm_cloud(settings))]
 
 
 cluster: "AzureLinuxCluster | ExistingCluster"
@@ -53,9 +53,9 @@ if settings.existing_cluster:
     cluster = connect_existing_cluster(
         "cluster", settings.resource_group_name, settings.cluster_name, check
     )
-    preflight = subscription_preflight(cluster.location)
+    preflight = preflight_for(cluster.location)
 else:
-    preflight = subscription_preflight()
+    preflight = preflight_for()
     cluster = AzureLinuxCluster("cluster", stack_args.cluster_args(settings), after=preflight)
 
 # systemPoolCriticalAddonsOnly: the User pool for the trusted pod. AKS runs one pool operation per
@@ -93,14 +93,14 @@ else:
     class_after = [kata_pool.pool]
     kata_pool_name = kata_pool.pool_name
     if settings.reconcile_after_kata_pool:
-        reconcile = ClusterReconcile(
+        reconcile = cluster_reconcile(
             "kata-reconcile",
             cluster.cluster_id,
             after=[kata_pool.pool],
             cloud=stack_args.arm_cloud(settings),
         )
-        class_after.append(reconcile.resource)
-runtime_class = KataRuntimeClass(
+        class_after.append(reconcile)
+runtime_class = runtime_class_wait(
     "kata-runtime-class",
     settings.effective_runtime_class,
     cluster.kubeconfig,
@@ -115,7 +115,7 @@ pods = SandboxPods(
     cluster.provider,
     runtime_class.class_name,
     trusted_after=trusted_after,
-    untrusted_replaced_with=[runtime_class.wait],
+    untrusted_replaced_with=[runtime_class],
 )
 
 # Tenants need only the API server: admission policy first, then each tenant's namespace. The

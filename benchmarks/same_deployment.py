@@ -27,6 +27,7 @@ def _shape(result: RunResult) -> dict[str, dict[str, Any]]:
             "id": r.id if r.read else None,
             "provider": _key(provider.rsplit("::", 1)[0]) if provider else "",
             "dependencies": sorted(_key(d) for d in r.dependencies),
+            "aliases": sorted(r.options.get("aliases") or []),
         }
     return shape
 

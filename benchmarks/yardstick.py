@@ -9,9 +9,11 @@ identical inputs; `benchmarks.run` checks that before it times anything, so a dr
 file fails loudly instead of skewing the ratio.
 
 Run it through the harness: `run_program(stack_config("dev"), program=yardstick.main)`.
-`in_components` registers the same objects inside the program's six ComponentResources (same
+`in_components` registers the same objects inside the program's three ComponentResources (same
 type tokens, names and parents, each a subclass as the program's are, empty outputs): what the
-component tree itself costs.
+component tree itself costs. The dynamic resources carry the program's aliases to the components
+they sat in until December 2026 (components.former_components) in both: they are part of what
+the engine is asked for.
 """
 
 from __future__ import annotations
@@ -23,7 +25,11 @@ import pulumi
 import pulumi_kubernetes as k8s
 from pulumi_azure_native import authorization, containerservice, resources
 
+from components import cluster_reconcile as reconcile_module
+from components import kata_runtime_class as wait_module
+from components import preflight as preflight_module
 from components.cluster_reconcile import ClusterReconcileResource
+from components.former_components import former_component
 from components.kata_runtime_class import RuntimeClassWait
 from components.preflight import PreflightResource
 from sandboxing import catalog
@@ -95,11 +101,8 @@ def _decode(creds: containerservice.ListManagedClusterUserCredentialsResult) -> 
 
 # The program's ComponentResources: the key each child names its parent by, type token, name.
 TREE = {
-    "preflight": ("aks-pod-sandboxing:azure:SubscriptionPreflight", "preflight"),
     "cluster": ("aks-pod-sandboxing:azure:AzureLinuxCluster", "cluster"),
     "kata": ("aks-pod-sandboxing:azure:KataNodePool", "kata"),
-    "reconcile": ("aks-pod-sandboxing:azure:ClusterReconcile", "kata-reconcile"),
-    "runtime_class": ("aks-pod-sandboxing:kubernetes:KataRuntimeClass", "kata-runtime-class"),
     "sandbox": ("aks-pod-sandboxing:kubernetes:SandboxPods", "sandbox"),
 }
 
@@ -155,7 +158,8 @@ def _register(parents: dict[str, pulumi.ComponentResource]) -> None:
         "preflight-run",
         {"subscription_id": client.subscription_id, "tenant_id": client.tenant_id,
          "cloud": "public", "needs": needs},
-        pulumi.ResourceOptions(parent=parents.get("preflight")),
+        pulumi.ResourceOptions(
+            aliases=[former_component(preflight_module.FORMER_COMPONENT, "preflight")]),
     )  # fmt: skip
     group = resources.ResourceGroup(
         "cluster-rg", resource_group_name=config.get("resourceGroupName"), location=location,
@@ -240,7 +244,9 @@ def _register(parents: dict[str, pulumi.ComponentResource]) -> None:
         cluster.id,
         "public",
         pulumi.ResourceOptions(
-            depends_on=[pool], replace_with=[pool], parent=parents.get("reconcile")
+            depends_on=[pool],
+            replace_with=[pool],
+            aliases=[former_component(reconcile_module.FORMER_COMPONENT, "kata-reconcile")],
         ),
     )
     runtime_class = RuntimeClassWait(
@@ -257,7 +263,7 @@ def _register(parents: dict[str, pulumi.ComponentResource]) -> None:
         pulumi.ResourceOptions(
             depends_on=[pool, reconcile],
             replace_with=[pool, reconcile],
-            parent=parents.get("runtime_class"),
+            aliases=[former_component(wait_module.FORMER_COMPONENT, "kata-runtime-class")],
         ),
     )
     sandbox = parents.get("sandbox")

@@ -13,7 +13,8 @@ plugins are spawned in the project root: pkg/engine/deployment.go `ProjectInfoCo
 sdk/go/common/resource/plugin/plugin.go `ExecPlugin` sets `cmd.Dir`), so `-m` puts that
 directory on sys.path and the provider, unpickled there, imports this module
 (components.provider_loading, which also says what is wrong when it cannot). At the top it
-imports only pulumi, the standard library, components.provider_loading and pure sandboxing code;
+imports only pulumi, the standard library, components.provider_loading,
+components.former_components and pure sandboxing code;
 cloud.* and the Azure SDK are imported inside `create`. The provider object holds no data: the
 login comes from the provider process's environment (cloud.arm_credentials), never from state,
 and the cloud (its name, an input) from the program, which chose it as azure-native does.
@@ -29,6 +30,7 @@ from typing import Any
 import pulumi
 from pulumi import dynamic
 
+from components.former_components import former_component
 from components.provider_loading import ProjectProvider
 from sandboxing.azure_clouds import PUBLIC
 from sandboxing.config.settings import PROJECT
@@ -36,6 +38,8 @@ from sandboxing.config.settings import PROJECT
 # The dynamic resources' type tokens: pulumi-python:dynamic/<project>:<Name>.
 MODULE = PROJECT
 RECONCILE_TYPE = f"pulumi-python:dynamic/{MODULE}:ClusterReconcile"
+# The component it sat in until December 2026 (components.former_components).
+FORMER_COMPONENT = "aks-pod-sandboxing:azure:ClusterReconcile"
 
 
 class ClusterReconcileProvider(ProjectProvider):
@@ -82,23 +86,21 @@ class ClusterReconcileResource(dynamic.Resource, module=MODULE, name="ClusterRec
         super().__init__(ClusterReconcileProvider(), name, props, opts)
 
 
-class ClusterReconcile(pulumi.ComponentResource):
-    """GET + PUT of the managed cluster, after (and replaced with) the resources in `after`."""
-
-    def __init__(
-        self,
-        name: str,
-        cluster_id: pulumi.Input[str],
-        after: Sequence[pulumi.Resource],
-        cloud: str = PUBLIC.name,
-        opts: pulumi.ResourceOptions | None = None,
-    ) -> None:
-        super().__init__("aks-pod-sandboxing:azure:ClusterReconcile", name, None, opts)
-        self.resource: ClusterReconcileResource = ClusterReconcileResource(
-            f"{name}-run",
-            cluster_id,
-            cloud,
-            pulumi.ResourceOptions(parent=self, depends_on=list(after), replace_with=list(after)),
-        )
-        self.provisioning_state: pulumi.Output[str] = self.resource.provisioning_state
-        self.register_outputs({"provisioningState": self.provisioning_state})
+def cluster_reconcile(
+    name: str,
+    cluster_id: pulumi.Input[str],
+    after: Sequence[pulumi.Resource],
+    cloud: str = PUBLIC.name,
+) -> ClusterReconcileResource:
+    """GET + PUT of the managed cluster (`<name>-run`), after (and replaced with) the resources
+    in `after`."""
+    return ClusterReconcileResource(
+        f"{name}-run",
+        cluster_id,
+        cloud,
+        pulumi.ResourceOptions(
+            depends_on=list(after),
+            replace_with=list(after),
+            aliases=[former_component(FORMER_COMPONENT, name)],
+        ),
+    )

@@ -25,10 +25,13 @@ import pulumi
 from pulumi import dynamic
 
 from components.cluster_reconcile import MODULE
+from components.former_components import former_component
 from components.provider_loading import ProjectProvider
 from sandboxing.catalog import KATA_HANDLER
 
 WAIT_TYPE = f"pulumi-python:dynamic/{MODULE}:RuntimeClassWait"
+# The component it sat in until December 2026 (components.former_components).
+FORMER_COMPONENT = "aks-pod-sandboxing:kubernetes:KataRuntimeClass"
 # Changing any of these waits again (a new resource); the kubeconfig or the timeout do not.
 IDENTITY = ("class_name", "handler", "cluster_name", "resource_group_name")
 
@@ -61,32 +64,30 @@ class RuntimeClassWait(dynamic.Resource, module=MODULE, name="RuntimeClassWait")
         super().__init__(RuntimeClassWaitProvider(), name, props, opts)
 
 
-class KataRuntimeClass(pulumi.ComponentResource):
-    def __init__(
-        self,
-        name: str,
-        class_name: str,
-        kubeconfig: pulumi.Input[str],
-        cluster_name: pulumi.Input[str],
-        resource_group_name: pulumi.Input[str],
-        timeout_seconds: int,
-        after: Sequence[pulumi.Resource],
-        opts: pulumi.ResourceOptions | None = None,
-    ) -> None:
-        super().__init__("aks-pod-sandboxing:kubernetes:KataRuntimeClass", name, None, opts)
-        wait = RuntimeClassWait(
-            f"{name}-wait",
-            {
-                "class_name": class_name,
-                "handler": KATA_HANDLER,
-                "cluster_name": cluster_name,
-                "resource_group_name": resource_group_name,
-                "timeout_seconds": timeout_seconds,
-                "kubeconfig": pulumi.Output.secret(kubeconfig),
-            },
-            pulumi.ResourceOptions(parent=self, depends_on=list(after), replace_with=list(after)),
-        )
-        self.wait: RuntimeClassWait = wait  # the untrusted pod is replaced with it
-        self.class_name: pulumi.Output[str] = wait.class_name
-        self.handler: pulumi.Output[str] = wait.handler
-        self.register_outputs({"className": self.class_name, "handler": self.handler})
+def runtime_class_wait(
+    name: str,
+    class_name: str,
+    kubeconfig: pulumi.Input[str],
+    cluster_name: pulumi.Input[str],
+    resource_group_name: pulumi.Input[str],
+    timeout_seconds: int,
+    after: Sequence[pulumi.Resource],
+) -> RuntimeClassWait:
+    """The wait (`<name>-wait`), after and replaced with the resources in `after`; the untrusted
+    pod takes the class name from it and is replaced with it."""
+    return RuntimeClassWait(
+        f"{name}-wait",
+        {
+            "class_name": class_name,
+            "handler": KATA_HANDLER,
+            "cluster_name": cluster_name,
+            "resource_group_name": resource_group_name,
+            "timeout_seconds": timeout_seconds,
+            "kubeconfig": pulumi.Output.secret(kubeconfig),
+        },
+        pulumi.ResourceOptions(
+            depends_on=list(after),
+            replace_with=list(after),
+            aliases=[former_component(FORMER_COMPONENT, name)],
+        ),
+    )

@@ -37,9 +37,12 @@ import pulumi
 from pulumi import dynamic
 
 from components.cluster_reconcile import MODULE
+from components.former_components import former_component
 from components.provider_loading import ProjectProvider
 
 PREFLIGHT_TYPE = f"pulumi-python:dynamic/{MODULE}:SubscriptionPreflight"
+# The component it sat in until December 2026 (components.former_components).
+FORMER_COMPONENT = "aks-pod-sandboxing:azure:SubscriptionPreflight"
 _ENGINE_ADDRESS = re.compile(r"^[\w.\-\[\]]+:\d+$")  # host:port, as the engine passes it
 LOG_TIMEOUT = 10  # seconds
 
@@ -125,34 +128,22 @@ class PreflightResource(dynamic.Resource, module=MODULE, name="SubscriptionPrefl
         super().__init__(PreflightProvider(), name, props, opts)
 
 
-class SubscriptionPreflight(pulumi.ComponentResource):
-    """Checks the subscription for what the stack needs; `resource` is what Azure work waits on.
+def subscription_preflight(name: str, needs: dict[str, Any], cloud: str) -> PreflightResource:
+    """Checks the subscription for what the stack needs: `<name>-run`, what Azure work waits on.
 
     `needs` is sandboxing.preflight_needs' data; the subscription and tenant are azure-native's
     own (its getClientConfig), and `cloud` the cloud the program chose as azure-native does.
     """
+    from pulumi_azure_native import authorization
 
-    def __init__(
-        self,
-        name: str,
-        needs: dict[str, Any],
-        cloud: str,
-        opts: pulumi.ResourceOptions | None = None,
-    ) -> None:
-        from pulumi_azure_native import authorization
-
-        super().__init__("aks-pod-sandboxing:azure:SubscriptionPreflight", name, None, opts)
-        client = authorization.get_client_config_output(
-            opts=pulumi.InvokeOutputOptions(parent=self)
-        )
-        self.resource: PreflightResource = PreflightResource(
-            f"{name}-run",
-            {
-                "subscription_id": client.subscription_id,
-                "tenant_id": client.tenant_id,
-                "cloud": cloud,
-                "needs": needs,
-            },
-            pulumi.ResourceOptions(parent=self),
-        )
-        self.register_outputs({})
+    client = authorization.get_client_config_output()
+    return PreflightResource(
+        f"{name}-run",
+        {
+            "subscription_id": client.subscription_id,
+            "tenant_id": client.tenant_id,
+            "cloud": cloud,
+            "needs": needs,
+        },
+        pulumi.ResourceOptions(aliases=[former_component(FORMER_COMPONENT, name)]),
+    )

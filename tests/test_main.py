@@ -179,8 +179,8 @@ def test_components_parent_their_resources(dev_run: RunResult) -> None:
     assert parents["cluster-rg"] == "cluster"
     assert parents["kata-pool"] == "kata"
     assert parents["untrusted"] == "sandbox"
-    assert parents["kata-reconcile-run"] == "kata-reconcile"
-    assert parents["kata-runtime-class-wait"] == "kata-runtime-class"
+    # The dynamic resources are at the top: tests/components/test_former_components.py.
+    assert parents["kata-reconcile-run"] == parents["preflight-run"] == "aks-pod-sandboxing-dev"
 
 
 def test_preview_run_leaves_cluster_values_unknown_and_secret() -> None:

@@ -22,7 +22,7 @@ CLUSTER = "azure-native:containerservice:ManagedCluster"
 def test_reconcile_targets_the_cluster_by_its_arm_id(dev_run: RunResult) -> None:
     reconcile = dev_run.one(RECONCILE_TYPE)
     assert reconcile.inputs["cluster_id"] == dev_run.one(CLUSTER).state["id"]
-    assert reconcile.parent.endswith("aks-pod-sandboxing:azure:ClusterReconcile::kata-reconcile")
+    assert reconcile.parent.endswith("pulumi:pulumi:Stack::aks-pod-sandboxing-dev")
 
 
 def test_switched_off_there_is_no_reconcile_and_the_wait_follows_the_pool() -> None:

@@ -1,4 +1,4 @@
-"""KataRuntimeClass on its own: what the wait is given, what it waits for, what it hands on.
+"""The runtime-class wait on its own: what it is given, what it waits for, what it hands on.
 
 How the program wires it (Kata pool -> reconcile -> wait -> untrusted pod) is in tests/test_main.py.
 """
@@ -17,9 +17,9 @@ from verify_cluster import CLASS, TOKEN, kubeconfig_text, runtime_class_json
 from cloud.runtime_class_wait import RuntimeClassWaitError
 from components.kata_runtime_class import (
     WAIT_TYPE,
-    KataRuntimeClass,
     RuntimeClassWait,
     RuntimeClassWaitProvider,
+    runtime_class_wait,
 )
 from sandboxing.catalog import KATA_HANDLER
 from tools.harness import CloudMocks, RunResult, is_secret_value, run_program, unwrap_secret
@@ -28,13 +28,13 @@ KUBECONFIG = "apiVersion: v1\ncurrent-context: aks\n"
 
 
 def with_class(class_name: str = "kata-vm-isolation", mocks: CloudMocks | None = None) -> RunResult:
-    """The component alone, after two stand-in resources, as the program gives it a pool and a
+    """The wait alone, after two stand-in resources, as the program gives it a pool and a
     reconcile."""
 
     def program() -> None:
         pool = pulumi.CustomResource("test:index:Pool", "pool", {})
         reconcile = pulumi.CustomResource("test:index:Reconcile", "reconcile", {})
-        runtime_class = KataRuntimeClass(
+        runtime_class = runtime_class_wait(
             "class", class_name, KUBECONFIG, "aks", "rg", 45, after=[pool, reconcile]
         )
         pulumi.export("className", runtime_class.class_name)
@@ -56,8 +56,11 @@ def test_the_wait_gets_the_class_the_kata_handler_the_cluster_and_the_timeout() 
         "resource_group_name": "rg",
         "timeout_seconds": 45,
     }
-    component = result.one("aks-pod-sandboxing:kubernetes:KataRuntimeClass")
-    assert wait.parent == component.urn
+    assert wait.parent.endswith("::pulumi:pulumi:Stack::aks-pod-sandboxing-dev")
+    assert wait.options["aliases"] == [
+        "urn:pulumi:dev::aks-pod-sandboxing::aks-pod-sandboxing:kubernetes:KataRuntimeClass"
+        f"${WAIT_TYPE}::class-wait"
+    ]
 
 
 def test_it_waits_for_and_is_replaced_with_what_it_is_given() -> None:

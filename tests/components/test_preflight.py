@@ -40,7 +40,7 @@ def test_the_preflight_comes_first_and_the_resource_group_waits_for_it(
         ("systemNodeVmSize", "Standard_D2s_v5", 1),
         ("kataNodeVmSize", "Standard_D4s_v3", 1),
     ]
-    assert preflight.parent.endswith("aks-pod-sandboxing:azure:SubscriptionPreflight::preflight")
+    assert preflight.parent.endswith("pulumi:pulumi:Stack::aks-pod-sandboxing-dev")
 
 
 def test_switched_off_nothing_waits_for_it() -> None:
