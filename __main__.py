@@ -17,7 +17,7 @@ import stack_args
 from components.azure_linux_cluster import AzureLinuxCluster
 from components.cluster_reconcile import cluster_reconcile
 from components.kata_runtime_class import runtime_class_wait
-from components.node_pools import KataNodePool, UserNodePool
+from components.node_pools import kata_node_pool, user_node_pool
 from components.preflight import subscription_preflight
 from components.sandbox_pods import SandboxPods
 from sandboxing import workload
@@ -64,13 +64,13 @@ else:
 # nothing but the untrusted pod waits for the Kata pool.
 trusted_after: list[pulumi.Resource] = []
 if isinstance(cluster, AzureLinuxCluster) and settings.user_pool:
-    user_pool = UserNodePool(
+    user_pool = user_node_pool(
         "user",
         stack_args.user_pool_args(settings),
         cluster.resource_group_name,
         cluster.cluster_name,
     )
-    trusted_after = [user_pool.pool]
+    trusted_after = [user_pool]
 
 # Kata nodes -> (reconcile) -> runtime class served -> untrusted pod; nothing else waits for these.
 class_after: list[pulumi.Resource]
@@ -83,20 +83,20 @@ else:
     # In existing mode the Kata pool is the first thing sent to Azure: after the preflight (in
     # new mode it follows the cluster, which does).
     pool_after = [*trusted_after, *(preflight if settings.existing_cluster else [])]
-    kata_pool = KataNodePool(
+    kata_pool = kata_node_pool(
         "kata",
         stack_args.kata_pool_args(settings, managed_by),
         cluster.resource_group_name,
         cluster.cluster_name,
         after=pool_after,
     )
-    class_after = [kata_pool.pool]
-    kata_pool_name = kata_pool.pool_name
+    class_after = [kata_pool]
+    kata_pool_name = kata_pool.name
     if settings.reconcile_after_kata_pool:
         reconcile = cluster_reconcile(
             "kata-reconcile",
             cluster.cluster_id,
-            after=[kata_pool.pool],
+            after=[kata_pool],
             cloud=stack_args.arm_cloud(settings),
         )
         class_after.append(reconcile)

@@ -9,11 +9,11 @@ identical inputs; `benchmarks.run` checks that before it times anything, so a dr
 file fails loudly instead of skewing the ratio.
 
 Run it through the harness: `run_program(stack_config("dev"), program=yardstick.main)`.
-`in_components` registers the same objects inside the program's three ComponentResources (same
+`in_components` registers the same objects inside the program's two ComponentResources (same
 type tokens, names and parents, each a subclass as the program's are, empty outputs): what the
-component tree itself costs. The dynamic resources carry the program's aliases to the components
-they sat in until December 2026 (components.former_components) in both: they are part of what
-the engine is asked for.
+component tree itself costs. The dynamic resources and the Kata pool carry the program's aliases
+to the components they sat in until December 2026 (components.former_components) in both: they
+are part of what the engine is asked for.
 """
 
 from __future__ import annotations
@@ -27,6 +27,7 @@ from pulumi_azure_native import authorization, containerservice, resources
 
 from components import cluster_reconcile as reconcile_module
 from components import kata_runtime_class as wait_module
+from components import node_pools
 from components import preflight as preflight_module
 from components.cluster_reconcile import ClusterReconcileResource
 from components.former_components import former_component
@@ -102,7 +103,6 @@ def _decode(creds: containerservice.ListManagedClusterUserCredentialsResult) -> 
 # The program's ComponentResources: the key each child names its parent by, type token, name.
 TREE = {
     "cluster": ("aks-pod-sandboxing:azure:AzureLinuxCluster", "cluster"),
-    "kata": ("aks-pod-sandboxing:azure:KataNodePool", "kata"),
     "sandbox": ("aks-pod-sandboxing:kubernetes:SandboxPods", "sandbox"),
 }
 
@@ -223,7 +223,9 @@ def _register(parents: dict[str, pulumi.ComponentResource]) -> None:
             node_soak_duration_in_minutes=0,
             undrainable_node_behavior="Cordon",
         ),
-        opts=pulumi.ResourceOptions(parent=parents.get("kata")),
+        opts=pulumi.ResourceOptions(
+            aliases=[former_component(node_pools.KATA_POOL_COMPONENT, "kata")]
+        ),
     )
     credentials = containerservice.list_managed_cluster_user_credentials_output(
         resource_group_name=group.name, resource_name=cluster.name

@@ -5,10 +5,12 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, ClassVar
+from typing import Any
 
 import pulumi
 from pulumi_azure_native import containerservice
+
+from components.former_components import former_component
 
 
 @dataclass(frozen=True)
@@ -102,61 +104,68 @@ AUTOSCALED_COUNT = "count"
 ZONES = "availabilityZones"
 
 
-class AddedNodePool(pulumi.ComponentResource):
-    """A Linux User AgentPool added to an existing or new cluster; a subclass names its kind."""
-
-    TYPE_TOKEN: ClassVar[str]  # aks-pod-sandboxing:azure:<Kind>NodePool
-
-    def __init__(
-        self,
-        name: str,
-        args: NodePoolArgs,
-        resource_group_name: pulumi.Input[str],
-        cluster_name: pulumi.Input[str],
-        after: Sequence[pulumi.Resource] = (),
-        opts: pulumi.ResourceOptions | None = None,
-    ) -> None:
-        super().__init__(self.TYPE_TOKEN, name, None, opts)
-        # what later steps wait for (and are replaced with)
-        self.pool: containerservice.AgentPool = containerservice.AgentPool(
-            f"{name}-pool",
-            resource_group_name=resource_group_name,
-            resource_name_=cluster_name,
-            agent_pool_name=args.name,
-            mode=containerservice.AgentPoolMode.USER,
-            type=containerservice.AgentPoolType.VIRTUAL_MACHINE_SCALE_SETS,
-            os_type=containerservice.OSType.LINUX,
-            os_sku=args.os_sku,
-            vm_size=args.vm_size,
-            orchestrator_version=args.kubernetes_version or None,
-            workload_runtime=args.workload_runtime,
-            node_taints=list(args.taints) or None,
-            tags=dict(args.tags) or None,
-            **args.scale_args(),
-            **args.disk.pool_args(),
-            opts=pulumi.ResourceOptions(
-                parent=self,
-                # Pool operations it must not overlap (AKS runs one at a time per cluster).
-                depends_on=list(after),
-                ignore_changes=[AUTOSCALED_COUNT] if args.autoscaling else None,
-                replace_on_changes=[ZONES],
-                delete_before_replace=True,
-            ),
-        )
-        self.pool_name: pulumi.Output[str] = self.pool.name
-        self.register_outputs({"poolName": self.pool_name})
+# The components each pool sat in until December 2026 (components.former_components).
+KATA_POOL_COMPONENT = "aks-pod-sandboxing:azure:KataNodePool"
+USER_POOL_COMPONENT = "aks-pod-sandboxing:azure:UserNodePool"
 
 
-class KataNodePool(AddedNodePool):
-    """A User pool whose nodes run pods in Kata VMs (workloadRuntime KataVmIsolation, Gen2 sizes
-    with nested virtualization, Azure Linux)."""
+def kata_node_pool(
+    name: str,
+    args: NodePoolArgs,
+    resource_group_name: pulumi.Input[str],
+    cluster_name: pulumi.Input[str],
+    after: Sequence[pulumi.Resource] = (),
+) -> containerservice.AgentPool:
+    """The User pool `<name>-pool` whose nodes run pods in Kata VMs (workloadRuntime
+    KataVmIsolation, Gen2 sizes with nested virtualization, Azure Linux)."""
+    return _added_pool(name, args, resource_group_name, cluster_name, after, KATA_POOL_COMPONENT)
 
-    TYPE_TOKEN = "aks-pod-sandboxing:azure:KataNodePool"
+
+def user_node_pool(
+    name: str,
+    args: NodePoolArgs,
+    resource_group_name: pulumi.Input[str],
+    cluster_name: pulumi.Input[str],
+    after: Sequence[pulumi.Resource] = (),
+) -> containerservice.AgentPool:
+    """An untainted AzureLinux User pool `<name>-pool` (OCI runtime): with the System pool
+    tainted CriticalAddonsOnly and the Kata pool tainted for sandboxed pods, it is where the
+    trusted pod and every other pod without a toleration are scheduled."""
+    return _added_pool(name, args, resource_group_name, cluster_name, after, USER_POOL_COMPONENT)
 
 
-class UserNodePool(AddedNodePool):
-    """An untainted AzureLinux User pool (OCI runtime): with the System pool tainted
-    CriticalAddonsOnly and the Kata pool tainted for sandboxed pods, it is where the trusted pod
-    and every other pod without a toleration are scheduled."""
-
-    TYPE_TOKEN = "aks-pod-sandboxing:azure:UserNodePool"
+def _added_pool(
+    name: str,
+    args: NodePoolArgs,
+    resource_group_name: pulumi.Input[str],
+    cluster_name: pulumi.Input[str],
+    after: Sequence[pulumi.Resource],
+    former_component_type: str,
+) -> containerservice.AgentPool:
+    """A Linux User AgentPool added to an existing or new cluster: what later steps wait for
+    (and are replaced with)."""
+    return containerservice.AgentPool(
+        f"{name}-pool",
+        resource_group_name=resource_group_name,
+        resource_name_=cluster_name,
+        agent_pool_name=args.name,
+        mode=containerservice.AgentPoolMode.USER,
+        type=containerservice.AgentPoolType.VIRTUAL_MACHINE_SCALE_SETS,
+        os_type=containerservice.OSType.LINUX,
+        os_sku=args.os_sku,
+        vm_size=args.vm_size,
+        orchestrator_version=args.kubernetes_version or None,
+        workload_runtime=args.workload_runtime,
+        node_taints=list(args.taints) or None,
+        tags=dict(args.tags) or None,
+        **args.scale_args(),
+        **args.disk.pool_args(),
+        opts=pulumi.ResourceOptions(
+            # Pool operations it must not overlap (AKS runs one at a time per cluster).
+            depends_on=list(after),
+            ignore_changes=[AUTOSCALED_COUNT] if args.autoscaling else None,
+            replace_on_changes=[ZONES],
+            delete_before_replace=True,
+            aliases=[former_component(former_component_type, name)],
+        ),
+    )

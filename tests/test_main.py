@@ -177,10 +177,9 @@ def test_components_parent_their_resources(dev_run: RunResult) -> None:
     parents = {r.name: r.parent.split("::")[-1] for r in dev_run.resources}
     assert parents["cluster-aks"] == "cluster"
     assert parents["cluster-rg"] == "cluster"
-    assert parents["kata-pool"] == "kata"
     assert parents["untrusted"] == "sandbox"
-    # The dynamic resources are at the top: tests/components/test_former_components.py.
-    assert parents["kata-reconcile-run"] == parents["preflight-run"] == "aks-pod-sandboxing-dev"
+    # The pool and the dynamic resources are at the top: tests/components/test_former_components.py.
+    assert parents["kata-pool"] == parents["kata-reconcile-run"] == "aks-pod-sandboxing-dev"
 
 
 def test_preview_run_leaves_cluster_values_unknown_and_secret() -> None:

@@ -1,9 +1,10 @@
-"""The dynamic resources keep the URNs they had inside components of their own as aliases."""
+"""The dynamic resources and the pools keep the URNs they had inside components of their own as
+aliases."""
 
 from __future__ import annotations
 
 import pulumi
-from support import run_component
+from support import run_component, run_dev
 
 from components.former_components import former_component
 from tools.harness import RunResult
@@ -20,10 +21,16 @@ FORMER_URNS = {
     "kata-runtime-class-wait": "urn:pulumi:dev::aks-pod-sandboxing::aks-pod-sandboxing:"
     "kubernetes:KataRuntimeClass$pulumi-python:dynamic/aks-pod-sandboxing:RuntimeClassWait"
     "::kata-runtime-class-wait",
+    "kata-pool": "urn:pulumi:dev::aks-pod-sandboxing::aks-pod-sandboxing:azure:KataNodePool$"
+    "azure-native:containerservice:AgentPool::kata-pool",
 }
+USER_POOL = (
+    "urn:pulumi:dev::aks-pod-sandboxing::aks-pod-sandboxing:azure:UserNodePool$"
+    "azure-native:containerservice:AgentPool::user-pool"
+)
 
 
-def test_each_dynamic_resource_is_at_the_top_with_an_alias_to_its_old_urn(
+def test_each_moved_resource_is_at_the_top_with_an_alias_to_its_old_urn(
     dev_run: RunResult,
 ) -> None:
     stack = dev_run.resources[0].parent  # the root stack, parent of the first component
@@ -35,6 +42,12 @@ def test_each_dynamic_resource_is_at_the_top_with_an_alias_to_its_old_urn(
     }
     # No component of those names is left.
     assert not [r for r in dev_run.resources if not r.custom and r.name in FORMER_URNS]
+
+
+def test_the_user_pool_keeps_its_old_urn_too() -> None:
+    result = run_dev(systemPoolCriticalAddonsOnly="true")
+    pool = result.one("azure-native:containerservice:AgentPool", "user-pool")
+    assert pool.options["aliases"] == [USER_POOL]
 
 
 def test_the_alias_names_the_components_urn_as_the_engine_made_it() -> None:

@@ -1,4 +1,4 @@
-"""KataNodePool on its own."""
+"""The Kata pool on its own."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from typing import Any
 from support import run_component
 
 import stack_args
-from components.node_pools import KataNodePool
+from components.node_pools import kata_node_pool
 from sandboxing.config.contract import default_settings
 from tools.harness import RunResult
 
@@ -17,7 +17,7 @@ POOL = "azure-native:containerservice:AgentPool"
 def run_pool(**settings: Any) -> RunResult:
     def program() -> None:
         args = stack_args.kata_pool_args(default_settings(**settings), "proj/stack")
-        KataNodePool("kata", args, "rg", "aks")
+        kata_node_pool("kata", args, "rg", "aks")
 
     return run_component(program)
 
@@ -25,7 +25,11 @@ def run_pool(**settings: Any) -> RunResult:
 def test_pool_properties() -> None:
     result = run_pool()
     pool = result.one(POOL)
-    assert pool.parent == result.one("aks-pod-sandboxing:azure:KataNodePool").urn
+    assert pool.parent.endswith("::pulumi:pulumi:Stack::aks-pod-sandboxing-dev")
+    assert pool.options["aliases"] == [
+        "urn:pulumi:dev::aks-pod-sandboxing::aks-pod-sandboxing:azure:KataNodePool$"
+        f"{POOL}::kata-pool"
+    ]
     assert pool.inputs == {
         "resourceGroupName": "rg",
         "resourceName": "aks",

@@ -231,17 +231,17 @@ def test_trusted_pod_is_off_the_critical_path_and_ready_long_before(dev_run: Run
 
 
 def cluster_pool_and_trusted_pod(trusted_waits_for_pool: bool) -> Callable[[], None]:
-    """The real cluster and Kata pool components plus one trusted pod, wired either way."""
+    """The real cluster component and Kata pool plus one trusted pod, wired either way."""
 
     def program() -> None:
         import stack_args
         from components.azure_linux_cluster import AzureLinuxCluster
-        from components.node_pools import KataNodePool
+        from components.node_pools import kata_node_pool
         from stack_settings import load_settings
 
         settings = load_settings()
         cluster = AzureLinuxCluster("cluster", stack_args.cluster_args(settings))
-        pool = KataNodePool(
+        pool = kata_node_pool(
             "kata",
             stack_args.kata_pool_args(settings, "test/dev"),
             cluster.resource_group_name,
