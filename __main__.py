@@ -17,7 +17,7 @@ import stack_args
 from components.azure_linux_cluster import AzureLinuxCluster
 from components.cluster_reconcile import cluster_reconcile
 from components.kata_runtime_class import runtime_class_wait
-from components.node_pools import kata_node_pool, user_node_pool
+from components.node_pools import KATA_POOL, USER_POOL, added_node_pool
 from components.preflight import subscription_preflight
 from components.sandbox_pods import SandboxPods
 from sandboxing import workload
@@ -64,8 +64,9 @@ else:
 # nothing but the untrusted pod waits for the Kata pool.
 trusted_after: list[pulumi.Resource] = []
 if isinstance(cluster, AzureLinuxCluster) and settings.user_pool:
-    user_pool = user_node_pool(
+    user_pool = added_node_pool(
         "user",
+        USER_POOL,
         stack_args.user_pool_args(settings),
         cluster.resource_group_name,
         cluster.cluster_name,
@@ -83,8 +84,9 @@ else:
     # In existing mode the Kata pool is the first thing sent to Azure: after the preflight (in
     # new mode it follows the cluster, which does).
     pool_after = [*trusted_after, *(preflight if settings.existing_cluster else [])]
-    kata_pool = kata_node_pool(
+    kata_pool = added_node_pool(
         "kata",
+        KATA_POOL,
         stack_args.kata_pool_args(settings, managed_by),
         cluster.resource_group_name,
         cluster.cluster_name,

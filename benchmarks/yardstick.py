@@ -223,9 +223,7 @@ def _register(parents: dict[str, pulumi.ComponentResource]) -> None:
             node_soak_duration_in_minutes=0,
             undrainable_node_behavior="Cordon",
         ),
-        opts=pulumi.ResourceOptions(
-            aliases=[former_component(node_pools.KATA_POOL_COMPONENT, "kata")]
-        ),
+        opts=pulumi.ResourceOptions(aliases=[former_component(node_pools.KATA_POOL, "kata")]),
     )
     credentials = containerservice.list_managed_cluster_user_credentials_output(
         resource_group_name=group.name, resource_name=cluster.name

@@ -104,46 +104,27 @@ AUTOSCALED_COUNT = "count"
 ZONES = "availabilityZones"
 
 
-# The components each pool sat in until December 2026 (components.former_components).
-KATA_POOL_COMPONENT = "aks-pod-sandboxing:azure:KataNodePool"
-USER_POOL_COMPONENT = "aks-pod-sandboxing:azure:UserNodePool"
+# The two kinds of pool the program adds, each named by the component it sat in until December
+# 2026 (the alias in components.former_components).
+# Kata: its nodes run pods in Kata VMs (workloadRuntime KataVmIsolation, Gen2 sizes with nested
+# virtualization, Azure Linux).
+KATA_POOL = "aks-pod-sandboxing:azure:KataNodePool"
+# User: an untainted AzureLinux pool (OCI runtime). With the System pool tainted
+# CriticalAddonsOnly and the Kata pool tainted for sandboxed pods, it is where the trusted pod and
+# every other pod without a toleration are scheduled.
+USER_POOL = "aks-pod-sandboxing:azure:UserNodePool"
 
 
-def kata_node_pool(
+def added_node_pool(
     name: str,
+    kind: str,
     args: NodePoolArgs,
     resource_group_name: pulumi.Input[str],
     cluster_name: pulumi.Input[str],
     after: Sequence[pulumi.Resource] = (),
 ) -> containerservice.AgentPool:
-    """The User pool `<name>-pool` whose nodes run pods in Kata VMs (workloadRuntime
-    KataVmIsolation, Gen2 sizes with nested virtualization, Azure Linux)."""
-    return _added_pool(name, args, resource_group_name, cluster_name, after, KATA_POOL_COMPONENT)
-
-
-def user_node_pool(
-    name: str,
-    args: NodePoolArgs,
-    resource_group_name: pulumi.Input[str],
-    cluster_name: pulumi.Input[str],
-    after: Sequence[pulumi.Resource] = (),
-) -> containerservice.AgentPool:
-    """An untainted AzureLinux User pool `<name>-pool` (OCI runtime): with the System pool
-    tainted CriticalAddonsOnly and the Kata pool tainted for sandboxed pods, it is where the
-    trusted pod and every other pod without a toleration are scheduled."""
-    return _added_pool(name, args, resource_group_name, cluster_name, after, USER_POOL_COMPONENT)
-
-
-def _added_pool(
-    name: str,
-    args: NodePoolArgs,
-    resource_group_name: pulumi.Input[str],
-    cluster_name: pulumi.Input[str],
-    after: Sequence[pulumi.Resource],
-    former_component_type: str,
-) -> containerservice.AgentPool:
-    """A Linux User AgentPool added to an existing or new cluster: what later steps wait for
-    (and are replaced with)."""
+    """A Linux User AgentPool `<name>-pool` of `kind` (KATA_POOL or USER_POOL) added to an
+    existing or new cluster: what later steps wait for (and are replaced with)."""
     return containerservice.AgentPool(
         f"{name}-pool",
         resource_group_name=resource_group_name,
@@ -166,6 +147,6 @@ def _added_pool(
             ignore_changes=[AUTOSCALED_COUNT] if args.autoscaling else None,
             replace_on_changes=[ZONES],
             delete_before_replace=True,
-            aliases=[former_component(former_component_type, name)],
+            aliases=[former_component(kind, name)],
         ),
     )

@@ -7,7 +7,7 @@ from typing import Any
 from support import run_component
 
 import stack_args
-from components.node_pools import kata_node_pool
+from components.node_pools import KATA_POOL, added_node_pool
 from sandboxing.config.contract import default_settings
 from tools.harness import RunResult
 
@@ -17,7 +17,7 @@ POOL = "azure-native:containerservice:AgentPool"
 def run_pool(**settings: Any) -> RunResult:
     def program() -> None:
         args = stack_args.kata_pool_args(default_settings(**settings), "proj/stack")
-        kata_node_pool("kata", args, "rg", "aks")
+        added_node_pool("kata", KATA_POOL, args, "rg", "aks")
 
     return run_component(program)
 

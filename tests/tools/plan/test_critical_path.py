@@ -236,13 +236,14 @@ def cluster_pool_and_trusted_pod(trusted_waits_for_pool: bool) -> Callable[[], N
     def program() -> None:
         import stack_args
         from components.azure_linux_cluster import AzureLinuxCluster
-        from components.node_pools import kata_node_pool
+        from components.node_pools import KATA_POOL, added_node_pool
         from stack_settings import load_settings
 
         settings = load_settings()
         cluster = AzureLinuxCluster("cluster", stack_args.cluster_args(settings))
-        pool = kata_node_pool(
+        pool = added_node_pool(
             "kata",
+            KATA_POOL,
             stack_args.kata_pool_args(settings, "test/dev"),
             cluster.resource_group_name,
             cluster.cluster_name,
