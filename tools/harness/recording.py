@@ -85,13 +85,13 @@ def aliased_urns(request: Any, urn: str) -> list[str]:
     stack, project = urn.removeprefix("urn:pulumi:").split("::")[:2]
     found: list[str] = []
     for alias in request.aliases:
-        if alias.WhichOneof("alias") == "urn":
+        if alias.urn:
             found.append(alias.urn)
             continue
-        spec = alias.spec
-        parent = spec.parentUrn if spec.WhichOneof("parent") == "parentUrn" else ""
+        spec = alias.spec  # an unset field reads as "" or False
+        parent = spec.parentUrn
         if not (spec.name or parent or spec.noParent or spec.stack or spec.project):
-            continue  # a type token only
+            continue  # a type token only (~110 a resource for azure-native: kept cheap)
         parent_type = (
             ROOT_STACK_TYPE if spec.noParent else (parent or request.parent).split("::")[2]
         )
