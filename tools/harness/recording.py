@@ -8,7 +8,7 @@ from typing import Any
 
 from tools.harness.mock_cloud import CloudMocks
 from tools.harness.records import Registered
-from tools.harness.sdk_internals import InterceptingMonitor
+from tools.harness.sdk_internals import ROOT_STACK_TYPE, InterceptingMonitor
 
 
 class RecordingMonitor(InterceptingMonitor):
@@ -69,9 +69,6 @@ class RecordingMonitor(InterceptingMonitor):
         )
 
 
-ROOT_STACK_TYPE = "pulumi:pulumi:Stack"
-
-
 def aliased_urns(request: Any, urn: str) -> list[str]:
     """The URNs a resource's own aliases say it had (another parent, name or stack).
 
@@ -82,7 +79,6 @@ def aliased_urns(request: Any, urn: str) -> list[str]:
     SDK declares for each past version of a type token (~110 for ManagedCluster) are left out:
     they name the same resource under a type this program never used.
     """
-    stack, project = urn.removeprefix("urn:pulumi:").split("::")[:2]
     found: list[str] = []
     for alias in request.aliases:
         if alias.urn:
@@ -92,6 +88,7 @@ def aliased_urns(request: Any, urn: str) -> list[str]:
         parent = spec.parentUrn
         if not (spec.name or parent or spec.noParent or spec.stack or spec.project):
             continue  # a type token only (~110 a resource for azure-native: kept cheap)
+        stack, project = urn.removeprefix("urn:pulumi:").split("::")[:2]
         parent_type = (
             ROOT_STACK_TYPE if spec.noParent else (parent or request.parent).split("::")[2]
         )

@@ -52,11 +52,14 @@ _MockMonitor: Any = getattr(pulumi_mocks, "MockMonitor", None) or _Absent
 
 T = TypeVar("T")
 
+ROOT_STACK_TYPE = "pulumi:pulumi:Stack"  # the type token of every stack's root resource
+
 # The engine's wire sentinel for a value not known before apply (what `pulumi up` sends); a
 # preview's unknowns are deserialized to `Unknown` objects instead.
 UNKNOWN: str = getattr(rpc, "UNKNOWN", "04da6b54-80e4-46f7-96ec-b56ff0331ba9")
 
 __all__ = [
+    "ROOT_STACK_TYPE",
     "UNKNOWN",
     "InterceptingMonitor",
     "Unknown",
@@ -194,7 +197,7 @@ class InterceptingMonitor(_MockMonitor):
 
     def RegisterResource(self, request):  # noqa: N802 (gRPC method name)
         response = super().RegisterResource(request)
-        if request.type != "pulumi:pulumi:Stack":
+        if request.type != ROOT_STACK_TYPE:
             inputs, state = self._seen.seen.inputs, self._state(response.urn)
             self.on_register(request, response.urn, response.id, inputs, state)
         return response
