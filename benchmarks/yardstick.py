@@ -25,13 +25,13 @@ import pulumi
 import pulumi_kubernetes as k8s
 from pulumi_azure_native import authorization, containerservice, resources
 
-from components import cluster_reconcile as reconcile_module
-from components import kata_runtime_class as wait_module
-from components import node_pools
-from components import preflight as preflight_module
+from components.cluster_reconcile import FORMER_COMPONENT as RECONCILE_COMPONENT
 from components.cluster_reconcile import ClusterReconcileResource
 from components.former_components import former_component
+from components.kata_runtime_class import FORMER_COMPONENT as WAIT_COMPONENT
 from components.kata_runtime_class import RuntimeClassWait
+from components.node_pools import KATA_POOL
+from components.preflight import FORMER_COMPONENT as PREFLIGHT_COMPONENT
 from components.preflight import PreflightResource
 from sandboxing import catalog
 from sandboxing.config.settings import PROJECT
@@ -159,7 +159,7 @@ def _register(parents: dict[str, pulumi.ComponentResource]) -> None:
         {"subscription_id": client.subscription_id, "tenant_id": client.tenant_id,
          "cloud": "public", "needs": needs},
         pulumi.ResourceOptions(
-            aliases=[former_component(preflight_module.FORMER_COMPONENT, "preflight")]),
+            aliases=[former_component(PREFLIGHT_COMPONENT, "preflight")]),
     )  # fmt: skip
     group = resources.ResourceGroup(
         "cluster-rg", resource_group_name=config.get("resourceGroupName"), location=location,
@@ -223,7 +223,7 @@ def _register(parents: dict[str, pulumi.ComponentResource]) -> None:
             node_soak_duration_in_minutes=0,
             undrainable_node_behavior="Cordon",
         ),
-        opts=pulumi.ResourceOptions(aliases=[former_component(node_pools.KATA_POOL, "kata")]),
+        opts=pulumi.ResourceOptions(aliases=[former_component(KATA_POOL, "kata")]),
     )
     credentials = containerservice.list_managed_cluster_user_credentials_output(
         resource_group_name=group.name, resource_name=cluster.name
@@ -246,7 +246,7 @@ def _register(parents: dict[str, pulumi.ComponentResource]) -> None:
         pulumi.ResourceOptions(
             depends_on=[pool],
             replace_with=[pool],
-            aliases=[former_component(reconcile_module.FORMER_COMPONENT, "kata-reconcile")],
+            aliases=[former_component(RECONCILE_COMPONENT, "kata-reconcile")],
         ),
     )
     runtime_class = RuntimeClassWait(
@@ -263,7 +263,7 @@ def _register(parents: dict[str, pulumi.ComponentResource]) -> None:
         pulumi.ResourceOptions(
             depends_on=[pool, reconcile],
             replace_with=[pool, reconcile],
-            aliases=[former_component(wait_module.FORMER_COMPONENT, "kata-runtime-class")],
+            aliases=[former_component(WAIT_COMPONENT, "kata-runtime-class")],
         ),
     )
     sandbox = parents.get("sandbox")
