@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from benchmarks.measure import Child
-from benchmarks.suite import SuiteRounds, fresh_clone_rows
+from benchmarks.suite import SuiteRounds, fresh_clone_rows, rounds_table
 
 
 def child(seconds: float, output: str = "", returncode: int = 0) -> Child:
@@ -19,6 +19,23 @@ def test_the_ratio_is_the_median_of_each_rounds_own() -> None:
     assert rounds.ratios == [9.0, 5.0, 12.0]
     assert rounds.ratio == 9.0  # not 10.0 / 1.0, the ratio of the medians
     assert rounds.single_ratios == [14.0, 15.0, 16.0]
+
+
+def test_the_table_shows_each_rounds_ratio_beside_the_median() -> None:
+    rounds = SuiteRounds(
+        yardstick=[child(2.0), child(1.0), child(1.0)],
+        suite=[child(14.0), child(7.5, "1 passed in 7s"), child(8.0, "1525 passed in 7.9s")],
+        single=[child(20.0), child(11.0), child(12.0)],
+    )
+    row = next(line for line in rounds_table(rounds).splitlines() if "the README's" in line)
+    assert "**7.5** (rounds: 7.0, 7.5, 8.0), within budget 8" in row
+    assert "exit 0: 1525 passed" in row
+    rounds.suite[0] = child(17.0)
+    row = next(line for line in rounds_table(rounds).splitlines() if "the README's" in line)
+    assert "**8.0** (rounds: 8.5, 7.5, 8.0), within budget 8" in row
+    rounds.suite[2] = child(9.0)
+    row = next(line for line in rounds_table(rounds).splitlines() if "the README's" in line)
+    assert "**8.5** (rounds: 8.5, 7.5, 9.0), OVER budget 8" in row
 
 
 def test_the_fresh_clone_row_says_how_long_and_what_pytest_said() -> None:
