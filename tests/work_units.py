@@ -15,7 +15,8 @@ the same large cost on first use go to one worker together, so only one worker p
   objects, and the runs of the agents stack are shared (tests/support.py `shared_run`).
 
 In paired runs of the whole suite on two workers the first two groups took 3-6% off its time,
-the third 2-5% more (0.95x, 0.98x and 0.97x in three runs of eight to ten pairs). pytest-xdist
+the third another 2-5% (0.95x, 0.98x and 0.97x the time in three runs of eight to ten pairs);
+all three as one unit took 3% more (the workers no longer even, ten pairs). pytest-xdist
 3.8.0 documents `pytest_xdist_make_scheduler` for this (xdist/newhooks.py); the scheduler is its
 own `LoadFileScheduling` with another `_split_scope`, the one method by which `--dist loadscope`
 and `loadfile` differ (xdist/scheduler/loadfile.py). As with `loadfile`, the work units are
