@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -51,6 +52,21 @@ def test_any_other_module_is_a_unit_of_its_own_as_with_loadfile() -> None:
     assert work_unit("tests/test_main.py::TestX::test_y") == "tests/test_main.py"
 
 
+def _options(**given: object) -> Callable[..., object]:
+    """`config.getoption` as pytest's: an option no plugin added is refused unless a default is
+    given (pytest 9.2 _pytest/config/__init__.py `Config.getoption`)."""
+    unset = object()
+
+    def getoption(name: str, default: object = unset) -> object:
+        if name in given:
+            return given[name]
+        if default is unset:
+            raise ValueError(f"no option named {name!r}")
+        return default
+
+    return getoption
+
+
 @pytest.mark.parametrize(
     ("args", "workers"),
     [
@@ -65,8 +81,11 @@ def test_auto_runs_one_module_in_this_process_and_leaves_more_to_xdist(
     args: list[str], workers: int | None
 ) -> None:
     config = SimpleNamespace(
-        args=args, getvalue={"dist": "loadfile"}.__getitem__, getoption={"lf": False}.__getitem__
+        args=args, getvalue={"dist": "loadfile"}.__getitem__, getoption=_options(lf=False)
     )
+    assert pytest_xdist_auto_num_workers(config) == workers  # type: ignore[arg-type]
+    # With `-p no:cacheprovider` there is no --lf option at all: the same count.
+    config.getoption = _options()
     assert pytest_xdist_auto_num_workers(config) == workers  # type: ignore[arg-type]
     # Another --dist may spread one module over the workers: xdist's own count.
     config.getvalue = {"dist": "load"}.__getitem__
@@ -83,7 +102,7 @@ def _lf_config(root: Path, failed: list[str], args: list[str], lf: bool = True) 
         rootpath=root,
         args=[str(root / arg) for arg in args],
         getini={"cache_dir": ".pytest_cache"}.__getitem__,
-        getoption={"lf": lf, "cacheclear": False}.__getitem__,
+        getoption=_options(lf=lf, cacheclear=False),
         getvalue={"dist": "loadfile"}.__getitem__,
     )
     cache = Cache(root / ".pytest_cache", config, _ispytest=True)  # type: ignore[arg-type]

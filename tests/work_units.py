@@ -87,7 +87,9 @@ def pytest_xdist_auto_num_workers(config: pytest.Config) -> int | None:
     if config.getvalue("dist") != "loadfile":
         return None
     modules = {Path(arg.split("::", 1)[0]).resolve() for arg in config.args}
-    if config.getoption("lf"):
+    # `-p no:cacheprovider` takes --lf away: pytest's getoption then refuses the name unless
+    # given a default (pytest 9.2 _pytest/config/__init__.py `Config.getoption`).
+    if config.getoption("lf", False):
         failed = last_failed_modules(config)
         # --lf runs every named test when none of the failures is among them.
         if len(failed) == 1 and any(_within(next(iter(failed)), named) for named in modules):
