@@ -16,8 +16,9 @@ Measures, in one run of about two and a half minutes (the figures in docs/benchm
 3. a bare import of the SDKs the program uses (fresh interpreter);
 4. the offline plan, `python -m tools.plan --stack dev`;
 5. the test suite, `python -m pytest` (the README's command; pyproject's addopts make it -q, and
-   a second -q would hide the summary line) in yardstick evaluations: rounds of (the yardstick's
-   cold start, the suite, the suite with -n 0), the ratio per round (benchmarks/suite.py); and
+   a second -q would hide the summary line) in yardstick evaluations: rounds of (two cold starts
+   of the yardstick, the suite, a third cold start, the suite with -n 0), the ratio per round
+   against the median of its three cold starts (benchmarks/suite.py); and
    once with the suite's heap freezing turned off (TESTS_FREEZE_SDK_HEAP=0, see tests/conftest.py):
    what the garbage collector walking the SDKs' long-lived objects costs the suite; and once in a
    fresh clone of HEAD, as CI runs it (nothing of the repository compiled yet);
@@ -94,7 +95,7 @@ def _arguments(argv: list[str] | None) -> argparse.Namespace:
         ("--pairs", 2, 40, "interleaved warm runs of each"),
         ("--cold", 1, 5, "fresh-interpreter runs of each"),
         ("--plans", 1, 3, "runs of the offline plan"),
-        ("--pytest", 1, 3, "rounds of (yardstick cold start, suite, suite -n 0)"),
+        ("--pytest", 1, 3, "rounds of (3 yardstick cold starts, suite, suite -n 0)"),
     ]
     for option, minimum, default, what in counts:
         parser.add_argument(
