@@ -2,7 +2,7 @@
 
     python -m benchmarks.run [--pairs 40] [--quick] [--check] [--first-command]
 
-Measures, in one run of about two and a half minutes (the figures in docs/benchmarks.md):
+Measures, in one run of about three minutes (the figures in docs/benchmarks.md):
 1. the program's evaluation under the mock engine (tools.harness with the dev stack, i.e. the real
    `__main__.py` with validation and components) against benchmarks/yardstick.py (the same cloud
    objects registered directly), in-process after a warm-up, interleaved A, B, A, B, ..., median
