@@ -1,9 +1,9 @@
 """The test suite in yardstick evaluations: the README's `python -m pytest` against the cold start
 of the yardstick (a fresh interpreter, imports + one run), timed in turn, round after round, so
 the machine's load changes hit both alike; the ratio is taken per round, then its median. Each
-round's unit is the median of three cold starts, two before the suite and one after it: a cold
-start of about a second moved 1.0-1.7 s within minutes on a 2-vCPU machine, where the suite moved
-about 5%, so with one cold start a round's ratio was mostly the noise of its unit.
+round's unit is the median of three cold starts, two before the suite and one after it: in
+minutes on a 2-vCPU machine one cold start moved between 1.0 and 2.0 s (12% about its mean), the
+suite 4-11%, so with one cold start a round's ratio was mostly the noise of its unit.
 
 Also `python -m pytest -n 0` (one process, no workers): which of the two the README should run;
 and the README's command in a fresh clone, where no repository module is compiled yet: what CI
