@@ -56,13 +56,17 @@ class SuiteRounds:
         """Each round's yardstick evaluation: the median of its cold starts."""
         return [median_seconds(starts) for starts in self.yardstick]
 
+    def in_units(self, runs: list[Child]) -> list[float]:
+        """Each round's run of one command in that round's unit."""
+        return [run.seconds / unit for run, unit in zip(runs, self.units, strict=True)]
+
     @property
     def ratios(self) -> list[float]:
-        return [s.seconds / unit for s, unit in zip(self.suite, self.units, strict=True)]
+        return self.in_units(self.suite)
 
     @property
     def single_ratios(self) -> list[float]:
-        return [s.seconds / unit for s, unit in zip(self.single, self.units, strict=True)]
+        return self.in_units(self.single)
 
     @property
     def ratio(self) -> float:
@@ -84,7 +88,7 @@ def suite_rounds(rounds: int, single: bool = True) -> SuiteRounds:
 
 def rounds_table(rounds: SuiteRounds) -> str:
     """The rounds as the benchmark's table: medians, and the suite in yardstick evaluations, each
-    round's too (one sample of each a round: their spread is this machine's noise)."""
+    round's too (one run of the suite a round: their spread is this machine's noise)."""
     suites, verdict = rounds.suite, "within" if rounds.ratio <= SUITE_BUDGET else "OVER"
     each = ", ".join(f"{ratio:.1f}" for ratio in rounds.ratios)
     rows = [
