@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from markdown_table import row
+
 from benchmarks.evaluation import TARGET_RATIO, Evaluation, Registered, tables
 from benchmarks.measure import Child, Series
 
@@ -16,10 +18,6 @@ def evaluation(program: list[float], yardstick: list[float], tree: list[float]) 
         traced_mib={"program": 4.0, "yardstick": 4.0},
         cold=cold,
     )
-
-
-def row(text: str, starts: str) -> str:
-    return next(line for line in text.splitlines() if line.startswith(starts))
 
 
 def test_the_verdict_is_the_median_of_each_pairs_ratio() -> None:
